@@ -1,0 +1,123 @@
+// Package cli implements the orgaudit command line. Each command is an
+// options struct, a constructor that binds flags to it, and a run function
+// that calls into the domain packages; no domain logic lives here.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// App is what every command shares: the process's streams and the global
+// flags.
+type App struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	Quiet     bool
+	Verbose   bool
+	NoColor   bool
+	LogFormat string
+
+	logger *slog.Logger
+}
+
+// Logger returns the logger configured by the global flags. Logs go to
+// stderr so that reports on stdout stay machine-readable.
+func (a *App) Logger() *slog.Logger {
+	if a.logger != nil {
+		return a.logger
+	}
+	level := slog.LevelInfo
+	switch {
+	case a.Quiet:
+		level = slog.LevelError
+	case a.Verbose:
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if a.LogFormat == "json" {
+		a.logger = slog.New(slog.NewJSONHandler(a.Err, opts))
+	} else {
+		a.logger = slog.New(slog.NewTextHandler(a.Err, opts))
+	}
+	return a.logger
+}
+
+// Execute runs the orgaudit command line with args and returns the process
+// exit code. Errors are printed as one line on stderr, never as a stack
+// trace.
+func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	app := &App{In: in, Out: out, Err: errOut}
+	root := NewRootCmd(app)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Err != nil {
+			fmt.Fprintf(errOut, "orgaudit: %s\n", oneLine(err.Error()))
+		}
+	}
+	return exitCode(err)
+}
+
+// NewRootCmd builds the orgaudit command tree.
+func NewRootCmd(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "orgaudit",
+		Short: "Audit AWS multi-account organizations as code",
+		Long: `orgaudit snapshots an AWS Organization (accounts, OUs, SCPs, every account's
+IAM users, groups, roles and trust policies, root credentials, Identity Center)
+into one JSON graph, checks it with Rego rules, and answers "who can reach prod?".
+
+Exit codes (all commands):
+  0  success: no finding at or above --fail-on
+  1  findings at or above --fail-on (handover: items left; diff: failing changes)
+  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
+  3  incomplete: snapshot written with gaps (collect), or checks not evaluated
+     because of gaps (check)`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if _, ok := os.LookupEnv("NO_COLOR"); ok {
+				app.NoColor = true
+			}
+			if app.LogFormat != "text" && app.LogFormat != "json" {
+				return usageErrorf("invalid --log-format %q: use text or json", app.LogFormat)
+			}
+			if app.Quiet && app.Verbose {
+				return usageErrorf("--quiet and --verbose cannot be used together")
+			}
+			return nil
+		},
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	pf := root.PersistentFlags()
+	pf.BoolVarP(&app.Quiet, "quiet", "q", false, "print only errors on stderr")
+	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "print debug logs on stderr")
+	pf.BoolVar(&app.NoColor, "no-color", false, "disable colors (also set by the NO_COLOR environment variable)")
+	pf.StringVar(&app.LogFormat, "log-format", "text", "log format on stderr: text or json")
+
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	root.AddCommand(
+		newVersionCmd(app),
+	)
+	return root
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

@@ -1,0 +1,232 @@
+package snapshot
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+)
+
+//go:embed schema.json
+var schemaJSON []byte
+
+// Schema returns the snapshot JSON Schema (draft 2020-12).
+func Schema() []byte { return bytes.Clone(schemaJSON) }
+
+var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("parse embedded snapshot schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	const url = "https://github.com/orgaudit/orgaudit/snapshot/v1.json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("add snapshot schema: %w", err)
+	}
+	return c.Compile(url)
+})
+
+// Loaded is a snapshot read from a file: the typed model for Go code and
+// the generic JSON value for the rule engine, decoded once each.
+type Loaded struct {
+	// Path is the file the snapshot was read from.
+	Path string
+	// Raw is the file content.
+	Raw []byte
+	// Doc is the snapshot as generic JSON (maps, slices, json.Number).
+	Doc map[string]any
+	// Snapshot is the typed model.
+	Snapshot *Snapshot
+}
+
+// LoadFile reads and validates the snapshot at path.
+func LoadFile(path string) (*Loaded, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	l, err := Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	l.Path = path
+	return l, nil
+}
+
+// Parse validates raw snapshot JSON: syntax (errors name line and column),
+// schema_version, then the JSON Schema (errors name the JSON path). It
+// never panics on any input.
+func Parse(raw []byte) (*Loaded, error) {
+	doc, err := decodeGeneric(raw)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return nil, errors.New("not a snapshot: the top-level JSON value must be an object")
+	}
+	if err := checkVersion(obj); err != nil {
+		return nil, err
+	}
+	sch, err := compiledSchema()
+	if err != nil {
+		return nil, err
+	}
+	if err := sch.Validate(doc); err != nil {
+		return nil, schemaError(err)
+	}
+	var s Snapshot
+	if err := json.Unmarshal(raw, &s); err != nil {
+		// The schema admits what the model decodes; this is a guard, not a
+		// path users should see.
+		return nil, fmt.Errorf("decode snapshot: %w", err)
+	}
+	return &Loaded{Raw: raw, Doc: obj, Snapshot: &s}, nil
+}
+
+func decodeGeneric(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, syntaxError(raw, err, dec.InputOffset())
+	}
+	if tok, err := dec.Token(); err == nil {
+		return nil, fmt.Errorf("invalid JSON at %s: unexpected %v after the top-level value", position(raw, dec.InputOffset()), tok)
+	} else if !errors.Is(err, io.EOF) {
+		return nil, syntaxError(raw, err, dec.InputOffset())
+	}
+	return doc, nil
+}
+
+func syntaxError(raw []byte, err error, fallback int64) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at %s: %s", position(raw, se.Offset), se.Error())
+	case errors.As(err, &te):
+		return fmt.Errorf("invalid JSON at %s: %s", position(raw, te.Offset), te.Error())
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Errorf("invalid JSON at %s: unexpected end of input", position(raw, int64(len(raw))))
+	default:
+		return fmt.Errorf("invalid JSON at %s: %w", position(raw, fallback), err)
+	}
+}
+
+// position turns a byte offset into "line L, column C" (both 1-based).
+func position(raw []byte, off int64) string {
+	if off < 0 {
+		off = 0
+	}
+	if off > int64(len(raw)) {
+		off = int64(len(raw))
+	}
+	before := raw[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+func checkVersion(obj map[string]any) error {
+	v, ok := obj["schema_version"]
+	if !ok {
+		return fmt.Errorf("missing required field $.schema_version (this build reads schema_version %q)", SchemaVersion)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("$.schema_version must be a string (this build reads schema_version %q)", SchemaVersion)
+	}
+	if s != SchemaVersion {
+		return fmt.Errorf("unsupported schema_version %q: this build reads schema_version %q", s, SchemaVersion)
+	}
+	return nil
+}
+
+// schemaError reduces a validation error tree to its deepest leaves and
+// names each by JSON path.
+func schemaError(err error) error {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("invalid snapshot: %w", err)
+	}
+	var leaves []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			if req, ok := e.ErrorKind.(*kind.Required); ok {
+				for _, m := range req.Missing {
+					leaves = append(leaves, "missing required field "+jsonPath(append(slices.Clone(e.InstanceLocation), m)))
+				}
+				return
+			}
+			leaves = append(leaves, fmt.Sprintf("%s: %s", jsonPath(e.InstanceLocation), leafMessage(e)))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.Strings(leaves)
+	leaves = dedupe(leaves)
+	const maxShown = 3
+	msg := strings.Join(leaves[:min(len(leaves), maxShown)], "; ")
+	if len(leaves) > maxShown {
+		msg += fmt.Sprintf(" (and %d more)", len(leaves)-maxShown)
+	}
+	return fmt.Errorf("invalid snapshot: %s", msg)
+}
+
+func leafMessage(e *jsonschema.ValidationError) string {
+	// The error's own message names the keyword failure; strip the
+	// location prefix the library adds.
+	msg := e.Error()
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "at ") {
+		msg = msg[i+2:]
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// jsonPath renders an instance location as $.a.b[3].c.
+func jsonPath(loc []string) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, tok := range loc {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if strings.ContainsAny(tok, ".[]\" ") || tok == "" {
+			b.WriteString("[" + strconv.Quote(tok) + "]")
+			continue
+		}
+		b.WriteString("." + tok)
+	}
+	return b.String()
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
