@@ -1,0 +1,58 @@
+# orgaudit — run `make help` for the targets.
+
+GO            ?= go
+BIN           := bin/orgaudit
+VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS       := -s -w -X github.com/orgaudit/orgaudit/internal/version.Version=$(VERSION)
+# golangci-lint is pinned and run through `go run`, so nothing needs installing.
+GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+DEMO_SNAPSHOT ?= fixtures/startup-dev-prod.json
+FUZZTIME      ?= 30s
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build bin/orgaudit
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/orgaudit
+
+.PHONY: test
+test: ## Vet and run every Go test, Rego rule tests included
+	$(GO) vet ./...
+	$(GO) test ./...
+
+.PHONY: lint
+lint: ## Run gofmt and golangci-lint (pinned, fetched with go run)
+	@test -z "$$(gofmt -l cmd internal rules)" || { gofmt -l cmd internal rules; echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) run $(GOLANGCI_LINT) run ./...
+
+.PHONY: demo
+demo: build ## Build and check a bundled fixture (findings exit 1, which is expected here)
+	@echo "$$ $(BIN) check --snapshot $(DEMO_SNAPSHOT)"
+	@$(BIN) check --snapshot $(DEMO_SNAPSHOT); rc=$$?; \
+	  if [ $$rc -eq 1 ] || [ $$rc -eq 0 ]; then echo "(exit code $$rc: 1 means findings at or above --fail-on)"; else exit $$rc; fi
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test $$pkg -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 20x || exit 1; \
+	  done; \
+	done
+
+.PHONY: bench
+bench: ## Run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: golden
+golden: ## Rewrite golden files and generated docs after an intended change
+	$(GO) test ./internal/cli -update
+	$(GO) test ./internal/snapshot -run TestSchemaDocs -update
+
+.PHONY: clean
+clean: ## Remove build output
+	rm -rf bin

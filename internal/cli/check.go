@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/version"
+)
+
+type checkOptions struct {
+	Snapshot    string
+	Format      string
+	Output      string
+	MinSeverity string
+	FailOn      string
+	RuleDirs    []string
+}
+
+func newCheckCmd(app *App) *cobra.Command {
+	opts := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check --snapshot FILE",
+		Short: "Evaluate the rules over a snapshot and report findings",
+		Long: `Evaluate every built-in rule (and the rules of each --rules directory) over a
+snapshot, and report the findings as a table, JSON or SARIF.
+
+Checks whose data is missing from the snapshot (a gap recorded at collection
+time) are listed as "not evaluated": unknown is never reported as passed.
+
+Exit codes:
+  0  no finding at or above --fail-on, and every check was evaluated
+  1  findings at or above --fail-on
+  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
+  3  no finding at or above --fail-on, but some checks could not be evaluated`,
+		Example: `  # Human-readable table
+  orgaudit check --snapshot fixtures/dynamo6-billing.json
+
+  # SARIF for code scanning, failing the job on high or critical findings
+  orgaudit check --snapshot snap.json --format sarif --output orgaudit.sarif --fail-on high
+
+  # Add your own rules
+  orgaudit check --snapshot snap.json --rules ./policies --rules ./more-policies`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCheck(cmd.Context(), app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
+	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
+	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
+	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	_ = cmd.MarkFlagRequired("snapshot")
+	return cmd
+}
+
+func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
+	if !report.ValidFormat(opts.Format) {
+		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
+	}
+	minSev, err := engine.ParseSeverity(opts.MinSeverity)
+	if err != nil {
+		return usageErrorf("--min-severity: %v", err)
+	}
+	failOn, failOnNone, err := parseFailOn(opts.FailOn)
+	if err != nil {
+		return usageError(err)
+	}
+	snap, err := snapshot.LoadFile(opts.Snapshot)
+	if err != nil {
+		return usageError(err)
+	}
+	eng, err := newEngine(ctx, opts.RuleDirs)
+	if err != nil {
+		return usageError(err)
+	}
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap})
+	if err != nil {
+		return usageError(err)
+	}
+	res = res.AtOrAbove(minSev)
+
+	rep := report.New(version.Version, snap, res)
+	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error {
+		return report.Write(w, opts.Format, rep)
+	}); err != nil {
+		return err
+	}
+	if opts.Output != "" && !app.Quiet {
+		fmt.Fprintf(app.Err, "%s; report written to %s\n", rep.SummaryLine(), opts.Output)
+	}
+
+	if !failOnNone && res.HasFindingAtOrAbove(failOn) {
+		return &ExitError{Code: ExitFindings}
+	}
+	if len(res.NotEvaluated) > 0 {
+		return &ExitError{Code: ExitIncomplete}
+	}
+	return nil
+}
+
+func parseFailOn(s string) (engine.Severity, bool, error) {
+	if strings.EqualFold(s, "none") {
+		return 0, true, nil
+	}
+	sev, err := engine.ParseSeverity(s)
+	if err != nil {
+		return 0, false, fmt.Errorf("--fail-on: %w", err)
+	}
+	return sev, false, nil
+}
+
+// newEngine loads the built-in rules plus the rules of each directory.
+func newEngine(ctx context.Context, dirs []string) (*engine.Engine, error) {
+	sources, err := ruleSources(dirs)
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(ctx, engine.Options{Sources: sources})
+}
+
+func ruleSources(dirs []string) ([]engine.Source, error) {
+	sources := []engine.Source{engine.BuiltinSource()}
+	for _, d := range dirs {
+		src, err := engine.DirSource(d)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, src)
+	}
+	return sources, nil
+}
+
+// writeOutput renders to stdout, or to a file (mode 0600, replaced only
+// once rendering succeeded).
+func writeOutput(stdout io.Writer, path string, render func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return render(stdout)
+	}
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		return usageError(fmt.Errorf("write report: %w", err))
+	}
+	return nil
+}

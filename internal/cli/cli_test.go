@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+
+// repoRoot is where the tests run commands from, so that paths in
+// reports read "fixtures/...".
+const repoRoot = "../.."
+
+type runResult struct {
+	stdout, stderr string
+	code           int
+}
+
+// run executes the orgaudit command line in-process from the repository
+// root.
+func run(t *testing.T, args ...string) runResult {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Execute(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return runResult{stdout: out.String(), stderr: errOut.String(), code: code}
+}
+
+func chdirRoot(t *testing.T) {
+	t.Helper()
+	t.Chdir(repoRoot)
+}
+
+// golden compares got with testdata/golden/name, or rewrites it with
+// -update. Paths are relative to the repository root (see chdirRoot).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("internal", "cli", "testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./internal/cli -update to create it): %v", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (go test ./internal/cli -update rewrites it)\n%s", name, firstDiff(string(want), got))
+	}
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
+		}
+	}
+	return "(no line differs)"
+}
+
+// sarifSchema compiles the OASIS SARIF 2.1.0 schema shipped in
+// ../shared/schemas (relative to the repository root).
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	path := filepath.Join("..", "shared", "schemas", "sarif-schema-2.1.0.json")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("SARIF schema: %v (it lives in ../shared/schemas next to the repository)", err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func validateSARIF(t *testing.T, schema *jsonschema.Schema, out string) {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("SARIF output is not JSON: %v", err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("SARIF output does not validate against sarif-schema-2.1.0.json: %v", err)
+	}
+}
+
+// assertCleanError checks that a failure was reported as one line on
+// stderr, without a panic or stack trace.
+func assertCleanError(t *testing.T, r runResult, wantCode int, wantSubstr ...string) {
+	t.Helper()
+	if r.code != wantCode {
+		t.Errorf("exit code = %d, want %d (stderr: %q)", r.code, wantCode, r.stderr)
+	}
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	if len(lines) != 1 || lines[0] == "" {
+		t.Errorf("stderr should be exactly one line, got %q", r.stderr)
+	}
+	for _, bad := range []string{"panic", "goroutine", ".go:"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Errorf("stderr contains %q: %q", bad, r.stderr)
+		}
+	}
+	for _, s := range wantSubstr {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr %q does not mention %q", r.stderr, s)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/engine"
+)
+
+func newRulesCmd(app *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List and test rules",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageErrorf("missing subcommand: %s", strings.Join(subcommandNames(cmd), ", "))
+		},
+	}
+	cmd.AddCommand(newRulesListCmd(app), newRulesTestCmd(app))
+	return cmd
+}
+
+func subcommandNames(cmd *cobra.Command) []string {
+	var out []string
+	for _, c := range cmd.Commands() {
+		out = append(out, c.Name())
+	}
+	return out
+}
+
+type rulesListOptions struct {
+	Format   string
+	RuleDirs []string
+}
+
+func newRulesListCmd(app *App) *cobra.Command {
+	opts := &rulesListOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the built-in rules (and those of --rules directories)",
+		Example: `  orgaudit rules list
+  orgaudit rules list --format json
+  orgaudit rules list --rules ./policies`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRulesList(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output format: table or json")
+	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	return cmd
+}
+
+func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
+	if opts.Format != "table" && opts.Format != "json" {
+		return usageErrorf("unknown format %q (valid: json, table)", opts.Format)
+	}
+	eng, err := newEngine(ctx, opts.RuleDirs)
+	if err != nil {
+		return usageError(err)
+	}
+	rules := eng.Rules()
+	if opts.Format == "json" {
+		enc := json.NewEncoder(app.Out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rules)
+	}
+	t := tablewriter.NewTable(app.Out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithRowMaxWidth(60),
+	)
+	t.Header("ID", "Severity", "Title", "Frameworks", "Source")
+	for _, r := range rules {
+		var fw []string
+		for name, controls := range r.Frameworks {
+			fw = append(fw, name+" "+strings.Join(controls, ","))
+		}
+		if err := t.Append(r.ID, strings.ToUpper(r.Severity.String()), r.Title, strings.Join(sortedStrings(fw), "; "), r.Source); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(app.Out, "%d rules\n", len(rules))
+	return err
+}
+
+type rulesTestOptions struct {
+	RuleDirs []string
+	Verbose  bool
+}
+
+func newRulesTestCmd(app *App) *cobra.Command {
+	opts := &rulesTestOptions{}
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Run the Rego tests (*_test.rego) of the built-in rules and of --rules directories",
+		Long: `Run the Rego unit tests of the rules, with the same parser, built-ins and checks
+as evaluation (no opa binary needed). Exit 1 when a test fails.`,
+		Example: `  # Test your own rules (the built-in ones are tested too)
+  orgaudit rules test --rules ./policies`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRulesTest(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules and their tests (repeatable)")
+	cmd.Flags().BoolVar(&opts.Verbose, "list", false, "list every test, not only failures")
+	return cmd
+}
+
+func runRulesTest(ctx context.Context, app *App, opts *rulesTestOptions) error {
+	sources, err := ruleSources(opts.RuleDirs)
+	if err != nil {
+		return usageError(err)
+	}
+	results, err := engine.RunTests(ctx, sources)
+	if err != nil {
+		return usageError(err)
+	}
+	failed := 0
+	for _, r := range results {
+		status := "PASS"
+		switch {
+		case r.Skip:
+			status = "SKIP"
+		case !r.Pass:
+			status = "FAIL"
+			failed++
+		}
+		if status == "FAIL" || opts.Verbose {
+			line := fmt.Sprintf("%s %s %s", status, strings.TrimPrefix(r.Package, "data."), r.Name)
+			if r.Detail != "" {
+				line += ": " + r.Detail
+			}
+			fmt.Fprintln(app.Out, line)
+		}
+	}
+	fmt.Fprintf(app.Out, "%d tests, %d passed, %d failed\n", len(results), len(results)-failed, failed)
+	if failed > 0 {
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}

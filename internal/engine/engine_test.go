@@ -1,0 +1,233 @@
+package engine
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// TestBuiltinMetadata guards the metadata of every built-in rule: unique
+// ids of the OA-AREA-NNN form, and every field a report needs.
+func TestBuiltinMetadata(t *testing.T) {
+	eng, err := New(context.Background(), Options{Sources: []Source{BuiltinSource()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := eng.Rules()
+	if len(rules) < 6 {
+		t.Fatalf("only %d built-in rules", len(rules))
+	}
+	idForm := regexp.MustCompile(`^OA-[A-Z]+-[0-9]{3}$`)
+	seen := map[string]bool{}
+	for _, r := range rules {
+		t.Run(r.ID, func(t *testing.T) {
+			if seen[r.ID] {
+				t.Errorf("duplicate id")
+			}
+			seen[r.ID] = true
+			if !idForm.MatchString(r.ID) {
+				t.Errorf("id %q is not of the form OA-AREA-NNN", r.ID)
+			}
+			for name, v := range map[string]string{"title": r.Title, "description": r.Description, "remediation": r.Remediation} {
+				if strings.TrimSpace(v) == "" {
+					t.Errorf("%s is empty", name)
+				}
+			}
+			if len(r.RelatedResources) == 0 {
+				t.Error("no related_resources")
+			}
+			for _, ref := range r.RelatedResources {
+				u, err := url.Parse(ref)
+				if err != nil || u.Scheme != "https" || u.Host == "" {
+					t.Errorf("related resource %q is not an https URL", ref)
+				}
+			}
+			if len(r.Frameworks) == 0 {
+				t.Error("no frameworks")
+			}
+			if len(r.Requires) == 0 {
+				t.Error("built-in rules must declare the snapshot sections they read (custom.requires)")
+			}
+			if !strings.HasPrefix(r.File, "rules/") || !strings.HasSuffix(r.File, ".rego") {
+				t.Errorf("file %q", r.File)
+			}
+		})
+	}
+}
+
+// TestEveryRuleHasATestFile checks the one-rule-one-test convention.
+func TestEveryRuleHasATestFile(t *testing.T) {
+	mods, err := parseSources([]Source{BuiltinSource()}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, m := range mods {
+		files[m.file] = true
+	}
+	for f := range files {
+		if strings.HasSuffix(f, "_test.rego") {
+			continue
+		}
+		if !files[strings.TrimSuffix(f, ".rego")+"_test.rego"] {
+			t.Errorf("%s has no sibling _test.rego", f)
+		}
+	}
+}
+
+const header = `# METADATA
+# title: T
+# description: D
+# custom:
+#   id: T-1
+#   severity: high
+#   remediation: R
+`
+
+func memSource(files map[string]string) Source {
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return Source{Name: "mem", FS: fsys}
+}
+
+func snap(gaps []snapshot.Gap, org bool) *snapshot.Loaded {
+	s := &snapshot.Snapshot{SchemaVersion: "1", Metadata: snapshot.Metadata{Gaps: gaps, Scope: snapshot.ScopeAccount}}
+	if org {
+		s.Organization = &snapshot.Organization{ID: "o-1"}
+		s.Metadata.Scope = snapshot.ScopeOrganization
+	}
+	doc := map[string]any{"metadata": map[string]any{"collected_at": "2026-01-01T00:00:00Z"}, "accounts": []any{}}
+	return &snapshot.Loaded{Snapshot: s, Doc: doc}
+}
+
+func TestResultValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		result string
+		want   string
+	}{
+		{"missing resource", `{"account_id": "1", "message": "m"}`, "missing resource"},
+		{"empty message", `{"resource": "r", "account_id": "1", "message": ""}`, "message is empty"},
+		{"non-string account", `{"resource": "r", "account_id": 1, "message": "m"}`, "account_id is not a string"},
+		{"unknown field", `{"resource": "r", "account_id": "1", "message": "m", "severity": "low"}`, "unknown field severity"},
+		{"evidence not object", `{"resource": "r", "account_id": "1", "message": "m", "evidence": [1]}`, "evidence is not an object"},
+		{"not an object", `"oops"`, "must be an object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := memSource(map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains " + tt.result + "\n"})
+			eng, err := New(context.Background(), Options{Sources: []Source{src}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = eng.Eval(context.Background(), Input{Snapshot: snap(nil, false)})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "T-1") {
+				t.Errorf("error %v, want one naming the rule and %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"no deny", map[string]string{"r.rego": header + "package orgaudit.rules.r\n\nallow := true\n"}, "defines no deny rule"},
+		{"bad severity", map[string]string{"r.rego": strings.Replace(header, "high", "urgent", 1) + "package orgaudit.rules.r\n\ndeny contains 1 if false\n"}, `unknown severity "urgent"`},
+		{"bad requires", map[string]string{"r.rego": header + "#   requires: [iam.everything]\npackage orgaudit.rules.r\n\ndeny contains 1 if false\n"}, `unknown snapshot section "iam.everything"`},
+		{"missing id", map[string]string{"r.rego": strings.Replace(header, "#   id: T-1\n", "", 1) + "package orgaudit.rules.r\n\ndeny contains 1 if false\n"}, "custom.id"},
+		{"two files one package", map[string]string{
+			"a.rego": header + "package orgaudit.rules.r\n\ndeny contains 1 if false\n",
+			"b.rego": "package orgaudit.rules.r\n\nx := 1\n",
+		}, "one rule per package"},
+		{"time.now_ns", map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains {\"resource\": \"r\", \"account_id\": \"\", \"message\": sprintf(\"%d\", [time.now_ns()])} if true\n"}, "time.now_ns is not allowed"},
+		{"compile error", map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains x if { y := 1 }\n"}, "mem/r.rego:10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(context.Background(), Options{Sources: []Source{memSource(tt.files)}})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNotEvaluated(t *testing.T) {
+	rules := []Rule{
+		{ID: "CRED", Requires: []string{snapshot.SectionCredentialReport}},
+		{ID: "ORG", Requires: []string{snapshot.SectionOrganization}},
+		{ID: "HS", Requires: []string{snapshot.SectionHandshakes}},
+		{ID: "ALL"},
+	}
+	gaps := []snapshot.Gap{
+		{AccountID: "111111111111", Section: snapshot.SectionCredentialReport, Operation: "iam:GetCredentialReport", ErrorCode: "ReportInProgress"},
+		{AccountID: "222222222222", Section: snapshot.SectionAccount, Operation: "sts:AssumeRole", ErrorCode: "AccessDenied", Message: "denied"},
+		{Section: snapshot.SectionHandshakes, Operation: "organizations:ListHandshakesForOrganization", ErrorCode: "InternalFailure"},
+	}
+	key := func(n NotEvaluated) string { return n.RuleID + "/" + n.AccountID + "/" + n.Section }
+	tests := []struct {
+		name string
+		org  bool
+		want []string
+	}{
+		{"organization snapshot", true, []string{
+			"ALL//organization.handshakes", "ALL/111111111111/iam.credential_report", "ALL/222222222222/account",
+			"CRED/111111111111/iam.credential_report", "CRED/222222222222/account",
+			"HS//organization.handshakes",
+		}},
+		{"single-account snapshot", false, []string{
+			"ALL//organization.handshakes", "ALL/111111111111/iam.credential_report", "ALL/222222222222/account",
+			"CRED/111111111111/iam.credential_report", "CRED/222222222222/account",
+			"HS//organization", "HS//organization.handshakes",
+			"ORG//organization",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, n := range notEvaluated(rules, snap(gaps, tt.org).Snapshot) {
+				got = append(got, key(n))
+				if n.Reason == "" {
+					t.Errorf("%s has no reason", key(n))
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestFingerprintsAreStableAndDistinct(t *testing.T) {
+	a := Fingerprint("OA-ROOT-001", "111111111111", "arn:aws:iam::111111111111:root", "")
+	if a != Fingerprint("OA-ROOT-001", "111111111111", "arn:aws:iam::111111111111:root", "") {
+		t.Fatal("fingerprint not deterministic")
+	}
+	// Pinned: a change here breaks every user's baseline.
+	if want := "f0b1118414d5ad3c79ba99114e88b012"; a != want {
+		t.Errorf("fingerprint changed: %s, want %s (baselines of every user would break)", a, want)
+	}
+	fs := []Finding{
+		{RuleID: "R", AccountID: "1", Resource: "r", Message: "one"},
+		{RuleID: "R", AccountID: "1", Resource: "r", Message: "two"},
+		{RuleID: "R", AccountID: "1", Resource: "r", Key: "k", Message: "three"},
+	}
+	fingerprint(fs)
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if seen[f.Fingerprint] {
+			t.Errorf("duplicate fingerprint %s", f.Fingerprint)
+		}
+		seen[f.Fingerprint] = true
+	}
+}

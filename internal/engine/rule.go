@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity ranks findings. The zero value is SeverityInfo.
+type Severity int
+
+// Severities, lowest first.
+const (
+	SeverityInfo Severity = iota
+	SeverityLow
+	SeverityMedium
+	SeverityHigh
+	SeverityCritical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+// SeverityNames lists the valid severity names, highest first.
+func SeverityNames() []string {
+	out := slices.Clone(severityNames[:])
+	slices.Reverse(out)
+	return out
+}
+
+func (s Severity) String() string {
+	if s < SeverityInfo || s > SeverityCritical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity parses a severity name, ignoring case.
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (valid: %s)", name, strings.Join(SeverityNames(), ", "))
+}
+
+// MarshalText renders the severity name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Rule is a rule's metadata, decoded from the package-scope METADATA block
+// of its Rego module.
+type Rule struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Severity    Severity `json:"severity"`
+	Remediation string   `json:"remediation"`
+	// RelatedResources are documentation URLs.
+	RelatedResources []string `json:"related_resources"`
+	// Frameworks maps a framework (e.g. "cis-aws-foundations-benchmark-v3.0.0")
+	// to the controls the rule implements.
+	Frameworks map[string][]string `json:"frameworks,omitempty"`
+	// Requires lists the snapshot sections the rule reads. Where a gap
+	// covers one of them the rule reports "not evaluated" instead of
+	// passing. Empty means every section.
+	Requires []string `json:"requires,omitempty"`
+	// Package is the Rego package path, e.g. data.orgaudit.rules.root_mfa.
+	Package string `json:"package"`
+	// File is where the rule was loaded from.
+	File string `json:"file"`
+	// Source is "builtin" or the user rule directory.
+	Source string `json:"source"`
+}
+
+// customMeta is the custom section of a rule's METADATA.
+type customMeta struct {
+	ID          string              `json:"id"`
+	Severity    string              `json:"severity"`
+	Remediation string              `json:"remediation"`
+	Frameworks  map[string][]string `json:"frameworks"`
+	Requires    []string            `json:"requires"`
+}
+
+func decodeCustom(custom map[string]any) (customMeta, error) {
+	var c customMeta
+	b, err := json.Marshal(custom)
+	if err != nil {
+		return c, fmt.Errorf("custom metadata: %w", err)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("custom metadata: %w", err)
+	}
+	return c, nil
+}
+
+// Finding is one result of a rule: something wrong with one resource.
+type Finding struct {
+	RuleID    string         `json:"rule_id"`
+	Severity  Severity       `json:"severity"`
+	AccountID string         `json:"account_id"`
+	Resource  string         `json:"resource"`
+	Message   string         `json:"message"`
+	Evidence  map[string]any `json:"evidence,omitempty"`
+	// Key tells apart findings of one rule on one resource (e.g. which
+	// statement); it is part of the fingerprint.
+	Key string `json:"key,omitempty"`
+	// Fingerprint identifies the finding across runs and versions: a hash
+	// of rule id, account, resource and key.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// NotEvaluated says a rule could not be evaluated for an account (or for
+// the organization, with an empty AccountID) because data it needs is
+// missing from the snapshot.
+type NotEvaluated struct {
+	RuleID    string `json:"rule_id"`
+	AccountID string `json:"account_id,omitempty"`
+	Section   string `json:"section"`
+	Operation string `json:"operation,omitempty"`
+	Reason    string `json:"reason"`
+}
+
+// Result is the outcome of evaluating every rule over one snapshot.
+type Result struct {
+	Rules        []Rule         `json:"rules"`
+	Findings     []Finding      `json:"findings"`
+	NotEvaluated []NotEvaluated `json:"not_evaluated"`
+}
+
+// AtOrAbove returns a copy of the result without the findings, and the
+// not-evaluated checks, of rules below min. Rules are kept.
+func (r *Result) AtOrAbove(min Severity) *Result {
+	out := &Result{Rules: r.Rules, Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
+	sev := map[string]Severity{}
+	for _, rule := range r.Rules {
+		sev[rule.ID] = rule.Severity
+	}
+	for _, f := range r.Findings {
+		if f.Severity >= min {
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	for _, n := range r.NotEvaluated {
+		if sev[n.RuleID] >= min {
+			out.NotEvaluated = append(out.NotEvaluated, n)
+		}
+	}
+	return out
+}
+
+// HasFindingAtOrAbove reports whether any finding is at or above s.
+func (r *Result) HasFindingAtOrAbove(s Severity) bool {
+	for _, f := range r.Findings {
+		if f.Severity >= s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/orgaudit/orgaudit/internal/engine"
+)
+
+// JSONVersion is the version of the JSON report shape. It changes only
+// when a field is removed or changes meaning; new fields may appear.
+const JSONVersion = "1"
+
+// JSONReport is the documented, stable shape of `--format json`.
+type JSONReport struct {
+	ReportVersion string        `json:"report_version"`
+	Tool          JSONTool      `json:"tool"`
+	Snapshot      JSONSnapshot  `json:"snapshot"`
+	Summary       JSONSummary   `json:"summary"`
+	Findings      []JSONFinding `json:"findings"`
+	NotEvaluated  []JSONNotEval `json:"not_evaluated"`
+	Rules         []JSONRule    `json:"rules"`
+}
+
+// JSONTool names the tool that wrote the report.
+type JSONTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// JSONSnapshot describes the checked snapshot.
+type JSONSnapshot struct {
+	Path           string    `json:"path"`
+	CollectedAt    time.Time `json:"collected_at"`
+	Scope          string    `json:"scope"`
+	OrganizationID string    `json:"organization_id,omitempty"`
+	Accounts       int       `json:"accounts"`
+	Gaps           int       `json:"gaps"`
+}
+
+// JSONSummary counts findings.
+type JSONSummary struct {
+	Findings     int            `json:"findings"`
+	BySeverity   map[string]int `json:"by_severity"`
+	NotEvaluated int            `json:"not_evaluated"`
+	Rules        int            `json:"rules"`
+}
+
+// JSONFinding is one finding with the rule's title and the account's name.
+type JSONFinding struct {
+	RuleID      string         `json:"rule_id"`
+	Title       string         `json:"title"`
+	Severity    string         `json:"severity"`
+	AccountID   string         `json:"account_id"`
+	AccountName string         `json:"account_name,omitempty"`
+	Resource    string         `json:"resource"`
+	Message     string         `json:"message"`
+	Evidence    map[string]any `json:"evidence,omitempty"`
+	Key         string         `json:"key,omitempty"`
+	Fingerprint string         `json:"fingerprint"`
+}
+
+// JSONNotEval is a check that could not be evaluated.
+type JSONNotEval struct {
+	RuleID      string `json:"rule_id"`
+	AccountID   string `json:"account_id,omitempty"`
+	AccountName string `json:"account_name,omitempty"`
+	Section     string `json:"section"`
+	Operation   string `json:"operation,omitempty"`
+	Reason      string `json:"reason"`
+}
+
+// JSONRule is a rule's metadata.
+type JSONRule struct {
+	ID               string              `json:"id"`
+	Title            string              `json:"title"`
+	Severity         string              `json:"severity"`
+	Description      string              `json:"description"`
+	Remediation      string              `json:"remediation"`
+	RelatedResources []string            `json:"related_resources"`
+	Frameworks       map[string][]string `json:"frameworks,omitempty"`
+	Source           string              `json:"source"`
+}
+
+// JSON builds the JSON report document.
+func (r *Report) JSON() JSONReport {
+	s := r.Snapshot.Snapshot
+	out := JSONReport{
+		ReportVersion: JSONVersion,
+		Tool:          JSONTool{Name: "orgaudit", Version: r.ToolVersion},
+		Snapshot: JSONSnapshot{
+			Path:        r.Snapshot.Path,
+			CollectedAt: s.Metadata.CollectedAt,
+			Scope:       s.Metadata.Scope,
+			Accounts:    len(s.Accounts),
+			Gaps:        len(s.Metadata.Gaps),
+		},
+		Summary: JSONSummary{
+			Findings:     len(r.Result.Findings),
+			BySeverity:   map[string]int{},
+			NotEvaluated: len(r.Result.NotEvaluated),
+			Rules:        len(r.Result.Rules),
+		},
+		Findings:     []JSONFinding{},
+		NotEvaluated: []JSONNotEval{},
+		Rules:        []JSONRule{},
+	}
+	if s.Organization != nil {
+		out.Snapshot.OrganizationID = s.Organization.ID
+	}
+	for sev := engine.SeverityInfo; sev <= engine.SeverityCritical; sev++ {
+		out.Summary.BySeverity[sev.String()] = 0
+	}
+	for sev, n := range r.Counts() {
+		out.Summary.BySeverity[sev.String()] = n
+	}
+	for _, f := range r.Result.Findings {
+		out.Findings = append(out.Findings, JSONFinding{
+			RuleID:      f.RuleID,
+			Title:       r.Rule(f.RuleID).Title,
+			Severity:    f.Severity.String(),
+			AccountID:   f.AccountID,
+			AccountName: r.AccountName(f.AccountID),
+			Resource:    f.Resource,
+			Message:     f.Message,
+			Evidence:    f.Evidence,
+			Key:         f.Key,
+			Fingerprint: f.Fingerprint,
+		})
+	}
+	for _, n := range r.Result.NotEvaluated {
+		out.NotEvaluated = append(out.NotEvaluated, JSONNotEval{
+			RuleID:      n.RuleID,
+			AccountID:   n.AccountID,
+			AccountName: r.AccountName(n.AccountID),
+			Section:     n.Section,
+			Operation:   n.Operation,
+			Reason:      n.Reason,
+		})
+	}
+	for _, rule := range r.Result.Rules {
+		out.Rules = append(out.Rules, JSONRule{
+			ID:               rule.ID,
+			Title:            rule.Title,
+			Severity:         rule.Severity.String(),
+			Description:      rule.Description,
+			Remediation:      rule.Remediation,
+			RelatedResources: nonNil(rule.RelatedResources),
+			Frameworks:       rule.Frameworks,
+			Source:           rule.Source,
+		})
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r.JSON()); err != nil {
+		return fmt.Errorf("render json: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+// Package report renders the result of a check in the formats orgaudit
+// offers. Every renderer is deterministic: the same result gives the same
+// bytes.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// Report is everything a renderer needs.
+type Report struct {
+	// ToolVersion is the orgaudit version.
+	ToolVersion string
+	// Snapshot is the checked snapshot (its path, raw bytes and model).
+	Snapshot *snapshot.Loaded
+	// Result holds the rules, findings and not-evaluated checks, already
+	// filtered by minimum severity.
+	Result *engine.Result
+
+	accounts *snapshot.Index
+	rules    map[string]engine.Rule
+}
+
+// New prepares a report.
+func New(toolVersion string, snap *snapshot.Loaded, res *engine.Result) *Report {
+	r := &Report{ToolVersion: toolVersion, Snapshot: snap, Result: res, rules: map[string]engine.Rule{}}
+	r.accounts = snapshot.NewIndex(snap.Snapshot)
+	for _, rule := range res.Rules {
+		r.rules[rule.ID] = rule
+	}
+	return r
+}
+
+// Rule returns the metadata of a rule by id.
+func (r *Report) Rule(id string) engine.Rule { return r.rules[id] }
+
+// AccountName returns the name of an account, or "" when unknown.
+func (r *Report) AccountName(id string) string {
+	if a, ok := r.accounts.Account(id); ok {
+		return a.Name
+	}
+	return ""
+}
+
+// accountLabel renders "name (id)", or the id alone.
+func (r *Report) accountLabel(id string) string {
+	if id == "" {
+		return "organization"
+	}
+	if n := r.AccountName(id); n != "" {
+		return fmt.Sprintf("%s (%s)", n, id)
+	}
+	return id
+}
+
+// Counts returns the number of findings per severity.
+func (r *Report) Counts() map[engine.Severity]int {
+	c := map[engine.Severity]int{}
+	for _, f := range r.Result.Findings {
+		c[f.Severity]++
+	}
+	return c
+}
+
+// SummaryLine is the one-line summary shared by the text formats, e.g.
+// "7 findings: 2 critical, 3 high, 1 medium, 1 low, 0 info; 2 checks not
+// evaluated (snapshot gaps)".
+func (r *Report) SummaryLine() string {
+	c := r.Counts()
+	var parts []string
+	for s := engine.SeverityCritical; s >= engine.SeverityInfo; s-- {
+		parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
+	}
+	n := len(r.Result.Findings)
+	line := fmt.Sprintf("%d %s: %s", n, plural(n, "finding", "findings"), strings.Join(parts, ", "))
+	if ne := len(r.Result.NotEvaluated); ne > 0 {
+		line += fmt.Sprintf("; %d %s not evaluated (snapshot gaps)", ne, plural(ne, "check", "checks"))
+	}
+	return line
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Formats lists the supported output formats.
+func Formats() []string {
+	out := make([]string, 0, len(writers))
+	for k := range writers {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var writers = map[string]func(io.Writer, *Report) error{
+	"table": writeTable,
+	"json":  writeJSON,
+	"sarif": writeSARIF,
+}
+
+// ValidFormat reports whether name is a supported format.
+func ValidFormat(name string) bool {
+	_, ok := writers[name]
+	return ok
+}
+
+// Write renders the report in the named format.
+func Write(w io.Writer, format string, r *Report) error {
+	fn, ok := writers[format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (valid: %s)", format, strings.Join(Formats(), ", "))
+	}
+	return fn(w, r)
+}
+
+// frameworkRefs renders a rule's framework mappings as sorted
+// "framework control" strings.
+func frameworkRefs(rule engine.Rule) []string {
+	var out []string
+	for fw, controls := range rule.Frameworks {
+		for _, c := range controls {
+			out = append(out, fw+" "+c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

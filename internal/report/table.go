@@ -1,0 +1,61 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// messageWidth bounds the message column; longer messages wrap.
+const messageWidth = 72
+
+func newTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithHeaderAutoFormat(tw.On),
+		tablewriter.WithRowMaxWidth(messageWidth),
+	)
+}
+
+// writeTable renders findings as an ASCII table sorted by severity, rule
+// and resource, then what could not be evaluated, then a summary line.
+func writeTable(w io.Writer, r *Report) error {
+	if len(r.Result.Findings) == 0 {
+		if _, err := fmt.Fprintln(w, "No findings."); err != nil {
+			return err
+		}
+	} else {
+		t := newTable(w)
+		t.Header("Severity", "Rule", "Account", "Resource", "Message")
+		for _, f := range r.Result.Findings {
+			if err := t.Append(strings.ToUpper(f.Severity.String()), f.RuleID, r.accountLabel(f.AccountID), f.Resource, f.Message); err != nil {
+				return fmt.Errorf("render table: %w", err)
+			}
+		}
+		if err := t.Render(); err != nil {
+			return fmt.Errorf("render table: %w", err)
+		}
+	}
+	if len(r.Result.NotEvaluated) > 0 {
+		if _, err := fmt.Fprintln(w, "\nNot evaluated (data missing from the snapshot; treat as unknown, not as passed):"); err != nil {
+			return err
+		}
+		t := newTable(w)
+		t.Header("Rule", "Account", "Missing", "Reason")
+		for _, n := range r.Result.NotEvaluated {
+			if err := t.Append(n.RuleID, r.accountLabel(n.AccountID), n.Section, n.Reason); err != nil {
+				return fmt.Errorf("render table: %w", err)
+			}
+		}
+		if err := t.Render(); err != nil {
+			return fmt.Errorf("render table: %w", err)
+		}
+	}
+	_, err := fmt.Fprintln(w, "\n"+r.SummaryLine())
+	return err
+}

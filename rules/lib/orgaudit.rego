@@ -1,0 +1,247 @@
+# METADATA
+# title: orgaudit rule library
+# description: |
+#   Helpers shared by the built-in rules and available to user rules as
+#   data.orgaudit.lib: the snapshot's collection time, lookups by id,
+#   normalized policy statements, principals and conditions.
+package orgaudit.lib
+
+# -- time: rules never read the clock; "now" is when the snapshot was taken.
+
+# now_ns is the snapshot's collection time in nanoseconds.
+now_ns := time.parse_rfc3339_ns(input.metadata.collected_at)
+
+ns_per_day := ((24 * 60) * 60) * 1000000000
+
+# days_since(ts) is the number of whole days between the RFC 3339 time ts
+# and the collection time.
+days_since(ts) := floor((now_ns - time.parse_rfc3339_ns(ts)) / ns_per_day)
+
+# -- configuration (data.orgaudit.config, from .orgaudit.yaml)
+
+default config := {}
+
+config := data.orgaudit.config
+
+# threshold(name, def) is the configured threshold `name`, or def.
+threshold(name, def) := object.get(config, ["thresholds", name], def)
+
+# -- organization
+
+partition := object.get(input.metadata, "partition", "aws")
+
+accounts_by_id := {a.id: a | some a in input.accounts}
+
+# org_account_ids holds every account of the organization (or the single
+# collected account).
+org_account_ids := {a.id | some a in input.accounts}
+
+default management_account_id := ""
+
+management_account_id := input.organization.management_account_id
+
+# account_label(id) names an account for messages: "name (id)".
+account_label(id) := sprintf("%s (%s)", [accounts_by_id[id].name, id])
+
+account_label(id) := id if not accounts_by_id[id]
+
+# iam_accounts are the accounts whose IAM data was collected.
+iam_accounts contains a if {
+	some a in input.accounts
+	a.iam != null
+}
+
+root_arn(account_id) := sprintf("arn:%s:iam::%s:root", [partition, account_id])
+
+# root_row(account) is the credential report row of the root user.
+root_row(account) := row if {
+	some row in account.iam.credential_report.rows
+	row.user == "<root_account>"
+}
+
+# -- policy documents
+
+as_array(x) := x if is_array(x)
+
+as_array(x) := [x] if not is_array(x)
+
+# statements(doc) lists a policy document's statements (Statement may be
+# one object or a list).
+statements(doc) := as_array(doc.Statement)
+
+# allow_statements(doc) lists the Allow statements with their index.
+allow_statements(doc) := [[i, s] |
+	some i, s in statements(doc)
+	s.Effect == "Allow"
+]
+
+# actions(stmt) lists the statement's Action values, lower-cased.
+actions(stmt) := [lower(a) | some a in as_array(object.get(stmt, "Action", []))]
+
+# allows_action(stmt, action) holds when an Action pattern of stmt matches
+# action (case-insensitive, * and ? wildcards).
+allows_action(stmt, action) if {
+	some pattern in actions(stmt)
+	glob.match(pattern, null, lower(action))
+}
+
+# Anything under NotAction that does not exclude the action also allows it.
+allows_action(stmt, action) if {
+	not stmt.Action
+	stmt.NotAction
+	not excludes_action(stmt, action)
+}
+
+excludes_action(stmt, action) if {
+	some pattern in as_array(stmt.NotAction)
+	glob.match(lower(pattern), null, lower(action))
+}
+
+# is_assume_role(stmt) holds for a statement that allows sts:AssumeRole.
+is_assume_role(stmt) if allows_action(stmt, "sts:AssumeRole")
+
+# -- principals
+
+# aws_principals(stmt) is the set of AWS principal strings of a statement:
+# ARNs, 12-digit account ids, unique ids, or "*" ("Principal": "*" counts
+# as {"AWS": "*"}).
+aws_principals(stmt) := {"*"} if stmt.Principal == "*"
+
+aws_principals(stmt) := {p | some p in as_array(stmt.Principal.AWS)} if is_object(stmt.Principal)
+
+aws_principals(stmt) := set() if {
+	not stmt.Principal
+}
+
+# principal_account(p) is the account id an AWS principal belongs to;
+# undefined for "*" and for unique ids (AROA..., AIDA...).
+principal_account(p) := p if regex.match(`^[0-9]{12}$`, p)
+
+principal_account(p) := split(p, ":")[4] if {
+	startswith(p, "arn:")
+	count(split(p, ":")) > 4
+}
+
+# outside_organization(p) holds for an AWS principal of an account that is
+# not in the organization. Undecidable (and so false) for "*", unique ids
+# and single-account snapshots.
+outside_organization(p) if {
+	input.organization != null
+	not principal_account(p) in org_account_ids
+	principal_account(p)
+}
+
+# -- conditions
+
+# conditions(stmt) lists a statement's conditions as objects
+# {operator, key, values}, with operator and key as written and values as a
+# list.
+conditions(stmt) := [{"operator": op, "key": k, "values": as_array(v)} |
+	some op, block in object.get(stmt, "Condition", {})
+	some k, v in block
+]
+
+# has_condition_key(stmt, key) holds when any condition of stmt tests key
+# (compared case-insensitively, like AWS does).
+has_condition_key(stmt, key) if {
+	some c in conditions(stmt)
+	lower(c.key) == lower(key)
+}
+
+# bool_value(v) is v as a lower-case string ("true"/"false").
+bool_value(v) := lower(sprintf("%v", [v]))
+
+# requires_mfa(stmt) holds when an Allow statement can only match requests
+# made with MFA: Bool aws:MultiFactorAuthPresent true (without IfExists:
+# BoolIfExists lets long-term keys, which carry no MFA key, through), or a
+# bound on aws:MultiFactorAuthAge.
+requires_mfa(stmt) if {
+	some c in conditions(stmt)
+	lower(c.operator) == "bool"
+	lower(c.key) == "aws:multifactorauthpresent"
+	count(c.values) > 0
+	every v in c.values {
+		bool_value(v) == "true"
+	}
+}
+
+requires_mfa(stmt) if {
+	some c in conditions(stmt)
+	lower(c.operator) in {"numericlessthan", "numericlessthanequals"}
+	lower(c.key) == "aws:multifactorauthage"
+}
+
+# principal_restricting_keys are condition keys that pin down which
+# principals may use a statement.
+principal_restricting_keys := {
+	"aws:principalorgid",
+	"aws:principalorgpaths",
+	"aws:principalaccount",
+	"aws:principalarn",
+	"aws:sourceaccount",
+	"aws:sourcearn",
+	"aws:sourceorgid",
+	"aws:sourceorgpaths",
+	"aws:userid",
+}
+
+restricting_operators := {
+	"stringequals",
+	"stringequalsignorecase",
+	"stringlike",
+	"arnequals",
+	"arnlike",
+	"forallvalues:stringequals",
+	"forallvalues:stringlike",
+	"foranyvalue:stringequals",
+	"foranyvalue:stringlike",
+}
+
+# restricts_principal(stmt) holds when a condition limits the statement to
+# known principals: a positive match (not IfExists, not a negated operator)
+# on a principal-identifying key with a value that is not just "*".
+restricts_principal(stmt) if {
+	some c in conditions(stmt)
+	lower(c.operator) in restricting_operators
+	lower(c.key) in principal_restricting_keys
+	some v in c.values
+	not wildcard_only(v)
+}
+
+wildcard_only(v) if regex.match(`^[*?]*$`, sprintf("%v", [v]))
+
+# -- roles and trust
+
+# trust_statements(role) lists [index, statement] for the Allow statements
+# of a role's trust policy that allow sts:AssumeRole.
+trust_statements(role) := [[i, s] |
+	some i, s in statements(role.trust_policy)
+	s.Effect == "Allow"
+	is_assume_role(s)
+]
+
+# mfa_enforced_by_deny(doc) holds when a Deny statement refuses
+# sts:AssumeRole to every principal whenever MFA is absent.
+mfa_enforced_by_deny(doc) if {
+	some s in statements(doc)
+	s.Effect == "Deny"
+	"*" in aws_principals(s)
+	is_assume_role(s)
+	some c in conditions(s)
+	lower(c.operator) in {"bool", "boolifexists"}
+	lower(c.key) == "aws:multifactorauthpresent"
+	c.values != []
+	every v in c.values {
+		bool_value(v) == "false"
+	}
+}
+
+# trust_requires_mfa(role, stmt) holds when assuming the role through stmt
+# needs MFA, by the statement's own condition or by a Deny in the policy.
+trust_requires_mfa(_, stmt) if requires_mfa(stmt)
+
+trust_requires_mfa(role, _) if mfa_enforced_by_deny(role.trust_policy)
+
+# is_service_linked(role) holds for service-linked roles, which AWS
+# services manage and which only their service can assume.
+is_service_linked(role) if startswith(role.path, "/aws-service-role/")
