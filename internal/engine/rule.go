@@ -118,7 +118,31 @@ type Finding struct {
 	// Fingerprint identifies the finding across runs and versions: a hash
 	// of rule id, account, resource and key.
 	Fingerprint string `json:"fingerprint"`
+	// Suppression is set when a configured exception covers the finding.
+	// Suppressed findings stay in JSON and SARIF reports but do not fail a
+	// run.
+	Suppression *Suppression `json:"suppression,omitempty"`
+	// BaselineState is "new" or "existing" when the run compared against a
+	// baseline report, empty otherwise.
+	BaselineState string `json:"baseline_state,omitempty"`
 }
+
+// Suppression records why a finding is accepted.
+type Suppression struct {
+	Reason string `json:"reason"`
+	Owner  string `json:"owner,omitempty"`
+	// Expires is the date (YYYY-MM-DD) after which the exception stops
+	// suppressing.
+	Expires string `json:"expires,omitempty"`
+	// Source names where the exception is defined, e.g. ".orgaudit.yaml".
+	Source string `json:"source,omitempty"`
+}
+
+// Baseline states of Finding.BaselineState.
+const (
+	BaselineNew      = "new"
+	BaselineExisting = "existing"
+)
 
 // NotEvaluated says a rule could not be evaluated for an account (or for
 // the organization, with an empty AccountID) because data it needs is
@@ -159,12 +183,19 @@ func (r *Result) AtOrAbove(min Severity) *Result {
 	return out
 }
 
-// HasFindingAtOrAbove reports whether any finding is at or above s.
+// HasFindingAtOrAbove reports whether any finding that counts (not
+// suppressed, and not already in the baseline) is at or above s.
 func (r *Result) HasFindingAtOrAbove(s Severity) bool {
 	for _, f := range r.Findings {
-		if f.Severity >= s {
+		if f.Severity >= s && f.Counts() {
 			return true
 		}
 	}
 	return false
+}
+
+// Counts reports whether the finding can fail a run: it is neither
+// suppressed by an exception nor already present in the baseline.
+func (f Finding) Counts() bool {
+	return f.Suppression == nil && f.BaselineState != BaselineExisting
 }

@@ -60,6 +60,10 @@ type JSONFinding struct {
 	Evidence    map[string]any `json:"evidence,omitempty"`
 	Key         string         `json:"key,omitempty"`
 	Fingerprint string         `json:"fingerprint"`
+	// Suppression is present when an exception accepts the finding.
+	Suppression *engine.Suppression `json:"suppression,omitempty"`
+	// BaselineState is "new" or "existing" when a baseline was given.
+	BaselineState string `json:"baseline_state,omitempty"`
 }
 
 // JSONNotEval is a check that could not be evaluated.
@@ -118,16 +122,18 @@ func (r *Report) JSON() JSONReport {
 	}
 	for _, f := range r.Result.Findings {
 		out.Findings = append(out.Findings, JSONFinding{
-			RuleID:      f.RuleID,
-			Title:       r.Rule(f.RuleID).Title,
-			Severity:    f.Severity.String(),
-			AccountID:   f.AccountID,
-			AccountName: r.AccountName(f.AccountID),
-			Resource:    f.Resource,
-			Message:     f.Message,
-			Evidence:    f.Evidence,
-			Key:         f.Key,
-			Fingerprint: f.Fingerprint,
+			RuleID:        f.RuleID,
+			Title:         r.Rule(f.RuleID).Title,
+			Severity:      f.Severity.String(),
+			AccountID:     f.AccountID,
+			AccountName:   r.AccountName(f.AccountID),
+			Resource:      f.Resource,
+			Message:       f.Message,
+			Evidence:      f.Evidence,
+			Key:           f.Key,
+			Fingerprint:   f.Fingerprint,
+			Suppression:   f.Suppression,
+			BaselineState: f.BaselineState,
 		})
 	}
 	for _, n := range r.Result.NotEvaluated {

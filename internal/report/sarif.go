@@ -31,6 +31,9 @@ var securitySeverity = map[engine.Severity]string{
 	engine.SeverityInfo:     "0.0",
 }
 
+// baselineStates maps Finding.BaselineState to SARIF's baselineState.
+var baselineStates = map[string]string{engine.BaselineNew: "new", engine.BaselineExisting: "unchanged"}
+
 // sarifLevel maps severities to SARIF result levels.
 func sarifLevel(s engine.Severity) string {
 	switch {
@@ -99,6 +102,19 @@ func (r *Report) SARIF() *sarif.Report {
 			AddLocation(loc).
 			WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint}).
 			WithProperties(props)
+		if f.BaselineState != "" {
+			res.WithBaselineState(baselineStates[f.BaselineState])
+		}
+		if sup := f.Suppression; sup != nil {
+			just := sup.Reason
+			if sup.Owner != "" {
+				just += " (owner: " + sup.Owner + ")"
+			}
+			if sup.Expires != "" {
+				just += " (expires " + sup.Expires + ")"
+			}
+			res.AddSuppression(sarif.NewSuppression().WithKind("external").WithStatus("accepted").WithJustification(just))
+		}
 		run.AddResult(res)
 	}
 
