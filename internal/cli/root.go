@@ -113,6 +113,7 @@ Exit codes (all commands):
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(
 		newCheckCmd(app),
+		newGenerateCmd(app),
 		newRulesCmd(app),
 		newVersionCmd(app),
 	)
