@@ -214,8 +214,11 @@ func parseCondValue(kind opKind, s string, escaped bool) (condValue, error) {
 		cv.pfx = p
 	case opArnLike:
 		cv.text = s
-		if parts := strings.SplitN(s, ":", 6); len(parts) == 6 {
-			copy(cv.arn[:], parts)
+		// Each of the six ARN fields is matched separately; a value with
+		// fewer fields leaves the missing ones empty. A value without any
+		// colon (such as "*") is matched as a whole.
+		if strings.Contains(s, ":") {
+			copy(cv.arn[:], strings.SplitN(s, ":", 6))
 			cv.arnN = 6
 		}
 	}

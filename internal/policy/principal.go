@@ -38,10 +38,13 @@ func parseRequestPrincipal(s string) requestPrincipal {
 		p.kind, p.account = KindAccount, s
 		return p
 	case !strings.HasPrefix(s, "arn:"):
-		if webIdentityProviders[strings.ToLower(s)] {
+		switch {
+		case webIdentityProviders[strings.ToLower(s)]:
 			p.kind = KindFederatedProvider
-		} else {
+		case strings.Contains(s, "."):
 			p.kind = KindService
+		default:
+			p.kind = KindOther // e.g. an S3 canonical user id
 		}
 		return p
 	}
