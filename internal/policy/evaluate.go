@@ -276,7 +276,7 @@ func Evaluate(in Input) Result {
 		(p.kind == KindAssumedRole || p.kind == KindRole) && strings.HasPrefix(p.name, "AWSServiceRoleFor")
 
 	var reasons []string
-	allow := trueFormula()
+	allow := trueF
 
 	// Organization policies.
 	if p.iamPrincipal() && !in.ManagementAccount && !serviceLinked {
@@ -303,11 +303,11 @@ func Evaluate(in Input) Result {
 	identityPath := formula(nil)
 	if p.iamPrincipal() {
 		if p.kind == KindAccount {
-			identity = trueFormula() // the root user has full access to its account
+			identity = trueF // the root user has full access to its account
 		} else {
 			identity = e.layer(in.IdentityPolicies, IdentityPolicy, 0)
 		}
-		boundary, session = trueFormula(), trueFormula()
+		boundary, session = trueF, trueF
 		if len(in.PermissionsBoundaries) > 0 {
 			boundary = e.layer(in.PermissionsBoundaries, PermissionsBoundary, 0)
 		}
@@ -469,7 +469,7 @@ func (e *evaluator) result(allow formula, reasons []string) Result {
 	case len(r.DeniedWhen) > 0:
 		r.Reason = "allowed unless a deny condition on unknown context keys holds"
 	case len(r.Statements) > 0:
-		r.Reason = "allowed by " + r.Statements[len(r.Statements)-1].String()
+		r.Reason = "allowed: every policy that must allow the request has an applicable Allow statement"
 	default:
 		r.Reason = "allowed: the root user has full access to its own account"
 	}
@@ -504,18 +504,17 @@ func (e *evaluator) layer(pols []Policy, typ PolicyType, level int) formula {
 			if t == triFalse {
 				continue
 			}
-			ref := StatementRef{Policy: pols[pi].Label, Type: typ, Level: level, Index: s.Index, Sid: s.Sid, Effect: s.Effect}
-			set := ConditionSet{Conditions: clauses, Statements: []StatementRef{ref}}
+			f := single(clauses, StatementRef{Policy: pols[pi].Label, Type: typ, Level: level, Index: s.Index, Sid: s.Sid, Effect: s.Effect})
 			if s.Effect == Deny {
-				e.deny = orF(e.deny, formula{set})
+				e.deny = orF(e.deny, f)
 				continue
 			}
 			if t == triTrue {
 				unconditional = true
-				allow = formula{set}
+				allow = f
 				continue
 			}
-			allow = orF(allow, formula{set})
+			allow = orF(allow, f)
 		}
 	}
 	return allow
@@ -549,8 +548,7 @@ func (e *evaluator) resourceLayer(pol *Policy) (direct, role, account formula) {
 		if t == triFalse {
 			continue
 		}
-		ref := StatementRef{Policy: pol.Label, Type: ResourcePolicy, Index: s.Index, Sid: s.Sid, Effect: s.Effect}
-		f := formula{{Conditions: clauses, Statements: []StatementRef{ref}}}
+		f := single(clauses, StatementRef{Policy: pol.Label, Type: ResourcePolicy, Index: s.Index, Sid: s.Sid, Effect: s.Effect})
 		if s.Effect == Deny {
 			e.deny = orF(e.deny, f)
 			continue

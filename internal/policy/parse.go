@@ -574,11 +574,20 @@ func splitARN(s string) (arn, bool) {
 	if !strings.HasPrefix(s, "arn:") {
 		return arn{}, false
 	}
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[1] == "" || parts[2] == "" {
+	var f [5]string
+	rest := s[4:]
+	for i := range 4 {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return arn{}, false
+		}
+		f[i], rest = rest[:j], rest[j+1:]
+	}
+	f[4] = rest
+	if f[0] == "" || f[1] == "" {
 		return arn{}, false
 	}
-	return arn{parts[1], parts[2], parts[3], parts[4], parts[5]}, true
+	return arn{f[0], f[1], f[2], f[3], f[4]}, true
 }
 
 func classifyARN(a arn) PrincipalKind {

@@ -41,7 +41,7 @@ func (c Clause) equal(d Clause) bool {
 // ConditionSet is a conjunction: every clause must hold. An empty set is
 // always true. Statements are the statements the set comes from.
 type ConditionSet struct {
-	Conditions []Clause        `json:"conditions"`
+	Conditions []Clause       `json:"conditions"`
 	Statements []StatementRef `json:"statements"`
 }
 
@@ -82,9 +82,26 @@ func (f formula) isTrue() bool {
 	return false
 }
 
-// trueFormula is a formula that always holds, from the given statements.
-func trueFormula(refs ...StatementRef) formula {
-	return formula{{Statements: refs}}
+// trueF always holds and names no statement. Formulas are never modified
+// in place, so it can be shared.
+var trueF = formula{{}}
+
+// bareTrue reports whether f is true without naming any statement, so
+// that f ∧ g is g.
+func (f formula) bareTrue() bool {
+	return len(f) == 1 && len(f[0].Conditions) == 0 && len(f[0].Statements) == 0
+}
+
+// single returns the formula of one statement's condition set, in one
+// allocation.
+func single(clauses []Clause, ref StatementRef) formula {
+	s := &struct {
+		set [1]ConditionSet
+		ref [1]StatementRef
+	}{}
+	s.ref[0] = ref
+	s.set[0] = ConditionSet{Conditions: clauses, Statements: s.ref[:]}
+	return s.set[:]
 }
 
 // orF returns a ∨ b, simplified.
@@ -104,8 +121,13 @@ func orF(a, b formula) formula {
 // andF returns a ∧ b, distributed into DNF and simplified. truncated is
 // set when alternatives had to be dropped.
 func andF(a, b formula, truncated *bool) formula {
-	if len(a) == 0 || len(b) == 0 {
+	switch {
+	case len(a) == 0 || len(b) == 0:
 		return nil
+	case a.bareTrue():
+		return b
+	case b.bareTrue():
+		return a
 	}
 	out := make(formula, 0, len(a)*len(b))
 	for _, x := range a {
@@ -154,21 +176,33 @@ func simplify(f formula) formula {
 	if len(f) < 2 {
 		return f
 	}
-	out := f[:0:0]
+	var out formula
 	for i, s := range f {
-		absorbed := false
-		for j, t := range f {
-			if i == j {
-				continue
+		if absorbed(f, i) {
+			if out == nil {
+				out = make(formula, 0, len(f)-1)
+				out = append(out, f[:i]...)
 			}
-			if t.subsetOf(s) && (!s.subsetOf(t) || j < i) {
-				absorbed = true
-				break
-			}
+			continue
 		}
-		if !absorbed {
+		if out != nil {
 			out = append(out, s)
 		}
 	}
+	if out == nil {
+		return f
+	}
 	return out
+}
+
+// absorbed reports whether f[i] is implied by another set of f (or equal
+// to an earlier one).
+func absorbed(f formula, i int) bool {
+	s := f[i]
+	for j, t := range f {
+		if i != j && t.subsetOf(s) && (j < i || !s.subsetOf(t)) {
+			return true
+		}
+	}
+	return false
 }
