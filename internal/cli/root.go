@@ -116,6 +116,7 @@ Exit codes (all commands):
 		newGenerateCmd(app),
 		newRulesCmd(app),
 		newVersionCmd(app),
+		newSimulateCmd(app),
 	)
 	return root
 }
