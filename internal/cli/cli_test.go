@@ -13,7 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // repoRoot is where the tests run commands from, so that paths in
 // reports read "fixtures/...".

@@ -3,14 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // TestSimulateGolden runs simulate on every testdata/simulate/*.input.json
 // in both formats and compares the output with the golden files. Run
