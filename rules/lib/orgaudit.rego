@@ -18,6 +18,16 @@ ns_per_day := ((24 * 60) * 60) * 1000000000
 days_since(ts) := floor((now_ns - time.parse_rfc3339_ns(ts)) / ns_per_day)
 
 # -- configuration (data.orgaudit.config, from .orgaudit.yaml)
+#
+# The engine mounts the resolved configuration as data.orgaudit.config:
+#   {
+#     "identity_account": "111111111111",          # absent when not designated
+#     "environments": {"production": ["222222222222", ...], "development": [...]},
+#     "vendor_accounts": {"464622532012": "Datadog", ...},
+#     "thresholds": {"root_unused_days": 90, ...},
+#   }
+# Environments are account id lists, resolved in Go from OUs, account ids,
+# names and tags (or from defaults when no file is given).
 
 default config := {}
 
@@ -25,6 +35,24 @@ config := data.orgaudit.config
 
 # threshold(name, def) is the configured threshold `name`, or def.
 threshold(name, def) := object.get(config, ["thresholds", name], def)
+
+# environments maps an environment name to the set of its account ids.
+environments := {name: {id | some id in ids} | some name, ids in object.get(config, "environments", {})}
+
+# production_accounts holds the ids of the accounts of the "production"
+# environment (empty when none is configured or recognized).
+production_accounts := object.get(environments, "production", set())
+
+# environments_of(account_id) is the set of environment names an account
+# belongs to.
+environments_of(account_id) := {name | some name, ids in environments; account_id in ids}
+
+# identity_account_id is the designated identity account; undefined when
+# none is designated.
+identity_account_id := config.identity_account
+
+# vendor_accounts maps known third-party account ids to a vendor name.
+vendor_accounts := object.get(config, "vendor_accounts", {})
 
 # -- organization
 

@@ -90,3 +90,23 @@ test_service_linked if {
 	lib.is_service_linked({"path": "/aws-service-role/support.amazonaws.com/"})
 	not lib.is_service_linked({"path": "/"})
 }
+
+cfg := {
+	"identity_account": "111111111111",
+	"environments": {"production": ["222222222222", "333333333333"], "development": ["444444444444"]},
+	"vendor_accounts": {"464622532012": "Datadog"},
+}
+
+test_environments if {
+	lib.production_accounts == {"222222222222", "333333333333"} with data.orgaudit.config as cfg
+	lib.environments_of("444444444444") == {"development"} with data.orgaudit.config as cfg
+	lib.environments_of("999999999999") == set() with data.orgaudit.config as cfg
+	lib.identity_account_id == "111111111111" with data.orgaudit.config as cfg
+	lib.vendor_accounts["464622532012"] == "Datadog" with data.orgaudit.config as cfg
+}
+
+test_no_configuration if {
+	lib.production_accounts == set()
+	not lib.identity_account_id
+	lib.vendor_accounts == {}
+}
