@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/baseline"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/report"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -23,6 +24,7 @@ type checkOptions struct {
 	MinSeverity string
 	FailOn      string
 	RuleDirs    []string
+	Baseline    string
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -36,9 +38,12 @@ snapshot, and report the findings as a table, JSON or SARIF.
 Checks whose data is missing from the snapshot (a gap recorded at collection
 time) are listed as "not evaluated": unknown is never reported as passed.
 
+With --baseline, findings already present in a previous JSON or SARIF report
+are marked "existing" and do not fail the run; new ones are marked "new".
+
 Exit codes:
   0  no finding at or above --fail-on, and every check was evaluated
-  1  findings at or above --fail-on
+  1  findings at or above --fail-on (new ones only, with --baseline)
   2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
   3  no finding at or above --fail-on, but some checks could not be evaluated`,
 		Example: `  # Human-readable table
@@ -46,6 +51,9 @@ Exit codes:
 
   # SARIF for code scanning, failing the job on high or critical findings
   orgaudit check --snapshot snap.json --format sarif --output orgaudit.sarif --fail-on high
+
+  # Nightly CI: fail only on findings that are not in yesterday's report
+  orgaudit check --snapshot snap.json --format sarif --output today.sarif --baseline yesterday.sarif
 
   # Add your own rules
   orgaudit check --snapshot snap.json --rules ./policies --rules ./more-policies`,
@@ -61,7 +69,14 @@ Exit codes:
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	_ = cmd.MarkFlagRequired("snapshot")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
+	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
+	_ = cmd.MarkFlagFilename("snapshot", "json")
+	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
+	_ = cmd.MarkFlagDirname("rules")
 	return cmd
 }
 
@@ -76,6 +91,12 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	failOn, failOnNone, err := parseFailOn(opts.FailOn)
 	if err != nil {
 		return usageError(err)
+	}
+	var base *baseline.Baseline
+	if opts.Baseline != "" {
+		if base, err = baseline.Load(opts.Baseline); err != nil {
+			return usageError(err)
+		}
 	}
 	snap, err := snapshot.LoadFile(opts.Snapshot)
 	if err != nil {
@@ -92,13 +113,17 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	res = res.AtOrAbove(minSev)
 
 	rep := report.New(version.Version, snap, res)
+	rep.Color = (opts.Output == "" || opts.Output == "-") && app.colorOutput(app.Out)
+	if base != nil {
+		rep.Baseline = base.Apply(res)
+	}
 	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error {
 		return report.Write(w, opts.Format, rep)
 	}); err != nil {
 		return err
 	}
-	if opts.Output != "" && !app.Quiet {
-		fmt.Fprintf(app.Err, "%s; report written to %s\n", rep.SummaryLine(), opts.Output)
+	if opts.Output != "" && opts.Output != "-" {
+		app.Logger().Info(rep.SummaryLine(), "report", opts.Output)
 	}
 
 	if !failOnNone && res.HasFindingAtOrAbove(failOn) {

@@ -14,7 +14,7 @@ var fixtures = []string{
 	"fixtures/identity-account-ous.json",
 }
 
-var checkFormats = map[string]string{"table": "txt", "json": "json", "sarif": "sarif"}
+var checkFormats = map[string]string{"table": "txt", "json": "json", "sarif": "sarif", "markdown": "md", "junit": "xml"}
 
 // TestCheckGolden renders every fixture in every format, compares with the
 // golden files, checks that a second run is byte-identical and that SARIF
@@ -138,7 +138,7 @@ func TestCheckMinSeverityAndOutputFile(t *testing.T) {
 	if r.stdout != "" {
 		t.Errorf("stdout should be empty when --output is set, got %q", r.stdout)
 	}
-	if !strings.Contains(r.stderr, "report written to") {
+	if !strings.Contains(r.stderr, "report="+out) {
 		t.Errorf("stderr should say where the report went: %q", r.stderr)
 	}
 	st, err := os.Stat(out)

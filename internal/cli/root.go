@@ -48,7 +48,7 @@ func (a *App) Logger() *slog.Logger {
 	if a.LogFormat == "json" {
 		a.logger = slog.New(slog.NewJSONHandler(a.Err, opts))
 	} else {
-		a.logger = slog.New(slog.NewTextHandler(a.Err, opts))
+		a.logger = slog.New(newLineHandler(a.Err, level))
 	}
 	return a.logger
 }
@@ -64,13 +64,18 @@ func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Wr
 	root.SetOut(out)
 	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
 	if err != nil {
 		var ee *ExitError
 		if !errors.As(err, &ee) || ee.Err != nil {
-			fmt.Fprintf(errOut, "orgaudit: %s\n", oneLine(err.Error()))
+			if app.LogFormat == "json" {
+				app.Logger().Error(oneLine(err.Error()), "exit_code", code)
+			} else {
+				fmt.Fprintf(errOut, "orgaudit: %s\n", oneLine(err.Error()))
+			}
 		}
 	}
-	return exitCode(err)
+	return code
 }
 
 // NewRootCmd builds the orgaudit command tree.
@@ -116,6 +121,7 @@ Exit codes (all commands):
 		newGenerateCmd(app),
 		newRulesCmd(app),
 		newVersionCmd(app),
+		newCompletionCmd(app, root),
 		newSimulateCmd(app),
 	)
 	return root

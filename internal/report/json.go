@@ -19,6 +19,7 @@ type JSONReport struct {
 	Tool          JSONTool      `json:"tool"`
 	Snapshot      JSONSnapshot  `json:"snapshot"`
 	Summary       JSONSummary   `json:"summary"`
+	Baseline      *BaselineInfo `json:"baseline,omitempty"`
 	Findings      []JSONFinding `json:"findings"`
 	NotEvaluated  []JSONNotEval `json:"not_evaluated"`
 	Rules         []JSONRule    `json:"rules"`
@@ -114,6 +115,7 @@ func (r *Report) JSON() JSONReport {
 	if s.Organization != nil {
 		out.Snapshot.OrganizationID = s.Organization.ID
 	}
+	out.Baseline = r.Baseline
 	for sev := engine.SeverityInfo; sev <= engine.SeverityCritical; sev++ {
 		out.Summary.BySeverity[sev.String()] = 0
 	}

@@ -24,6 +24,11 @@ type Report struct {
 	// filtered by minimum severity.
 	Result *engine.Result
 
+	// Baseline is set when the run compared against a baseline report.
+	Baseline *BaselineInfo
+	// Color lets text formats use ANSI colors (a terminal, no NO_COLOR).
+	Color bool
+
 	accounts *snapshot.Index
 	rules    map[string]engine.Rule
 }
@@ -36,6 +41,27 @@ func New(toolVersion string, snap *snapshot.Loaded, res *engine.Result) *Report 
 		r.rules[rule.ID] = rule
 	}
 	return r
+}
+
+// BaselineInfo summarises the comparison with a baseline report.
+type BaselineInfo struct {
+	// Path is the baseline report file.
+	Path string `json:"path"`
+	// New counts findings absent from the baseline.
+	New int `json:"new"`
+	// Existing counts findings already in the baseline.
+	Existing int `json:"existing"`
+	// Fixed lists baseline findings that are gone.
+	Fixed []BaselineFinding `json:"fixed"`
+}
+
+// BaselineFinding identifies a finding of a baseline report.
+type BaselineFinding struct {
+	Fingerprint string `json:"fingerprint"`
+	RuleID      string `json:"rule_id"`
+	AccountID   string `json:"account_id,omitempty"`
+	Resource    string `json:"resource,omitempty"`
+	Message     string `json:"message,omitempty"`
 }
 
 // Rule returns the metadata of a rule by id.
@@ -83,6 +109,9 @@ func (r *Report) SummaryLine() string {
 	if ne := len(r.Result.NotEvaluated); ne > 0 {
 		line += fmt.Sprintf("; %d %s not evaluated (snapshot gaps)", ne, plural(ne, "check", "checks"))
 	}
+	if b := r.Baseline; b != nil {
+		line += fmt.Sprintf("; baseline: %d new, %d existing, %d fixed", b.New, b.Existing, len(b.Fixed))
+	}
 	return line
 }
 
@@ -104,9 +133,11 @@ func Formats() []string {
 }
 
 var writers = map[string]func(io.Writer, *Report) error{
-	"table": writeTable,
-	"json":  writeJSON,
-	"sarif": writeSARIF,
+	"table":    writeTable,
+	"json":     writeJSON,
+	"sarif":    writeSARIF,
+	"markdown": writeMarkdown,
+	"junit":    writeJUnit,
 }
 
 // ValidFormat reports whether name is a supported format.

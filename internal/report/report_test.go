@@ -73,7 +73,7 @@ func TestSummaryLine(t *testing.T) {
 func TestWriteUnknownFormat(t *testing.T) {
 	r := New("dev", &snapshot.Loaded{Snapshot: &snapshot.Snapshot{}}, &engine.Result{})
 	err := Write(&strings.Builder{}, "yaml", r)
-	if err == nil || !strings.Contains(err.Error(), "json, sarif, table") {
+	if err == nil || !strings.Contains(err.Error(), "json, junit, markdown, sarif, table") {
 		t.Errorf("error %v should list the formats", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/orgaudit/orgaudit/internal/engine"
 )
 
 // messageWidth bounds the message column; longer messages wrap.
@@ -33,7 +35,7 @@ func writeTable(w io.Writer, r *Report) error {
 		t := newTable(w)
 		t.Header("Severity", "Rule", "Account", "Resource", "Message")
 		for _, f := range r.Result.Findings {
-			if err := t.Append(strings.ToUpper(f.Severity.String()), f.RuleID, r.accountLabel(f.AccountID), f.Resource, f.Message); err != nil {
+			if err := t.Append(r.severityCell(f.Severity), f.RuleID, r.accountLabel(f.AccountID), f.Resource, f.Message); err != nil {
 				return fmt.Errorf("render table: %w", err)
 			}
 		}
@@ -58,4 +60,21 @@ func writeTable(w io.Writer, r *Report) error {
 	}
 	_, err := fmt.Fprintln(w, "\n"+r.SummaryLine())
 	return err
+}
+
+// severityColors are the ANSI colors of severities in a terminal.
+var severityColors = map[engine.Severity]string{
+	engine.SeverityCritical: "\x1b[1;31m",
+	engine.SeverityHigh:     "\x1b[31m",
+	engine.SeverityMedium:   "\x1b[33m",
+	engine.SeverityLow:      "\x1b[36m",
+	engine.SeverityInfo:     "\x1b[2m",
+}
+
+func (r *Report) severityCell(s engine.Severity) string {
+	name := strings.ToUpper(s.String())
+	if !r.Color {
+		return name
+	}
+	return severityColors[s] + name + "\x1b[0m"
 }
