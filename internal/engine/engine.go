@@ -8,6 +8,26 @@
 // custom: id, severity, remediation, frameworks, requires) and a
 // `deny contains result` rule whose results are objects
 // {resource, account_id, message, evidence, key?}.
+//
+// # Not evaluated
+//
+// A check is "not evaluated" (unknown, never passed) in two ways. The
+// engine reports it from the snapshot's gaps: where a gap covers a section
+// the rule lists in custom.requires, the rule is not evaluated for that
+// account (or the organization). And a rule reports it itself, for
+// anything else it cannot decide (typically missing configuration), with an
+// optional not_evaluated set:
+//
+//	not_evaluated contains {"reason": "no identity account is designated", "section": "config.identity_account"} if {
+//		not lib.identity_account_id
+//	}
+//
+// Each entry is an object with a non-empty "reason" and optionally
+// "account_id" (empty or absent for the whole organization) and "section",
+// what is missing: a configuration setting such as "config.identity_account"
+// or a snapshot section (default "config"). A rule that reports a check as
+// not evaluated should not also report findings for it. Both kinds land in
+// Result.NotEvaluated and make `orgaudit check` exit 3 when nothing fails.
 package engine
 
 import (
@@ -34,12 +54,20 @@ type Options struct {
 	// Data is mounted under data.orgaudit (e.g. "config" becomes
 	// data.orgaudit.config). It must not use the key "rules" or "lib".
 	Data map[string]any
+	// Disabled lists rule ids that are loaded (and so validated and listed
+	// by Rules) but never evaluated. Unknown ids are an error.
+	Disabled []string
+	// Severity overrides the severity of rules by id. Unknown ids are an
+	// error.
+	Severity map[string]Severity
 }
 
 // Engine holds compiled rules ready to evaluate.
 type Engine struct {
-	rules []Rule
-	query rego.PreparedEvalQuery
+	// rules are every loaded rule; active are the ones evaluated.
+	rules  []Rule
+	active []Rule
+	query  rego.PreparedEvalQuery
 }
 
 // New loads, checks and compiles the rules of every source.
@@ -56,12 +84,16 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	active, err := applyOptions(rules, opts)
+	if err != nil {
+		return nil, err
+	}
 	store, err := dataStore(opts.Data)
 	if err != nil {
 		return nil, err
 	}
 	q, err := rego.New(
-		rego.Query(resultQuery(rules)),
+		rego.Query(resultQuery(active)),
 		rego.Compiler(compiler),
 		rego.Store(store),
 		rego.StrictBuiltinErrors(true),
@@ -69,7 +101,43 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare rules: %w", regoError(err))
 	}
-	return &Engine{rules: rules, query: q}, nil
+	return &Engine{rules: rules, active: active, query: q}, nil
+}
+
+// applyOptions sets severity overrides on rules and returns the rules to
+// evaluate (those not disabled).
+func applyOptions(rules []Rule, opts Options) ([]Rule, error) {
+	idx := map[string]int{}
+	for i, r := range rules {
+		idx[r.ID] = i
+	}
+	var unknown []string
+	for id, sev := range opts.Severity {
+		i, ok := idx[id]
+		if !ok {
+			unknown = append(unknown, id)
+			continue
+		}
+		rules[i].Severity = sev
+	}
+	off := map[string]bool{}
+	for _, id := range opts.Disabled {
+		if _, ok := idx[id]; !ok {
+			unknown = append(unknown, id)
+		}
+		off[id] = true
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("unknown rule id %s", strings.Join(unknown, ", "))
+	}
+	active := make([]Rule, 0, len(rules))
+	for _, r := range rules {
+		if !off[r.ID] {
+			active = append(active, r)
+		}
+	}
+	return active, nil
 }
 
 func compile(mods []module) (*ast.Compiler, error) {
@@ -114,25 +182,28 @@ func collectRules(mods []module) ([]Rule, error) {
 			return nil, fmt.Errorf("%s: rule id %s is already used by %s", m.file, r.ID, prev)
 		}
 		byID[r.ID] = m.file
-		if !definesDeny(m.mod) {
+		if !definesRule(m.mod, "deny") {
 			return nil, fmt.Errorf("%s: rule %s defines no deny rule (want `deny contains result if { ... }`)", m.file, r.ID)
 		}
+		r.reportsNotEvaluated = definesRule(m.mod, "not_evaluated")
 		rules = append(rules, r)
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules, nil
 }
 
-func definesDeny(m *ast.Module) bool {
+// definesRule reports whether a module defines the top-level rule name.
+func definesRule(m *ast.Module, name string) bool {
 	for _, r := range m.Rules {
-		if ref := r.Head.Ref(); len(ref) == 1 && ref[0].Equal(ast.VarTerm("deny")) {
+		if ref := r.Head.Ref(); len(ref) == 1 && ref[0].Equal(ast.VarTerm(name)) {
 			return true
 		}
 	}
 	return false
 }
 
-// resultQuery builds one query that evaluates every rule's deny set.
+// resultQuery builds one query that evaluates every rule's deny set (and
+// not_evaluated set, where the rule defines one).
 func resultQuery(rules []Rule) string {
 	var b strings.Builder
 	b.WriteString("result := {")
@@ -141,10 +212,17 @@ func resultQuery(rules []Rule) string {
 			b.WriteString(", ")
 		}
 		fmt.Fprintf(&b, "%q: %s.deny", r.ID, r.Package)
+		if r.reportsNotEvaluated {
+			fmt.Fprintf(&b, ", %q: %s.not_evaluated", notEvaluatedKey(r.ID), r.Package)
+		}
 	}
 	b.WriteString("}")
 	return b.String()
 }
+
+// notEvaluatedKey is the result key of a rule's not_evaluated set; rule
+// ids cannot contain a space.
+func notEvaluatedKey(id string) string { return id + " not_evaluated" }
 
 func dataStore(data map[string]any) (storage.Store, error) {
 	for _, k := range []string{"rules", "lib"} {
@@ -159,8 +237,13 @@ func dataStore(data map[string]any) (storage.Store, error) {
 	return inmem.NewFromObjectWithOpts(root, inmem.OptRoundTripOnWrite(true)), nil
 }
 
-// Rules returns the metadata of every loaded rule, sorted by id.
-func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
+// Rules returns the metadata of every evaluated rule (disabled rules left
+// out), sorted by id, with severity overrides applied.
+func (e *Engine) Rules() []Rule { return slices.Clone(e.active) }
+
+// AllRules returns the metadata of every loaded rule, disabled ones
+// included, sorted by id.
+func (e *Engine) AllRules() []Rule { return slices.Clone(e.rules) }
 
 // Input is what rules see as `input`: the snapshot document, plus derived
 // documents (such as the access graph) under their own top-level keys.
@@ -204,17 +287,77 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("evaluate rules: unexpected result %T", rs[0].Bindings["result"])
 	}
 	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
-	for _, r := range e.rules {
+	var reported []NotEvaluated
+	for _, r := range e.active {
 		found, err := decodeFindings(r, out[r.ID])
 		if err != nil {
 			return nil, err
 		}
 		res.Findings = append(res.Findings, found...)
+		if r.reportsNotEvaluated {
+			ne, err := decodeNotEvaluated(r, out[notEvaluatedKey(r.ID)])
+			if err != nil {
+				return nil, err
+			}
+			reported = append(reported, ne...)
+		}
 	}
 	fingerprint(res.Findings)
 	SortFindings(res.Findings)
-	res.NotEvaluated = notEvaluated(e.rules, in.Snapshot.Snapshot)
+	res.NotEvaluated = notEvaluated(e.active, in.Snapshot.Snapshot, reported)
 	return res, nil
+}
+
+// decodeNotEvaluated checks and converts a rule's not_evaluated set.
+func decodeNotEvaluated(r Rule, v any) ([]NotEvaluated, error) {
+	items, ok := v.([]any)
+	if !ok {
+		if v == nil {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("rule %s (%s): not_evaluated must be a set of objects, got %T", r.ID, r.File, v)
+	}
+	out := make([]NotEvaluated, 0, len(items))
+	for _, it := range items {
+		obj, ok := it.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("rule %s (%s): not_evaluated entry must be an object, got %v", r.ID, r.File, compact(it))
+		}
+		n := NotEvaluated{RuleID: r.ID, Section: "config"}
+		var bad []string
+		for k, raw := range obj {
+			s, isStr := raw.(string)
+			switch k {
+			case "reason", "account_id", "section":
+				if !isStr {
+					bad = append(bad, k+" is not a string")
+					continue
+				}
+			default:
+				bad = append(bad, "unknown field "+k)
+				continue
+			}
+			switch k {
+			case "reason":
+				n.Reason = s
+			case "account_id":
+				n.AccountID = s
+			case "section":
+				if s != "" {
+					n.Section = s
+				}
+			}
+		}
+		if n.Reason == "" && !slices.Contains(bad, "reason is not a string") {
+			bad = append(bad, "missing reason")
+		}
+		if len(bad) > 0 {
+			sort.Strings(bad)
+			return nil, fmt.Errorf("rule %s (%s): invalid not_evaluated entry %v: %s", r.ID, r.File, compact(obj), strings.Join(bad, ", "))
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func decodeFindings(r Rule, v any) ([]Finding, error) {

@@ -195,7 +195,7 @@ func TestNotEvaluated(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, n := range notEvaluated(rules, snap(gaps, tt.org).Snapshot) {
+			for _, n := range notEvaluated(rules, snap(gaps, tt.org).Snapshot, nil) {
 				got = append(got, key(n))
 				if n.Reason == "" {
 					t.Errorf("%s has no reason", key(n))
@@ -229,5 +229,89 @@ func TestFingerprintsAreStableAndDistinct(t *testing.T) {
 			t.Errorf("duplicate fingerprint %s", f.Fingerprint)
 		}
 		seen[f.Fingerprint] = true
+	}
+}
+
+func TestRuleReportedNotEvaluated(t *testing.T) {
+	src := memSource(map[string]string{"r.rego": header + `package orgaudit.rules.r
+
+deny contains {"resource": "r", "account_id": "1", "message": "m"} if data.orgaudit.config.ready
+
+not_evaluated contains {"reason": "needs x", "section": "config.x"} if not data.orgaudit.config.ready
+
+not_evaluated contains {"reason": "account 2 unknown", "account_id": "2"} if not data.orgaudit.config.ready
+`})
+	for _, ready := range []bool{false, true} {
+		eng, err := New(context.Background(), Options{Sources: []Source{src}, Data: map[string]any{"config": map[string]any{"ready": ready}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := eng.Eval(context.Background(), Input{Snapshot: snap(nil, false)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ready {
+			if len(res.Findings) != 1 || len(res.NotEvaluated) != 0 {
+				t.Errorf("ready: %d findings, %v not evaluated", len(res.Findings), res.NotEvaluated)
+			}
+			continue
+		}
+		want := []NotEvaluated{
+			{RuleID: "T-1", Section: "config.x", Reason: "needs x"},
+			{RuleID: "T-1", AccountID: "2", Section: "config", Reason: "account 2 unknown"},
+		}
+		if len(res.Findings) != 0 || len(res.NotEvaluated) != 2 || res.NotEvaluated[0] != want[0] || res.NotEvaluated[1] != want[1] {
+			t.Errorf("not ready: findings %v, not evaluated %+v, want %+v", res.Findings, res.NotEvaluated, want)
+		}
+	}
+}
+
+func TestNotEvaluatedValidation(t *testing.T) {
+	tests := []struct{ entry, want string }{
+		{`{"account_id": "1"}`, "missing reason"},
+		{`{"reason": 1}`, "reason is not a string"},
+		{`{"reason": "r", "why": "w"}`, "unknown field why"},
+		{`"oops"`, "must be an object"},
+	}
+	for _, tt := range tests {
+		src := memSource(map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains 1 if false\n\nnot_evaluated contains " + tt.entry + "\n"})
+		eng, err := New(context.Background(), Options{Sources: []Source{src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = eng.Eval(context.Background(), Input{Snapshot: snap(nil, false)})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "T-1") {
+			t.Errorf("%s: error %v, want one naming the rule and %q", tt.entry, err, tt.want)
+		}
+	}
+}
+
+func TestDisabledAndSeverityOverrides(t *testing.T) {
+	two := memSource(map[string]string{
+		"a.rego": header + "package orgaudit.rules.a\n\ndeny contains {\"resource\": \"a\", \"account_id\": \"\", \"message\": \"m\"}\n",
+		"b.rego": strings.Replace(header, "T-1", "T-2", 1) + "package orgaudit.rules.b\n\ndeny contains {\"resource\": \"b\", \"account_id\": \"\", \"message\": \"m\"}\n",
+	})
+	eng, err := New(context.Background(), Options{Sources: []Source{two}, Disabled: []string{"T-2"}, Severity: map[string]Severity{"T-1": SeverityLow}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(eng.Rules()); got != 1 {
+		t.Errorf("%d active rules, want 1", got)
+	}
+	if got := len(eng.AllRules()); got != 2 {
+		t.Errorf("%d loaded rules, want 2", got)
+	}
+	res, err := eng.Eval(context.Background(), Input{Snapshot: snap(nil, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].RuleID != "T-1" || res.Findings[0].Severity != SeverityLow {
+		t.Errorf("findings %+v, want one low T-1", res.Findings)
+	}
+	for _, opts := range []Options{{Disabled: []string{"T-9"}}, {Severity: map[string]Severity{"T-8": SeverityLow}}} {
+		opts.Sources = []Source{two}
+		if _, err := New(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "unknown rule id T-") {
+			t.Errorf("error %v, want unknown rule id", err)
+		}
 	}
 }

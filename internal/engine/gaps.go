@@ -41,9 +41,10 @@ func affects(requires []string, gapSection string) bool {
 }
 
 // notEvaluated lists, per rule, the accounts (or the organization) whose
-// data the rule needs but the snapshot lacks. Data behind a gap is unknown:
-// reporting nothing there would be a false "all clear".
-func notEvaluated(rules []Rule, s *snapshot.Snapshot) []NotEvaluated {
+// data the rule needs but the snapshot lacks, plus what rules reported
+// themselves. Data behind a gap is unknown: reporting nothing there would
+// be a false "all clear".
+func notEvaluated(rules []Rule, s *snapshot.Snapshot, reported []NotEvaluated) []NotEvaluated {
 	out := []NotEvaluated{}
 	seen := map[[3]string]bool{}
 	add := func(n NotEvaluated) {
@@ -78,6 +79,9 @@ func notEvaluated(rules []Rule, s *snapshot.Snapshot) []NotEvaluated {
 				Reason:  "no organization data: " + note,
 			})
 		}
+	}
+	for _, n := range reported {
+		add(n)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]

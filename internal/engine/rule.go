@@ -81,6 +81,9 @@ type Rule struct {
 	File string `json:"file"`
 	// Source is "builtin" or the user rule directory.
 	Source string `json:"source"`
+
+	// reportsNotEvaluated is set when the rule defines a not_evaluated set.
+	reportsNotEvaluated bool
 }
 
 // customMeta is the custom section of a rule's METADATA.
@@ -146,10 +149,13 @@ const (
 
 // NotEvaluated says a rule could not be evaluated for an account (or for
 // the organization, with an empty AccountID) because data it needs is
-// missing from the snapshot.
+// missing from the snapshot (a gap), or because the rule said so itself
+// (its not_evaluated set), typically for missing configuration.
 type NotEvaluated struct {
 	RuleID    string `json:"rule_id"`
 	AccountID string `json:"account_id,omitempty"`
+	// Section is the snapshot section a gap covers, or what the rule
+	// reported missing (e.g. "config.identity_account").
 	Section   string `json:"section"`
 	Operation string `json:"operation,omitempty"`
 	Reason    string `json:"reason"`
