@@ -273,3 +273,208 @@ trust_requires_mfa(role, _) if mfa_enforced_by_deny(role.trust_policy)
 # is_service_linked(role) holds for service-linked roles, which AWS
 # services manage and which only their service can assume.
 is_service_linked(role) if startswith(role.path, "/aws-service-role/")
+
+# -- accounts and the organization tree
+
+# account_arn(id) is the account's Organizations ARN, or its id when the
+# snapshot has no ARN for it. Account-wide settings (the password policy)
+# are reported on it.
+account_arn(id) := accounts_by_id[id].arn
+
+account_arn(id) := id if not accounts_by_id[id].arn
+
+# is_management(id) holds for the organization's management account.
+is_management(id) if {
+	id != ""
+	id == management_account_id
+}
+
+# root_ids holds the ids of the organization roots.
+root_ids := {r.id | some r in input.organization.roots}
+
+# ous_by_id maps OU id to OU.
+ous_by_id := {ou.id: ou | some ou in input.organization.organizational_units}
+
+# parent_edges maps every OU to its parent, for graph.reachable.
+parent_edges := {ou.id: [ou.parent_id] | some ou in input.organization.organizational_units}
+
+# containers_above(id) is the set of OUs and the root above an account or
+# OU: its parent and every ancestor.
+containers_above(account) := graph.reachable(parent_edges, {account.parent_id}) if account.parent_id
+
+containers_above(account) := set() if not account.parent_id
+
+# container_arn(id) is the ARN of a root or OU, or its id.
+container_arn(id) := ous_by_id[id].arn
+
+container_arn(id) := r.arn if {
+	some r in input.organization.roots
+	r.id == id
+}
+
+container_arn(id) := id if {
+	not ous_by_id[id]
+	not id in root_ids
+}
+
+# container_name(id) names a root or OU for messages.
+container_name(id) := sprintf("OU %s (%s)", [ous_by_id[id].name, id])
+
+container_name(id) := sprintf("the root (%s)", [id]) if id in root_ids
+
+container_name(id) := id if {
+	not ous_by_id[id]
+	not id in root_ids
+}
+
+# identity_center_in_use holds when IAM Identity Center has an instance
+# with account assignments.
+identity_center_in_use if {
+	count(input.identity_center.instances) > 0
+	count(input.identity_center.assignments) > 0
+}
+
+# -- users and credentials
+
+# user_rows(account) lists the credential report rows of IAM users (root
+# left out).
+user_rows(account) := [row |
+	some row in account.iam.credential_report.rows
+	row.user != "<root_account>"
+]
+
+# -- permissions
+
+# allows_all(stmt) holds for an Allow statement of Action "*" on
+# Resource "*": administrator access.
+allows_all(stmt) if {
+	stmt.Effect == "Allow"
+	"*" in as_array(object.get(stmt, "Action", []))
+	"*" in as_array(object.get(stmt, "Resource", []))
+}
+
+# is_admin_document(doc) holds when a policy document allows every action
+# on every resource.
+is_admin_document(doc) if {
+	some s in statements(doc)
+	allows_all(s)
+}
+
+# admin_policy_arns holds the ARNs of the managed policies (AWS managed and
+# customer managed) that grant administrator access. Computed once per
+# evaluation.
+admin_policy_arns contains p.arn if {
+	some p in input.aws_managed_policies
+	is_admin_document(p.document)
+}
+
+admin_policy_arns contains p.arn if {
+	some account in iam_accounts
+	some p in account.iam.policies
+	is_admin_document(p.document)
+}
+
+# managed_policy_documents maps a managed policy ARN to its document.
+managed_policy_documents := object.union(
+	{p.arn: p.document | some p in input.aws_managed_policies},
+	{p.arn: p.document | some account in iam_accounts; some p in account.iam.policies},
+)
+
+# admin_grants(principal) lists how a user, group or role gets
+# administrator access: "policy NAME" for attached managed policies and
+# "inline NAME" for inline policies. Empty when it has none.
+admin_grants(principal) := array.concat(
+	[sprintf("policy %s", [p.name]) | some p in principal.attached_policies; p.arn in admin_policy_arns],
+	[sprintf("inline %s", [p.name]) | some p in principal.inline_policies; is_admin_document(p.document)],
+)
+
+# boundary_limits(principal) holds when a permissions boundary that is not
+# itself administrative caps the principal's permissions.
+boundary_limits(principal) if {
+	principal.permissions_boundary.arn
+	not principal.permissions_boundary.arn in admin_policy_arns
+}
+
+# admin_roles maps the ARN of every administrative role to how it gets
+# administrator access (see admin_grants). A permissions boundary that is
+# not administrative takes a role out. Computed once per evaluation.
+admin_roles[role.arn] := grants if {
+	some account in iam_accounts
+	some role in account.iam.roles
+	not boundary_limits(role)
+	grants := admin_grants(role)
+	count(grants) > 0
+}
+
+# -- trust
+
+# principal_kind(p) classifies an AWS principal string: "any" ("*"),
+# "account" (an account id or :root ARN), "user", "role", "assumed-role",
+# "federated-user" or "unique-id".
+principal_kind(p) := "any" if p == "*"
+
+principal_kind(p) := "account" if regex.match(`^[0-9]{12}$`, p)
+
+principal_kind(p) := "account" if regex.match(`^arn:[^:]+:iam::[0-9]{12}:root$`, p)
+
+principal_kind(p) := kind if {
+	startswith(p, "arn:")
+	resource := split(p, ":")[5]
+	not resource == "root"
+	prefix := split(resource, "/")[0]
+	kind := object.get({"user": "user", "role": "role", "assumed-role": "assumed-role", "federated-user": "federated-user"}, prefix, "other")
+}
+
+principal_kind(p) := "unique-id" if {
+	p != "*"
+	not regex.match(`^[0-9]{12}$`, p)
+	not startswith(p, "arn:")
+}
+
+# trust_grants lists every Allow statement of a (non service-linked) role's
+# trust policy that names AWS principals, once, as
+#   {account_id, role_arn, role_name, index, statement, principals,
+#    assume_role, mfa, external_id}
+# where principals is the sorted list of AWS principal strings, assume_role
+# tells whether the statement allows sts:AssumeRole, and mfa whether
+# assuming through it needs MFA (see trust_requires_mfa). Rules that look
+# at trust iterate this list instead of every role, so the normalization is
+# done once per evaluation whatever the number of rules.
+trust_grants := [t |
+	some account in iam_accounts
+	some role in account.iam.roles
+	not is_service_linked(role)
+	some i, s in statements(role.trust_policy)
+	s.Effect == "Allow"
+	principals := aws_principals(s)
+	count(principals) > 0
+	t := {
+		"account_id": account.id,
+		"role_arn": role.arn,
+		"role_name": role.name,
+		"index": i,
+		"statement": s,
+		"principals": sort(principals),
+		"assume_role": assume_role_flag(s),
+		"mfa": mfa_flag(role, s),
+		"external_id": external_id_flag(s),
+	}
+]
+
+assume_role_flag(s) if is_assume_role(s)
+
+else := false
+
+mfa_flag(role, s) if trust_requires_mfa(role, s)
+
+else := false
+
+external_id_flag(s) if has_condition_key(s, "sts:ExternalId")
+
+else := false
+
+# roles_by_arn maps a role ARN to the role and its account id.
+roles_by_arn[role.arn] := {"role": role, "account_id": account.id} if {
+	some account in iam_accounts
+	some role in account.iam.roles
+}

@@ -1,0 +1,30 @@
+package orgaudit.rules.users_in_identity_account_test
+
+import data.orgaudit.rules.users_in_identity_account
+
+user(account, name) := {"name": name, "arn": sprintf("arn:aws:iam::%s:user/%s", [account, name]), "groups": []}
+
+snapshot := {
+	"metadata": {},
+	"organization": {"management_account_id": "100000000000"},
+	"accounts": [
+		{"id": "100000000000", "name": "management", "iam": {"users": [user("100000000000", "root-ish")]}},
+		{"id": "111111111111", "name": "identity", "iam": {"users": [user("111111111111", "alice")]}},
+		{"id": "222222222222", "name": "dev", "iam": {"users": [user("222222222222", "local")]}},
+	],
+}
+
+test_user_outside_identity_account if {
+	results := users_in_identity_account.deny with input as snapshot with data.orgaudit.config as {"identity_account": "111111111111"}
+	{r.resource | some r in results} == {"arn:aws:iam::222222222222:user/local"}
+}
+
+test_no_identity_account_is_not_evaluated if {
+	count(users_in_identity_account.deny) == 0 with input as snapshot
+	some n in users_in_identity_account.not_evaluated with input as snapshot
+	n.section == "config.identity_account"
+}
+
+test_identity_account_known_is_evaluated if {
+	count(users_in_identity_account.not_evaluated) == 0 with input as snapshot with data.orgaudit.config as {"identity_account": "111111111111"}
+}
