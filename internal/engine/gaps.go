@@ -9,7 +9,12 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-func validSection(s string) bool { return slices.Contains(snapshot.Sections, s) }
+// SectionConfig is the pseudo-section a rule that reads only the
+// configuration (data.orgaudit.config) lists in custom.requires: no
+// snapshot gap affects it.
+const SectionConfig = "config"
+
+func validSection(s string) bool { return s == SectionConfig || slices.Contains(snapshot.Sections, s) }
 
 // accountScoped reports whether a section is data read inside an account
 // (as opposed to the organization or Identity Center).

@@ -73,7 +73,8 @@ type Rule struct {
 	Frameworks map[string][]string `json:"frameworks,omitempty"`
 	// Requires lists the snapshot sections the rule reads. Where a gap
 	// covers one of them the rule reports "not evaluated" instead of
-	// passing. Empty means every section.
+	// passing. Empty means every section; "config" alone means the rule
+	// reads only the configuration.
 	Requires []string `json:"requires,omitempty"`
 	// Package is the Rego package path, e.g. data.orgaudit.rules.root_mfa.
 	Package string `json:"package"`

@@ -32,24 +32,22 @@ package orgaudit.rules.cross_account_no_mfa
 import data.orgaudit.lib
 
 deny contains result if {
-	some account in lib.iam_accounts
-	some role in account.iam.roles
-	not lib.is_service_linked(role)
-	some [i, stmt] in lib.trust_statements(role)
-	not lib.trust_requires_mfa(role, stmt)
-	not lib.has_condition_key(stmt, "sts:ExternalId")
-	principals := sort([p |
-		some p in lib.aws_principals(stmt)
-		lib.principal_account(p) != account.id
+	some t in lib.trust_grants
+	t.assume_role
+	not t.mfa
+	not t.external_id
+	principals := [p |
+		some p in t.principals
+		lib.principal_account(p) != t.account_id
 		not lib.outside_organization(p)
-	])
+	]
 	count(principals) > 0
 	result := {
-		"resource": role.arn,
-		"account_id": account.id,
-		"message": sprintf("Role %s in %s can be assumed from another account without MFA by %s", [role.name, lib.account_label(account.id), concat(", ", [label(p) | some p in principals])]),
-		"evidence": {"statement": i, "sid": object.get(stmt, "Sid", ""), "principals": principals},
-		"key": sprintf("statement/%d", [i]),
+		"resource": t.role_arn,
+		"account_id": t.account_id,
+		"message": sprintf("Role %s in %s can be assumed from another account without MFA by %s", [t.role_name, lib.account_label(t.account_id), concat(", ", [label(p) | some p in principals])]),
+		"evidence": {"statement": t.index, "sid": object.get(t.statement, "Sid", ""), "principals": principals},
+		"key": sprintf("statement/%d", [t.index]),
 	}
 }
 

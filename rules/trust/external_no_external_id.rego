@@ -5,6 +5,10 @@
 #   third-party integration (a monitoring vendor, a consultancy). Without an
 #   sts:ExternalId condition the role is open to the confused deputy problem:
 #   any customer of that third party can ask it to act on your role.
+#   Accounts listed as known vendors (vendors in .orgaudit.yaml) are named
+#   in the finding but not exempt: the confused deputy problem is precisely
+#   about vendors. What the vendor list changes is OA-TRUST-006, which
+#   reports trust to external accounts nobody has recognized.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
 #     description: Access to AWS accounts owned by third parties
@@ -27,25 +31,27 @@ package orgaudit.rules.external_no_external_id
 import data.orgaudit.lib
 
 deny contains result if {
-	some account in lib.iam_accounts
-	some role in account.iam.roles
-	some [i, stmt] in lib.trust_statements(role)
-	not lib.has_condition_key(stmt, "sts:ExternalId")
-	external := sort([p |
-		some p in lib.aws_principals(stmt)
-		lib.outside_organization(p)
-	])
+	some t in lib.trust_grants
+	t.assume_role
+	not t.external_id
+	external := [p | some p in t.principals; lib.outside_organization(p)]
 	count(external) > 0
+	accounts := sort({lib.principal_account(p) | some p in external})
 	result := {
-		"resource": role.arn,
-		"account_id": account.id,
-		"message": sprintf("Role %s in %s trusts %s outside the organization without an sts:ExternalId condition", [role.name, lib.account_label(account.id), concat(", ", external)]),
+		"resource": t.role_arn,
+		"account_id": t.account_id,
+		"message": sprintf("Role %s in %s trusts %s outside the organization without an sts:ExternalId condition", [t.role_name, lib.account_label(t.account_id), concat(", ", [label(p) | some p in external])]),
 		"evidence": {
-			"statement": i,
-			"sid": object.get(stmt, "Sid", ""),
+			"statement": t.index,
+			"sid": object.get(t.statement, "Sid", ""),
 			"external_principals": external,
-			"external_accounts": sort({lib.principal_account(p) | some p in external}),
+			"external_accounts": accounts,
+			"known_vendors": {a: lib.vendor_accounts[a] | some a in accounts},
 		},
-		"key": sprintf("statement/%d", [i]),
+		"key": sprintf("statement/%d", [t.index]),
 	}
 }
+
+label(p) := sprintf("%s (known vendor %s)", [p, lib.vendor_accounts[lib.principal_account(p)]]) if lib.vendor_accounts[lib.principal_account(p)]
+
+else := p

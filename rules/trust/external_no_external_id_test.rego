@@ -43,3 +43,12 @@ test_single_account_snapshot_is_not_evaluated_here if {
 	doc := object.union(snapshot(allow({"AWS": "999999999999"}, {})), {"organization": null})
 	count(external_no_external_id.deny) == 0 with input as doc
 }
+
+test_known_vendor_is_named_not_exempt if {
+	results := external_no_external_id.deny with input as snapshot(allow({"AWS": "arn:aws:iam::999999999999:root"}, {}))
+		with data.orgaudit.config as {"vendor_accounts": {"999999999999": "Acme Monitoring"}}
+	count(results) == 1
+	some r in results
+	contains(r.message, "known vendor Acme Monitoring")
+	r.evidence.known_vendors == {"999999999999": "Acme Monitoring"}
+}

@@ -28,22 +28,19 @@ package orgaudit.rules.wildcard_principal
 import data.orgaudit.lib
 
 deny contains result if {
-	some account in lib.iam_accounts
-	some role in account.iam.roles
-	some i, stmt in lib.statements(role.trust_policy)
-	stmt.Effect == "Allow"
-	"*" in lib.aws_principals(stmt)
-	not lib.restricts_principal(stmt)
+	some t in lib.trust_grants
+	"*" in t.principals
+	not lib.restricts_principal(t.statement)
 	result := {
-		"resource": role.arn,
-		"account_id": account.id,
-		"message": sprintf("Role %s in %s can be assumed by any AWS principal: its trust policy admits \"*\" without a condition that restricts the caller", [role.name, lib.account_label(account.id)]),
+		"resource": t.role_arn,
+		"account_id": t.account_id,
+		"message": sprintf("Role %s in %s can be assumed by any AWS principal: its trust policy admits \"*\" without a condition that restricts the caller", [t.role_name, lib.account_label(t.account_id)]),
 		"evidence": {
-			"statement": i,
-			"sid": object.get(stmt, "Sid", ""),
-			"actions": lib.actions(stmt),
-			"condition_keys": sort({c.key | some c in lib.conditions(stmt)}),
+			"statement": t.index,
+			"sid": object.get(t.statement, "Sid", ""),
+			"actions": lib.actions(t.statement),
+			"condition_keys": sort({c.key | some c in lib.conditions(t.statement)}),
 		},
-		"key": sprintf("statement/%d", [i]),
+		"key": sprintf("statement/%d", [t.index]),
 	}
 }
