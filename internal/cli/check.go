@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/baseline"
+	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/report"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -25,6 +26,7 @@ type checkOptions struct {
 	FailOn      string
 	RuleDirs    []string
 	Baseline    string
+	Config      string
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -38,6 +40,12 @@ snapshot, and report the findings as a table, JSON or SARIF.
 Checks whose data is missing from the snapshot (a gap recorded at collection
 time) are listed as "not evaluated": unknown is never reported as passed.
 
+Configuration (environments, identity account, known vendors, thresholds,
+disabled rules, severity overrides, exceptions) is read from --config, or
+from .orgaudit.yaml in the working directory when it exists; see
+docs/config.md. Findings an exception accepts are reported apart and never
+fail the run; an expired exception is reported as OA-CONFIG-001.
+
 With --baseline, findings already present in a previous JSON or SARIF report
 are marked "existing" and do not fail the run; new ones are marked "new".
 
@@ -45,7 +53,8 @@ Exit codes:
   0  no finding at or above --fail-on, and every check was evaluated
   1  findings at or above --fail-on (new ones only, with --baseline)
   2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  no finding at or above --fail-on, but some checks could not be evaluated`,
+  3  no finding at or above --fail-on, but some checks could not be evaluated
+     (snapshot gaps, or configuration a rule needs is missing)`,
 		Example: `  # Human-readable table
   orgaudit check --snapshot fixtures/dynamo6-billing.json
 
@@ -70,12 +79,14 @@ Exit codes:
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
+	f.StringVarP(&opts.Config, "config", "c", "", "configuration file (default: "+config.DefaultFile+" in the working directory, if present)")
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
+	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("rules")
 	return cmd
 }
@@ -98,11 +109,35 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 			return usageError(err)
 		}
 	}
+	cfg, err := loadConfig(opts.Config)
+	if err != nil {
+		return usageError(err)
+	}
+	sources, err := ruleSources(opts.RuleDirs)
+	if err != nil {
+		return usageError(err)
+	}
+	known, err := engine.LoadRules(sources)
+	if err != nil {
+		return usageError(err)
+	}
+	if err := cfg.CheckRules(ruleIDs(known)); err != nil {
+		return usageError(fmt.Errorf("config %s: %w", cfg.Path, err))
+	}
 	snap, err := snapshot.LoadFile(opts.Snapshot)
 	if err != nil {
 		return usageError(err)
 	}
-	eng, err := newEngine(ctx, opts.RuleDirs)
+	resolved := config.Resolve(cfg, snap.Snapshot)
+	for _, w := range resolved.Warnings {
+		app.Logger().Warn(w)
+	}
+	eng, err := engine.New(ctx, engine.Options{
+		Sources:  sources,
+		Data:     map[string]any{"config": resolved.Data()},
+		Disabled: cfg.Disabled(),
+		Severity: cfg.SeverityOverrides(),
+	})
 	if err != nil {
 		return usageError(err)
 	}
@@ -110,6 +145,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
+	resolved.Apply(res)
 	res = res.AtOrAbove(minSev)
 
 	rep := report.New(version.Version, snap, res)
@@ -133,6 +169,26 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
+}
+
+// loadConfig reads the --config file, or .orgaudit.yaml from the working
+// directory when it exists; nil means no configuration (defaults).
+func loadConfig(path string) (*config.File, error) {
+	if path == "" {
+		if _, err := os.Stat(config.DefaultFile); err != nil {
+			return nil, nil
+		}
+		path = config.DefaultFile
+	}
+	return config.Load(path)
+}
+
+func ruleIDs(rules []engine.Rule) []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	return ids
 }
 
 func parseFailOn(s string) (engine.Severity, bool, error) {

@@ -26,11 +26,12 @@ func TestCheckGolden(t *testing.T) {
 		for format, ext := range checkFormats {
 			name := strings.TrimSuffix(filepath.Base(fx), ".json") + "." + ext
 			t.Run(name, func(t *testing.T) {
-				first := run(t, "check", "--snapshot", fx, "--format", format)
+				args := []string{"check", "--snapshot", fx, "--format", format, "--config", fixtureConfig(fx)}
+				first := run(t, args...)
 				if first.code != ExitFindings && first.code != ExitIncomplete {
 					t.Fatalf("exit code %d, stderr %q", first.code, first.stderr)
 				}
-				second := run(t, "check", "--snapshot", fx, "--format", format)
+				second := run(t, args...)
 				if first.stdout != second.stdout {
 					t.Fatal("two runs over the same snapshot gave different output")
 				}
@@ -115,7 +116,8 @@ func TestCheckExitCodes(t *testing.T) {
 		{"findings at default threshold", []string{"--snapshot", "fixtures/startup-dev-prod.json"}, ExitFindings},
 		{"nothing at or above critical in consultancy? no: it has criticals", []string{"--snapshot", "fixtures/consultancy-clients.json", "--fail-on", "critical"}, ExitFindings},
 		{"no critical finding, complete snapshot", []string{"--snapshot", "fixtures/identity-account-ous.json", "--fail-on", "critical", "--min-severity", "critical"}, ExitIncomplete},
-		{"fail-on none, complete snapshot", []string{"--snapshot", "fixtures/startup-dev-prod.json", "--fail-on", "none"}, ExitOK},
+		{"fail-on none, complete snapshot and configuration", []string{"--snapshot", "fixtures/startup-dev-prod.json", "--config", "fixtures/startup-dev-prod.orgaudit.yaml", "--fail-on", "none"}, ExitOK},
+		{"fail-on none, configuration a rule needs is missing", []string{"--snapshot", "fixtures/startup-dev-prod.json", "--fail-on", "none"}, ExitIncomplete},
 		{"fail-on none, gaps", []string{"--snapshot", "fixtures/identity-account-ous.json", "--fail-on", "none"}, ExitIncomplete},
 	}
 	for _, tt := range tests {

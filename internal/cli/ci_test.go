@@ -74,14 +74,15 @@ func addOpenRole(t *testing.T, fixture string) string {
 func TestBaselineWorkflow(t *testing.T) {
 	chdirRoot(t)
 	fx := "fixtures/startup-dev-prod.json"
+	cfg := "fixtures/startup-dev-prod.orgaudit.yaml" // complete: no check left unevaluated
 	for _, format := range []string{"json", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			base := filepath.Join(t.TempDir(), "base."+format)
-			if r := run(t, "check", "--snapshot", fx, "--format", format, "--output", base); r.code != ExitFindings {
+			if r := run(t, "check", "--snapshot", fx, "--config", cfg, "--format", format, "--output", base); r.code != ExitFindings {
 				t.Fatalf("baseline run: exit %d, %s", r.code, r.stderr)
 			}
 
-			r := run(t, "check", "--snapshot", fx, "--format", "json", "--baseline", base)
+			r := run(t, "check", "--snapshot", fx, "--config", cfg, "--format", "json", "--baseline", base)
 			if r.code != ExitOK {
 				t.Fatalf("unchanged snapshot with baseline: exit %d, want 0 (%s)", r.code, r.stderr)
 			}
@@ -96,7 +97,7 @@ func TestBaselineWorkflow(t *testing.T) {
 			}
 
 			changed := addOpenRole(t, fx)
-			r = run(t, "check", "--snapshot", changed, "--format", "json", "--baseline", base)
+			r = run(t, "check", "--snapshot", changed, "--config", cfg, "--format", "json", "--baseline", base)
 			if r.code != ExitFindings {
 				t.Fatalf("snapshot with an open role: exit %d, want 1 (%s)", r.code, r.stderr)
 			}

@@ -476,3 +476,14 @@ func SortFindings(fs []Finding) {
 		return false
 	})
 }
+
+// LoadRules parses the sources and returns the metadata of every rule,
+// sorted by id, without compiling them: enough to validate configuration
+// that names rules before building an Engine.
+func LoadRules(sources []Source) ([]Rule, error) {
+	mods, err := parseSources(sources, false)
+	if err != nil {
+		return nil, err
+	}
+	return collectRules(mods)
+}

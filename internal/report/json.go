@@ -47,6 +47,9 @@ type JSONSummary struct {
 	BySeverity   map[string]int `json:"by_severity"`
 	NotEvaluated int            `json:"not_evaluated"`
 	Rules        int            `json:"rules"`
+	// Suppressed counts the findings exceptions accept; Findings and
+	// BySeverity leave them out.
+	Suppressed int `json:"suppressed"`
 }
 
 // JSONFinding is one finding with the rule's title and the account's name.
@@ -103,7 +106,8 @@ func (r *Report) JSON() JSONReport {
 			Gaps:        len(s.Metadata.Gaps),
 		},
 		Summary: JSONSummary{
-			Findings:     len(r.Result.Findings),
+			Findings:     len(r.Result.Findings) - r.Suppressed(),
+			Suppressed:   r.Suppressed(),
 			BySeverity:   map[string]int{},
 			NotEvaluated: len(r.Result.NotEvaluated),
 			Rules:        len(r.Result.Rules),

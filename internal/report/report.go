@@ -86,28 +86,47 @@ func (r *Report) accountLabel(id string) string {
 	return id
 }
 
-// Counts returns the number of findings per severity.
+// Counts returns the number of findings per severity, leaving out the
+// findings an exception suppresses.
 func (r *Report) Counts() map[engine.Severity]int {
 	c := map[engine.Severity]int{}
 	for _, f := range r.Result.Findings {
-		c[f.Severity]++
+		if f.Suppression == nil {
+			c[f.Severity]++
+		}
 	}
 	return c
 }
 
+// Suppressed returns the number of findings an exception suppresses.
+func (r *Report) Suppressed() int {
+	n := 0
+	for _, f := range r.Result.Findings {
+		if f.Suppression != nil {
+			n++
+		}
+	}
+	return n
+}
+
 // SummaryLine is the one-line summary shared by the text formats, e.g.
-// "7 findings: 2 critical, 3 high, 1 medium, 1 low, 0 info; 2 checks not
-// evaluated (snapshot gaps)".
+// "7 findings: 2 critical, 3 high, 1 medium, 1 low, 0 info; 1 suppressed by
+// exceptions; 2 checks not evaluated (snapshot gaps or missing
+// configuration)". Suppressed findings are not counted as findings.
 func (r *Report) SummaryLine() string {
 	c := r.Counts()
 	var parts []string
+	n := 0
 	for s := engine.SeverityCritical; s >= engine.SeverityInfo; s-- {
 		parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
+		n += c[s]
 	}
-	n := len(r.Result.Findings)
 	line := fmt.Sprintf("%d %s: %s", n, plural(n, "finding", "findings"), strings.Join(parts, ", "))
+	if sup := r.Suppressed(); sup > 0 {
+		line += fmt.Sprintf("; %d suppressed by exceptions", sup)
+	}
 	if ne := len(r.Result.NotEvaluated); ne > 0 {
-		line += fmt.Sprintf("; %d %s not evaluated (snapshot gaps)", ne, plural(ne, "check", "checks"))
+		line += fmt.Sprintf("; %d %s not evaluated (snapshot gaps or missing configuration)", ne, plural(ne, "check", "checks"))
 	}
 	if b := r.Baseline; b != nil {
 		line += fmt.Sprintf("; baseline: %d new, %d existing, %d fixed", b.New, b.Existing, len(b.Fixed))

@@ -59,7 +59,8 @@ func TestSummaryLine(t *testing.T) {
 	}{
 		{"none", &engine.Result{}, "0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info"},
 		{"one", &engine.Result{Findings: []engine.Finding{{Severity: engine.SeverityHigh}}}, "1 finding: 0 critical, 1 high, 0 medium, 0 low, 0 info"},
-		{"gaps", &engine.Result{NotEvaluated: []engine.NotEvaluated{{}, {}}}, "0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info; 2 checks not evaluated (snapshot gaps)"},
+		{"gaps", &engine.Result{NotEvaluated: []engine.NotEvaluated{{}, {}}}, "0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info; 2 checks not evaluated (snapshot gaps or missing configuration)"},
+		{"suppressed", &engine.Result{Findings: []engine.Finding{{Severity: engine.SeverityHigh}, {Severity: engine.SeverityLow, Suppression: &engine.Suppression{Reason: "r"}}}}, "1 finding: 0 critical, 1 high, 0 medium, 0 low, 0 info; 1 suppressed by exceptions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,16 +25,25 @@ func newTable(w io.Writer) *tablewriter.Table {
 }
 
 // writeTable renders findings as an ASCII table sorted by severity, rule
-// and resource, then what could not be evaluated, then a summary line.
+// and resource, then the findings exceptions suppress (apart: they do not
+// count), then what could not be evaluated, then a summary line.
 func writeTable(w io.Writer, r *Report) error {
-	if len(r.Result.Findings) == 0 {
+	var open, suppressed []engine.Finding
+	for _, f := range r.Result.Findings {
+		if f.Suppression != nil {
+			suppressed = append(suppressed, f)
+		} else {
+			open = append(open, f)
+		}
+	}
+	if len(open) == 0 {
 		if _, err := fmt.Fprintln(w, "No findings."); err != nil {
 			return err
 		}
 	} else {
 		t := newTable(w)
 		t.Header("Severity", "Rule", "Account", "Resource", "Message")
-		for _, f := range r.Result.Findings {
+		for _, f := range open {
 			if err := t.Append(r.severityCell(f.Severity), f.RuleID, r.accountLabel(f.AccountID), f.Resource, f.Message); err != nil {
 				return fmt.Errorf("render table: %w", err)
 			}
@@ -43,8 +52,23 @@ func writeTable(w io.Writer, r *Report) error {
 			return fmt.Errorf("render table: %w", err)
 		}
 	}
+	if len(suppressed) > 0 {
+		if _, err := fmt.Fprintln(w, "\nSuppressed by exceptions (accepted, not counted as findings):"); err != nil {
+			return err
+		}
+		t := newTable(w)
+		t.Header("Severity", "Rule", "Account", "Resource", "Exception")
+		for _, f := range suppressed {
+			if err := t.Append(strings.ToLower(f.Severity.String()), f.RuleID, r.accountLabel(f.AccountID), f.Resource, suppressionText(f.Suppression)); err != nil {
+				return fmt.Errorf("render table: %w", err)
+			}
+		}
+		if err := t.Render(); err != nil {
+			return fmt.Errorf("render table: %w", err)
+		}
+	}
 	if len(r.Result.NotEvaluated) > 0 {
-		if _, err := fmt.Fprintln(w, "\nNot evaluated (data missing from the snapshot; treat as unknown, not as passed):"); err != nil {
+		if _, err := fmt.Fprintln(w, "\nNot evaluated (data missing from the snapshot, or configuration a rule needs; treat as unknown, not as passed):"); err != nil {
 			return err
 		}
 		t := newTable(w)
@@ -60,6 +84,22 @@ func writeTable(w io.Writer, r *Report) error {
 	}
 	_, err := fmt.Fprintln(w, "\n"+r.SummaryLine())
 	return err
+}
+
+// suppressionText describes an exception: reason, owner, expiry and
+// where it is defined.
+func suppressionText(s *engine.Suppression) string {
+	parts := []string{s.Reason}
+	if s.Owner != "" {
+		parts = append(parts, "owner "+s.Owner)
+	}
+	if s.Expires != "" {
+		parts = append(parts, "until "+s.Expires)
+	}
+	if s.Source != "" {
+		parts = append(parts, s.Source)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // severityColors are the ANSI colors of severities in a terminal.

@@ -7,8 +7,9 @@
 #   do not restrict. Each such user is reported when an identity account is
 #   designated (configuration identity_account, or inferred from account
 #   names) or Identity Center has account assignments. When neither is
-#   known the rule is not evaluated: people may still live in the
-#   management account on purpose.
+#   known the rule is not evaluated; designating the management account
+#   itself as identity_account records that people live there on purpose
+#   and the rule passes.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_best-practices_mgmt-acct.html
 #     description: Best practices for the management account
@@ -55,5 +56,6 @@ deny contains result if {
 
 not_evaluated contains {"section": "config.identity_account", "reason": "no identity account is designated or recognized and Identity Center has no assignments: set identity_account in .orgaudit.yaml"} if {
 	input.organization != null
-	not people_elsewhere
+	not lib.identity_account_id
+	not lib.identity_center_in_use
 }

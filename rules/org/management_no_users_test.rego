@@ -33,8 +33,9 @@ test_nothing_known_is_not_evaluated if {
 	count(management_no_users.not_evaluated) == 1 with input as snapshot(null)
 }
 
-test_management_designated_as_identity_account_is_not_evaluated if {
+test_management_designated_as_identity_account_passes if {
 	count(management_no_users.deny) == 0 with input as snapshot(null) with data.orgaudit.config as {"identity_account": "111111111111"}
+	count(management_no_users.not_evaluated) == 0 with input as snapshot(null) with data.orgaudit.config as {"identity_account": "111111111111"}
 }
 
 test_no_users_passes if {
