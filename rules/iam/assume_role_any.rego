@@ -59,7 +59,7 @@ flagged(doc) := [[i, res] |
 
 # flagged_managed maps a managed policy ARN to its flagged statements;
 # computed once, however many principals the policy is attached to.
-flagged_managed[arn] := f if {
+flagged_managed := {arn: f |
 	some arn, doc in lib.managed_policy_documents
 	f := flagged(doc)
 	count(f) > 0

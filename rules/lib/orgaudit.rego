@@ -73,11 +73,9 @@ account_label(id) := sprintf("%s (%s)", [accounts_by_id[id].name, id])
 
 account_label(id) := id if not accounts_by_id[id]
 
-# iam_accounts are the accounts whose IAM data was collected.
-iam_accounts contains a if {
-	some a in input.accounts
-	a.iam != null
-}
+# iam_accounts are the accounts whose IAM data was collected (a list,
+# computed once per evaluation).
+iam_accounts := [a | some a in input.accounts; a.iam != null]
 
 root_arn(account_id) := sprintf("arn:%s:iam::%s:root", [partition, account_id])
 
@@ -344,6 +342,13 @@ user_rows(account) := [row |
 ]
 
 # -- permissions
+#
+# Lookup tables (admin_policy_arns, admin_roles, roles_by_arn,
+# managed_policy_documents, trust_grants) are complete rules built by
+# comprehensions: OPA computes each once per evaluation and every rule then
+# reads it by key. (A partial rule such as `t[k] := v if { ... }` read with
+# a ground key re-runs its body for each lookup: quadratic over 40,000
+# roles.)
 
 # allows_all(stmt) holds for an Allow statement of Action "*" on
 # Resource "*": administrator access.
@@ -363,16 +368,7 @@ is_admin_document(doc) if {
 # admin_policy_arns holds the ARNs of the managed policies (AWS managed and
 # customer managed) that grant administrator access. Computed once per
 # evaluation.
-admin_policy_arns contains p.arn if {
-	some p in input.aws_managed_policies
-	is_admin_document(p.document)
-}
-
-admin_policy_arns contains p.arn if {
-	some account in iam_accounts
-	some p in account.iam.policies
-	is_admin_document(p.document)
-}
+admin_policy_arns := {arn | some arn, doc in managed_policy_documents; is_admin_document(doc)}
 
 # managed_policy_documents maps a managed policy ARN to its document.
 managed_policy_documents := object.union(
@@ -398,7 +394,7 @@ boundary_limits(principal) if {
 # admin_roles maps the ARN of every administrative role to how it gets
 # administrator access (see admin_grants). A permissions boundary that is
 # not administrative takes a role out. Computed once per evaluation.
-admin_roles[role.arn] := grants if {
+admin_roles := {role.arn: grants |
 	some account in iam_accounts
 	some role in account.iam.roles
 	not boundary_limits(role)
@@ -474,7 +470,7 @@ external_id_flag(s) if has_condition_key(s, "sts:ExternalId")
 else := false
 
 # roles_by_arn maps a role ARN to the role and its account id.
-roles_by_arn[role.arn] := {"role": role, "account_id": account.id} if {
+roles_by_arn := {role.arn: {"role": role, "account_id": account.id} |
 	some account in iam_accounts
 	some role in account.iam.roles
 }

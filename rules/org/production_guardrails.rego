@@ -48,7 +48,7 @@ scps_enabled if {
 
 # guardrail_targets holds the roots, OUs and accounts a service control
 # policy other than FullAWSAccess is attached to.
-guardrail_targets contains t.target_id if {
+guardrail_targets := {t.target_id |
 	some p in input.organization.policies
 	p.type == "SERVICE_CONTROL_POLICY"
 	not p.aws_managed
@@ -66,13 +66,15 @@ guarded(account) if {
 	c in guardrail_targets
 }
 
-unguarded contains account if {
+# unguarded lists the id and parent of every active production account no
+# guardrail applies to.
+unguarded := [{"id": account.id, "parent_id": account.parent_id} |
 	input.organization != null
 	some account in input.accounts
 	account.id in lib.production_accounts
 	account.status == "ACTIVE"
 	not guarded(account)
-}
+]
 
 deny contains result if {
 	some parent in {a.parent_id | some a in unguarded}
