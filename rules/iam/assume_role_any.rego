@@ -69,24 +69,27 @@ deny contains result if {
 	some account in lib.iam_accounts
 	some kind in ["users", "groups", "roles"]
 	some p in account.iam[kind]
-	some [policy, found] in grants(p)
+	some ip in p.inline_policies
+	found := flagged(ip.document)
 	some [i, res] in found
-	result := {
-		"resource": p.arn,
-		"account_id": account.id,
-		"message": sprintf("%s %s in %s may assume any role (sts:AssumeRole on %s through %s)", [kind_label[kind], p.name, lib.account_label(account.id), concat(", ", res), policy]),
-		"evidence": {"policy": policy, "statement": i, "resources": res},
-		"key": sprintf("%s/%d", [policy, i]),
-	}
+	result := finding(account, kind, p, sprintf("inline %s", [ip.name]), i, res)
+}
+
+deny contains result if {
+	some account in lib.iam_accounts
+	some kind in ["users", "groups", "roles"]
+	some p in account.iam[kind]
+	some ap in p.attached_policies
+	some [i, res] in flagged_managed[ap.arn]
+	result := finding(account, kind, p, sprintf("managed %s", [ap.name]), i, res)
+}
+
+finding(account, kind, p, policy, i, res) := {
+	"resource": p.arn,
+	"account_id": account.id,
+	"message": sprintf("%s %s in %s may assume any role (sts:AssumeRole on %s through %s)", [kind_label[kind], p.name, lib.account_label(account.id), concat(", ", res), policy]),
+	"evidence": {"policy": policy, "statement": i, "resources": res},
+	"key": sprintf("%s/%d", [policy, i]),
 }
 
 kind_label := {"users": "User", "groups": "Group", "roles": "Role"}
-
-grants(p) := array.concat(
-	[[sprintf("inline %s", [ip.name]), f] |
-		some ip in p.inline_policies
-		f := flagged(ip.document)
-		count(f) > 0
-	],
-	[[sprintf("managed %s", [ap.name]), flagged_managed[ap.arn]] | some ap in p.attached_policies],
-)

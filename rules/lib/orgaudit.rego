@@ -68,10 +68,13 @@ default management_account_id := ""
 
 management_account_id := input.organization.management_account_id
 
-# account_label(id) names an account for messages: "name (id)".
-account_label(id) := sprintf("%s (%s)", [accounts_by_id[id].name, id])
+# account_labels maps every account id to "name (id)", computed once.
+account_labels := {a.id: sprintf("%s (%s)", [a.name, a.id]) | some a in input.accounts}
 
-account_label(id) := id if not accounts_by_id[id]
+# account_label(id) names an account for messages: "name (id)".
+account_label(id) := account_labels[id]
+
+account_label(id) := id if not account_labels[id]
 
 # iam_accounts are the accounts whose IAM data was collected (a list,
 # computed once per evaluation).
@@ -397,9 +400,12 @@ boundary_limits(principal) if {
 admin_roles := {role.arn: grants |
 	some account in iam_accounts
 	some role in account.iam.roles
-	not boundary_limits(role)
-	grants := admin_grants(role)
+	grants := array.concat(
+		[sprintf("policy %s", [p.name]) | some p in role.attached_policies; p.arn in admin_policy_arns],
+		[sprintf("inline %s", [p.name]) | some p in role.inline_policies; is_admin_document(p.document)],
+	)
 	count(grants) > 0
+	not boundary_limits(role)
 }
 
 # -- trust
@@ -439,8 +445,8 @@ principal_kind(p) := "unique-id" if {
 trust_grants := [t |
 	some account in iam_accounts
 	some role in account.iam.roles
-	not is_service_linked(role)
-	some i, s in statements(role.trust_policy)
+	not startswith(role.path, "/aws-service-role/")
+	some i, s in as_array(role.trust_policy.Statement)
 	s.Effect == "Allow"
 	principals := aws_principals(s)
 	count(principals) > 0

@@ -34,22 +34,37 @@ import data.orgaudit.lib
 
 window_days := lib.threshold("role_unused_days", 90)
 
-reference(role) := [role.last_used.date, "last used"] if role.last_used.date
-
-else := [role.create_date, "never used, created"]
+# cutoff_ns is the latest time of last use (or creation) that is still
+# idle for window_days at collection time.
+cutoff_ns := lib.now_ns - (window_days * lib.ns_per_day)
 
 deny contains result if {
 	some account in lib.iam_accounts
 	some role in account.iam.roles
-	not lib.is_service_linked(role)
+	since := role.last_used.date
+	result := idle(account, role, since, "last used")
+}
+
+deny contains result if {
+	some account in lib.iam_accounts
+	some role in account.iam.roles
+	not role.last_used.date
+	since := role.create_date
+	result := idle(account, role, since, "never used, created")
+}
+
+# idle(account, role, since, what) is the finding for a role idle since
+# the given time; undefined when the role is exempt or used recently.
+idle(account, role, since, what) := result if {
+	t := time.parse_rfc3339_ns(since)
+	t <= cutoff_ns
+	not startswith(role.path, "/aws-service-role/")
 	not startswith(role.path, "/aws-reserved/")
-	[since, what] := reference(role)
-	days := lib.days_since(since)
-	days >= window_days
+	days := floor((lib.now_ns - t) / lib.ns_per_day)
 	result := {
 		"resource": role.arn,
 		"account_id": account.id,
-		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [role.name, lib.account_label(account.id), days, what, since, window_days]),
+		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [role.name, lib.account_labels[account.id], days, what, since, window_days]),
 		"evidence": {"reference": what, "since": since, "days": days, "window_days": window_days},
 	}
 }
