@@ -124,9 +124,19 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err := cfg.CheckRules(ruleIDs(known)); err != nil {
 		return usageError(fmt.Errorf("config %s: %w", cfg.Path, err))
 	}
-	snap, err := snapshot.LoadFile(opts.Snapshot)
+	// The snapshot is converted for the rules while it is validated.
+	var (
+		prepared   *engine.PreparedInput
+		prepareErr error
+	)
+	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+		AfterDecode: func(doc map[string]any) { prepared, prepareErr = engine.PrepareInput(doc) },
+	})
 	if err != nil {
 		return usageError(err)
+	}
+	if prepareErr != nil {
+		return usageError(prepareErr)
 	}
 	resolved := config.Resolve(cfg, snap.Snapshot)
 	for _, w := range resolved.Warnings {
@@ -141,7 +151,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap})
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap, Prepared: prepared})
 	if err != nil {
 		return usageError(err)
 	}

@@ -35,9 +35,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -60,6 +62,11 @@ type Options struct {
 	// Severity overrides the severity of rules by id. Unknown ids are an
 	// error.
 	Severity map[string]Severity
+	// Workers is how many groups of rules are evaluated concurrently
+	// (default: the number of usable cores, at most 4). Rules of one group
+	// share the library's cached tables; each group computes the ones it
+	// uses.
+	Workers int
 }
 
 // Engine holds compiled rules ready to evaluate.
@@ -67,7 +74,13 @@ type Engine struct {
 	// rules are every loaded rule; active are the ones evaluated.
 	rules  []Rule
 	active []Rule
-	query  rego.PreparedEvalQuery
+	groups []group
+}
+
+// group is a set of rules evaluated by one query.
+type group struct {
+	rules []Rule
+	query rego.PreparedEvalQuery
 }
 
 // New loads, checks and compiles the rules of every source.
@@ -92,16 +105,35 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := rego.New(
-		rego.Query(resultQuery(active)),
-		rego.Compiler(compiler),
-		rego.Store(store),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare rules: %w", regoError(err))
+	e := &Engine{rules: rules, active: active}
+	for _, part := range partition(active, opts.Workers) {
+		q, err := rego.New(
+			rego.Query(resultQuery(part)),
+			rego.Compiler(compiler),
+			rego.Store(store),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare rules: %w", regoError(err))
+		}
+		e.groups = append(e.groups, group{rules: part, query: q})
 	}
-	return &Engine{rules: rules, active: active, query: q}, nil
+	return e, nil
+}
+
+// partition deals the rules into at most workers groups, round robin in
+// id order, so that rules of one area (which share helpers) spread over
+// the groups and the expensive ones do not pile up in one.
+func partition(rules []Rule, workers int) [][]Rule {
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	workers = max(1, min(workers, len(rules)))
+	out := make([][]Rule, workers)
+	for i, r := range rules {
+		out[i%workers] = append(out[i%workers], r)
+	}
+	return out
 }
 
 // applyOptions sets severity overrides on rules and returns the rules to
@@ -250,41 +282,89 @@ func (e *Engine) AllRules() []Rule { return slices.Clone(e.rules) }
 type Input struct {
 	// Snapshot is the loaded snapshot; its generic document becomes input.
 	Snapshot *snapshot.Loaded
+	// Prepared, when set, is Snapshot's document already converted by
+	// PrepareInput (for instance while the snapshot was being validated).
+	Prepared *PreparedInput
 	// Extra adds top-level input keys; they must not collide with
 	// snapshot keys.
 	Extra map[string]any
 }
 
-// Eval runs every rule over the input once and returns findings and the
-// checks that could not be evaluated because of gaps, both sorted.
-func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
-	doc := in.Snapshot.Doc
-	if len(in.Extra) > 0 {
-		doc = make(map[string]any, len(in.Snapshot.Doc)+len(in.Extra))
-		for k, v := range in.Snapshot.Doc {
-			doc[k] = v
-		}
-		for k, v := range in.Extra {
-			if _, clash := in.Snapshot.Doc[k]; clash {
-				return nil, fmt.Errorf("input key %q is already a snapshot field", k)
-			}
-			doc[k] = v
-		}
-	}
-	val, err := ast.InterfaceToValue(doc)
+// PreparedInput is a snapshot document converted for evaluation.
+type PreparedInput struct {
+	obj ast.Object
+}
+
+// PrepareInput converts a snapshot's generic document for evaluation.
+// Converting takes a noticeable share of a large check; doing it while
+// the snapshot is validated (snapshot.ParseOptions.AfterDecode) hides it.
+func PrepareInput(doc map[string]any) (*PreparedInput, error) {
+	v, err := ast.InterfaceToValue(doc)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot for rules: %w", err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
-	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("evaluate rules: query returned %d results", len(rs))
-	}
-	out, ok := rs[0].Bindings["result"].(map[string]any)
+	obj, ok := v.(ast.Object)
 	if !ok {
-		return nil, fmt.Errorf("evaluate rules: unexpected result %T", rs[0].Bindings["result"])
+		return nil, fmt.Errorf("convert snapshot for rules: got %T", v)
+	}
+	return &PreparedInput{obj: obj}, nil
+}
+
+// input builds the evaluation input: the prepared (or converted) snapshot
+// plus the extra keys.
+func (in Input) input() (ast.Value, error) {
+	p := in.Prepared
+	if p == nil {
+		var err error
+		if p, err = PrepareInput(in.Snapshot.Doc); err != nil {
+			return nil, err
+		}
+	}
+	obj := p.obj.Copy() // shallow: values are shared, not copied
+	if _, clash := in.Extra[FactsKey]; clash || obj.Get(ast.StringTerm(FactsKey)) != nil {
+		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
+	}
+	facts, err := ast.InterfaceToValue(computeFacts(in.Snapshot.Doc))
+	if err != nil {
+		return nil, fmt.Errorf("convert facts for rules: %w", err)
+	}
+	obj.Insert(ast.StringTerm(FactsKey), ast.NewTerm(facts))
+	for k, v := range in.Extra {
+		key := ast.StringTerm(k)
+		if obj.Get(key) != nil {
+			return nil, fmt.Errorf("input key %q is already a snapshot field", k)
+		}
+		val, err := ast.InterfaceToValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("convert input %s for rules: %w", k, err)
+		}
+		obj.Insert(key, ast.NewTerm(val))
+	}
+	return obj, nil
+}
+
+// Eval runs every rule over the input once and returns findings and the
+// checks that could not be evaluated because of gaps, both sorted.
+func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
+	val, err := in.input()
+	if err != nil {
+		return nil, err
+	}
+	outs := make([]map[string]any, len(e.groups))
+	errs := make([]error, len(e.groups))
+	var wg sync.WaitGroup
+	for i, g := range e.groups {
+		wg.Go(func() { outs[i], errs[i] = g.eval(ctx, val) })
+	}
+	wg.Wait()
+	out := map[string]any{}
+	for i := range e.groups {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		for k, v := range outs[i] {
+			out[k] = v
+		}
 	}
 	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
 	var reported []NotEvaluated
@@ -306,6 +386,22 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 	SortFindings(res.Findings)
 	res.NotEvaluated = notEvaluated(e.active, in.Snapshot.Snapshot, reported)
 	return res, nil
+}
+
+// eval runs one group's query.
+func (g group) eval(ctx context.Context, input ast.Value) (map[string]any, error) {
+	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluate rules: query returned %d results", len(rs))
+	}
+	out, ok := rs[0].Bindings["result"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("evaluate rules: unexpected result %T", rs[0].Bindings["result"])
+	}
+	return out, nil
 }
 
 // decodeNotEvaluated checks and converts a rule's not_evaluated set.

@@ -51,13 +51,28 @@ type Loaded struct {
 	Snapshot *Snapshot
 }
 
+// ParseOptions tune Parse.
+type ParseOptions struct {
+	// AfterDecode, when set, receives the generic document as soon as it
+	// is decoded and runs concurrently with schema validation, for work
+	// that only needs the document (such as converting it for the rule
+	// engine). Parse waits for it; when validation fails its work is
+	// wasted but harmless. It must not modify the document.
+	AfterDecode func(doc map[string]any)
+}
+
 // LoadFile reads and validates the snapshot at path.
 func LoadFile(path string) (*Loaded, error) {
+	return LoadFileWithOptions(path, ParseOptions{})
+}
+
+// LoadFileWithOptions is LoadFile with options.
+func LoadFileWithOptions(path string, opts ParseOptions) (*Loaded, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
-	l, err := Parse(raw)
+	l, err := ParseWithOptions(raw, opts)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
@@ -68,7 +83,20 @@ func LoadFile(path string) (*Loaded, error) {
 // Parse validates raw snapshot JSON: syntax (errors name line and column),
 // schema_version, then the JSON Schema (errors name the JSON path). It
 // never panics on any input.
-func Parse(raw []byte) (*Loaded, error) {
+func Parse(raw []byte) (*Loaded, error) { return ParseWithOptions(raw, ParseOptions{}) }
+
+// ParseWithOptions is Parse with options. The work is spread over the
+// available cores: the typed model is decoded while the generic document
+// is decoded and validated, and AfterDecode runs during validation.
+func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
+	var (
+		typed    Snapshot
+		typedErr error
+		wg       sync.WaitGroup
+	)
+	wg.Go(func() { typedErr = json.Unmarshal(raw, &typed) })
+	defer wg.Wait() // never leave the decoder running past Parse
+
 	doc, err := decodeGeneric(raw)
 	if err != nil {
 		return nil, err
@@ -84,16 +112,19 @@ func Parse(raw []byte) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.AfterDecode != nil {
+		wg.Go(func() { opts.AfterDecode(obj) })
+	}
 	if err := sch.Validate(doc); err != nil {
 		return nil, schemaError(err)
 	}
-	var s Snapshot
-	if err := json.Unmarshal(raw, &s); err != nil {
+	wg.Wait()
+	if typedErr != nil {
 		// The schema admits what the model decodes; this is a guard, not a
 		// path users should see.
-		return nil, fmt.Errorf("decode snapshot: %w", err)
+		return nil, fmt.Errorf("decode snapshot: %w", typedErr)
 	}
-	return &Loaded{Raw: raw, Doc: obj, Snapshot: &s}, nil
+	return &Loaded{Raw: raw, Doc: obj, Snapshot: &typed}, nil
 }
 
 func decodeGeneric(raw []byte) (any, error) {

@@ -396,7 +396,11 @@ boundary_limits(principal) if {
 
 # admin_roles maps the ARN of every administrative role to how it gets
 # administrator access (see admin_grants). A permissions boundary that is
-# not administrative takes a role out. Computed once per evaluation.
+# not administrative takes a role out. The engine precomputes it
+# (input.facts); the comprehension below computes the same where it does
+# not (rule unit tests).
+admin_roles := input.facts.admin_roles
+
 admin_roles := {role.arn: grants |
 	some account in iam_accounts
 	some role in account.iam.roles
@@ -406,7 +410,7 @@ admin_roles := {role.arn: grants |
 	)
 	count(grants) > 0
 	not boundary_limits(role)
-}
+} if not input.facts
 
 # -- trust
 
@@ -436,17 +440,24 @@ principal_kind(p) := "unique-id" if {
 # trust_grants lists every Allow statement of a (non service-linked) role's
 # trust policy that names AWS principals, once, as
 #   {account_id, role_arn, role_name, index, statement, principals,
-#    assume_role, mfa, external_id}
-# where principals is the sorted list of AWS principal strings, assume_role
-# tells whether the statement allows sts:AssumeRole, and mfa whether
-# assuming through it needs MFA (see trust_requires_mfa). Rules that look
-# at trust iterate this list instead of every role, so the normalization is
-# done once per evaluation whatever the number of rules.
+#    principal_accounts, external, assume_role, mfa, external_id}
+# where principals is the sorted list of AWS principal strings,
+# principal_accounts maps each principal that has one to its account id,
+# external lists the principals outside the organization (see
+# outside_organization), assume_role tells whether the statement allows
+# sts:AssumeRole, mfa whether assuming through it needs MFA (see
+# trust_requires_mfa) and external_id whether it tests sts:ExternalId.
+# Rules that look at trust iterate this list instead of every role. The
+# engine precomputes it in Go (input.facts, checked against this
+# comprehension by the engine's tests); the comprehension computes it where
+# the engine did not (rule unit tests).
+trust_grants := input.facts.trust_grants
+
 trust_grants := [t |
 	some account in iam_accounts
 	some role in account.iam.roles
-	not startswith(role.path, "/aws-service-role/")
-	some i, s in as_array(role.trust_policy.Statement)
+	not is_service_linked(role)
+	some i, s in statements(role.trust_policy)
 	s.Effect == "Allow"
 	principals := aws_principals(s)
 	count(principals) > 0
@@ -457,11 +468,13 @@ trust_grants := [t |
 		"index": i,
 		"statement": s,
 		"principals": sort(principals),
+		"principal_accounts": {p: principal_account(p) | some p in principals},
+		"external": sort([p | some p in principals; outside_organization(p)]),
 		"assume_role": assume_role_flag(s),
 		"mfa": mfa_flag(role, s),
 		"external_id": external_id_flag(s),
 	}
-]
+] if not input.facts
 
 assume_role_flag(s) if is_assume_role(s)
 

@@ -38,8 +38,8 @@ deny contains result if {
 	not t.external_id
 	principals := [p |
 		some p in t.principals
-		lib.principal_account(p) != t.account_id
-		not lib.outside_organization(p)
+		t.principal_accounts[p] != t.account_id
+		not p in t.external
 	]
 	count(principals) > 0
 	result := {

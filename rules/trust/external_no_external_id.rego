@@ -34,9 +34,9 @@ deny contains result if {
 	some t in lib.trust_grants
 	t.assume_role
 	not t.external_id
-	external := [p | some p in t.principals; lib.outside_organization(p)]
+	external := t.external
 	count(external) > 0
-	accounts := sort({lib.principal_account(p) | some p in external})
+	accounts := sort({t.principal_accounts[p] | some p in external})
 	result := {
 		"resource": t.role_arn,
 		"account_id": t.account_id,

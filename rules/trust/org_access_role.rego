@@ -40,7 +40,7 @@ deny contains result if {
 	grants := lib.admin_roles[t.role_arn]
 	from_management := [p |
 		some p in t.principals
-		lib.principal_account(p) == lib.management_account_id
+		t.principal_accounts[p] == lib.management_account_id
 	]
 	count(from_management) > 0
 	result := {

@@ -35,10 +35,9 @@ deny contains result if {
 	input.organization != null
 	some t in lib.trust_grants
 	t.assume_role
-	some external in {lib.principal_account(p) |
-		some p in t.principals
-		lib.outside_organization(p)
-		regex.match(`^[0-9]{12}$`, lib.principal_account(p))
+	some external in {t.principal_accounts[p] |
+		some p in t.external
+		regex.match(`^[0-9]{12}$`, t.principal_accounts[p])
 	}
 	not lib.vendor_accounts[external]
 	result := {

@@ -1,0 +1,399 @@
+package engine
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/gobwas/glob"
+)
+
+// FactsKey is the top-level input key under which the engine passes the
+// tables it precomputes in Go (input.facts). The rule library reads them
+// when present and computes the same tables in Rego otherwise (in rule
+// unit tests, for instance): rules should use the library's names
+// (lib.trust_grants, lib.admin_roles), never input.facts directly.
+const FactsKey = "facts"
+
+// computeFacts builds, once per evaluation and from the generic snapshot
+// document, the normalized tables that most trust rules join on:
+//
+//   - trust_grants: every Allow statement naming AWS principals in the trust
+//     policy of a role that is not service-linked, with its principals
+//     sorted, their accounts, which of them are outside the organization,
+//     and whether the statement allows sts:AssumeRole, needs MFA or carries
+//     sts:ExternalId (lib.trust_grants documents the shape);
+//   - admin_roles: role ARN to how the role gets administrator access.
+//
+// Computing them in Go keeps their cost independent of the number of rules
+// and rule groups; TestFactsMatchRego checks they equal what the Rego
+// library computes.
+func computeFacts(doc map[string]any) map[string]any {
+	f := factsBuilder{orgAccounts: map[string]bool{}, adminPolicies: map[string]bool{}}
+	_, f.organization = doc["organization"].(map[string]any)
+	accounts, _ := doc["accounts"].([]any)
+	for _, a := range accounts {
+		if acct, ok := a.(map[string]any); ok {
+			if id, ok := acct["id"].(string); ok {
+				f.orgAccounts[id] = true
+			}
+		}
+	}
+	managed := map[string]any{}
+	for _, p := range asList(doc["aws_managed_policies"]) {
+		addManaged(managed, p)
+	}
+	var iamAccounts []map[string]any
+	for _, a := range accounts {
+		acct, ok := a.(map[string]any)
+		if !ok {
+			continue
+		}
+		iam, ok := acct["iam"].(map[string]any)
+		if !ok {
+			continue
+		}
+		iamAccounts = append(iamAccounts, acct)
+		for _, p := range asList(iam["policies"]) {
+			addManaged(managed, p)
+		}
+	}
+	for arn, d := range managed {
+		if isAdminDocument(d) {
+			f.adminPolicies[arn] = true
+		}
+	}
+	grants := []any{}
+	admin := map[string]any{}
+	for _, acct := range iamAccounts {
+		id, _ := acct["id"].(string)
+		iam := acct["iam"].(map[string]any)
+		for _, r := range asList(iam["roles"]) {
+			role, ok := r.(map[string]any)
+			if !ok {
+				continue
+			}
+			if g := f.adminGrants(role); len(g) > 0 {
+				if arn, ok := role["arn"].(string); ok {
+					admin[arn] = g
+				}
+			}
+			grants = append(grants, f.trustGrants(id, role)...)
+		}
+	}
+	return map[string]any{"trust_grants": grants, "admin_roles": admin}
+}
+
+type factsBuilder struct {
+	organization  bool
+	orgAccounts   map[string]bool
+	adminPolicies map[string]bool
+}
+
+func addManaged(into map[string]any, p any) {
+	pol, ok := p.(map[string]any)
+	if !ok {
+		return
+	}
+	if arn, ok := pol["arn"].(string); ok {
+		into[arn] = pol["document"]
+	}
+}
+
+// asList is the library's as_array: a list as is, anything else as a list
+// of one, and nothing for an absent value.
+func asList(v any) []any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return x
+	default:
+		return []any{x}
+	}
+}
+
+// statements is lib.statements: Statement as a list.
+func statements(doc any) []any {
+	d, ok := doc.(map[string]any)
+	if !ok {
+		return nil
+	}
+	s, ok := d["Statement"]
+	if !ok {
+		return nil
+	}
+	return asList(s)
+}
+
+func contains(vals []any, s string) bool {
+	for _, v := range vals {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdminDocument is lib.is_admin_document: an Allow of "*" on "*".
+func isAdminDocument(doc any) bool {
+	for _, s := range statements(doc) {
+		st, ok := s.(map[string]any)
+		if !ok || st["Effect"] != "Allow" {
+			continue
+		}
+		if contains(asList(st["Action"]), "*") && contains(asList(st["Resource"]), "*") {
+			return true
+		}
+	}
+	return false
+}
+
+// adminGrants is the value of lib.admin_roles for a role ([] when the role
+// is not administrative or a boundary caps it).
+func (f *factsBuilder) adminGrants(role map[string]any) []any {
+	var out []any
+	for _, p := range asList(role["attached_policies"]) {
+		pol, _ := p.(map[string]any)
+		arn, _ := pol["arn"].(string)
+		name, ok := pol["name"].(string)
+		if ok && f.adminPolicies[arn] {
+			out = append(out, "policy "+name)
+		}
+	}
+	for _, p := range asList(role["inline_policies"]) {
+		pol, _ := p.(map[string]any)
+		name, ok := pol["name"].(string)
+		if ok && isAdminDocument(pol["document"]) {
+			out = append(out, "inline "+name)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if b, ok := role["permissions_boundary"].(map[string]any); ok {
+		if arn, ok := b["arn"].(string); ok && !f.adminPolicies[arn] {
+			return nil
+		}
+	}
+	return out
+}
+
+// awsPrincipals is lib.aws_principals; ok is false where the library's
+// function is undefined (a Principal that is neither "*" nor an object).
+func awsPrincipals(st map[string]any) (ps []string, ok bool) {
+	switch p := st["Principal"].(type) {
+	case nil:
+		_, present := st["Principal"]
+		return nil, !present
+	case string:
+		if p == "*" {
+			return []string{"*"}, true
+		}
+		return nil, false
+	case map[string]any:
+		seen := map[string]bool{}
+		for _, v := range asList(p["AWS"]) {
+			if s, ok := v.(string); ok && !seen[s] {
+				seen[s] = true
+				ps = append(ps, s)
+			}
+		}
+		sort.Strings(ps)
+		return ps, true
+	}
+	return nil, false
+}
+
+// globCache holds compiled action patterns (few distinct ones per
+// organization); safe for concurrent evaluations.
+var globCache sync.Map // pattern -> *glob.Pattern (nil when invalid)
+
+// globMatch is Rego's glob.match(pattern, null, s).
+func globMatch(pattern, s string) bool {
+	v, ok := globCache.Load(pattern)
+	if !ok {
+		g, err := glob.Compile(pattern)
+		if err != nil {
+			g = nil
+		}
+		v, _ = globCache.LoadOrStore(pattern, g)
+	}
+	g := v.(*glob.Pattern)
+	return g != nil && g.Match(s)
+}
+
+// allowsAction is lib.allows_action for a lower-case action.
+func allowsAction(st map[string]any, action string) bool {
+	if a, ok := st["Action"]; ok && a != false {
+		for _, p := range asList(a) {
+			if s, ok := p.(string); ok && globMatch(strings.ToLower(s), action) {
+				return true
+			}
+		}
+		return false
+	}
+	na, ok := st["NotAction"]
+	if !ok || na == false {
+		return false
+	}
+	for _, p := range asList(na) {
+		if s, ok := p.(string); ok && globMatch(strings.ToLower(s), action) {
+			return false
+		}
+	}
+	return true
+}
+
+type condition struct {
+	op, key string
+	values  []any
+}
+
+// conditions is lib.conditions, with operator and key lower-cased.
+func conditions(st map[string]any) []condition {
+	c, _ := st["Condition"].(map[string]any)
+	var out []condition
+	for op, block := range c {
+		b, _ := block.(map[string]any)
+		for k, v := range b {
+			out = append(out, condition{op: strings.ToLower(op), key: strings.ToLower(k), values: asList(v)})
+		}
+	}
+	return out
+}
+
+// boolValue is lib.bool_value.
+func boolValue(v any) string { return strings.ToLower(fmt.Sprintf("%v", v)) }
+
+func allBool(vals []any, want string) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	for _, v := range vals {
+		if boolValue(v) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// requiresMFA is lib.requires_mfa.
+func requiresMFA(st map[string]any) bool {
+	for _, c := range conditions(st) {
+		if c.op == "bool" && c.key == "aws:multifactorauthpresent" && allBool(c.values, "true") {
+			return true
+		}
+		if (c.op == "numericlessthan" || c.op == "numericlessthanequals") && c.key == "aws:multifactorauthage" {
+			return true
+		}
+	}
+	return false
+}
+
+// mfaEnforcedByDeny is lib.mfa_enforced_by_deny.
+func mfaEnforcedByDeny(doc any) bool {
+	for _, s := range statements(doc) {
+		st, ok := s.(map[string]any)
+		if !ok || st["Effect"] != "Deny" {
+			continue
+		}
+		ps, _ := awsPrincipals(st)
+		if !containsString(ps, "*") || !allowsAction(st, "sts:assumerole") {
+			continue
+		}
+		for _, c := range conditions(st) {
+			if (c.op == "bool" || c.op == "boolifexists") && c.key == "aws:multifactorauthpresent" && allBool(c.values, "false") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+
+// principalAccount is lib.principal_account.
+func principalAccount(p string) (string, bool) {
+	if accountIDRe.MatchString(p) {
+		return p, true
+	}
+	if strings.HasPrefix(p, "arn:") {
+		if parts := strings.Split(p, ":"); len(parts) > 4 {
+			return parts[4], true
+		}
+	}
+	return "", false
+}
+
+// trustGrants returns the lib.trust_grants entries of one role.
+func (f *factsBuilder) trustGrants(accountID string, role map[string]any) []any {
+	if path, _ := role["path"].(string); strings.HasPrefix(path, "/aws-service-role/") {
+		return nil
+	}
+	doc := role["trust_policy"]
+	var out []any
+	var denyMFA *bool
+	for i, s := range statements(doc) {
+		st, ok := s.(map[string]any)
+		if !ok || st["Effect"] != "Allow" {
+			continue
+		}
+		ps, ok := awsPrincipals(st)
+		if !ok || len(ps) == 0 {
+			continue
+		}
+		mfa := requiresMFA(st)
+		if !mfa {
+			if denyMFA == nil {
+				v := mfaEnforcedByDeny(doc)
+				denyMFA = &v
+			}
+			mfa = *denyMFA
+		}
+		externalID := false
+		for _, c := range conditions(st) {
+			if c.key == "sts:externalid" {
+				externalID = true
+				break
+			}
+		}
+		principals := make([]any, len(ps))
+		accounts := map[string]any{}
+		external := []any{}
+		for j, p := range ps {
+			principals[j] = p
+			if acct, ok := principalAccount(p); ok {
+				accounts[p] = acct
+				if f.organization && !f.orgAccounts[acct] {
+					external = append(external, p)
+				}
+			}
+		}
+		out = append(out, map[string]any{
+			"account_id":         accountID,
+			"role_arn":           role["arn"],
+			"role_name":          role["name"],
+			"index":              i,
+			"statement":          st,
+			"principals":         principals,
+			"principal_accounts": accounts,
+			"external":           external,
+			"assume_role":        allowsAction(st, "sts:assumerole"),
+			"mfa":                mfa,
+			"external_id":        externalID,
+		})
+	}
+	return out
+}
