@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -129,6 +130,8 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		prepared   *engine.PreparedInput
 		prepareErr error
 	)
+	log := app.Logger()
+	start := time.Now()
 	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
 		AfterDecode: func(doc map[string]any) { prepared, prepareErr = engine.PrepareInput(doc) },
 	})
@@ -138,10 +141,15 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if prepareErr != nil {
 		return usageError(prepareErr)
 	}
+	// The rules read the prepared input; the generic document is no longer
+	// needed and is a large share of the heap.
+	snap.Doc = nil
+	log.Debug("snapshot loaded, validated and converted", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	resolved := config.Resolve(cfg, snap.Snapshot)
 	for _, w := range resolved.Warnings {
 		app.Logger().Warn(w)
 	}
+	start = time.Now()
 	eng, err := engine.New(ctx, engine.Options{
 		Sources:  sources,
 		Data:     map[string]any{"config": resolved.Data()},
@@ -151,6 +159,8 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
+	log.Debug("rules compiled", "rules", len(eng.Rules()), "took", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
 	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap, Prepared: prepared})
 	if err != nil {
 		return usageError(err)
@@ -158,6 +168,8 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	resolved.Apply(res)
 	res = res.AtOrAbove(minSev)
 
+	log.Debug("rules evaluated", "findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated), "took", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
 	rep := report.New(version.Version, snap, res)
 	rep.Color = (opts.Output == "" || opts.Output == "-") && app.colorOutput(app.Out)
 	if base != nil {
@@ -168,6 +180,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	}); err != nil {
 		return err
 	}
+	log.Debug("report written", "format", opts.Format, "took", time.Since(start).Round(time.Millisecond))
 	if opts.Output != "" && opts.Output != "-" {
 		app.Logger().Info(rep.SummaryLine(), "report", opts.Output)
 	}

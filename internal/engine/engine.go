@@ -283,14 +283,16 @@ type Input struct {
 	// Snapshot is the loaded snapshot; its generic document becomes input.
 	Snapshot *snapshot.Loaded
 	// Prepared, when set, is Snapshot's document already converted by
-	// PrepareInput (for instance while the snapshot was being validated).
+	// PrepareInput (for instance while the snapshot was being validated);
+	// Snapshot.Doc is then not read and may have been released.
 	Prepared *PreparedInput
 	// Extra adds top-level input keys; they must not collide with
 	// snapshot keys.
 	Extra map[string]any
 }
 
-// PreparedInput is a snapshot document converted for evaluation.
+// PreparedInput is a snapshot document converted for evaluation, with
+// the tables the engine precomputes (input.facts).
 type PreparedInput struct {
 	obj ast.Object
 }
@@ -307,6 +309,14 @@ func PrepareInput(doc map[string]any) (*PreparedInput, error) {
 	if !ok {
 		return nil, fmt.Errorf("convert snapshot for rules: got %T", v)
 	}
+	if obj.Get(ast.StringTerm(FactsKey)) != nil {
+		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
+	}
+	facts, err := ast.InterfaceToValue(computeFacts(doc))
+	if err != nil {
+		return nil, fmt.Errorf("convert facts for rules: %w", err)
+	}
+	obj.Insert(ast.StringTerm(FactsKey), ast.NewTerm(facts))
 	return &PreparedInput{obj: obj}, nil
 }
 
@@ -320,15 +330,10 @@ func (in Input) input() (ast.Value, error) {
 			return nil, err
 		}
 	}
+	if len(in.Extra) == 0 {
+		return p.obj, nil
+	}
 	obj := p.obj.Copy() // shallow: values are shared, not copied
-	if _, clash := in.Extra[FactsKey]; clash || obj.Get(ast.StringTerm(FactsKey)) != nil {
-		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
-	}
-	facts, err := ast.InterfaceToValue(computeFacts(in.Snapshot.Doc))
-	if err != nil {
-		return nil, fmt.Errorf("convert facts for rules: %w", err)
-	}
-	obj.Insert(ast.StringTerm(FactsKey), ast.NewTerm(facts))
 	for k, v := range in.Extra {
 		key := ast.StringTerm(k)
 		if obj.Get(key) != nil {
