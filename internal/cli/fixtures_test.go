@@ -209,3 +209,33 @@ func diffSets(t *testing.T, what string, got, want []string) {
 		t.Errorf("unexpected %s: %s", what, s)
 	}
 }
+
+// TestRulesDocsUpToDate fails when docs/rules.md is not what
+// `orgaudit rules docs` generates (go test ./internal/cli -update rewrites
+// it).
+func TestRulesDocsUpToDate(t *testing.T) {
+	chdirRoot(t)
+	r := run(t, "rules", "docs")
+	if r.code != 0 {
+		t.Fatalf("rules docs: exit %d: %s", r.code, r.stderr)
+	}
+	const path = "docs/rules.md"
+	if *update {
+		if err := os.WriteFile(path, []byte(r.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/cli -update generates it)", err)
+	}
+	if string(want) != r.stdout {
+		t.Errorf("%s is stale: run `orgaudit rules docs --output %s` or go test ./internal/cli -update\n%s", path, path, firstDiff(string(want), r.stdout))
+	}
+	for _, id := range []string{"OA-ROOT-004", "OA-ORG-004", "OA-IAM-008", "OA-TRUST-005", "OA-CONFIG-001"} {
+		if !strings.Contains(r.stdout, "### "+id+" ") {
+			t.Errorf("%s has no section", id)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -23,7 +24,7 @@ func newRulesCmd(app *App) *cobra.Command {
 			return usageErrorf("missing subcommand: %s", strings.Join(subcommandNames(cmd), ", "))
 		},
 	}
-	cmd.AddCommand(newRulesListCmd(app), newRulesTestCmd(app))
+	cmd.AddCommand(newRulesListCmd(app), newRulesTestCmd(app), newRulesDocsCmd(app))
 	return cmd
 }
 
@@ -151,4 +152,41 @@ func runRulesTest(ctx context.Context, app *App, opts *rulesTestOptions) error {
 		return &ExitError{Code: ExitFindings}
 	}
 	return nil
+}
+
+type rulesDocsOptions struct {
+	Output   string
+	RuleDirs []string
+}
+
+func newRulesDocsCmd(app *App) *cobra.Command {
+	opts := &rulesDocsOptions{}
+	cmd := &cobra.Command{
+		Use:   "docs [--output FILE]",
+		Short: "Write the rules documentation (Markdown) from the rules' metadata",
+		Long: `Render every rule's metadata (id, severity, title, description, remediation,
+references, framework mapping, the snapshot sections it reads) as Markdown,
+grouped by area. docs/rules.md is generated this way; a test fails when it is
+stale.`,
+		Example: `  orgaudit rules docs --output docs/rules.md
+  orgaudit rules docs --rules ./policies > our-rules.md`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sources, err := ruleSources(opts.RuleDirs)
+			if err != nil {
+				return usageError(err)
+			}
+			rules, err := engine.LoadRules(sources)
+			if err != nil {
+				return usageError(err)
+			}
+			return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
+				return engine.WriteRulesMarkdown(w, rules)
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
+	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules to document too (repeatable)")
+	_ = cmd.MarkFlagDirname("rules")
+	return cmd
 }

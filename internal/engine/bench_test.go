@@ -3,6 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/orgaudit/orgaudit/internal/orggen"
@@ -10,10 +13,27 @@ import (
 )
 
 // BenchmarkCheck loads a generated organization and evaluates every
-// built-in rule, as `orgaudit check` does. Run with
-// go test ./internal/engine -run '^$' -bench Check -benchmem.
+// built-in rule, as `orgaudit check` does: the snapshot is validated while
+// it is converted for the rules, and the rules are evaluated in concurrent
+// groups. Run with
+//
+//	go test ./internal/engine -run '^$' -bench Check -benchmem
+//
+// ORGAUDIT_BENCH_ACCOUNTS=100,1000,5000 changes the sizes (default 100
+// and 1000). docs/benchmarks.md records the results.
 func BenchmarkCheck(b *testing.B) {
-	for _, n := range []int{100, 1000} {
+	sizes := []int{100, 1000}
+	if env := os.Getenv("ORGAUDIT_BENCH_ACCOUNTS"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				b.Fatalf("ORGAUDIT_BENCH_ACCOUNTS: %v", err)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
 		raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: n, Seed: 1}))
 		if err != nil {
 			b.Fatal(err)
@@ -26,11 +46,20 @@ func BenchmarkCheck(b *testing.B) {
 			}
 			b.SetBytes(int64(len(raw)))
 			for b.Loop() {
-				l, err := snapshot.Parse(raw)
+				var (
+					prepared *PreparedInput
+					prepErr  error
+				)
+				l, err := snapshot.ParseWithOptions(raw, snapshot.ParseOptions{
+					AfterDecode: func(doc map[string]any) { prepared, prepErr = PrepareInput(doc) },
+				})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := eng.Eval(ctx, Input{Snapshot: l}); err != nil {
+				if prepErr != nil {
+					b.Fatal(prepErr)
+				}
+				if _, err := eng.Eval(ctx, Input{Snapshot: l, Prepared: prepared}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -226,6 +226,12 @@ func ruleMeta(m module) (Rule, error) {
 	}
 	for _, rr := range ann.RelatedResources {
 		r.RelatedResources = append(r.RelatedResources, rr.Ref.String())
+		if d := strings.TrimSpace(rr.Description); d != "" {
+			if r.ResourceDescriptions == nil {
+				r.ResourceDescriptions = map[string]string{}
+			}
+			r.ResourceDescriptions[rr.Ref.String()] = d
+		}
 	}
 	var missing []string
 	if r.ID == "" {

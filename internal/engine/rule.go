@@ -68,6 +68,9 @@ type Rule struct {
 	Remediation string   `json:"remediation"`
 	// RelatedResources are documentation URLs.
 	RelatedResources []string `json:"related_resources"`
+	// ResourceDescriptions holds the description of each related resource
+	// that has one, by URL.
+	ResourceDescriptions map[string]string `json:"related_resource_descriptions,omitempty"`
 	// Frameworks maps a framework (e.g. "cis-aws-foundations-benchmark-v3.0.0")
 	// to the controls the rule implements.
 	Frameworks map[string][]string `json:"frameworks,omitempty"`

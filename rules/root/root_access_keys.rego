@@ -12,11 +12,13 @@
 #   id: OA-ROOT-002
 #   severity: critical
 #   remediation: |
-#     Sign in as the root user, open IAM > Security credentials > Access keys,
-#     make the keys inactive, confirm nothing breaks, then delete them. Give
-#     automation an IAM role instead.
-#     Check from the CLI with: aws iam get-account-summary --query
-#     SummaryMap.AccountAccessKeysPresent
+#     Console: sign in as the root user, open IAM > Security credentials >
+#     Access keys, make the keys inactive, confirm nothing breaks, then delete
+#     them. Give automation an IAM role instead.
+#     CLI (signed in as root): aws iam list-access-keys, then
+#     aws iam update-access-key --access-key-id KEY --status Inactive and
+#     aws iam delete-access-key --access-key-id KEY; check with
+#     aws iam get-account-summary --query SummaryMap.AccountAccessKeysPresent
 #   frameworks:
 #     cis-aws-foundations-benchmark-v3.0.0: ["1.4"]
 #   requires: [iam.account_summary, iam.credential_report]

@@ -12,9 +12,11 @@
 #   id: OA-ROOT-001
 #   severity: critical
 #   remediation: |
-#     Sign in as the root user, open IAM > Security credentials > Multi-factor
-#     authentication (MFA) > Assign MFA device, and register a hardware key or
-#     an authenticator app kept in a safe place.
+#     Console: sign in as the root user, open IAM > Security credentials >
+#     Multi-factor authentication (MFA) > Assign MFA device, and register a
+#     hardware key or an authenticator app kept in a safe place.
+#     CLI: check with aws iam get-account-summary --query
+#     SummaryMap.AccountMFAEnabled (root MFA itself is assigned in the console).
 #     For accounts created by Organizations, reset the root password through
 #     "Forgot password" first, or centralize root access
 #     (aws iam enable-organizations-root-credentials-management) and remove

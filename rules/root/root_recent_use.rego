@@ -18,8 +18,11 @@
 #     Find out who used the root user and why (CloudTrail, eventName ConsoleLogin
 #     with userIdentity.type Root). Give that person an IAM Identity Center or
 #     IAM role for the task, rotate the root password, and store it and the MFA
-#     device offline. Check with: aws iam generate-credential-report &&
-#     aws iam get-credential-report
+#     device offline. The window is the threshold root_unused_days.
+#     Console: CloudTrail > Event history, filter "User name" = root; IAM >
+#     Credential report > Download to see password and key last use.
+#     CLI: aws iam generate-credential-report && aws iam get-credential-report
+#     --query Content --output text | base64 -d | grep root_account
 #   frameworks:
 #     cis-aws-foundations-benchmark-v3.0.0: ["1.7"]
 #   requires: [iam.credential_report]

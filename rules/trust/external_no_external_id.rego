@@ -21,8 +21,9 @@
 #     Agree on an external id with the third party (they usually generate one
 #     per customer) and add it to the trust statement:
 #       "Condition": {"StringEquals": {"sts:ExternalId": "THEIR-ID-FOR-YOU"}}
-#     If nobody recognizes the account, remove the statement:
-#     aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json
+#     If nobody recognizes the account, remove the statement.
+#     Console: IAM > Roles > the role > Trust relationships > Edit trust policy.
+#     CLI: aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json
 #   frameworks:
 #     orgaudit-practices: ["third-party-external-id"]
 #   requires: [organization, iam.authorization_details]

@@ -19,7 +19,8 @@
 #     Replace "*" with the account or role ARNs that need the role, or add a
 #     condition that limits callers to your organization:
 #       "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-xxxxxxxxxx"}}
-#     aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json
+#     Console: IAM > Roles > the role > Trust relationships > Edit trust policy.
+#     CLI: aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json
 #   frameworks:
 #     orgaudit-practices: ["no-public-trust"]
 #   requires: [iam.authorization_details]
