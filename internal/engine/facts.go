@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gobwas/glob"
 )
@@ -25,7 +26,9 @@ const FactsKey = "facts"
 //     sorted, their accounts, which of them are outside the organization,
 //     and whether the statement allows sts:AssumeRole, needs MFA or carries
 //     sts:ExternalId (lib.trust_grants documents the shape);
-//   - admin_roles: role ARN to how the role gets administrator access.
+//   - admin_roles: role ARN to how the role gets administrator access;
+//   - role_activity: when each role (service-linked and Identity Center
+//     roles left out) was last used, or created when never used.
 //
 // Computing them in Go keeps their cost independent of the number of rules
 // and rule groups; TestFactsMatchRego checks they equal what the Rego
@@ -67,6 +70,7 @@ func computeFacts(doc map[string]any) map[string]any {
 	}
 	grants := []any{}
 	admin := map[string]any{}
+	activity := []any{}
 	for _, acct := range iamAccounts {
 		id, _ := acct["id"].(string)
 		iam := acct["iam"].(map[string]any)
@@ -81,9 +85,12 @@ func computeFacts(doc map[string]any) map[string]any {
 				}
 			}
 			grants = append(grants, f.trustGrants(id, role)...)
+			if a := roleActivity(id, role); a != nil {
+				activity = append(activity, a)
+			}
 		}
 	}
-	return map[string]any{"trust_grants": grants, "admin_roles": admin}
+	return map[string]any{"trust_grants": grants, "admin_roles": admin, "role_activity": activity}
 }
 
 type factsBuilder struct {
@@ -396,4 +403,37 @@ func (f *factsBuilder) trustGrants(accountID string, role map[string]any) []any 
 		})
 	}
 	return out
+}
+
+// roleActivity is a role's lib.role_activity entry, or nil.
+func roleActivity(accountID string, role map[string]any) map[string]any {
+	path, _ := role["path"].(string)
+	if strings.HasPrefix(path, "/aws-service-role/") || strings.HasPrefix(path, "/aws-reserved/") {
+		return nil
+	}
+	since, what := "", ""
+	if lu, ok := role["last_used"].(map[string]any); ok {
+		if d, ok := lu["date"].(string); ok {
+			since, what = d, "last used"
+		}
+	}
+	if what == "" {
+		d, ok := role["create_date"].(string)
+		if !ok {
+			return nil
+		}
+		since, what = d, "never used, created"
+	}
+	t, err := time.Parse(time.RFC3339, since)
+	if err != nil {
+		return nil
+	}
+	return map[string]any{
+		"account_id": accountID,
+		"role_arn":   role["arn"],
+		"role_name":  role["name"],
+		"since":      since,
+		"since_ns":   t.UnixNano(),
+		"what":       what,
+	}
 }

@@ -48,7 +48,7 @@ func TestFactsMatchRego(t *testing.T) {
 	}
 	ctx := context.Background()
 	q, err := rego.New(
-		rego.Query(`x := {"trust_grants": data.orgaudit.lib.trust_grants, "admin_roles": data.orgaudit.lib.admin_roles}`),
+		rego.Query(`x := {"trust_grants": data.orgaudit.lib.trust_grants, "admin_roles": data.orgaudit.lib.admin_roles, "role_activity": data.orgaudit.lib.role_activity}`),
 		rego.Compiler(compiler),
 		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
@@ -72,8 +72,10 @@ func TestFactsMatchRego(t *testing.T) {
 				w, _ := json.MarshalIndent(want, "", " ")
 				t.Errorf("Go facts differ from the Rego library's\ngo:   %s\nrego: %s", g, w)
 			}
-			if len(want.(map[string]any)["trust_grants"].([]any)) == 0 {
-				t.Error("no trust grants at all: the comparison proves nothing")
+			for _, table := range []string{"trust_grants", "role_activity"} {
+				if len(want.(map[string]any)[table].([]any)) == 0 {
+					t.Errorf("no %s at all: the comparison proves nothing", table)
+				}
 			}
 		})
 	}
@@ -112,16 +114,16 @@ func shapesDoc(t *testing.T) map[string]any {
 	    {"id": "222222222222", "name": "p", "iam": {"policies": [
 	        {"arn": "arn:aws:iam::222222222222:policy/all", "name": "all", "document": {"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]}}
 	      ], "roles": [
-	      {"name": "a", "arn": "arn:aws:iam::222222222222:role/a", "path": "/", "attached_policies": [{"arn": "arn:aws:iam::222222222222:policy/all", "name": "all"}], "inline_policies": [],
+	      {"name": "a", "arn": "arn:aws:iam::222222222222:role/a", "path": "/", "create_date": "2025-01-01T00:00:00Z", "last_used": {"region": "us-east-1"}, "attached_policies": [{"arn": "arn:aws:iam::222222222222:policy/all", "name": "all"}], "inline_policies": [],
 	       "trust_policy": {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}}},
-	      {"name": "b", "arn": "arn:aws:iam::222222222222:role/b", "path": "/", "attached_policies": [{"arn": "arn:aws:iam::aws:policy/AdministratorAccess", "name": "AdministratorAccess"}],
+	      {"name": "b", "arn": "arn:aws:iam::222222222222:role/b", "path": "/", "create_date": "2025-01-01T00:00:00Z", "last_used": {"date": "2026-10-01T12:30:00.5Z"}, "attached_policies": [{"arn": "arn:aws:iam::aws:policy/AdministratorAccess", "name": "AdministratorAccess"}],
 	       "permissions_boundary": {"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "name": "ReadOnlyAccess"}, "inline_policies": [],
 	       "trust_policy": {"Statement": [
 	         {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::999999999999:root", "111111111111", "AROAUNIQUEID", "arn:aws:iam::222222222222:user/x"]}, "NotAction": "s3:*"},
 	         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/r"}, "NotAction": ["sts:*"]},
 	         {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": false}}}
 	       ]}},
-	      {"name": "c", "arn": "arn:aws:iam::222222222222:role/c", "path": "/", "attached_policies": [], "inline_policies": [{"name": "root", "document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}],
+	      {"name": "c", "arn": "arn:aws:iam::222222222222:role/c", "path": "/aws-reserved/sso.amazonaws.com/", "create_date": "2025-01-01T00:00:00Z", "attached_policies": [], "inline_policies": [{"name": "root", "document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}],
 	       "trust_policy": {"Statement": [
 	         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root", "Service": "ec2.amazonaws.com"}, "Action": ["STS:AssumeRole"], "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}, "StringEquals": {"STS:EXTERNALID": "x"}}},
 	         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRol?", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": ["true", "false"]}}},

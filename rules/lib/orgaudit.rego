@@ -488,6 +488,35 @@ external_id_flag(s) if has_condition_key(s, "sts:ExternalId")
 
 else := false
 
+# role_activity lists, for every role that is neither service-linked nor
+# provisioned by IAM Identity Center (/aws-reserved/ path), when it was
+# last active, as {account_id, role_arn, role_name, since, since_ns, what}:
+# since is its last use ("what": "last used") or, never used, its creation
+# ("never used, created"); roles with neither are left out. The engine
+# precomputes it in Go (input.facts); the comprehension computes the same
+# where it does not.
+role_activity := input.facts.role_activity
+
+role_activity := [a |
+	some account in iam_accounts
+	some role in account.iam.roles
+	not is_service_linked(role)
+	not startswith(role.path, "/aws-reserved/")
+	[since, what] := activity_reference(role)
+	a := {
+		"account_id": account.id,
+		"role_arn": role.arn,
+		"role_name": role.name,
+		"since": since,
+		"since_ns": time.parse_rfc3339_ns(since),
+		"what": what,
+	}
+] if not input.facts
+
+activity_reference(role) := [role.last_used.date, "last used"] if role.last_used.date
+
+else := [role.create_date, "never used, created"]
+
 # roles_by_arn maps a role ARN to the role and its account id.
 roles_by_arn := {role.arn: {"role": role, "account_id": account.id} |
 	some account in iam_accounts

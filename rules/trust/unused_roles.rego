@@ -39,32 +39,13 @@ window_days := lib.threshold("role_unused_days", 90)
 cutoff_ns := lib.now_ns - (window_days * lib.ns_per_day)
 
 deny contains result if {
-	some account in lib.iam_accounts
-	some role in account.iam.roles
-	since := role.last_used.date
-	result := idle(account, role, since, "last used")
-}
-
-deny contains result if {
-	some account in lib.iam_accounts
-	some role in account.iam.roles
-	not role.last_used.date
-	since := role.create_date
-	result := idle(account, role, since, "never used, created")
-}
-
-# idle(account, role, since, what) is the finding for a role idle since
-# the given time; undefined when the role is exempt or used recently.
-idle(account, role, since, what) := result if {
-	t := time.parse_rfc3339_ns(since)
-	t <= cutoff_ns
-	not startswith(role.path, "/aws-service-role/")
-	not startswith(role.path, "/aws-reserved/")
-	days := floor((lib.now_ns - t) / lib.ns_per_day)
+	some a in lib.role_activity
+	a.since_ns <= cutoff_ns
+	days := floor((lib.now_ns - a.since_ns) / lib.ns_per_day)
 	result := {
-		"resource": role.arn,
-		"account_id": account.id,
-		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [role.name, lib.account_labels[account.id], days, what, since, window_days]),
-		"evidence": {"reference": what, "since": since, "days": days, "window_days": window_days},
+		"resource": a.role_arn,
+		"account_id": a.account_id,
+		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, lib.account_label(a.account_id), days, a.what, a.since, window_days]),
+		"evidence": {"reference": a.what, "since": a.since, "days": days, "window_days": window_days},
 	}
 }
