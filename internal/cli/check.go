@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -125,50 +126,33 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err := cfg.CheckRules(ruleIDs(known)); err != nil {
 		return usageError(fmt.Errorf("config %s: %w", cfg.Path, err))
 	}
-	// The snapshot is converted for the rules while it is validated.
-	var (
-		prepared   *engine.PreparedInput
-		prepareErr error
-	)
+	// The rules are evaluated while the snapshot is validated (on the
+	// other core); if validation fails, the results are discarded.
 	log := app.Logger()
 	start := time.Now()
+	var (
+		resolved *config.Resolved
+		res      *engine.Result
+		evalErr  error
+	)
 	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
-		AfterDecode: func(doc map[string]any) { prepared, prepareErr = engine.PrepareInput(doc) },
+		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
+			resolved, res, evalErr = evaluate(ctx, log, cfg, sources, doc, typed)
+		},
 	})
 	if err != nil {
 		return usageError(err)
 	}
-	if prepareErr != nil {
-		return usageError(prepareErr)
+	if evalErr != nil {
+		return usageError(evalErr)
 	}
-	// The rules read the prepared input; the generic document is no longer
-	// needed and is a large share of the heap.
-	snap.Doc = nil
-	log.Debug("snapshot loaded, validated and converted", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
-	resolved := config.Resolve(cfg, snap.Snapshot)
 	for _, w := range resolved.Warnings {
-		app.Logger().Warn(w)
-	}
-	start = time.Now()
-	eng, err := engine.New(ctx, engine.Options{
-		Sources:  sources,
-		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: cfg.Disabled(),
-		Severity: cfg.SeverityOverrides(),
-	})
-	if err != nil {
-		return usageError(err)
-	}
-	log.Debug("rules compiled", "rules", len(eng.Rules()), "took", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap, Prepared: prepared})
-	if err != nil {
-		return usageError(err)
+		log.Warn(w)
 	}
 	resolved.Apply(res)
 	res = res.AtOrAbove(minSev)
 
-	log.Debug("rules evaluated", "findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated), "took", time.Since(start).Round(time.Millisecond))
+	log.Debug("snapshot loaded and validated, rules evaluated", "findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated), "took", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
 	rep := report.New(version.Version, snap, res)
 	rep.Color = (opts.Output == "" || opts.Output == "-") && app.colorOutput(app.Out)
@@ -192,6 +176,36 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
+}
+
+// evaluate converts a decoded snapshot for the rules, resolves the
+// configuration against it, compiles the rules with it and evaluates them.
+func evaluate(ctx context.Context, log *slog.Logger, cfg *config.File, sources []engine.Source, doc map[string]any, typed *snapshot.Snapshot) (*config.Resolved, *engine.Result, error) {
+	start := time.Now()
+	prepared, err := engine.PrepareInput(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
+	resolved := config.Resolve(cfg, typed)
+	start = time.Now()
+	eng, err := engine.New(ctx, engine.Options{
+		Sources:  sources,
+		Data:     map[string]any{"config": resolved.Data()},
+		Disabled: cfg.Disabled(),
+		Severity: cfg.SeverityOverrides(),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Debug("rules compiled", "rules", len(eng.Rules()), "took", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Debug("rules evaluated", "findings", len(res.Findings), "took", time.Since(start).Round(time.Millisecond))
+	return resolved, res, nil
 }
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working

@@ -51,7 +51,7 @@ func BenchmarkCheck(b *testing.B) {
 					prepErr  error
 				)
 				l, err := snapshot.ParseWithOptions(raw, snapshot.ParseOptions{
-					AfterDecode: func(doc map[string]any) { prepared, prepErr = PrepareInput(doc) },
+					AfterDecode: func(doc map[string]any, _ *snapshot.Snapshot) { prepared, prepErr = PrepareInput(doc) },
 				})
 				if err != nil {
 					b.Fatal(err)

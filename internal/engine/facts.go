@@ -36,6 +36,11 @@ const FactsKey = "facts"
 func computeFacts(doc map[string]any) map[string]any {
 	f := factsBuilder{orgAccounts: map[string]bool{}, adminPolicies: map[string]bool{}}
 	_, f.organization = doc["organization"].(map[string]any)
+	if md, ok := doc["metadata"].(map[string]any); ok {
+		if at, ok := md["collected_at"].(string); ok {
+			f.collectedAt, _ = time.Parse(time.RFC3339, at)
+		}
+	}
 	accounts, _ := doc["accounts"].([]any)
 	for _, a := range accounts {
 		if acct, ok := a.(map[string]any); ok {
@@ -85,7 +90,7 @@ func computeFacts(doc map[string]any) map[string]any {
 				}
 			}
 			grants = append(grants, f.trustGrants(id, role)...)
-			if a := roleActivity(id, role); a != nil {
+			if a := roleActivity(id, role, f.collectedAt); a != nil {
 				activity = append(activity, a)
 			}
 		}
@@ -94,6 +99,7 @@ func computeFacts(doc map[string]any) map[string]any {
 }
 
 type factsBuilder struct {
+	collectedAt   time.Time
 	organization  bool
 	orgAccounts   map[string]bool
 	adminPolicies map[string]bool
@@ -406,7 +412,7 @@ func (f *factsBuilder) trustGrants(accountID string, role map[string]any) []any 
 }
 
 // roleActivity is a role's lib.role_activity entry, or nil.
-func roleActivity(accountID string, role map[string]any) map[string]any {
+func roleActivity(accountID string, role map[string]any, now time.Time) map[string]any {
 	path, _ := role["path"].(string)
 	if strings.HasPrefix(path, "/aws-service-role/") || strings.HasPrefix(path, "/aws-reserved/") {
 		return nil
@@ -433,7 +439,19 @@ func roleActivity(accountID string, role map[string]any) map[string]any {
 		"role_arn":   role["arn"],
 		"role_name":  role["name"],
 		"since":      since,
-		"since_ns":   t.UnixNano(),
+		"idle_days":  daysBetween(t, now),
 		"what":       what,
 	}
+}
+
+// daysBetween is lib.days_since: whole days from t to now, rounded down
+// (negative for a t after now).
+func daysBetween(t, now time.Time) int64 {
+	const day = int64(24 * time.Hour)
+	d := now.UnixNano() - t.UnixNano()
+	q := d / day
+	if d%day != 0 && d < 0 {
+		q--
+	}
+	return q
 }

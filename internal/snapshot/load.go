@@ -53,12 +53,15 @@ type Loaded struct {
 
 // ParseOptions tune Parse.
 type ParseOptions struct {
-	// AfterDecode, when set, receives the generic document as soon as it
-	// is decoded and runs concurrently with schema validation, for work
-	// that only needs the document (such as converting it for the rule
-	// engine). Parse waits for it; when validation fails its work is
-	// wasted but harmless. It must not modify the document.
-	AfterDecode func(doc map[string]any)
+	// AfterDecode, when set, receives the generic document and the typed
+	// model as soon as both are decoded, and runs concurrently with schema
+	// validation: `orgaudit check` converts the document and evaluates the
+	// rules there, so that validation costs no time. The snapshot is not
+	// validated yet: Parse waits for AfterDecode and, when validation
+	// fails, returns the error, and whatever AfterDecode computed must be
+	// discarded. AfterDecode must not modify the document or the model. It
+	// is not called when the document cannot be decoded.
+	AfterDecode func(doc map[string]any, typed *Snapshot)
 }
 
 // LoadFile reads and validates the snapshot at path.
@@ -87,14 +90,18 @@ func Parse(raw []byte) (*Loaded, error) { return ParseWithOptions(raw, ParseOpti
 
 // ParseWithOptions is Parse with options. The work is spread over the
 // available cores: the typed model is decoded while the generic document
-// is decoded and validated, and AfterDecode runs during validation.
+// is decoded, then validation and AfterDecode run concurrently.
 func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 	var (
 		typed    Snapshot
 		typedErr error
 		wg       sync.WaitGroup
 	)
-	wg.Go(func() { typedErr = json.Unmarshal(raw, &typed) })
+	typedDone := make(chan struct{})
+	wg.Go(func() {
+		defer close(typedDone)
+		typedErr = json.Unmarshal(raw, &typed)
+	})
 	defer wg.Wait() // never leave the decoder running past Parse
 
 	doc, err := decodeGeneric(raw)
@@ -113,7 +120,12 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 		return nil, err
 	}
 	if opts.AfterDecode != nil {
-		wg.Go(func() { opts.AfterDecode(obj) })
+		wg.Go(func() {
+			<-typedDone
+			if typedErr == nil {
+				opts.AfterDecode(obj, &typed)
+			}
+		})
 	}
 	if err := sch.Validate(doc); err != nil {
 		return nil, schemaError(err)

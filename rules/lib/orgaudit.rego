@@ -490,9 +490,12 @@ else := false
 
 # role_activity lists, for every role that is neither service-linked nor
 # provisioned by IAM Identity Center (/aws-reserved/ path), when it was
-# last active, as {account_id, role_arn, role_name, since, since_ns, what}:
+# last active, as {account_id, role_arn, role_name, since, idle_days, what}:
 # since is its last use ("what": "last used") or, never used, its creation
-# ("never used, created"); roles with neither are left out. The engine
+# ("never used, created"), idle_days the whole days from then to the
+# collection time; roles with neither are left out. (Whole days keep rules
+# on small numbers: nanosecond arithmetic in Rego goes through big
+# numbers.) The engine
 # precomputes it in Go (input.facts); the comprehension computes the same
 # where it does not.
 role_activity := input.facts.role_activity
@@ -508,7 +511,7 @@ role_activity := [a |
 		"role_arn": role.arn,
 		"role_name": role.name,
 		"since": since,
-		"since_ns": time.parse_rfc3339_ns(since),
+		"idle_days": days_since(since),
 		"what": what,
 	}
 ] if not input.facts

@@ -34,18 +34,14 @@ import data.orgaudit.lib
 
 window_days := lib.threshold("role_unused_days", 90)
 
-# cutoff_ns is the latest time of last use (or creation) that is still
-# idle for window_days at collection time.
-cutoff_ns := lib.now_ns - (window_days * lib.ns_per_day)
-
 deny contains result if {
 	some a in lib.role_activity
-	a.since_ns <= cutoff_ns
-	days := floor((lib.now_ns - a.since_ns) / lib.ns_per_day)
+	a.idle_days >= window_days
+	days := a.idle_days
 	result := {
 		"resource": a.role_arn,
 		"account_id": a.account_id,
-		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, lib.account_label(a.account_id), days, a.what, a.since, window_days]),
+		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, lib.account_labels[a.account_id], days, a.what, a.since, window_days]),
 		"evidence": {"reference": a.what, "since": a.since, "days": days, "window_days": window_days},
 	}
 }
