@@ -32,3 +32,8 @@ test_no_users if {
 test_threshold if {
 	count(password_length.deny) == 1 with input as snapshot([alice], {"minimum_password_length": 14}) with data.orgaudit.config as {"thresholds": {"password_min_length": 16}}
 }
+
+test_gap_is_not_a_missing_policy if {
+	doc := object.union(snapshot([alice], null), {"metadata": {"gaps": [{"account_id": "111111111111", "section": "iam.password_policy", "operation": "iam:GetAccountPasswordPolicy", "error_code": "AccessDenied", "message": "denied"}]}})
+	count(password_length.deny) == 0 with input as doc
+}

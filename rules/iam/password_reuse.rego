@@ -32,6 +32,7 @@ deny contains result if {
 	some account in lib.iam_accounts
 	count(account.iam.users) > 0
 	account.iam.password_policy == null
+	not lib.has_gap(account.id, "iam.password_policy")
 	result := {
 		"resource": lib.account_arn(account.id),
 		"account_id": account.id,

@@ -29,3 +29,8 @@ test_reuse_24 if {
 test_no_users if {
 	count(password_reuse.deny) == 0 with input as snapshot([], null)
 }
+
+test_gap_is_not_a_missing_policy if {
+	doc := object.union(snapshot([alice], null), {"metadata": {"gaps": [{"account_id": "111111111111", "section": "account", "operation": "sts:AssumeRole", "error_code": "AccessDenied", "message": "denied"}]}})
+	count(password_reuse.deny) == 0 with input as doc
+}

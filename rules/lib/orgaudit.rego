@@ -76,6 +76,16 @@ account_label(id) := account_labels[id]
 
 account_label(id) := id if not account_labels[id]
 
+# has_gap(account_id, section) holds when the snapshot records a gap for
+# that section of the account (or for the whole account). Rules mostly
+# rely on custom.requires for gaps; they need this where a null in the
+# data means both "none" and "unknown" (the password policy).
+has_gap(account_id, section) if {
+	some g in input.metadata.gaps
+	object.get(g, "account_id", "") == account_id
+	g.section in {section, "account"}
+}
+
 # iam_accounts are the accounts whose IAM data was collected (a list,
 # computed once per evaluation).
 iam_accounts := [a | some a in input.accounts; a.iam != null]
