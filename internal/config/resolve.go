@@ -61,7 +61,7 @@ func (s *Selector) compile() error {
 		s.value = value
 		g, err := glob.Compile(strings.ToLower(value))
 		if err != nil {
-			return fmt.Errorf("selector %q: not a valid glob: %v", s.Raw, err)
+			return fmt.Errorf("selector %q: not a valid glob: %w", s.Raw, err)
 		}
 		s.matcher = g
 	case "tag":
@@ -219,26 +219,26 @@ func (r *Resolved) resolveIdentity(f *File, s *snapshot.Snapshot, ix *snapshot.I
 }
 
 // accounts returns the ids of the accounts the selector picks.
-func (sel Selector) accounts(s *snapshot.Snapshot, ix *snapshot.Index) []string {
+func (s Selector) accounts(snap *snapshot.Snapshot, ix *snapshot.Index) []string {
 	var out []string
-	switch sel.kind {
+	switch s.kind {
 	case "account":
-		for _, a := range s.Accounts {
-			if a.ID == sel.value || sel.matcher != nil && sel.matcher.Match(strings.ToLower(a.Name)) {
+		for _, a := range snap.Accounts {
+			if a.ID == s.value || s.matcher != nil && s.matcher.Match(strings.ToLower(a.Name)) {
 				out = append(out, a.ID)
 			}
 		}
 	case "ou":
-		if s.Organization == nil {
+		if snap.Organization == nil {
 			return nil
 		}
 		var ous []string
-		for _, ou := range s.Organization.OrganizationalUnits {
-			if ou.ID == sel.value || sel.matcher.Match(strings.ToLower(ou.Name)) {
+		for _, ou := range snap.Organization.OrganizationalUnits {
+			if ou.ID == s.value || s.matcher.Match(strings.ToLower(ou.Name)) {
 				ous = append(ous, ou.ID)
 			}
 		}
-		for _, a := range s.Accounts {
+		for _, a := range snap.Accounts {
 			for _, ou := range ous {
 				if ix.InOU(a.ID, ou) {
 					out = append(out, a.ID)
@@ -248,15 +248,15 @@ func (sel Selector) accounts(s *snapshot.Snapshot, ix *snapshot.Index) []string 
 		}
 	case "tag":
 		tagged := map[string]bool{}
-		if s.Organization != nil {
-			for _, ou := range s.Organization.OrganizationalUnits {
-				if tagMatches(ou.Tags, sel.value, sel.tagVal) {
+		if snap.Organization != nil {
+			for _, ou := range snap.Organization.OrganizationalUnits {
+				if tagMatches(ou.Tags, s.value, s.tagVal) {
 					tagged[ou.ID] = true
 				}
 			}
 		}
-		for _, a := range s.Accounts {
-			if tagMatches(a.Tags, sel.value, sel.tagVal) {
+		for _, a := range snap.Accounts {
+			if tagMatches(a.Tags, s.value, s.tagVal) {
 				out = append(out, a.ID)
 				continue
 			}
