@@ -118,6 +118,7 @@ Exit codes (all commands):
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(
 		newCheckCmd(app),
+		newDiffCmd(app),
 		newGenerateCmd(app),
 		newRulesCmd(app),
 		newVersionCmd(app),
