@@ -131,7 +131,7 @@ func (c *collector) collectAccount(ctx context.Context, a *snapshot.Account, mgm
 		a.Name = out.Aliases[0]
 	}
 	if mgmt {
-		c.log.Debug("management account read with the caller's credentials", "account", id)
+		c.log.Debug("account read with the caller's own credentials", "account", id)
 	}
 	a.IAM = out
 }

@@ -96,7 +96,9 @@ func classify(err error) (code, message string) {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		code, message = CodeTimeout, "the request timed out"
-	case errors.As(err, &apiErr) && apiErr.ErrorCode() != "":
+	case errors.As(err, &apiErr) && apiErr.ErrorCode() != "" && !(apiErr.ErrorCode() == "UnknownError" && errors.As(err, &respErr)):
+		// (The SDK says UnknownError for an error answer it cannot
+		// read; the HTTP status below says more.)
 		code, message = apiErr.ErrorCode(), apiErr.ErrorMessage()
 		if message == "" {
 			message = "the endpoint answered " + code
