@@ -112,6 +112,7 @@ Exit codes (all commands):
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(
 		newVersionCmd(app),
+		newCollectCmd(app),
 	)
 	return root
 }
