@@ -3,11 +3,13 @@ package collect
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -32,7 +34,11 @@ func NewAWSConfig(ctx context.Context, opts Options) (aws.Config, error) {
 }
 
 func newAWSConfig(ctx context.Context, opts Options, counter *callCounter) (aws.Config, error) {
-	var load []func(*config.LoadOptions) error
+	load := []func(*config.LoadOptions) error{
+		// The SDK's own warnings (credential chain fallbacks and the like)
+		// go to the collector's logger, redacted, not straight to stderr.
+		config.WithLogger(sdkLogger{opts.Logger}),
+	}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
 	}
@@ -82,6 +88,21 @@ func newAWSConfig(ctx context.Context, opts Options, counter *callCounter) (aws.
 	}
 	cfg.APIOptions = apiOptions
 	return cfg, nil
+}
+
+// sdkLogger passes the SDK's log lines to a slog logger.
+type sdkLogger struct{ log *slog.Logger }
+
+func (l sdkLogger) Logf(class logging.Classification, format string, v ...any) {
+	if l.log == nil {
+		return
+	}
+	msg := redact(fmt.Sprintf(format, v...))
+	if class == logging.Warn {
+		l.log.Warn("aws sdk: " + msg)
+		return
+	}
+	l.log.Debug("aws sdk: " + msg)
 }
 
 // bucketKey is the context key of the api_calls bucket (an account id or

@@ -68,30 +68,6 @@ func TestCommandCollect(t *testing.T) {
 	}
 }
 
-func TestCommandCollectUsageErrors(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "s.json")
-	for name, args := range map[string][]string{
-		"no output":         {"collect"},
-		"bad account":       {"collect", "-o", out, "--accounts", "123,456"},
-		"zero concurrency":  {"collect", "-o", out, "--concurrency", "0"},
-		"huge concurrency":  {"collect", "-o", out, "--concurrency", "1000"},
-		"missing directory": {"collect", "-o", filepath.Join(dir, "nope", "s.json")},
-		"output is a dir":   {"collect", "-o", dir},
-		"bad endpoint":      {"collect", "-o", out, "--endpoint-url", "localhost:1"},
-		"unknown flag":      {"collect", "-o", out, "--bogus"},
-		"argument":          {"collect", "-o", out, "extra"},
-	} {
-		code, _, stderr := execute(context.Background(), args...)
-		if code != cli.ExitUsage {
-			t.Errorf("%s: exit %d, want %d; stderr %s", name, code, cli.ExitUsage, stderr)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Fatalf("%s: a snapshot was written", name)
-		}
-	}
-}
-
 // TestCommandCollectInterrupted: a canceled context (Ctrl-C) stops the
 // run, writes nothing, says so, and exits non-zero.
 func TestCommandCollectInterrupted(t *testing.T) {
@@ -257,5 +233,38 @@ func TestCollectRunCanceled(t *testing.T) {
 	s, err := collect.Run(ctx, opts)
 	if err == nil || s != nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("Run after cancel: %v, snapshot %v", err, s != nil)
+	}
+}
+
+// TestIdentityCenterFromDelegatedAdmin: when the management account cannot
+// read Identity Center, the delegated administrator for sso.amazonaws.com
+// is used. moto cannot register that delegation (it rejects the service
+// principal), so the proxy answers it.
+func TestIdentityCenterFromDelegatedAdmin(t *testing.T) {
+	srv, org := standardOrg(t)
+	proxy, err := mototest.NewFaultProxy(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.Rules = []mototest.Rule{
+		{Operation: "ListInstances", AccountID: mototest.ManagementAccountID, Status: 400, Code: "AccessDeniedException"},
+		{Operation: "ListDelegatedServicesForAccount", Body: `{"DelegatedServices":[{"ServicePrincipal":"sso.amazonaws.com"}]}`},
+	}
+	s := runCollect(t, testOptions(proxy.URL))
+	if s.Identity == nil || len(s.Identity.Instances) != 1 || s.Identity.Instances[0].OwnerAccountID != org.Accounts["identity"] {
+		t.Fatalf("identity center not read from the delegated administrator %s: %+v", org.Accounts["identity"], s.Identity)
+	}
+	for _, g := range s.Metadata.Gaps {
+		if g.Operation == "sso:ListInstances" {
+			t.Errorf("the management account's denial is not a gap when the delegated administrator answers: %+v", g)
+		}
+	}
+
+	// Both denied: a gap, and identity_center is null.
+	proxy.Rules[0].AccountID = ""
+	s = runCollect(t, testOptions(proxy.URL))
+	if s.Identity != nil || !hasGap(s, "", snapshot.SectionIdentityCenter, "sso:ListInstances", "AccessDeniedException") {
+		t.Errorf("identity center %+v, gaps %+v", s.Identity, s.Metadata.Gaps)
 	}
 }

@@ -243,10 +243,11 @@ func (c *collector) run(ctx context.Context) (*snapshot.Snapshot, error) {
 		AWSPolicies: []snapshot.Policy{},
 	}
 
-	org, accounts, note, err := c.collectOrganization(ctx)
+	or, err := c.collectOrganization(ctx)
 	if err != nil {
 		return nil, err
 	}
+	org, accounts, note := or.org, or.accounts, or.note
 	if org == nil {
 		s.Metadata.Scope = snapshot.ScopeAccount
 	} else {
@@ -284,19 +285,28 @@ func (c *collector) run(ctx context.Context) (*snapshot.Snapshot, error) {
 	s.Metadata.ScopeNote = note
 
 	// Identity Center runs beside the accounts: it only needs the
-	// management account's credentials (or its delegated administrator's).
+	// management account's credentials (or, when those cannot read it,
+	// the delegated administrator's, known once the organization's
+	// details are read).
 	workIDs := make([]string, 0, len(work))
 	for _, a := range work {
 		workIDs = append(workIDs, a.ID)
 	}
-	sort.Strings(workIDs)
+	delegated := func() []snapshot.DelegatedAdministrator {
+		or.details()
+		if org == nil {
+			return nil
+		}
+		return org.DelegatedAdmins
+	}
 	icDone := make(chan *snapshot.IdentityCenter, 1)
 	go func() {
-		icDone <- c.collectIdentityCenter(ctx, org, workIDs)
+		icDone <- c.collectIdentityCenter(ctx, delegated, workIDs)
 	}()
 
 	c.collectAccounts(ctx, work, mgmtID)
 	s.Identity = <-icDone
+	or.details()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -25,23 +25,29 @@ const ssoServicePrincipal = "sso.amazonaws.com"
 // the management account has no access or no instance. It returns nil when
 // Identity Center is not enabled (no instance) or could not be read (a
 // gap then says why). Assignments are read for accountIDs.
-func (c *collector) collectIdentityCenter(ctx context.Context, org *snapshot.Organization, accountIDs []string) *snapshot.IdentityCenter {
+func (c *collector) collectIdentityCenter(ctx context.Context, delegated func() []snapshot.DelegatedAdministrator, accountIDs []string) *snapshot.IdentityCenter {
 	type source struct {
 		account string
 		cfg     aws.Config
 	}
 	sources := []source{{c.caller.AccountID, c.cfg}}
-	if org != nil {
-		for _, d := range org.DelegatedAdmins {
-			for _, sp := range d.ServicePrincipals {
-				if sp == ssoServicePrincipal && d.AccountID != c.caller.AccountID {
-					sources = append(sources, source{account: d.AccountID})
+	var lastErr error
+	for i := 0; ; i++ {
+		if i == 1 {
+			// Not readable from the caller's account: ask the delegated
+			// administrators.
+			for _, d := range delegated() {
+				for _, sp := range d.ServicePrincipals {
+					if sp == ssoServicePrincipal && d.AccountID != c.caller.AccountID {
+						sources = append(sources, source{account: d.AccountID})
+					}
 				}
 			}
 		}
-	}
-	var lastErr error
-	for _, src := range sources {
+		if i >= len(sources) {
+			break
+		}
+		src := sources[i]
 		cfg := src.cfg
 		if src.account != c.caller.AccountID {
 			ac := c.clientsFor(ctx, src.account)

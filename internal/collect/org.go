@@ -14,16 +14,32 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-// collectOrganization reads the organization: its tree, accounts, policies,
-// delegated administrators and handshakes. When the caller is not in a
-// management account (or cannot read Organizations) it returns a nil
-// organization, the caller's account alone, and a note saying why.
-func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organization, []snapshot.Account, string, error) {
+// orgRead is the outcome of reading the organization's tree. The rest of
+// the organization (tags, policies, delegated administrators, handshakes)
+// is read in the background while the accounts are: wait for it with
+// details.
+type orgRead struct {
+	org      *snapshot.Organization
+	accounts []snapshot.Account
+	note     string
+	details  func()
+}
+
+// collectOrganization reads the organization's tree and accounts, and
+// starts reading its tags, policies, delegated administrators and
+// handshakes. When the caller is not in a management account (or cannot
+// read Organizations) it returns a nil organization, the caller's account
+// alone, and a note saying why.
+func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
+	single := func(note string) (orgRead, error) {
+		c.log.Info("single-account snapshot", "reason", note)
+		return orgRead{accounts: []snapshot.Account{c.callerAccount()}, note: note, details: func() {}}, nil
+	}
 	oc := organizations.NewFromConfig(c.cfg)
 	d, err := oc.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, "", ctx.Err()
+			return orgRead{}, ctx.Err()
 		}
 		code := errorCode(err)
 		var note string
@@ -36,8 +52,7 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 			c.gap(ctx, "", snapshot.SectionOrganization, "organizations:DescribeOrganization", err)
 			note = fmt.Sprintf("the organization could not be read (see gaps): single-account snapshot of the caller's account %s", c.caller.AccountID)
 		}
-		c.log.Info("single-account snapshot", "reason", note)
-		return nil, []snapshot.Account{c.callerAccount()}, note, nil
+		return single(note)
 	}
 	o := d.Organization
 	org := &snapshot.Organization{
@@ -55,14 +70,13 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 	if org.ManagementAccountID != c.caller.AccountID {
 		note := fmt.Sprintf("caller account %s is a member of organization %s, not its management account %s: single-account snapshot of the caller's account",
 			c.caller.AccountID, org.ID, org.ManagementAccountID)
-		c.log.Info("single-account snapshot", "reason", note)
-		return nil, []snapshot.Account{c.callerAccount()}, note, nil
+		return single(note)
 	}
 	c.log.Info("reading organization", "organization", org.ID)
 
 	accounts := c.collectTree(ctx, oc, org)
 	if ctx.Err() != nil {
-		return nil, nil, "", ctx.Err()
+		return orgRead{}, ctx.Err()
 	}
 	found := false
 	for _, a := range accounts {
@@ -80,7 +94,12 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 			Status: "ACTIVE",
 		})
 	}
+	sort.Slice(accounts, func(i, j int) bool { return accounts[i].ID < accounts[j].ID })
+	sort.Slice(org.Roots, func(i, j int) bool { return org.Roots[i].ID < org.Roots[j].ID })
+	sort.Slice(org.OrganizationalUnits, func(i, j int) bool { return org.OrganizationalUnits[i].ID < org.OrganizationalUnits[j].ID })
 
+	// Tags go into the roots, OUs and accounts; the other parts into
+	// org's own fields, each written by one goroutine.
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() { defer wg.Done(); c.collectTags(ctx, oc, org, accounts) }()
@@ -90,13 +109,7 @@ func (c *collector) collectOrganization(ctx context.Context) (*snapshot.Organiza
 		org.DelegatedAdmins = c.collectDelegatedAdmins(ctx, oc)
 		org.Handshakes = c.collectHandshakes(ctx, oc)
 	}()
-	wg.Wait()
-	if ctx.Err() != nil {
-		return nil, nil, "", ctx.Err()
-	}
-	sort.Slice(org.Roots, func(i, j int) bool { return org.Roots[i].ID < org.Roots[j].ID })
-	sort.Slice(org.OrganizationalUnits, func(i, j int) bool { return org.OrganizationalUnits[i].ID < org.OrganizationalUnits[j].ID })
-	return org, accounts, "", nil
+	return orgRead{org: org, accounts: accounts, details: wg.Wait}, nil
 }
 
 // callerAccount is the only account of a single-account snapshot. Its name

@@ -35,6 +35,9 @@ type Rule struct {
 	// bare HTTP Status when Code is empty.
 	Status int
 	Code   string
+	// Body, when set, is answered with HTTP 200 instead of an error: a
+	// made-up result for what moto cannot be seeded with.
+	Body string
 }
 
 // FaultProxy is a loopback reverse proxy in front of moto that injects
@@ -167,6 +170,13 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 
 	switch {
+	case rule != nil && rule.Body != "":
+		if jsonProtocol {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		} else {
+			w.Header().Set("Content-Type", "text/xml")
+		}
+		_, _ = io.WriteString(w, rule.Body)
 	case rule != nil:
 		writeError(w, jsonProtocol, rule.Status, rule.Code, fmt.Sprintf("injected by the test proxy for %s in %s", op, account))
 	case fault == FaultThrottle:

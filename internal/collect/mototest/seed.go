@@ -3,6 +3,7 @@ package mototest
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -515,3 +516,139 @@ func run(what string, steps []func() error) error {
 // samlMetadata is a minimal SAML metadata document (moto does not parse it
 // beyond storing it).
 const samlMetadata = `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`
+
+// SeedTypicalOrg creates an organization with n member accounts in one
+// OU, each seeded by SeedTypicalAccount, and returns their ids. Accounts
+// are seeded workers at a time.
+func (s *Seeder) SeedTypicalOrg(ctx context.Context, n, workers int) ([]string, error) {
+	oc := organizations.NewFromConfig(s.cfg)
+	if _, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: otypes.OrganizationFeatureSetAll}); err != nil {
+		return nil, fmt.Errorf("create organization: %w", err)
+	}
+	roots, err := oc.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil {
+		return nil, fmt.Errorf("list roots: %w", err)
+	}
+	ou, err := oc.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{Name: aws.String("Workloads"), ParentId: roots.Roots[0].Id})
+	if err != nil {
+		return nil, fmt.Errorf("create ou: %w", err)
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		id, err := s.CreateAccount(ctx, fmt.Sprintf("workload-%03d", i), aws.ToString(ou.OrganizationalUnit.Id))
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	errs := make(chan error, n)
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, workers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				if err := s.SeedTypicalAccount(ctx, id, ManagementAccountID); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for _, id := range ids {
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// SeedTypicalAccount gives an account what a typical workload account
+// has: an administrator role that requires MFA from the identity account,
+// a read-only role, a deployment role with an inline policy and a
+// permissions boundary, a break-glass user with console access, MFA and an
+// access key, a SAML provider (as Identity Center creates), an alias and a
+// password policy.
+func (s *Seeder) SeedTypicalAccount(ctx context.Context, account, identity string) error {
+	cfg, err := s.AccountConfig(ctx, account)
+	if err != nil {
+		return err
+	}
+	ic := iam.NewFromConfig(cfg)
+	var boundaryARN, serial *string
+	steps := []func() error{
+		func() error {
+			_, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Admin"), AssumeRolePolicyDocument: aws.String(fmt.Sprintf(mfaTrust, identity))})
+			return err
+		},
+		func() error {
+			_, err := ic.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("Admin"), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
+			return err
+		},
+		func() error {
+			_, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ReadOnly"), AssumeRolePolicyDocument: aws.String(fmt.Sprintf(anyTrust, identity))})
+			return err
+		},
+		func() error {
+			_, err := ic.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("ReadOnly"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+			return err
+		},
+		func() error {
+			out, err := ic.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("deploy-boundary"), PolicyDocument: aws.String(boundaryPolicy)})
+			if err == nil {
+				boundaryARN = out.Policy.Arn
+			}
+			return err
+		},
+		func() error {
+			_, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("Deploy"), AssumeRolePolicyDocument: aws.String(fmt.Sprintf(anyTrust, identity)), PermissionsBoundary: boundaryARN})
+			return err
+		},
+		func() error {
+			_, err := ic.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("Deploy"), PolicyName: aws.String("deploy"), PolicyDocument: aws.String(boundaryPolicy)})
+			return err
+		},
+		func() error {
+			_, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("breakglass")})
+			return err
+		},
+		func() error {
+			_, err := ic.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("breakglass"), Password: aws.String("Correct-Horse-9!")})
+			return err
+		},
+		func() error {
+			_, err := ic.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("breakglass")})
+			return err
+		},
+		func() error {
+			out, err := ic.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("breakglass")})
+			if err == nil {
+				serial = out.VirtualMFADevice.SerialNumber
+			}
+			return err
+		},
+		func() error {
+			_, err := ic.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{
+				UserName: aws.String("breakglass"), SerialNumber: serial, AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321"),
+			})
+			return err
+		},
+		func() error {
+			_, err := ic.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("AWSSSO_0123456789abcdef_DO_NOT_DELETE"), SAMLMetadataDocument: aws.String(samlMetadata)})
+			return err
+		},
+		func() error {
+			_, err := ic.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme-" + account)})
+			return err
+		},
+		func() error {
+			_, err := ic.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(14)})
+			return err
+		},
+	}
+	return run("seed typical account "+account, steps)
+}
