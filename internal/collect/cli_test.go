@@ -177,12 +177,14 @@ func TestCollectFaults(t *testing.T) {
 	}
 
 	// Persistent faults: dev cannot be assumed, identity's aliases always
-	// fail, the SCP targets of the organization are denied.
+	// fail, the SCP targets of the organization and the AWS managed
+	// policy documents are denied.
 	proxy.Every = 0
 	proxy.Rules = []mototest.Rule{
 		{Operation: "AssumeRole", AccountID: org.Accounts["dev"], Status: 403, Code: "AccessDenied"},
 		{Operation: "ListAccountAliases", AccountID: org.Accounts["identity"], Status: 500},
 		{Operation: "ListTargetsForPolicy", Status: 400, Code: "AccessDeniedException"},
+		{Operation: "GetPolicyVersion", Status: 403, Code: "AccessDenied"},
 	}
 	got = runCollect(t, opts)
 	dev := account(t, got, org.Accounts["dev"])
@@ -208,8 +210,8 @@ func TestCollectFaults(t *testing.T) {
 	if got.Identity == nil || len(got.Identity.Assignments) != 1 {
 		t.Errorf("identity center: %+v", got.Identity)
 	}
-	if len(got.AWSPolicies) != 2 {
-		t.Errorf("aws managed policies: %d", len(got.AWSPolicies))
+	if len(got.AWSPolicies) != 0 || !hasGap(got, "", snapshot.SectionAWSManagedPolicies, "iam:GetPolicyVersion", "AccessDenied") {
+		t.Errorf("aws managed policies: %d, gaps %+v", len(got.AWSPolicies), got.Metadata.Gaps)
 	}
 }
 

@@ -82,7 +82,10 @@ func (c *collector) collectIdentityCenter(ctx context.Context, delegated func() 
 	}
 	if lastErr != nil {
 		c.gap(ctx, "", snapshot.SectionIdentityCenter, "sso:ListInstances", lastErr)
+		return nil
 	}
+	c.log.Info("no IAM Identity Center instance: identity_center is null (if it is enabled in another region, pass that region with --region)",
+		"region", c.cfg.Region)
 	return nil
 }
 
