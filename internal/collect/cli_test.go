@@ -270,3 +270,35 @@ func TestIdentityCenterFromDelegatedAdmin(t *testing.T) {
 		t.Errorf("identity center %+v, gaps %+v", s.Identity, s.Metadata.Gaps)
 	}
 }
+
+// TestCollectRoleNameAndExternalID: member accounts are assumed through
+// the named role with the external id; the management account is not
+// assumed at all.
+func TestCollectRoleNameAndExternalID(t *testing.T) {
+	srv, org := standardOrg(t)
+	proxy, err := mototest.NewFaultProxy(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	opts := testOptions(proxy.URL)
+	opts.RoleName = "OrgAuditReadOnly"
+	opts.ExternalID = "ext-4711"
+	runCollect(t, opts)
+	got := map[string]bool{}
+	for _, p := range proxy.Params("AssumeRole") {
+		got[p.Get("RoleArn")] = true
+		if p.Get("ExternalId") != "ext-4711" || p.Get("RoleSessionName") == "" {
+			t.Errorf("AssumeRole parameters: %v", p)
+		}
+	}
+	for _, name := range []string{"identity", "prod", "dev"} {
+		arn := "arn:aws:iam::" + org.Accounts[name] + ":role/OrgAuditReadOnly"
+		if !got[arn] {
+			t.Errorf("no AssumeRole of %s (saw %v)", arn, got)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("assumed %d roles, want 3 (not the management account): %v", len(got), got)
+	}
+}

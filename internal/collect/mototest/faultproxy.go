@@ -66,6 +66,7 @@ type FaultProxy struct {
 	server   *http.Server
 
 	mu       sync.Mutex
+	params   map[string][]url.Values // operation → form parameters seen
 	seen     map[string]bool
 	distinct int
 	keys     map[string]string // access key id → account
@@ -88,6 +89,7 @@ func NewFaultProxy(target string) (*FaultProxy, error) {
 		target:   u,
 		listener: l,
 		seen:     map[string]bool{},
+		params:   map[string][]url.Values{},
 		keys:     map[string]string{},
 		counts:   map[string]int{},
 	}
@@ -112,6 +114,14 @@ func (p *FaultProxy) Counts() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// Params returns the form parameters of the query-protocol (IAM, STS)
+// requests of operation op the proxy has seen.
+func (p *FaultProxy) Params(op string) []url.Values {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]url.Values(nil), p.params[op]...)
 }
 
 var (
@@ -141,6 +151,11 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	p.mu.Lock()
 	p.counts["requests"]++
+	if !jsonProtocol {
+		if vals, err := url.ParseQuery(string(body)); err == nil {
+			p.params[op] = append(p.params[op], vals)
+		}
+	}
 	var rule *Rule
 	for i := range p.Rules {
 		if p.Rules[i].Operation == op && (p.Rules[i].AccountID == "" || p.Rules[i].AccountID == account) {
