@@ -632,3 +632,25 @@ func firstDifference(a, b []byte) string {
 	}
 	return fmt.Sprintf("%d lines != %d lines", len(la), len(lb))
 }
+
+// TestCollectWebIdentity: CI OIDC credentials (a web identity token file
+// and a role ARN in the environment) work through the default chain.
+func TestCollectWebIdentity(t *testing.T) {
+	srv, _ := standardOrg(t)
+	token := t.TempDir() + "/token"
+	if err := os.WriteFile(token, []byte("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXVkaXQifQ.c2ln"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", token)
+	t.Setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/github-actions-audit")
+	t.Setenv("AWS_ROLE_SESSION_NAME", "ci")
+	t.Setenv("AWS_ENDPOINT_URL_STS", srv.URL)
+	opts := testOptions(srv.URL)
+	opts.Accounts = []string{mototest.ManagementAccountID}
+	s := runCollect(t, opts)
+	if !strings.Contains(s.Metadata.Caller.ARN, "assumed-role/github-actions-audit") || s.Organization == nil {
+		t.Errorf("caller %s, organization read %v", s.Metadata.Caller.ARN, s.Organization != nil)
+	}
+}
