@@ -124,6 +124,7 @@ Exit codes (all commands):
 		newVersionCmd(app),
 		newCompletionCmd(app, root),
 		newSimulateCmd(app),
+		newCollectCmd(app),
 	)
 	return root
 }
