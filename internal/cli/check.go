@@ -62,71 +62,103 @@ Exit codes:
 			return runCheck(cmd.Context(), app, opts)
 		},
 	}
+	cmd.Flags().StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
+	addCheckFlags(cmd, opts)
+	_ = cmd.MarkFlagRequired("snapshot")
+	_ = cmd.MarkFlagFilename("snapshot", "json")
+	return cmd
+}
+
+// addCheckFlags binds the flags that say which rules run and how results
+// are reported (shared by check and scan).
+func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	f := cmd.Flags()
-	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
-	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
-	_ = cmd.MarkFlagFilename("snapshot", "json")
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
 	_ = cmd.MarkFlagDirname("rules")
-	return cmd
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
-	if !report.ValidFormat(opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
-	}
-	minSev, err := engine.ParseSeverity(opts.MinSeverity)
+	prep, err := prepareCheck(ctx, opts)
 	if err != nil {
-		return usageErrorf("--min-severity: %v", err)
-	}
-	failOn, failOnNone, err := parseFailOn(opts.FailOn)
-	if err != nil {
-		return usageError(err)
-	}
-	var base *baseline.Baseline
-	if opts.Baseline != "" {
-		if base, err = baseline.Load(opts.Baseline); err != nil {
-			return usageError(err)
-		}
+		return err
 	}
 	snap, err := snapshot.LoadFile(opts.Snapshot)
 	if err != nil {
 		return usageError(err)
 	}
-	eng, err := newEngine(ctx, opts.RuleDirs)
+	return prep.run(ctx, app, snap)
+}
+
+// preparedCheck is a check whose flags are validated and whose rules are
+// compiled, ready to run on a snapshot.
+type preparedCheck struct {
+	opts       *checkOptions
+	minSev     engine.Severity
+	failOn     engine.Severity
+	failOnNone bool
+	base       *baseline.Baseline
+	eng        *engine.Engine
+}
+
+// prepareCheck validates the check flags and loads the rules and the
+// baseline, so that errors surface before any slow work (collection).
+func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
+	if !report.ValidFormat(opts.Format) {
+		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
+	}
+	p := &preparedCheck{opts: opts}
+	var err error
+	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
+		return nil, usageErrorf("--min-severity: %v", err)
+	}
+	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
+		return nil, usageError(err)
+	}
+	if opts.Baseline != "" {
+		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+			return nil, usageError(err)
+		}
+	}
+	if p.eng, err = newEngine(ctx, opts.RuleDirs); err != nil {
+		return nil, usageError(err)
+	}
+	return p, nil
+}
+
+// run evaluates the rules over snap, writes the report and returns the
+// exit code as an error.
+func (p *preparedCheck) run(ctx context.Context, app *App, snap *snapshot.Loaded) error {
+	res, err := p.eng.Eval(ctx, engine.Input{Snapshot: snap})
 	if err != nil {
 		return usageError(err)
 	}
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap})
-	if err != nil {
-		return usageError(err)
-	}
-	res = res.AtOrAbove(minSev)
+	res = res.AtOrAbove(p.minSev)
 
 	rep := report.New(version.Version, snap, res)
-	rep.Color = (opts.Output == "" || opts.Output == "-") && app.colorOutput(app.Out)
-	if base != nil {
-		rep.Baseline = base.Apply(res)
+	toStdout := p.opts.Output == "" || p.opts.Output == "-"
+	rep.Color = toStdout && app.colorOutput(app.Out)
+	if p.base != nil {
+		rep.Baseline = p.base.Apply(res)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error {
-		return report.Write(w, opts.Format, rep)
+	if err := writeOutput(app.Out, p.opts.Output, func(w io.Writer) error {
+		return report.Write(w, p.opts.Format, rep)
 	}); err != nil {
 		return err
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(rep.SummaryLine(), "report", opts.Output)
+	if !toStdout {
+		app.Logger().Info(rep.SummaryLine(), "report", p.opts.Output)
 	}
 
-	if !failOnNone && res.HasFindingAtOrAbove(failOn) {
+	if !p.failOnNone && res.HasFindingAtOrAbove(p.failOn) {
 		return &ExitError{Code: ExitFindings}
 	}
 	if len(res.NotEvaluated) > 0 {

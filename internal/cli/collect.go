@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/orgaudit/orgaudit/internal/collect"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -82,7 +83,14 @@ interrupted (nothing written).`,
 			return runCollect(cmd.Context(), app, o)
 		},
 	}
-	f := cmd.Flags()
+	addCollectFlags(cmd.Flags(), o)
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "snapshot file to write (required)")
+	return cmd
+}
+
+// addCollectFlags binds the flags that say what to collect and how (shared
+// by collect and scan).
+func addCollectFlags(f *pflag.FlagSet, o *collectOptions) {
 	f.StringVar(&o.profile, "profile", "", "AWS shared config profile (default: the SDK's default chain, AWS_PROFILE)")
 	f.StringVar(&o.region, "region", "", "region for Identity Center and STS (default: the profile's or AWS_REGION, else "+collect.DefaultRegion+")")
 	f.StringVar(&o.roleName, "role-name", collect.DefaultRoleName, "role assumed in each member account")
@@ -90,8 +98,6 @@ interrupted (nothing written).`,
 	f.StringSliceVar(&o.accounts, "accounts", nil, "comma-separated member account ids to collect (default: all; the organization tree and the management account are always read)")
 	f.IntVar(&o.concurrency, "concurrency", collect.DefaultConcurrency, fmt.Sprintf("accounts collected at once (1-%d)", collect.MaxConcurrency))
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every AWS API call to this URL (an emulator or a proxy)")
-	f.StringVarP(&o.output, "output", "o", "", "snapshot file to write (required)")
-	return cmd
 }
 
 func (o *collectOptions) toOptions() collect.Options {
@@ -116,56 +122,18 @@ func runCollect(ctx context.Context, app *App, o *collectOptions) error {
 	if o.output == "" {
 		return usageErrorf("--output is required: the file to write the snapshot to")
 	}
-	if o.concurrency < 1 {
-		return usageErrorf("invalid --concurrency %d: use 1 to %d", o.concurrency, collect.MaxConcurrency)
+	if err := checkWritable(o.output); err != nil {
+		return err
 	}
-	if strings.TrimSpace(o.roleName) == "" {
-		return usageErrorf("--role-name cannot be empty")
-	}
-	opts := o.toOptions()
-	if err := opts.Validate(); err != nil {
-		return usageError(err)
-	}
-	if dir := filepath.Dir(o.output); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return usageErrorf("cannot write %s: directory %s does not exist", o.output, dir)
-		}
-	}
-	if st, err := os.Stat(o.output); err == nil && st.IsDir() {
-		return usageErrorf("cannot write %s: it is a directory", o.output)
-	}
-
-	log := app.Logger()
-	var bar *progressBar
-	if !app.Quiet && isTerminal(app.Err) {
-		bar = &progressBar{w: app.Err}
-		log = slog.New(&barHandler{inner: log.Handler(), bar: bar})
-	}
-	opts.Logger = log
-	opts.Progress = func(p collect.Progress) {
-		if bar != nil {
-			bar.update(p)
-			return
-		}
-		if p.AccountID != "" {
-			log.Info("account collected", "account", p.AccountID, "done", fmt.Sprintf("%d/%d", p.Done, p.Total), "api_calls", p.APICalls, "gaps", p.Gaps)
-		}
-	}
-
 	start := time.Now()
-	s, err := collect.Run(ctx, opts)
-	if bar != nil {
-		bar.finish()
-	}
+	s, err := collectSnapshot(ctx, app, o)
 	if err != nil {
-		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-			return &ExitError{Code: ExitInterrupted, Err: errors.New("collection interrupted: no snapshot written")}
-		}
 		return err
 	}
 	if err := snapshot.WriteFile(o.output, s); err != nil {
 		return err
 	}
+	log := app.Logger()
 	calls := 0
 	for _, n := range s.Metadata.APICalls {
 		calls += n
@@ -185,6 +153,64 @@ func runCollect(ctx context.Context, app *App, o *collectOptions) error {
 		return &ExitError{Code: ExitIncomplete, Err: fmt.Errorf("snapshot written to %s with %d %s: the data behind them is unknown (see metadata.gaps)", o.output, n, plural(n, "gap", "gaps"))}
 	}
 	return nil
+}
+
+// checkWritable fails early, before any AWS call, when path cannot be
+// written.
+func checkWritable(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usageErrorf("cannot write %s: directory %s does not exist", path, dir)
+		}
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usageErrorf("cannot write %s: it is a directory", path)
+	}
+	return nil
+}
+
+// collectSnapshot validates the options and reads the organization, with
+// a progress bar on a terminal and log lines otherwise.
+func collectSnapshot(ctx context.Context, app *App, o *collectOptions) (*snapshot.Snapshot, error) {
+	if o.concurrency < 1 {
+		return nil, usageErrorf("invalid --concurrency %d: use 1 to %d", o.concurrency, collect.MaxConcurrency)
+	}
+	if strings.TrimSpace(o.roleName) == "" {
+		return nil, usageErrorf("--role-name cannot be empty")
+	}
+	opts := o.toOptions()
+	if err := opts.Validate(); err != nil {
+		return nil, usageError(err)
+	}
+
+	log := app.Logger()
+	var bar *progressBar
+	if !app.Quiet && isTerminal(app.Err) {
+		bar = &progressBar{w: app.Err}
+		log = slog.New(&barHandler{inner: log.Handler(), bar: bar})
+	}
+	opts.Logger = log
+	opts.Progress = func(p collect.Progress) {
+		if bar != nil {
+			bar.update(p)
+			return
+		}
+		if p.AccountID != "" {
+			log.Info("account collected", "account", p.AccountID, "done", fmt.Sprintf("%d/%d", p.Done, p.Total), "api_calls", p.APICalls, "gaps", p.Gaps)
+		}
+	}
+
+	s, err := collect.Run(ctx, opts)
+	if bar != nil {
+		bar.finish()
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+			return nil, &ExitError{Code: ExitInterrupted, Err: errors.New("collection interrupted: no snapshot written")}
+		}
+		return nil, err
+	}
+	return s, nil
 }
 
 func plural(n int, one, many string) string {

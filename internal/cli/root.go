@@ -125,6 +125,7 @@ Exit codes (all commands):
 		newCompletionCmd(app, root),
 		newSimulateCmd(app),
 		newCollectCmd(app),
+		newScanCmd(app),
 	)
 	return root
 }

@@ -302,3 +302,56 @@ func TestCollectRoleNameAndExternalID(t *testing.T) {
 		t.Errorf("assumed %d roles, want 3 (not the management account): %v", len(got), got)
 	}
 }
+
+// TestCommandCollectThenCheck: a snapshot collected from moto is read by
+// check without error, and the planted cross-account role without MFA is
+// reported.
+func TestCommandCollectThenCheck(t *testing.T) {
+	srv, org := standardOrg(t)
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	path := filepath.Join(t.TempDir(), "snapshot.json")
+	if code, _, stderr := execute(context.Background(), "collect", "--endpoint-url", srv.URL, "--output", path); code != cli.ExitIncomplete {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := execute(context.Background(), "check", "--snapshot", path, "--format", "json")
+	if code != cli.ExitFindings {
+		t.Fatalf("check: exit %d, want %d\n%s", code, cli.ExitFindings, stderr)
+	}
+	want := "arn:aws:iam::" + org.Accounts["dev"] + ":role/Admin"
+	if !strings.Contains(stdout, `"rule_id": "OA-TRUST-001"`) || !strings.Contains(stdout, want) {
+		t.Errorf("check of the collected snapshot does not report %s without MFA", want)
+	}
+}
+
+// TestCommandScan runs collect and check in one process.
+func TestCommandScan(t *testing.T) {
+	srv, org := standardOrg(t)
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.sarif")
+	snap := filepath.Join(dir, "snapshot.json")
+	code, stdout, stderr := execute(context.Background(), "scan", "--endpoint-url", srv.URL, "--concurrency", "2",
+		"--format", "sarif", "--output", report, "--snapshot-output", snap)
+	if code != cli.ExitFindings {
+		t.Fatalf("scan: exit %d, want %d\n%s", code, cli.ExitFindings, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("scan printed on stdout with --output: %q", stdout)
+	}
+	for _, p := range []string{report, snap} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", p, st.Mode().Perm())
+		}
+	}
+	raw, _ := os.ReadFile(report)
+	if !strings.Contains(string(raw), "arn:aws:iam::"+org.Accounts["dev"]+":role/Admin") || !strings.Contains(string(raw), `"uri": "file://`+filepath.ToSlash(snap)) {
+		t.Errorf("SARIF report lacks the dev Admin finding or the snapshot location")
+	}
+	if _, err := snapshot.LoadFile(snap); err != nil {
+		t.Errorf("kept snapshot does not load: %v", err)
+	}
+}
