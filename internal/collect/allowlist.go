@@ -122,20 +122,6 @@ func AllowedActions() []string {
 	return out
 }
 
-// actionName returns the IAM action name (iam:GetAccountSummary) of an
-// operation of a service, for gaps and logs.
-func actionName(serviceID, operation string) string {
-	if a, ok := allowed[serviceID+"/"+operation]; ok {
-		return a
-	}
-	for _, s := range allowlist {
-		if s.serviceID == serviceID {
-			return s.iamPrefix + ":" + operation
-		}
-	}
-	return strings.ToLower(strings.ReplaceAll(serviceID, " ", "")) + ":" + operation
-}
-
 // allowlistMiddleware rejects, at the start of the middleware stack (before
 // serialization, signing and sending), every operation not on the
 // allowlist.

@@ -2,6 +2,7 @@ package mototest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -427,8 +428,11 @@ func (s *Seeder) seedIdentityCenter(ctx context.Context, o *Org) error {
 	sc := ssoadmin.NewFromConfig(s.cfg)
 	isc := identitystore.NewFromConfig(s.cfg)
 	inst, err := sc.ListInstances(ctx, &ssoadmin.ListInstancesInput{})
-	if err != nil || len(inst.Instances) == 0 {
-		return fmt.Errorf("list identity center instances: %v", err)
+	if err != nil {
+		return fmt.Errorf("list identity center instances: %w", err)
+	}
+	if len(inst.Instances) == 0 {
+		return errors.New("list identity center instances: moto returned none")
 	}
 	o.InstanceARN = aws.ToString(inst.Instances[0].InstanceArn)
 	o.IdentityStoreID = aws.ToString(inst.Instances[0].IdentityStoreId)
