@@ -117,6 +117,7 @@ Exit codes (all commands):
 		newRulesCmd(app),
 		newVersionCmd(app),
 		newSimulateCmd(app),
+		newPathsCmd(app),
 	)
 	return root
 }

@@ -168,15 +168,6 @@ func withMFA() opt {
 	}
 }
 
-func lastSegment(arn string) string {
-	for i := len(arn) - 1; i >= 0; i-- {
-		if arn[i] == '/' {
-			return arn[i+1:]
-		}
-	}
-	return arn
-}
-
 func (a *tacct) user(name string, opts ...opt) *tacct {
 	u := snapshot.User{Name: name, ID: "AIDA" + a.a.ID + name, ARN: "arn:aws:iam::" + a.a.ID + ":user/" + name, Path: "/",
 		Groups: []string{}, InlinePolicies: []snapshot.InlinePolicy{}, AttachedPolicies: []snapshot.AttachedPolicy{}, MFADevices: []snapshot.MFADevice{}}
