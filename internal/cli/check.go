@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/report"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/version"
@@ -85,7 +86,11 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap})
+	graphDoc, err := accessGraphDocument(snap.Snapshot)
+	if err != nil {
+		return usageError(err)
+	}
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: snap, Extra: map[string]any{"graph": graphDoc}})
 	if err != nil {
 		return usageError(err)
 	}
@@ -108,6 +113,22 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
+}
+
+// accessGraphDocument builds the access graph rules see as input.graph.
+// Its environment summaries use the configured environments once the
+// configuration file is wired in (the same map as data.orgaudit.config
+// environments); until then they come from account and OU names.
+func accessGraphDocument(s *snapshot.Snapshot) (map[string]any, error) {
+	g, err := graph.Build(s)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := g.Document(graph.DefaultEnvironments(s), "names")
+	if err != nil {
+		return nil, fmt.Errorf("access graph: %w", err)
+	}
+	return doc, nil
 }
 
 func parseFailOn(s string) (engine.Severity, bool, error) {

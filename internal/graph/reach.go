@@ -52,6 +52,9 @@ type Source struct {
 	MFARequired bool `json:"mfa_required"`
 	// Path is the shortest path (ties broken by node id).
 	Path []Hop `json:"path"`
+	// PathWithoutMFA is a shortest path with no edge that needs MFA, when
+	// there is one (MFARequired false); it may equal Path.
+	PathWithoutMFA []Hop `json:"path_without_mfa,omitempty"`
 }
 
 // Result is the answer of Paths.
@@ -134,10 +137,14 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 		if d <= 0 || from >= 0 && int32(i) != from {
 			continue
 		}
-		res.Sources = append(res.Sources, Source{
+		src := Source{
 			Node: g.nodes[i], Hops: int(d), Paths: counts[i], PathsAtLeast: atLeast[i],
-			MFARequired: q.distNM[i] < 0, Path: q.shortest(int32(i)),
-		})
+			MFARequired: q.distNM[i] < 0, Path: q.shortest(int32(i), q.dist, false),
+		}
+		if !src.MFARequired {
+			src.PathWithoutMFA = q.shortest(int32(i), q.distNM, true)
+		}
+		res.Sources = append(res.Sources, src)
 	}
 	sort.SliceStable(res.Sources, func(a, b int) bool {
 		if res.Sources[a].Hops != res.Sources[b].Hops {
@@ -492,18 +499,18 @@ func (q *query) components(rel []int32) ([]int32, []int) {
 	return sccOf, sizes
 }
 
-// shortest returns the shortest path from s into the target, choosing at
-// each step the next node with the smallest id among those one hop
-// closer.
-func (q *query) shortest(s int32) []Hop {
+// shortest returns the shortest path from s into the target by the
+// distances dist (computed without MFA edges when noMFA), choosing at each
+// step the next node with the smallest id among those one hop closer.
+func (q *query) shortest(s int32, dist []int32, noMFA bool) []Hop {
 	g := q.g
 	var path []Hop
 	u := s
 	for !q.target[u] {
-		d := q.dist[u]
+		d := dist[u]
 		best := edge{to: -1}
 		g.forOut(u, func(to int32, kind uint8, cond int32, via int32) {
-			if q.dist[to] != d-1 || (!q.target[to] && q.inside[to]) {
+			if dist[to] != d-1 || (!q.target[to] && q.inside[to]) || noMFA && g.condMFA[cond] {
 				return
 			}
 			if best.to < 0 || to < best.to || to == best.to && kind < best.kind {

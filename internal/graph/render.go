@@ -277,6 +277,8 @@ type jsonSource struct {
 	PathsAtLeast bool      `json:"paths_at_least"`
 	MFARequired  bool      `json:"mfa_required"`
 	Path         []jsonHop `json:"path"`
+	// PathWithoutMFA is empty when MFA is required on every path.
+	PathWithoutMFA []jsonHop `json:"path_without_mfa"`
 }
 
 type jsonHop struct {
@@ -305,6 +307,14 @@ func conditionsJSON(c Conditions) jsonConditions {
 	return out
 }
 
+func hopsJSON(hops []Hop) []jsonHop {
+	out := make([]jsonHop, len(hops))
+	for i, h := range hops {
+		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions)}
+	}
+	return out
+}
+
 func (r *Report) json(w io.Writer) error {
 	res := r.Result
 	s := r.Graph.ix.Snapshot()
@@ -321,13 +331,11 @@ func (r *Report) json(w io.Writer) error {
 	for _, src := range res.Sources {
 		n := src.Node
 		js := jsonSource{ID: n.ID, Kind: n.Kind, Name: n.Name, AccountID: n.AccountID, External: n.External, MFADevice: n.MFA,
-			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired, Path: make([]jsonHop, len(src.Path))}
+			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired}
 		if a, ok := r.Graph.ix.Account(n.AccountID); ok {
 			js.AccountName = a.Name
 		}
-		for i, h := range src.Path {
-			js.Path[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions)}
-		}
+		js.Path, js.PathWithoutMFA = hopsJSON(src.Path), hopsJSON(src.PathWithoutMFA)
 		out.Summary.Sources++
 		if !src.MFARequired {
 			out.Summary.WithoutMFA++
