@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -84,25 +85,35 @@ func runPaths(app *App, opts *pathsOptions) error {
 	if _, err := graph.ParseTarget(opts.To); err != nil {
 		return usageErrorf("--to: %v", err)
 	}
+	log := app.Logger()
+	start := time.Now()
 	l, err := snapshot.LoadFile(opts.Snapshot)
 	if err != nil {
 		return usageError(err)
 	}
-	g, err := graph.Build(l.Snapshot)
+	snap := l.Snapshot
+	l = nil // the generic document and the raw bytes are no longer needed
+	log.Debug("snapshot loaded", "file", opts.Snapshot, "accounts", len(snap.Accounts), "elapsed", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	g, err := graph.Build(snap)
 	if err != nil {
 		return usageError(err)
 	}
+	st := g.Stats()
+	log.Debug("access graph built", "nodes", st.Nodes, "edges", st.Edges, "class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "elapsed", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
 	t, err := g.ResolveTarget(opts.To, opts.Environments)
 	if err != nil {
 		return usageErrorf("--to: %v", err)
 	}
 	if t.Kind == graph.TargetEnvironment && opts.Environments == nil {
-		app.Logger().Info("environment resolved from account and OU names (no configuration)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
+		log.Info("environment resolved from account and OU names (no configuration)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
 	}
 	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From})
 	if err != nil {
 		return usageError(err)
 	}
+	log.Debug("paths found", "sources", len(res.Sources), "targets", len(res.Targets), "elapsed", time.Since(start).Round(time.Millisecond))
 	rep := &graph.Report{Graph: g, Result: res, Spec: opts.To, SnapshotPath: opts.Snapshot}
 	return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
 		return graph.Render(w, opts.Format, rep)

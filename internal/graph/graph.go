@@ -456,13 +456,21 @@ type Stats struct {
 func (g *Graph) Stats() Stats {
 	st := Stats{Nodes: len(g.nodes), Edges: len(g.edges), ClassEdges: len(g.cedges), Classes: len(g.classes)}
 	st.ExpandedEdges = len(g.edges)
+	perAccount := make([]map[string]int, len(g.classes))
 	for i := range g.cedges {
 		ce := &g.cedges[i]
-		for _, m := range g.classes[ce.class].members {
-			if m != ce.to && !excepted(ce.except, g.nodes[m].AccountID) {
-				st.ExpandedEdges++
+		if perAccount[ce.class] == nil {
+			m := map[string]int{}
+			for _, n := range g.classes[ce.class].members {
+				m[g.nodes[n].AccountID]++
 			}
+			perAccount[ce.class] = m
 		}
+		n := len(g.classes[ce.class].members)
+		for _, a := range ce.except {
+			n -= perAccount[ce.class][a]
+		}
+		st.ExpandedEdges += n
 	}
 	return st
 }

@@ -78,6 +78,14 @@ type query struct {
 	inside  []bool
 	dist    []int32
 	distNM  []int32 // distance using only edges that do not need MFA
+	// next caches, per class, distance and MFA filter, the class edges
+	// into nodes at that distance, by target id (see shortest).
+	next map[nextKey][]int32
+}
+
+type nextKey struct {
+	class, level int32
+	noMFA        bool
 }
 
 // Paths finds every principal that can reach the target, its shortest
@@ -85,7 +93,7 @@ type query struct {
 // path. Paths end at the first node inside the target; principals inside
 // the target are not sources.
 func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
-	q := &query{g: g, maxHops: opts.MaxHops}
+	q := &query{g: g, maxHops: opts.MaxHops, next: map[nextKey][]int32{}}
 	if q.maxHops <= 0 {
 		q.maxHops = DefaultMaxHops
 	}
@@ -502,6 +510,8 @@ func (q *query) components(rel []int32) ([]int32, []int) {
 // shortest returns the shortest path from s into the target by the
 // distances dist (computed without MFA edges when noMFA), choosing at each
 // step the next node with the smallest id among those one hop closer.
+// Class edges are not expanded per member: the class edges into nodes at
+// the wanted distance are listed once per class and distance.
 func (q *query) shortest(s int32, dist []int32, noMFA bool) []Hop {
 	g := q.g
 	var path []Hop
@@ -509,14 +519,28 @@ func (q *query) shortest(s int32, dist []int32, noMFA bool) []Hop {
 	for !q.target[u] {
 		d := dist[u]
 		best := edge{to: -1}
-		g.forOut(u, func(to int32, kind uint8, cond int32, via int32) {
+		consider := func(to int32, kind uint8, cond int32, via int32) {
 			if dist[to] != d-1 || (!q.target[to] && q.inside[to]) || noMFA && g.condMFA[cond] {
 				return
 			}
 			if best.to < 0 || to < best.to || to == best.to && kind < best.kind {
 				best = edge{from: u, to: to, kind: kind, cond: cond, via: via}
 			}
-		})
+		}
+		for k := g.outStart[u]; k < g.outStart[u+1]; k++ {
+			e := &g.edges[k]
+			consider(e.to, e.kind, e.cond, e.via)
+		}
+		if c := g.nodes[u].Class; c >= 0 && len(g.classOut[c]) > 0 {
+			acct := g.nodes[u].AccountID
+			for _, k := range q.classNext(int32(c), d-1, dist, noMFA) {
+				ce := &g.cedges[k]
+				if ce.to != u && !excepted(ce.except, acct) {
+					consider(ce.to, ce.kind, ce.cond, -1)
+					break // sorted by target: the first usable one is the smallest
+				}
+			}
+		}
 		if best.to < 0 {
 			break // cannot happen: dist says a closer node exists
 		}
@@ -525,4 +549,22 @@ func (q *query) shortest(s int32, dist []int32, noMFA bool) []Hop {
 		u = best.to
 	}
 	return path
+}
+
+// classNext returns the class edges of class c into nodes at distance
+// level, sorted by target and kind.
+func (q *query) classNext(c, level int32, dist []int32, noMFA bool) []int32 {
+	k := nextKey{c, level, noMFA}
+	if l, ok := q.next[k]; ok {
+		return l
+	}
+	var l []int32
+	for _, i := range q.g.classOut[c] {
+		ce := &q.g.cedges[i]
+		if dist[ce.to] == level && (q.target[ce.to] || !q.inside[ce.to]) && !(noMFA && q.g.condMFA[ce.cond]) {
+			l = append(l, i)
+		}
+	}
+	q.next[k] = l
+	return l
 }
