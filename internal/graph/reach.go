@@ -545,7 +545,7 @@ func (q *query) shortest(s int32, dist []int32, noMFA bool) []Hop {
 			break // cannot happen: dist says a closer node exists
 		}
 		e := g.publicEdge(&best)
-		path = append(path, Hop{From: e.From, To: e.To, Kind: e.Kind, Conditions: e.Conditions, MFA: e.MFA, Via: e.Via})
+		path = append(path, Hop(e))
 		u = best.to
 	}
 	return path
@@ -561,7 +561,7 @@ func (q *query) classNext(c, level int32, dist []int32, noMFA bool) []int32 {
 	var l []int32
 	for _, i := range q.g.classOut[c] {
 		ce := &q.g.cedges[i]
-		if dist[ce.to] == level && (q.target[ce.to] || !q.inside[ce.to]) && !(noMFA && q.g.condMFA[ce.cond]) {
+		if dist[ce.to] == level && (q.target[ce.to] || !q.inside[ce.to]) && (!noMFA || !q.g.condMFA[ce.cond]) {
 			l = append(l, i)
 		}
 	}

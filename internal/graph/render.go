@@ -297,7 +297,7 @@ type jsonConditions struct {
 }
 
 func conditionsJSON(c Conditions) jsonConditions {
-	out := jsonConditions{AllowedWhen: c.AllowedWhen, DeniedWhen: c.DeniedWhen}
+	out := jsonConditions(c)
 	if out.AllowedWhen == nil {
 		out.AllowedWhen = [][]policy.Clause{}
 	}

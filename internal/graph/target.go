@@ -245,7 +245,7 @@ func hasWord(s string, words []string) bool {
 		return false
 	}
 	for _, tok := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
 	}) {
 		for _, w := range words {
 			if tok == w {
