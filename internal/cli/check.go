@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/baseline"
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/report"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/version"
@@ -137,7 +138,11 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 // run evaluates the rules over snap, writes the report and returns the
 // exit code as an error.
 func (p *preparedCheck) run(ctx context.Context, app *App, snap *snapshot.Loaded) error {
-	res, err := p.eng.Eval(ctx, engine.Input{Snapshot: snap})
+	graphDoc, err := accessGraphDocument(snap.Snapshot)
+	if err != nil {
+		return usageError(err)
+	}
+	res, err := p.eng.Eval(ctx, engine.Input{Snapshot: snap, Extra: map[string]any{"graph": graphDoc}})
 	if err != nil {
 		return usageError(err)
 	}
@@ -165,6 +170,22 @@ func (p *preparedCheck) run(ctx context.Context, app *App, snap *snapshot.Loaded
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
+}
+
+// accessGraphDocument builds the access graph rules see as input.graph.
+// Its environment summaries use the configured environments once the
+// configuration file is wired in (the same map as data.orgaudit.config
+// environments); until then they come from account and OU names.
+func accessGraphDocument(s *snapshot.Snapshot) (map[string]any, error) {
+	g, err := graph.Build(s)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := g.Document(graph.DefaultEnvironments(s), "names")
+	if err != nil {
+		return nil, fmt.Errorf("access graph: %w", err)
+	}
+	return doc, nil
 }
 
 func parseFailOn(s string) (engine.Severity, bool, error) {

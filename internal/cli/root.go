@@ -126,6 +126,7 @@ Exit codes (all commands):
 		newSimulateCmd(app),
 		newCollectCmd(app),
 		newScanCmd(app),
+		newPathsCmd(app),
 	)
 	return root
 }
