@@ -15,6 +15,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/baseline"
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/report"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/version"
@@ -73,8 +74,17 @@ Exit codes:
 			return runCheck(cmd.Context(), app, opts)
 		},
 	}
+	cmd.Flags().StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
+	addCheckFlags(cmd, opts)
+	_ = cmd.MarkFlagRequired("snapshot")
+	_ = cmd.MarkFlagFilename("snapshot", "json")
+	return cmd
+}
+
+// addCheckFlags binds the flags that say which rules run and how results
+// are reported (shared by check and scan).
+func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	f := cmd.Flags()
-	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
@@ -82,94 +92,179 @@ Exit codes:
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	f.StringVarP(&opts.Config, "config", "c", "", "configuration file (default: "+config.DefaultFile+" in the working directory, if present)")
-	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
-	_ = cmd.MarkFlagFilename("snapshot", "json")
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("rules")
-	return cmd
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
-	if !report.ValidFormat(opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
-	}
-	minSev, err := engine.ParseSeverity(opts.MinSeverity)
+	prep, err := prepareCheck(ctx, opts)
 	if err != nil {
-		return usageErrorf("--min-severity: %v", err)
-	}
-	failOn, failOnNone, err := parseFailOn(opts.FailOn)
-	if err != nil {
-		return usageError(err)
-	}
-	var base *baseline.Baseline
-	if opts.Baseline != "" {
-		if base, err = baseline.Load(opts.Baseline); err != nil {
-			return usageError(err)
-		}
-	}
-	cfg, err := loadConfig(opts.Config)
-	if err != nil {
-		return usageError(err)
-	}
-	sources, err := ruleSources(opts.RuleDirs)
-	if err != nil {
-		return usageError(err)
-	}
-	known, err := engine.LoadRules(sources)
-	if err != nil {
-		return usageError(err)
-	}
-	if err := cfg.CheckRules(ruleIDs(known)); err != nil {
-		return usageError(fmt.Errorf("config %s: %w", cfg.Path, err))
+		return err
 	}
 	// The rules are evaluated while the snapshot is validated (on the
 	// other core); if validation fails, the results are discarded.
 	log := app.Logger()
 	start := time.Now()
 	var (
-		resolved *config.Resolved
-		res      *engine.Result
-		evalErr  error
+		ev      *evaluation
+		evalErr error
 	)
 	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
 		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
-			resolved, res, evalErr = evaluate(ctx, log, cfg, sources, doc, typed)
+			ev, evalErr = prep.evaluate(ctx, log, doc, typed)
 		},
 	})
 	if err != nil {
 		return usageError(err)
 	}
 	if evalErr != nil {
-		return usageError(evalErr)
+		return evalErr
 	}
-	for _, w := range resolved.Warnings {
+	log.Debug("snapshot loaded and validated, rules evaluated", "findings", len(ev.res.Findings), "took", time.Since(start).Round(time.Millisecond))
+	return prep.report(app, snap, ev)
+}
+
+// preparedCheck is a check whose flags, configuration and rules are
+// validated, ready to run on a snapshot. The rules are compiled again for
+// each snapshot, with the configuration resolved against it.
+type preparedCheck struct {
+	opts       *checkOptions
+	minSev     engine.Severity
+	failOn     engine.Severity
+	failOnNone bool
+	base       *baseline.Baseline
+	cfg        *config.File
+	sources    []engine.Source
+}
+
+// prepareCheck validates the check flags and loads the rules and the
+// baseline, so that errors surface before any slow work (collection).
+func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
+	if !report.ValidFormat(opts.Format) {
+		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
+	}
+	p := &preparedCheck{opts: opts}
+	var err error
+	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
+		return nil, usageErrorf("--min-severity: %v", err)
+	}
+	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
+		return nil, usageError(err)
+	}
+	if opts.Baseline != "" {
+		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+			return nil, usageError(err)
+		}
+	}
+	if p.cfg, err = loadConfig(opts.Config); err != nil {
+		return nil, usageError(err)
+	}
+	if p.sources, err = ruleSources(opts.RuleDirs); err != nil {
+		return nil, usageError(err)
+	}
+	known, err := engine.LoadRules(p.sources)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	if err := p.cfg.CheckRules(ruleIDs(known)); err != nil {
+		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, err))
+	}
+	// Compile once now so that a broken rule surfaces before slow work.
+	if _, err := p.engine(ctx, nil); err != nil {
+		return nil, usageError(err)
+	}
+	return p, nil
+}
+
+// engine compiles the rules with the resolved configuration (nil: none).
+func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
+	opts := engine.Options{Sources: p.sources, Disabled: p.cfg.Disabled(), Severity: p.cfg.SeverityOverrides()}
+	if resolved != nil {
+		opts.Data = map[string]any{"config": resolved.Data()}
+	}
+	return engine.New(ctx, opts)
+}
+
+// evaluation is the outcome of the rules over one snapshot.
+type evaluation struct {
+	resolved *config.Resolved
+	res      *engine.Result
+}
+
+// evaluate converts a decoded snapshot for the rules, resolves the
+// configuration against it, builds the access graph with the configured
+// environments, compiles the rules and evaluates them. It runs while the
+// snapshot is validated; errors are usage errors.
+func (p *preparedCheck) evaluate(ctx context.Context, log *slog.Logger, doc map[string]any, typed *snapshot.Snapshot) (*evaluation, error) {
+	start := time.Now()
+	prepared, err := engine.PrepareInput(doc)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
+	resolved := config.Resolve(p.cfg, typed)
+	start = time.Now()
+	graphDoc, err := accessGraphDocument(typed, resolved.Environments)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	log.Debug("access graph built", "took", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	eng, err := p.engine(ctx, resolved)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared, Extra: map[string]any{"graph": graphDoc}})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	log.Debug("rules evaluated", "rules", len(eng.Rules()), "findings", len(res.Findings), "took", time.Since(start).Round(time.Millisecond))
+	return &evaluation{resolved: resolved, res: res}, nil
+}
+
+// run evaluates the rules over an already loaded snapshot, writes the
+// report and returns the exit code as an error.
+func (p *preparedCheck) run(ctx context.Context, app *App, snap *snapshot.Loaded) error {
+	ev, err := p.evaluate(ctx, app.Logger(), snap.Doc, snap.Snapshot)
+	if err != nil {
+		return err
+	}
+	return p.report(app, snap, ev)
+}
+
+// report applies the exceptions and the minimum severity, writes the
+// report and returns the exit code as an error.
+func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) error {
+	log := app.Logger()
+	for _, w := range ev.resolved.Warnings {
 		log.Warn(w)
 	}
-	resolved.Apply(res)
-	res = res.AtOrAbove(minSev)
+	res := ev.res
+	ev.resolved.Apply(res)
+	res = res.AtOrAbove(p.minSev)
 
-	log.Debug("snapshot loaded and validated, rules evaluated", "findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated), "took", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
+	start := time.Now()
 	rep := report.New(version.Version, snap, res)
-	rep.Color = (opts.Output == "" || opts.Output == "-") && app.colorOutput(app.Out)
-	if base != nil {
-		rep.Baseline = base.Apply(res)
+	toStdout := p.opts.Output == "" || p.opts.Output == "-"
+	rep.Color = toStdout && app.colorOutput(app.Out)
+	if p.base != nil {
+		rep.Baseline = p.base.Apply(res)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error {
-		return report.Write(w, opts.Format, rep)
+	if err := writeOutput(app.Out, p.opts.Output, func(w io.Writer) error {
+		return report.Write(w, p.opts.Format, rep)
 	}); err != nil {
 		return err
 	}
-	log.Debug("report written", "format", opts.Format, "took", time.Since(start).Round(time.Millisecond))
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(rep.SummaryLine(), "report", opts.Output)
+	log.Debug("report written", "format", p.opts.Format, "took", time.Since(start).Round(time.Millisecond))
+	if !toStdout {
+		log.Info(rep.SummaryLine(), "report", p.opts.Output)
 	}
 
-	if !failOnNone && res.HasFindingAtOrAbove(failOn) {
+	if !p.failOnNone && res.HasFindingAtOrAbove(p.failOn) {
 		return &ExitError{Code: ExitFindings}
 	}
 	if len(res.NotEvaluated) > 0 {
@@ -178,34 +273,30 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	return nil
 }
 
-// evaluate converts a decoded snapshot for the rules, resolves the
-// configuration against it, compiles the rules with it and evaluates them.
-func evaluate(ctx context.Context, log *slog.Logger, cfg *config.File, sources []engine.Source, doc map[string]any, typed *snapshot.Snapshot) (*config.Resolved, *engine.Result, error) {
-	start := time.Now()
-	prepared, err := engine.PrepareInput(doc)
+// accessGraphDocument builds the access graph rules see as input.graph,
+// its environment summaries computed for the configured environments (the
+// same map as data.orgaudit.config.environments).
+func accessGraphDocument(s *snapshot.Snapshot, envs map[string][]string) (map[string]any, error) {
+	g, err := graph.Build(s)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
-	resolved := config.Resolve(cfg, typed)
-	start = time.Now()
-	eng, err := engine.New(ctx, engine.Options{
-		Sources:  sources,
-		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: cfg.Disabled(),
-		Severity: cfg.SeverityOverrides(),
-	})
+	doc, err := g.Document(envs, "configuration")
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("access graph: %w", err)
 	}
-	log.Debug("rules compiled", "rules", len(eng.Rules()), "took", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared})
+	return doc, nil
+}
+
+func parseFailOn(s string) (engine.Severity, bool, error) {
+	if strings.EqualFold(s, "none") {
+		return 0, true, nil
+	}
+	sev, err := engine.ParseSeverity(s)
 	if err != nil {
-		return nil, nil, err
+		return 0, false, fmt.Errorf("--fail-on: %w", err)
 	}
-	log.Debug("rules evaluated", "findings", len(res.Findings), "took", time.Since(start).Round(time.Millisecond))
-	return resolved, res, nil
+	return sev, false, nil
 }
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
@@ -226,17 +317,6 @@ func ruleIDs(rules []engine.Rule) []string {
 		ids[i] = r.ID
 	}
 	return ids
-}
-
-func parseFailOn(s string) (engine.Severity, bool, error) {
-	if strings.EqualFold(s, "none") {
-		return 0, true, nil
-	}
-	sev, err := engine.ParseSeverity(s)
-	if err != nil {
-		return 0, false, fmt.Errorf("--fail-on: %w", err)
-	}
-	return sev, false, nil
 }
 
 // newEngine loads the built-in rules plus the rules of each directory.

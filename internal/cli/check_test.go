@@ -207,3 +207,14 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", r.code, r.stdout)
 	}
 }
+
+// TestScanValidatesBeforeCollecting: bad check flags and broken rules are
+// reported before any AWS call (there is no endpoint to call here).
+func TestScanValidatesBeforeCollecting(t *testing.T) {
+	chdirRoot(t)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	assertCleanError(t, run(t, "scan", "--format", "xml"), ExitUsage, `unknown format "xml"`)
+	assertCleanError(t, run(t, "scan", "--rules", "internal/cli/testdata/badrules/http"), ExitUsage, "http.send is not allowed")
+	assertCleanError(t, run(t, "scan", "--baseline", "missing.sarif"), ExitUsage, "missing.sarif")
+	assertCleanError(t, run(t, "scan", "--snapshot-output", "/nonexistent/dir/s.json"), ExitUsage, "does not exist")
+}

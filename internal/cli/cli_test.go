@@ -38,11 +38,21 @@ func chdirRoot(t *testing.T) {
 	t.Chdir(repoRoot)
 }
 
+// goldenDir is testdata/golden of this package, absolute because tests
+// change directories.
+var goldenDir = func() string {
+	dir, err := filepath.Abs(filepath.Join("testdata", "golden"))
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}()
+
 // golden compares got with testdata/golden/name, or rewrites it with
-// -update. Paths are relative to the repository root (see chdirRoot).
+// -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("internal", "cli", "testdata", "golden", name)
+	path := filepath.Join(goldenDir, name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

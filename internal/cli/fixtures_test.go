@@ -56,6 +56,8 @@ var plantedFindings = map[string]struct {
 		"OA-ORG-006 arn:aws:iam::100000000001:role/service-role/invoice-export", // Lambda in the management account
 		"OA-ROOT-001 arn:aws:iam::200000000002:root",
 		"OA-IAM-001 arn:aws:iam::200000000003:user/metal-consult-automation",
+		"OA-REACH-001 arn:aws:iam::100000000001:user/alice", // reach the client (production) accounts without MFA
+		"OA-REACH-001 arn:aws:iam::100000000001:user/bob",
 		"~OA-IAM-002 arn:aws:iam::200000000003:user/metal-consult-automation", // exception in force
 		"OA-IAM-003 arn:aws:iam::100000000001:group/OnCall",                   // sts:AssumeRole on *
 		"OA-IAM-007 arn:aws:iam::200000000003:user/metal-consult-automation",
@@ -67,6 +69,8 @@ var plantedFindings = map[string]struct {
 		"OA-TRUST-004 arn:aws:iam::200000000003:role/ConsultancyAdmin",
 		"OA-TRUST-005 arn:aws:iam::200000000002:role/OrganizationAccountAccessRole",
 		"OA-TRUST-007 arn:aws:iam::200000000002:role/OrganizationAccountAccessRole",
+	}, notEvaluated: []string{
+		"OA-REACH-003  configuration", // the consultancy has no development environment
 	}},
 	"fixtures/identity-account-ous.json": {
 		findings: []string{
@@ -74,6 +78,16 @@ var plantedFindings = map[string]struct {
 			"OA-ORG-007 arn:aws:organizations::500000000000:account/o-envlayout01/600000000009", // suspended
 			"OA-ROOT-004 arn:aws:iam::500000000000:root",                                        // virtual MFA on the management root
 			"OA-IAM-001 arn:aws:iam::600000000001:user/dev-local",                               // user outside the identity account
+			"OA-REACH-001 arn:aws:iam::500000000000:user/legacy-admin",
+			"OA-REACH-001 arn:aws:iam::500000000001:user/ali",
+			"OA-REACH-001 arn:aws:iam::500000000001:user/svc-terraform",
+			"OA-REACH-002 arn:aws:iam::500000000000:user/legacy-admin",
+			"OA-REACH-003 arn:aws:iam::600000000001:role/ci",
+			"OA-REACH-004 arn:aws:iam::500000000001:user/sam",
+			"OA-REACH-005 arn:aws:iam::500000000000:role/OrgAuditor", // nobody is granted the audit role
+			"OA-REACH-005 arn:aws:iam::600000000002:role/developer",
+			"OA-REACH-005 arn:aws:iam::700000000002:role/DataAdmin",
+			"OA-REACH-005 arn:aws:iam::700000000002:role/OrganizationAccountAccessRole", // its break-glass role is gone
 			"OA-IAM-002 arn:aws:iam::500000000000:user/legacy-admin",
 			"OA-IAM-002 arn:aws:iam::500000000001:user/svc-terraform",
 			"OA-IAM-004 arn:aws:iam::500000000000:user/legacy-admin",

@@ -118,11 +118,15 @@ Exit codes (all commands):
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(
 		newCheckCmd(app),
+		newDiffCmd(app),
 		newGenerateCmd(app),
 		newRulesCmd(app),
 		newVersionCmd(app),
 		newCompletionCmd(app, root),
 		newSimulateCmd(app),
+		newCollectCmd(app),
+		newScanCmd(app),
+		newPathsCmd(app),
 	)
 	return root
 }

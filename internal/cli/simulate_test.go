@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -90,4 +91,100 @@ func TestSimulateInputErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSimulateSnapshotGolden evaluates requests with the policies of the
+// bundled fixtures (go test ./internal/cli -update rewrites the goldens).
+func TestSimulateSnapshotGolden(t *testing.T) {
+	chdirRoot(t)
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"mfa-unknown", []string{"--snapshot", "fixtures/identity-account-ous.json", "--principal", "arn:aws:iam::500000000001:user/ali", "--action", "sts:AssumeRole",
+			"--resource", "arn:aws:iam::700000000001:role/ProdAdmin", "--unknown", "aws:MultiFactorAuthPresent"}},
+		{"mfa-absent", []string{"--snapshot", "fixtures/identity-account-ous.json", "--principal", "arn:aws:iam::500000000001:user/ali", "--action", "sts:AssumeRole",
+			"--resource", "arn:aws:iam::700000000001:role/ProdAdmin"}},
+		{"grant-without-trust", []string{"--snapshot", "fixtures/identity-account-ous.json", "--principal", "arn:aws:iam::500000000001:user/sam", "--action", "sts:AssumeRole",
+			"--resource", "arn:aws:iam::700000000002:role/ReadOnly", "--context", "aws:MultiFactorAuthPresent=true"}},
+		{"scp-and-group", []string{"--snapshot", "fixtures/consultancy-clients.json", "--principal", "arn:aws:iam::100000000001:user/alice", "--action", "sts:AssumeRole",
+			"--resource", "arn:aws:iam::200000000003:role/org-readonly"}},
+		{"not-a-role-resource", []string{"--snapshot", "fixtures/startup-dev-prod.json", "--principal", "arn:aws:iam::111111111111:user/dave", "--action", "s3:GetObject",
+			"--resource", "arn:aws:s3:::bucket/key", "--context", "aws:SourceIp=10.0.0.1"}},
+	}
+	for _, c := range cases {
+		for format, ext := range map[string]string{"text": "txt", "json": "json"} {
+			name := "simulate-snapshot/" + c.name + "." + ext
+			t.Run(name, func(t *testing.T) {
+				r := run(t, append([]string{"simulate", "--format", format, "--quiet"}, c.args...)...)
+				if r.code != ExitOK || r.stderr != "" {
+					t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+				}
+				golden(t, name, r.stdout)
+			})
+		}
+	}
+}
+
+func TestSimulateSnapshotErrors(t *testing.T) {
+	chdirRoot(t)
+	fx := "fixtures/identity-account-ous.json"
+	ali := "arn:aws:iam::500000000001:user/ali"
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"neither", []string{"simulate"}, "or --snapshot FILE"},
+		{"both", []string{"simulate", "--input", "x.json", "--snapshot", fx}, "cannot be used together"},
+		{"principal without snapshot", []string{"simulate", "--input", "x.json", "--principal", ali}, "--principal needs --snapshot"},
+		{"no principal", []string{"simulate", "--snapshot", fx, "--action", "sts:AssumeRole"}, "--principal is required"},
+		{"no action", []string{"simulate", "--snapshot", fx, "--principal", ali}, "--action is required"},
+		{"bad action", []string{"simulate", "--snapshot", fx, "--principal", ali, "--action", "AssumeRole"}, "use service:Action"},
+		{"bad context", []string{"simulate", "--snapshot", fx, "--principal", ali, "--action", "sts:AssumeRole", "--context", "aws:SourceIp"}, "use KEY=VALUE"},
+		{"empty key", []string{"simulate", "--snapshot", fx, "--principal", ali, "--action", "sts:AssumeRole", "--context", "=x"}, "empty key"},
+		{"unknown and context", []string{"simulate", "--snapshot", fx, "--principal", ali, "--action", "sts:AssumeRole", "--context", "k=v", "--unknown", "k"}, "also set with --context"},
+		{"unknown principal", []string{"simulate", "--snapshot", fx, "--principal", "arn:aws:iam::500000000001:user/nobody", "--action", "sts:AssumeRole"}, "is not an IAM user or role of the snapshot"},
+		{"principal in a gap", []string{"simulate", "--snapshot", fx, "--principal", "arn:aws:iam::600000000009:role/x", "--action", "sts:AssumeRole"}, "IAM data of account 600000000009 is missing"},
+		{"missing snapshot", []string{"simulate", "--snapshot", "nope.json", "--principal", ali, "--action", "sts:AssumeRole"}, "read snapshot"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, c.args...)
+			assertCleanError(t, r, ExitUsage, c.want)
+		})
+	}
+}
+
+func TestParseContextFlags(t *testing.T) {
+	got, err := parseContextFlags([]string{"aws:TagKeys=a", "aws:tagkeys=b", "aws:SourceIp=10.0.0.1", "sts:ExternalId=", "k=v=w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"aws:TagKeys": {"a", "b"}, "aws:SourceIp": {"10.0.0.1"}, "sts:ExternalId": {""}, "k": {"v=w"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func FuzzParseContextFlags(f *testing.F) {
+	for _, s := range []string{"aws:SourceIp=10.0.0.1", "k=", "=v", "novalue", "a b=c", "k=v=w"} {
+		f.Add(s, "aws:TagKeys=x")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		m, err := parseContextFlags([]string{a, b})
+		if err != nil {
+			return
+		}
+		n := 0
+		for k, vs := range m {
+			if k == "" || strings.ContainsAny(k, " \t\n\r") {
+				t.Fatalf("bad key %q", k)
+			}
+			n += len(vs)
+		}
+		if n != 2 {
+			t.Fatalf("%d values from two flags: %v", n, m)
+		}
+	})
 }

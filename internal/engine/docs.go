@@ -14,6 +14,7 @@ var areas = []struct{ prefix, title, intro string }{
 	{"OA-ORG-", "Organization", "The organization itself: features, OUs, invitations, guardrails, the management account, account lifecycle."},
 	{"OA-IAM-", "Identity account and IAM users", "Where people live and how they get access: the identity account, groups, credentials, password policy."},
 	{"OA-TRUST-", "Cross-account trust", "Who can assume which role from where: MFA, external ids, vendors, open trust, unused roles."},
+	{"OA-REACH-", "Reachability", "Who reaches production through chains of role assumptions, read from the access graph (input.graph, see paths.md)."},
 	{"OA-CONFIG-", "Configuration", "The configuration file itself."},
 }
 

@@ -414,17 +414,16 @@ func (c *Condition) matchValue(v string, l lookuper) tri {
 
 // reqValue is a request value with its parsed forms, parsed at most once.
 type reqValue struct {
-	s       string
-	parsed  bool
-	ok      bool
-	num     float64
-	tm      time.Time
-	addr    netip.Addr
-	bval    bool
-	arn     [6]string
-	arnN    int
-	bin     []byte
-	binDone bool
+	s      string
+	parsed bool
+	ok     bool
+	num    float64
+	tm     time.Time
+	addr   netip.Addr
+	bval   bool
+	arn    [6]string
+	arnN   int
+	bin    []byte
 }
 
 func (r *reqValue) parse(kind opKind) bool {

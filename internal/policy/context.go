@@ -130,22 +130,6 @@ func (c *Context) lookup(lower string) ([]string, KeyState) {
 	return nil, KeyAbsent
 }
 
-// has reports whether the context itself says anything about lower.
-func (c *Context) has(lower string) bool {
-	if c == nil {
-		return false
-	}
-	if _, ok := c.entries[lower]; ok {
-		return true
-	}
-	for i := range c.unknown {
-		if c.unknown[i].match(lower, true) {
-			return true
-		}
-	}
-	return false
-}
-
 // Keys returns the keys set with Set, SetAbsent or SetUnknown, sorted, as
 // first written.
 func (c *Context) Keys() []string {

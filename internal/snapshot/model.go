@@ -79,6 +79,9 @@ const (
 	SectionMFADevices       = "iam.mfa_devices"
 	SectionProviders        = "iam.providers"
 	SectionIdentityCenter   = "identity_center"
+	// SectionAWSManagedPolicies covers aws_managed_policies: the document
+	// of an AWS managed policy attached somewhere could not be read.
+	SectionAWSManagedPolicies = "aws_managed_policies"
 )
 
 // Sections lists every valid Gap.Section value, in schema order.
@@ -86,7 +89,7 @@ var Sections = []string{
 	SectionOrganization, SectionOrgPolicies, SectionHandshakes, SectionDelegatedAdmins,
 	SectionAccount, SectionAuthDetails, SectionAccountSummary, SectionCredentialReport,
 	SectionPasswordPolicy, SectionAliases, SectionMFADevices, SectionProviders,
-	SectionIdentityCenter,
+	SectionIdentityCenter, SectionAWSManagedPolicies,
 }
 
 // Organization is the AWS Organization: its roots, OUs, policies and

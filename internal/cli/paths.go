@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// maxHopsLimit bounds --max-hops.
+const maxHopsLimit = 20
+
+// pathsOptions are the flags of `orgaudit paths`.
+type pathsOptions struct {
+	Snapshot string
+	To       string
+	From     string
+	Format   string
+	Output   string
+	MaxHops  int
+	// Environments maps environment names to account ids for env:NAME
+	// targets. The configuration file fills it; nil resolves environments
+	// from account and OU names (graph.DefaultEnvironments).
+	Environments map[string][]string
+}
+
+func newPathsCmd(app *App) *cobra.Command {
+	opts := &pathsOptions{}
+	cmd := &cobra.Command{
+		Use:   "paths --snapshot FILE --to TARGET",
+		Short: "Show who can reach an account, OU, role or environment, and how",
+		Long: `paths builds the access graph of a snapshot (who can assume which role, decided
+by the IAM policy evaluator on both sides: identity policies, permissions
+boundaries and SCPs of the caller, trust policy of the role) and lists every
+principal that can reach TARGET: its shortest path, the number of distinct
+paths, the conditions along the way, and whether MFA is required on every path.
+
+TARGET is one of:
+  ACCOUNT-ID or NAME     an account (account:NAME for names that look like something else)
+  ou:NAME or ou:ID       an organizational unit, nested OUs included
+  ROLE-ARN               one role
+  env:NAME               an environment; until a configuration file defines it,
+                         env:production means the accounts under an OU or with a
+                         name or environment tag like prod/production (likewise
+                         staging and development)
+
+External accounts, principals outside the snapshot, identity providers and "*"
+(any AWS principal) appear as starting points. Reachability is not a failure:
+paths exits 0 whatever it finds, and 2 on a usage or input error. See
+docs/paths.md for the JSON format.`,
+		Example: `  orgaudit paths --snapshot snap.json --to ou:Prod
+  orgaudit paths --snapshot snap.json --to env:production --format json
+  orgaudit paths --snapshot snap.json --to arn:aws:iam::444455556666:role/admin --from arn:aws:iam::111122223333:user/alice
+  orgaudit paths --snapshot snap.json --to prod-web --format dot | dot -Tsvg > paths.svg`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return runPaths(app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file (required)")
+	f.StringVar(&opts.To, "to", "", "TARGET: account id or name, ou:NAME-OR-ID, role ARN, or env:NAME (required)")
+	f.StringVar(&opts.From, "from", "", "show only this principal (an ARN, ic:user/ID, ic:group/ID or *)")
+	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(graph.Formats(), ", "))
+	f.StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
+	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
+	_ = cmd.MarkFlagRequired("snapshot")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func runPaths(app *App, opts *pathsOptions) error {
+	if !slices.Contains(graph.Formats(), opts.Format) {
+		return usageErrorf("invalid --format %q: use %s", opts.Format, strings.Join(graph.Formats(), ", "))
+	}
+	if opts.MaxHops < 1 || opts.MaxHops > maxHopsLimit {
+		return usageErrorf("invalid --max-hops %d: use 1 to %d", opts.MaxHops, maxHopsLimit)
+	}
+	if _, err := graph.ParseTarget(opts.To); err != nil {
+		return usageErrorf("--to: %v", err)
+	}
+	log := app.Logger()
+	start := time.Now()
+	l, err := snapshot.LoadFile(opts.Snapshot)
+	if err != nil {
+		return usageError(err)
+	}
+	snap := l.Snapshot
+	l = nil // the generic document and the raw bytes are no longer needed
+	log.Debug("snapshot loaded", "file", opts.Snapshot, "accounts", len(snap.Accounts), "elapsed", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	g, err := graph.Build(snap)
+	if err != nil {
+		return usageError(err)
+	}
+	st := g.Stats()
+	log.Debug("access graph built", "nodes", st.Nodes, "edges", st.Edges, "class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "elapsed", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	t, err := g.ResolveTarget(opts.To, opts.Environments)
+	if err != nil {
+		return usageErrorf("--to: %v", err)
+	}
+	if t.Kind == graph.TargetEnvironment && opts.Environments == nil {
+		log.Info("environment resolved from account and OU names (no configuration)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
+	}
+	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From})
+	if err != nil {
+		return usageError(err)
+	}
+	log.Debug("paths found", "sources", len(res.Sources), "targets", len(res.Targets), "elapsed", time.Since(start).Round(time.Millisecond))
+	rep := &graph.Report{Graph: g, Result: res, Spec: opts.To, SnapshotPath: opts.Snapshot}
+	return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
+		return graph.Render(w, opts.Format, rep)
+	})
+}

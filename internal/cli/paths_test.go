@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var pathsFormats = map[string]string{"table": "txt", "json": "json", "dot": "dot", "mermaid": "mmd"}
+
+// TestPathsGolden runs paths on the bundled fixtures in every format,
+// checks that a second run is byte-identical and compares with the golden
+// files (go test ./internal/cli -update rewrites them).
+func TestPathsGolden(t *testing.T) {
+	chdirRoot(t)
+	cases := []struct {
+		name string
+		args []string
+		note string // expected on stderr
+	}{
+		{"identity-account-ous.ou-prod", []string{"--snapshot", "fixtures/identity-account-ous.json", "--to", "ou:Prod"}, ""},
+		{"identity-account-ous.env-production", []string{"--snapshot", "fixtures/identity-account-ous.json", "--to", "env:production"}, "environment resolved from account and OU names"},
+		{"startup-dev-prod.production", []string{"--snapshot", "fixtures/startup-dev-prod.json", "--to", "production"}, ""},
+		{"consultancy-clients.client-globex", []string{"--snapshot", "fixtures/consultancy-clients.json", "--to", "200000000003"}, ""},
+		{"consultancy-clients.role-from", []string{"--snapshot", "fixtures/consultancy-clients.json", "--to", "arn:aws:iam::200000000003:role/org-readonly", "--from", "ic:user/u-dan"}, ""},
+	}
+	for _, c := range cases {
+		for format, ext := range pathsFormats {
+			name := "paths/" + c.name + "." + ext
+			t.Run(name, func(t *testing.T) {
+				args := append([]string{"paths", "--format", format}, c.args...)
+				first := run(t, args...)
+				if first.code != ExitOK || c.note == "" && first.stderr != "" || !strings.Contains(first.stderr, c.note) {
+					t.Fatalf("exit %d, stderr %q", first.code, first.stderr)
+				}
+				if second := run(t, args...); second.stdout != first.stdout {
+					t.Fatal("two runs gave different output")
+				}
+				if format == "json" {
+					var v map[string]any
+					if err := json.Unmarshal([]byte(first.stdout), &v); err != nil {
+						t.Fatalf("JSON output does not parse: %v", err)
+					}
+				}
+				golden(t, name, first.stdout)
+			})
+		}
+	}
+}
+
+func TestPathsNoSource(t *testing.T) {
+	chdirRoot(t)
+	r := run(t, "paths", "--snapshot", "fixtures/startup-dev-prod.json", "--to", "master", "--quiet")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "No principal reaches the target.") {
+		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestPathsInputErrors(t *testing.T) {
+	chdirRoot(t)
+	fx := "fixtures/identity-account-ous.json"
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no target", []string{"paths", "--snapshot", fx}, `required flag(s) "to" not set`},
+		{"no snapshot", []string{"paths", "--to", "ou:Prod"}, `required flag(s) "snapshot" not set`},
+		{"bad format", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--format", "svg"}, `invalid --format "svg"`},
+		{"bad max hops", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--max-hops", "0"}, "invalid --max-hops 0"},
+		{"empty ou", []string{"paths", "--snapshot", fx, "--to", "ou:"}, "--to: target ou:: missing value"},
+		{"user arn", []string{"paths", "--snapshot", fx, "--to", "arn:aws:iam::500000000001:user/ali"}, "must be a role ARN"},
+		{"unknown ou", []string{"paths", "--snapshot", fx, "--to", "ou:Nope"}, "no organizational unit"},
+		{"unknown account", []string{"paths", "--snapshot", fx, "--to", "123456789012"}, "no account with that id or name"},
+		{"unknown role", []string{"paths", "--snapshot", fx, "--to", "arn:aws:iam::700000000001:role/nope"}, "no such role"},
+		{"unknown environment", []string{"paths", "--snapshot", fx, "--to", "env:qa"}, `environment "qa" is not configured`},
+		{"unknown from", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--from", "arn:aws:iam::1:user/x"}, "no such principal"},
+		{"missing snapshot", []string{"paths", "--snapshot", "nope.json", "--to", "ou:Prod"}, "read snapshot"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, c.args...)
+			assertCleanError(t, r, ExitUsage, c.want)
+			if r.stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+		})
+	}
+}

@@ -1,0 +1,609 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/policy"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// pdoc is a parsed policy document shared by every policy with the same
+// text.
+type pdoc struct {
+	doc *policy.Document
+	id  int32
+	// sensitive: the document looks at principal-specific keys, so one
+	// evaluation cannot stand for a class of principals.
+	sensitive bool
+}
+
+// principal is an IAM principal of the snapshot (user, role, or
+// provisioned Identity Center role) as a caller and, for roles, as a
+// target.
+type principal struct {
+	node          int32
+	kind          NodeKind
+	arn, account  string
+	identity      []policy.Policy
+	identityIDs   []int32
+	boundary      []policy.Policy
+	boundaryIDs   []int32
+	tags          map[string]string
+	mfa           string
+	userID        string
+	serviceLinked bool
+	sensitive     bool
+	cls           *bclass
+	trust         *pdoc // roles only
+}
+
+// bclass is a class under construction.
+type bclass struct {
+	idx       int32
+	key       string
+	members   []*principal // sorted by ARN once classes are complete
+	byAccount map[string][]*principal
+	sensitive bool
+	grant     *grantGroup // nil: no identity statement may allow sts:AssumeRole
+}
+
+// grantGroup gathers classes with the same identity documents, and the
+// Allow statements of those documents that may grant sts:AssumeRole.
+type grantGroup struct {
+	stmts   []*policy.Statement
+	classes []*bclass
+}
+
+// builder holds the state of one Build.
+type builder struct {
+	s     *snapshot.Snapshot
+	ix    *snapshot.Index
+	orgID string
+	mgmt  string
+
+	nodes []Node
+	byID  map[string]int32
+
+	docs    map[string]*pdoc
+	docSens map[*policy.Document]bool
+	ndocs   int32
+	warned  map[string]bool
+	warns   []string
+
+	principalTagKeys map[string]bool // lower-case tag keys referenced by any document
+	resourceTagKeys  map[string]bool
+
+	scps, rcps map[string][][]policy.Policy // by account id
+	orgPaths   map[string]string
+	attached   map[string]map[string][]*snapshot.OrgPolicy // type → target → policies
+
+	principals []*principal
+	byARN      map[string]*principal
+	byAccount  map[string][]*principal
+	roles      []*principal
+	classes    []*bclass
+	groups     []*grantGroup
+	acctClass  map[string][]*bclass // account → classes with members there
+	knownAcct  map[string]bool      // accounts whose IAM data is in the snapshot
+	unknownAcc map[string]bool
+	trusts     map[*pdoc]*trustInfo
+
+	edges   []edge
+	cedges  []classEdge
+	conds   []Conditions
+	condIdx map[string]int32
+
+	grantsNoTr []Mismatch
+	trustsNoGr []Mismatch
+}
+
+// Build builds the access graph of s. Documents that do not parse and
+// managed policies missing from the snapshot are reported by
+// Graph.Warnings, not as errors.
+func Build(s *snapshot.Snapshot) (*Graph, error) {
+	if s == nil {
+		return nil, errors.New("build access graph: no snapshot")
+	}
+	b := newBuilder(s)
+	b.prepare()
+	for _, r := range b.roles {
+		b.roleEdges(r)
+	}
+	b.identityCenterEdges()
+	b.grantsWithoutTrust()
+	return b.finish(), nil
+}
+
+func newBuilder(s *snapshot.Snapshot) *builder {
+	b := &builder{
+		s: s, ix: snapshot.NewIndex(s),
+		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, warned: map[string]bool{},
+		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
+		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
+		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
+		knownAcct: map[string]bool{}, unknownAcc: map[string]bool{}, trusts: map[*pdoc]*trustInfo{},
+		conds: []Conditions{{}}, condIdx: map[string]int32{"": 0},
+	}
+	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
+		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
+	}
+	return b
+}
+
+// prepare reads the organization and every principal, and forms classes.
+func (b *builder) prepare() {
+	b.organization()
+	b.principalsOf()
+	b.identityCenterRoles()
+	b.classify()
+}
+
+func (b *builder) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if !b.warned[msg] {
+		b.warned[msg] = true
+		b.warns = append(b.warns, msg)
+	}
+}
+
+// node returns the index of the node with the given id, creating it.
+func (b *builder) node(n Node) int32 {
+	if i, ok := b.byID[n.ID]; ok {
+		return i
+	}
+	n.Class = -1
+	i := int32(len(b.nodes))
+	b.nodes = append(b.nodes, n)
+	b.byID[n.ID] = i
+	return i
+}
+
+// parse returns the parsed document for raw, parsing each distinct text
+// once. what names the document in warnings. A nil result means the
+// document is absent or does not parse.
+func (b *builder) parse(raw []byte, what string) *pdoc {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	if d, ok := b.docs[string(raw)]; ok {
+		if d == nil {
+			b.warn("%s: document does not parse; ignored", what)
+		}
+		return d
+	}
+	doc, err := policy.ParseRaw(raw)
+	if err != nil {
+		b.docs[string(raw)] = nil
+		b.warn("%s: %v; ignored", what, err)
+		return nil
+	}
+	d := &pdoc{doc: doc, id: b.ndocs}
+	b.ndocs++
+	d.sensitive = b.scan(doc)
+	b.docSens[doc] = d.sensitive
+	b.docs[string(raw)] = d
+	return d
+}
+
+// sensitiveKeys are the condition keys whose value differs between
+// principals of one class.
+var sensitiveKeys = map[string]bool{
+	"aws:principalarn":      true,
+	"aws:principalaccount":  true,
+	"aws:username":          true,
+	"aws:userid":            true,
+	"aws:principalorgpaths": true,
+}
+
+// scan records the tag keys a document references and reports whether it
+// looks at principal-specific keys.
+func (b *builder) scan(d *policy.Document) bool {
+	sensitive := false
+	key := func(k string) {
+		k = strings.ToLower(strings.TrimSpace(k))
+		switch {
+		case sensitiveKeys[k]:
+			sensitive = true
+		case strings.HasPrefix(k, "aws:principaltag/"):
+			b.principalTagKeys[strings.TrimPrefix(k, "aws:principaltag/")] = true
+		case strings.HasPrefix(k, "aws:resourcetag/"):
+			b.resourceTagKeys[strings.TrimPrefix(k, "aws:resourcetag/")] = true
+		}
+	}
+	vars := func(vals []string) {
+		for _, v := range vals {
+			for {
+				i := strings.Index(v, "${")
+				if i < 0 {
+					break
+				}
+				v = v[i+2:]
+				j := strings.IndexByte(v, '}')
+				if j < 0 {
+					break
+				}
+				inner, _, _ := strings.Cut(v[:j], ",")
+				key(inner)
+				v = v[j+1:]
+			}
+		}
+	}
+	for _, s := range d.Statements {
+		vars(s.Resource)
+		vars(s.NotResource)
+		for _, c := range s.Conditions {
+			key(c.Key)
+			vars(c.Values)
+		}
+	}
+	return sensitive
+}
+
+// managed returns the labelled managed policy with the given ARN, or false
+// (with a warning) when the snapshot does not hold its document.
+func (b *builder) managed(arn, owner string) (policy.Policy, int32, bool) {
+	raw := b.ix.PolicyDocument(arn)
+	if raw == nil {
+		b.warn("managed policy %s (attached to %s) is not in the snapshot; treated as granting nothing", arn, owner)
+		return policy.Policy{}, 0, false
+	}
+	d := b.parse(raw, "managed policy "+arn)
+	if d == nil {
+		return policy.Policy{}, 0, false
+	}
+	return policy.Policy{Label: arn, Document: d.doc}, d.id, true
+}
+
+func (b *builder) inline(label string, raw []byte, what string) (policy.Policy, int32, bool) {
+	d := b.parse(raw, what)
+	if d == nil {
+		return policy.Policy{}, 0, false
+	}
+	return policy.Policy{Label: label, Document: d.doc}, d.id, true
+}
+
+func (p *principal) addIdentity(pol policy.Policy, id int32, ok bool) {
+	if ok {
+		p.identity = append(p.identity, pol)
+		p.identityIDs = append(p.identityIDs, id)
+	}
+}
+
+func (p *principal) addBoundary(pol policy.Policy, id int32, ok bool) {
+	if ok {
+		p.boundary = append(p.boundary, pol)
+		p.boundaryIDs = append(p.boundaryIDs, id)
+	}
+}
+
+// principalsOf creates the users and roles of every account whose IAM data
+// is in the snapshot.
+func (b *builder) principalsOf() {
+	for ai := range b.s.Accounts {
+		a := &b.s.Accounts[ai]
+		if a.IAM == nil || b.ix.HasGap(a.ID, snapshot.SectionAuthDetails) {
+			b.unknownAcc[a.ID] = true
+			continue
+		}
+		b.knownAcct[a.ID] = true
+		groups := map[string]*snapshot.Group{}
+		for gi := range a.IAM.Groups {
+			groups[a.IAM.Groups[gi].Name] = &a.IAM.Groups[gi]
+		}
+		mfaRows := map[string]bool{}
+		reportOK := a.IAM.CredentialReport != nil && !b.ix.HasGap(a.ID, snapshot.SectionCredentialReport)
+		if reportOK {
+			for _, row := range a.IAM.CredentialReport.Rows {
+				mfaRows[row.ARN] = row.MFAActive
+			}
+		}
+		for ui := range a.IAM.Users {
+			u := &a.IAM.Users[ui]
+			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID}
+			for _, ip := range u.InlinePolicies {
+				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, u.ARN)))
+			}
+			for _, ap := range u.AttachedPolicies {
+				p.addIdentity(b.managed(ap.ARN, u.ARN))
+			}
+			for _, gname := range u.Groups {
+				g, ok := groups[gname]
+				if !ok {
+					b.warn("group %s of %s is not in the snapshot; its policies are ignored", gname, u.ARN)
+					continue
+				}
+				for _, ip := range g.InlinePolicies {
+					p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, g.ARN)))
+				}
+				for _, ap := range g.AttachedPolicies {
+					p.addIdentity(b.managed(ap.ARN, g.ARN))
+				}
+			}
+			if u.PermissionsBoundary != nil {
+				p.addBoundary(b.managed(u.PermissionsBoundary.ARN, u.ARN))
+				if len(p.boundary) == 0 {
+					p.addBoundary(denyAll("missing boundary "+u.PermissionsBoundary.ARN), -1, true)
+				}
+			}
+			active, inReport := mfaRows[u.ARN]
+			switch {
+			case len(u.MFADevices) > 0 || active:
+				p.mfa = MFAYes
+			case !reportOK || !inReport || b.ix.HasGap(a.ID, snapshot.SectionMFADevices):
+				p.mfa = MFAUnknown
+			default:
+				p.mfa = MFANo
+			}
+			p.node = b.node(Node{ID: u.ARN, Kind: KindUser, Name: u.Name, AccountID: a.ID, MFA: p.mfa})
+			b.addPrincipal(p)
+		}
+		for ri := range a.IAM.Roles {
+			r := &a.IAM.Roles[ri]
+			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags}
+			for _, ip := range r.InlinePolicies {
+				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, r.ARN)))
+			}
+			for _, ap := range r.AttachedPolicies {
+				p.addIdentity(b.managed(ap.ARN, r.ARN))
+			}
+			if r.PermissionsBoundary != nil {
+				p.addBoundary(b.managed(r.PermissionsBoundary.ARN, r.ARN))
+				if len(p.boundary) == 0 {
+					p.addBoundary(denyAll("missing boundary "+r.PermissionsBoundary.ARN), -1, true)
+				}
+			}
+			p.serviceLinked = strings.HasPrefix(r.Path, "/aws-service-role/")
+			p.trust = b.parse(r.TrustPolicy, "trust policy of "+r.ARN)
+			p.node = b.node(Node{ID: r.ARN, Kind: KindRole, Name: r.Name, AccountID: a.ID})
+			b.addPrincipal(p)
+			b.roles = append(b.roles, p)
+		}
+	}
+}
+
+// denyAll stands for a permissions boundary whose document is missing: a
+// boundary that cannot be read allows nothing we could prove.
+func denyAll(label string) policy.Policy {
+	return policy.Policy{Label: label, Document: policy.MustParse(`{"Version":"2012-10-17","Statement":[]}`)}
+}
+
+func (b *builder) addPrincipal(p *principal) {
+	b.principals = append(b.principals, p)
+	b.byARN[p.arn] = p
+	b.byAccount[p.account] = append(b.byAccount[p.account], p)
+}
+
+// ssoRolePrefix is the name prefix of the roles Identity Center
+// provisions for a permission set.
+func ssoRolePrefix(ps string) string { return "AWSReservedSSO_" + ps + "_" }
+
+// ssoTarget returns the node of the role a permission set provisions in
+// an account: the snapshot's role, or a virtual one.
+func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
+	prefix := ssoRolePrefix(ps.Name)
+	var found []*principal
+	for _, p := range b.byAccount[acct] {
+		if p.kind == KindRole && strings.HasPrefix(p.arn[strings.LastIndexByte(p.arn, '/')+1:], prefix) {
+			found = append(found, p)
+		}
+	}
+	if len(found) > 0 {
+		sort.Slice(found, func(i, j int) bool { return found[i].arn < found[j].arn })
+		return found[0].node
+	}
+	arn := "arn:" + b.partition() + ":iam::" + acct + ":role/aws-reserved/sso.amazonaws.com/" + prefix + "*"
+	if p, ok := b.byARN[arn]; ok {
+		return p.node
+	}
+	p := &principal{kind: KindSSORole, arn: arn, account: acct}
+	what := fmt.Sprintf("permission set %s in %s", ps.Name, acct)
+	for _, mp := range ps.ManagedPolicies {
+		p.addIdentity(b.managed(mp.ARN, what))
+	}
+	for _, cp := range ps.CustomerManagedPolicies {
+		p.addIdentity(b.managed(b.customerPolicyARN(acct, cp), what))
+	}
+	if len(ps.InlinePolicy) > 0 {
+		p.addIdentity(b.inline("permission-set:"+ps.Name+":inline", ps.InlinePolicy, "inline policy of "+what))
+	}
+	if bd := ps.PermissionsBoundary; bd != nil {
+		arn := bd.ManagedPolicyARN
+		if bd.CustomerPolicy != nil {
+			arn = b.customerPolicyARN(acct, *bd.CustomerPolicy)
+		}
+		if arn != "" {
+			p.addBoundary(b.managed(arn, what))
+			if len(p.boundary) == 0 {
+				p.addBoundary(denyAll("missing boundary "+arn), -1, true)
+			}
+		}
+	}
+	_, inSnapshot := b.ix.Account(acct)
+	p.node = b.node(Node{ID: arn, Kind: KindSSORole, Name: prefix + "*", AccountID: acct, External: !inSnapshot && b.orgID != ""})
+	b.addPrincipal(p)
+	return p.node
+}
+
+func (b *builder) customerPolicyARN(acct string, ref snapshot.CustomerPolicyRef) string {
+	path := ref.Path
+	if path == "" {
+		path = "/"
+	}
+	return "arn:" + b.partition() + ":iam::" + acct + ":policy" + path + ref.Name
+}
+
+func (b *builder) partition() string {
+	if p := b.s.Metadata.Partition; p != "" {
+		return p
+	}
+	return "aws"
+}
+
+// identityCenterRoles creates the provisioned roles of every assignment
+// before classes are formed, so that they take part in role chaining.
+func (b *builder) identityCenterRoles() {
+	ic := b.s.Identity
+	if ic == nil {
+		return
+	}
+	ps := map[string]*snapshot.PermissionSet{}
+	for i := range ic.PermissionSets {
+		ps[ic.PermissionSets[i].ARN] = &ic.PermissionSets[i]
+	}
+	for _, as := range ic.Assignments {
+		p, ok := ps[as.PermissionSetARN]
+		if !ok {
+			b.warn("assignment of %s %s in %s names permission set %s, which is not in the snapshot", strings.ToLower(as.PrincipalType), as.PrincipalID, as.AccountID, as.PermissionSetARN)
+			continue
+		}
+		b.ssoTarget(as.AccountID, p)
+	}
+}
+
+// identityCenterEdges adds the sign-in edges of every assignment: from the
+// assigned user or group, and from each member of an assigned group.
+func (b *builder) identityCenterEdges() {
+	ic := b.s.Identity
+	if ic == nil {
+		return
+	}
+	users := map[string]int32{}
+	for _, u := range ic.Users {
+		users[u.ID] = b.node(Node{ID: "ic:user/" + u.ID, Kind: KindICUser, Name: u.UserName})
+	}
+	groups := map[string]int32{}
+	for _, g := range ic.Groups {
+		groups[g.ID] = b.node(Node{ID: "ic:group/" + g.ID, Kind: KindICGroup, Name: g.DisplayName})
+	}
+	members := map[string][]string{}
+	for _, m := range ic.Memberships {
+		members[m.GroupID] = append(members[m.GroupID], m.UserID)
+	}
+	ps := map[string]*snapshot.PermissionSet{}
+	for i := range ic.PermissionSets {
+		ps[ic.PermissionSets[i].ARN] = &ic.PermissionSets[i]
+	}
+	kind := EdgeIdentityCenter.index()
+	for _, as := range ic.Assignments {
+		p, ok := ps[as.PermissionSetARN]
+		if !ok {
+			continue
+		}
+		to := b.ssoTarget(as.AccountID, p)
+		switch strings.ToUpper(as.PrincipalType) {
+		case "USER":
+			u, ok := users[as.PrincipalID]
+			if !ok {
+				u = b.node(Node{ID: "ic:user/" + as.PrincipalID, Kind: KindICUser, Name: as.PrincipalID})
+			}
+			b.edges = append(b.edges, edge{from: u, to: to, via: -1, kind: kind})
+		case "GROUP":
+			g, ok := groups[as.PrincipalID]
+			if !ok {
+				g = b.node(Node{ID: "ic:group/" + as.PrincipalID, Kind: KindICGroup, Name: as.PrincipalID})
+			}
+			b.edges = append(b.edges, edge{from: g, to: to, via: -1, kind: kind})
+			for _, uid := range members[as.PrincipalID] {
+				u, ok := users[uid]
+				if !ok {
+					u = b.node(Node{ID: "ic:user/" + uid, Kind: KindICUser, Name: uid})
+				}
+				b.edges = append(b.edges, edge{from: u, to: to, via: g, kind: kind})
+			}
+		}
+	}
+}
+
+// classify puts principals with identical evaluation inputs in classes and
+// indexes the classes by the sts:AssumeRole statements of their identity
+// documents.
+func (b *builder) classify() {
+	byKey := map[string]*bclass{}
+	groups := map[string]*grantGroup{}
+	var kb strings.Builder
+	for _, p := range b.principals {
+		p.sensitive = false
+		for _, pol := range p.identity {
+			if b.isSensitive(pol.Document) {
+				p.sensitive = true
+			}
+		}
+		for _, pol := range p.boundary {
+			if b.isSensitive(pol.Document) {
+				p.sensitive = true
+			}
+		}
+		for _, lvl := range b.scpsOf(p.account) {
+			for _, pol := range lvl {
+				if b.isSensitive(pol.Document) {
+					p.sensitive = true
+				}
+			}
+		}
+		kb.Reset()
+		ids := sortedIDs(p.identityIDs)
+		fmt.Fprintf(&kb, "%s|%v|%v|%s|%t|%t|%s|", p.kind, ids, sortedIDs(p.boundaryIDs), b.scpKey(p.account), p.account == b.mgmt, p.serviceLinked, p.mfa)
+		tagKeys := make([]string, 0, len(p.tags))
+		for k := range p.tags {
+			tagKeys = append(tagKeys, k)
+		}
+		sort.Strings(tagKeys)
+		for _, k := range tagKeys {
+			fmt.Fprintf(&kb, "%q=%q,", k, p.tags[k])
+		}
+		if p.sensitive {
+			kb.WriteString("|" + p.arn)
+		}
+		key := kb.String()
+		c, ok := byKey[key]
+		if !ok {
+			c = &bclass{key: key, byAccount: map[string][]*principal{}, sensitive: p.sensitive}
+			byKey[key] = c
+			b.classes = append(b.classes, c)
+			gk := fmt.Sprint(ids)
+			g, ok := groups[gk]
+			if !ok {
+				g = &grantGroup{}
+				for _, pol := range p.identity {
+					for _, s := range pol.Document.Statements {
+						if s.Effect == policy.Allow && s.MatchesAction(actionAssumeRole) {
+							g.stmts = append(g.stmts, s)
+						}
+					}
+				}
+				groups[gk] = g
+				if len(g.stmts) > 0 {
+					b.groups = append(b.groups, g)
+				}
+			}
+			if len(g.stmts) > 0 {
+				c.grant = g
+				g.classes = append(g.classes, c)
+			}
+		}
+		c.members = append(c.members, p)
+		if len(c.byAccount[p.account]) == 0 {
+			b.acctClass[p.account] = append(b.acctClass[p.account], c)
+		}
+		c.byAccount[p.account] = append(c.byAccount[p.account], p)
+		p.cls = c
+	}
+	for i, c := range b.classes {
+		c.idx = int32(i)
+		sort.Slice(c.members, func(x, y int) bool { return c.members[x].arn < c.members[y].arn })
+		for _, p := range c.members {
+			b.nodes[p.node].Class = i
+		}
+	}
+}
+
+func (b *builder) isSensitive(d *policy.Document) bool { return b.docSens[d] }
+
+func sortedIDs(ids []int32) []int32 {
+	out := append([]int32(nil), ids...)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

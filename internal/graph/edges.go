@@ -1,0 +1,747 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/policy"
+)
+
+// trustInfo is what a trust policy names as candidate callers, read once
+// per distinct document.
+type trustInfo struct {
+	wildcard  bool     // "*" (or an Allow with NotPrincipal) may call sts:AssumeRole
+	accounts  []string // account roots named for sts:AssumeRole, sorted
+	arns      []string // IAM user and role ARNs named for sts:AssumeRole, sorted
+	federated []fedRef // identity providers, sorted
+	sensitive bool     // conditions look at principal-specific keys
+	where     map[string]stmtRef
+}
+
+type fedRef struct {
+	name string
+	kind uint8
+}
+
+type stmtRef struct {
+	index int
+	sid   string
+}
+
+func (t *trustInfo) aws() bool { return t.wildcard || len(t.accounts) > 0 || len(t.arns) > 0 }
+
+func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
+	if t, ok := b.trusts[d]; ok {
+		return t
+	}
+	t := &trustInfo{sensitive: d.sensitive, where: map[string]stmtRef{}}
+	accounts, arns, feds := map[string]bool{}, map[string]bool{}, map[fedRef]bool{}
+	for _, s := range d.doc.Statements {
+		if s.Effect != policy.Allow {
+			continue
+		}
+		assume := s.MatchesAction(actionAssumeRole)
+		ref := stmtRef{index: s.Index, sid: s.Sid}
+		if s.NotPrincipal != nil && assume {
+			t.wildcard = true
+		}
+		pr := s.Principal
+		if pr == nil {
+			continue
+		}
+		if pr.All && assume {
+			t.wildcard = true
+		}
+		if assume {
+			for _, v := range pr.AWS {
+				switch v.Kind {
+				case policy.KindAll:
+					t.wildcard = true
+				case policy.KindAccount:
+					accounts[v.Account] = true
+					if _, ok := t.where[v.Account]; !ok {
+						t.where[v.Account] = ref
+					}
+				case policy.KindUser, policy.KindRole:
+					arns[v.ARN] = true
+					if _, ok := t.where[v.ARN]; !ok {
+						t.where[v.ARN] = ref
+					}
+				}
+			}
+		}
+		for _, f := range pr.Federated {
+			switch {
+			case strings.Contains(f, ":saml-provider/"):
+				if s.MatchesAction(actionAssumeRoleSAML) {
+					feds[fedRef{f, EdgeAssumeRoleSAML.index()}] = true
+				}
+			case s.MatchesAction(actionAssumeRoleWebID):
+				feds[fedRef{f, EdgeAssumeRoleWebID.index()}] = true
+			}
+		}
+	}
+	t.accounts = sortedKeys(accounts)
+	t.arns = sortedKeys(arns)
+	for f := range feds {
+		t.federated = append(t.federated, f)
+	}
+	sort.Slice(t.federated, func(i, j int) bool {
+		if t.federated[i].name != t.federated[j].name {
+			return t.federated[i].name < t.federated[j].name
+		}
+		return t.federated[i].kind < t.federated[j].kind
+	})
+	b.trusts[d] = t
+	return t
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// caller is the principal side of one evaluation.
+type caller struct {
+	arn      string
+	node     int32
+	p        *principal // nil for callers the snapshot does not describe
+	account  string
+	identity []policy.Policy
+	boundary []policy.Policy
+	scps     [][]policy.Policy
+	mgmt, sl bool
+	// inOrg: aws:PrincipalOrgID is the snapshot's organization.
+	inOrg bool
+	// outsider: the caller is outside the organization; conditions that
+	// only the organization's principals can meet are dropped.
+	outsider bool
+	// anyone: the caller stands for several principals (an account, "*"),
+	// so its principal-specific keys are unknown.
+	anyone bool
+	// anyAccount: the account is unknown too ("*").
+	anyAccount bool
+	// sessionUnknown: do not decide MFA from the user's devices (used to
+	// ask whether a trust policy admits a principal at all).
+	sessionUnknown bool
+}
+
+// unknownPolicies stands for the identity policies of principals outside
+// the snapshot: they are not known, so they are taken to allow.
+var unknownPolicies = []policy.Policy{{Label: "policies not in the snapshot", Document: allowAll}}
+
+func (b *builder) inOrg(acct string) bool {
+	if b.orgID == "" {
+		return false
+	}
+	_, ok := b.ix.Account(acct)
+	return ok
+}
+
+func (b *builder) callerOf(p *principal) *caller {
+	return &caller{
+		arn: p.arn, node: p.node, p: p, account: p.account,
+		identity: p.identity, boundary: p.boundary, scps: b.scpsOf(p.account),
+		mgmt: p.account == b.mgmt, sl: p.serviceLinked, inOrg: b.inOrg(p.account),
+	}
+}
+
+// context returns the request context of c calling r: what the snapshot
+// knows is known, every other key is unknown.
+func (b *builder) context(c *caller, r *principal) *policy.Context {
+	ctx := policy.NewContext()
+	if c.inOrg {
+		ctx.Set("aws:PrincipalOrgID", b.orgID)
+		if path := b.orgPaths[c.account]; path != "" {
+			ctx.Set("aws:PrincipalOrgPaths", path)
+		}
+	}
+	if c.p != nil {
+		for k := range b.principalTagKeys {
+			if v, ok := tag(c.p.tags, k); ok {
+				ctx.Set("aws:PrincipalTag/"+k, v)
+			} else {
+				ctx.SetAbsent("aws:PrincipalTag/" + k)
+			}
+		}
+		ctx.Set("aws:PrincipalIsAWSService", "false")
+		if c.p.kind == KindUser && c.p.userID != "" {
+			ctx.Set("aws:userid", c.p.userID)
+		}
+		if c.p.mfa == MFANo && !c.sessionUnknown {
+			ctx.SetAbsent("aws:MultiFactorAuthPresent")
+			ctx.SetAbsent("aws:MultiFactorAuthAge")
+		}
+	}
+	if c.anyone {
+		ctx.SetUnknown("aws:PrincipalArn", "aws:PrincipalType", "aws:username", "aws:userid")
+	}
+	if c.anyAccount {
+		ctx.SetUnknown("aws:PrincipalAccount")
+	}
+	ctx.Set("aws:ResourceAccount", r.account)
+	if b.inOrg(r.account) {
+		ctx.Set("aws:ResourceOrgID", b.orgID)
+		ctx.Set("aws:ResourceOrgPaths", b.orgPaths[r.account])
+	}
+	for k := range b.resourceTagKeys {
+		if v, ok := tag(r.tags, k); ok {
+			ctx.Set("aws:ResourceTag/"+k, v)
+		} else {
+			ctx.SetAbsent("aws:ResourceTag/" + k)
+		}
+	}
+	ctx.SetUnknown("*")
+	return ctx
+}
+
+func tag(tags map[string]string, lowerKey string) (string, bool) {
+	if v, ok := tags[lowerKey]; ok {
+		return v, true
+	}
+	for k, v := range tags {
+		if strings.EqualFold(k, lowerKey) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// eval decides whether c may call action on role r.
+func (b *builder) eval(c *caller, r *principal, action string) policy.Result {
+	in := policy.Input{
+		Request: policy.Request{
+			Principal: c.arn, Action: action, Resource: r.arn, ResourceAccount: r.account,
+			Context: b.context(c, r),
+		},
+		IdentityPolicies:            c.identity,
+		PermissionsBoundaries:       c.boundary,
+		ResourcePolicy:              &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
+		SCPs:                        c.scps,
+		ManagementAccount:           c.mgmt,
+		ServiceLinkedRole:           c.sl,
+		RCPs:                        b.rcpsOf(r.account),
+		ResourceInManagementAccount: r.account == b.mgmt,
+	}
+	res := policy.Evaluate(in)
+	if res.Truncated {
+		b.warn("%s calling %s on %s: too many alternative conditions; some were dropped", c.arn, action, r.arn)
+	}
+	return res
+}
+
+// trustAdmits asks whether r's trust policy admits c whatever c's own
+// policies say.
+func (b *builder) trustAdmits(c *caller, r *principal) policy.Result {
+	tc := *c
+	tc.identity, tc.boundary, tc.scps, tc.sessionUnknown = unknownPolicies, nil, nil, true
+	return b.eval(&tc, r, actionAssumeRole)
+}
+
+// condition turns an evaluation into interned edge conditions; ok is false
+// when there is no edge.
+func (b *builder) condition(res *policy.Result, c *caller) (int32, bool) {
+	if res.Denied() {
+		return 0, false
+	}
+	cond := Conditions{}
+	for _, s := range res.AllowedWhen {
+		cond.AllowedWhen = append(cond.AllowedWhen, s.Conditions)
+	}
+	for _, s := range res.DeniedWhen {
+		cond.DeniedWhen = append(cond.DeniedWhen, s.Conditions)
+	}
+	if c.outsider && b.orgID != "" {
+		var ok bool
+		if cond, ok = outsiderConditions(cond, b.orgID); !ok {
+			return 0, false
+		}
+	}
+	return b.intern(cond), true
+}
+
+func (b *builder) intern(c Conditions) int32 {
+	if c.Empty() {
+		return 0
+	}
+	var sb strings.Builder
+	write := func(sets [][]policy.Clause) {
+		for _, set := range sets {
+			for _, cl := range set {
+				sb.WriteString(cl.Operator)
+				sb.WriteByte(0)
+				sb.WriteString(cl.Key)
+				for _, v := range cl.Values {
+					sb.WriteByte(0)
+					sb.WriteString(v)
+				}
+				sb.WriteByte(1)
+			}
+			sb.WriteByte(2)
+		}
+		sb.WriteByte(3)
+	}
+	write(c.AllowedWhen)
+	write(c.DeniedWhen)
+	k := sb.String()
+	if i, ok := b.condIdx[k]; ok {
+		return i
+	}
+	i := int32(len(b.conds))
+	b.conds = append(b.conds, c)
+	b.condIdx[k] = i
+	return i
+}
+
+// outsiderConditions drops what principals outside the organization can
+// never meet (aws:PrincipalOrgID or aws:PrincipalOrgPaths equal to the
+// organization's) and what they always meet (the negations). ok is false
+// when the edge cannot hold for them.
+func outsiderConditions(c Conditions, org string) (Conditions, bool) {
+	out := Conditions{}
+	if len(c.AllowedWhen) > 0 {
+		unconditional := false
+		for _, set := range c.AllowedWhen {
+			kept, possible := []policy.Clause{}, true
+			for _, cl := range set {
+				t, f := outsiderClause(cl, org)
+				switch {
+				case f:
+					possible = false
+				case !t:
+					kept = append(kept, cl)
+				}
+			}
+			if !possible {
+				continue
+			}
+			if len(kept) == 0 {
+				unconditional = true
+				break
+			}
+			out.AllowedWhen = append(out.AllowedWhen, kept)
+		}
+		if unconditional {
+			out.AllowedWhen = nil
+		} else if len(out.AllowedWhen) == 0 {
+			return Conditions{}, false
+		}
+	}
+	for _, set := range c.DeniedWhen {
+		kept, possible := []policy.Clause{}, true
+		for _, cl := range set {
+			t, f := outsiderClause(cl, org)
+			switch {
+			case f:
+				possible = false
+			case !t:
+				kept = append(kept, cl)
+			}
+		}
+		if !possible {
+			continue
+		}
+		if len(kept) == 0 {
+			return Conditions{}, false // the deny always applies
+		}
+		out.DeniedWhen = append(out.DeniedWhen, kept)
+	}
+	return out, true
+}
+
+// outsiderClause says whether a clause is always true or always false for
+// a principal outside organization org.
+func outsiderClause(cl policy.Clause, org string) (alwaysTrue, alwaysFalse bool) {
+	key := strings.ToLower(cl.Key)
+	if key != "aws:principalorgid" && key != "aws:principalorgpaths" || len(cl.Values) == 0 {
+		return false, false
+	}
+	ours := func(v string) bool {
+		if key == "aws:principalorgid" {
+			return strings.EqualFold(v, org)
+		}
+		return strings.HasPrefix(strings.ToLower(v), strings.ToLower(org)+"/")
+	}
+	for _, v := range cl.Values {
+		if !ours(v) || key == "aws:principalorgid" && strings.ContainsAny(v, "*?") {
+			return false, false
+		}
+	}
+	op := strings.ToLower(cl.Operator)
+	op = strings.TrimPrefix(strings.TrimPrefix(op, "foranyvalue:"), "forallvalues:")
+	switch op {
+	case "stringequals", "stringequalsignorecase", "stringlike":
+		return false, true
+	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike",
+		"stringnotequalsifexists", "stringnotequalsignorecaseifexists", "stringnotlikeifexists":
+		return true, false
+	}
+	return false, false
+}
+
+// roleEdges finds every caller of role r from its trust policy and
+// evaluates them.
+func (b *builder) roleEdges(r *principal) {
+	if r.trust == nil || r.serviceLinked {
+		return
+	}
+	ti := b.trustInfoOf(r.trust)
+	for _, f := range ti.federated {
+		b.federatedEdge(r, f)
+	}
+	if !ti.aws() {
+		return
+	}
+	rc := &roleCtx{r: r, ti: ti, named: map[*principal]bool{}, seen: map[unit]bool{}, grants: map[*grantGroup]bool{}}
+	except := []string{r.account}
+	var named []*principal
+	for _, arn := range ti.arns {
+		p := b.byARN[arn]
+		if p == nil {
+			b.unresolvedEdge(rc, arn)
+			continue
+		}
+		if p == r {
+			continue
+		}
+		rc.named[p] = true
+		named = append(named, p)
+		except = appendUnique(except, p.account)
+	}
+	for _, a := range ti.accounts {
+		except = appendUnique(except, a)
+	}
+	sort.Strings(except)
+	for _, p := range named {
+		b.namedEdge(rc, p)
+	}
+	for _, a := range ti.accounts {
+		if b.knownAcct[a] {
+			if n := b.accountClasses(rc, a, true); n == 0 {
+				ref := ti.where[a]
+				b.trustsNoGr = append(b.trustsNoGr, Mismatch{
+					Principal: b.rootARN(a), PrincipalAccount: a, Role: r.arn, RoleAccount: r.account,
+					Policy: "trust", Statement: ref.index, Sid: ref.sid,
+					Reason: "no identity policy of a principal in account " + a + " allows sts:AssumeRole on the role",
+				})
+			}
+			continue
+		}
+		b.accountNodeEdge(rc, a)
+	}
+	if !ti.wildcard {
+		return
+	}
+	b.anyPrincipalEdge(rc)
+	b.accountClasses(rc, r.account, false)
+	for _, a := range except {
+		if a != r.account && b.knownAcct[a] {
+			b.accountClasses(rc, a, true)
+		}
+	}
+	for _, g := range b.groups {
+		if !rc.granted(g) {
+			continue
+		}
+		for _, c := range g.classes {
+			b.classEdge(rc, c, except)
+		}
+	}
+}
+
+// roleCtx is the state of one role's edge search.
+type roleCtx struct {
+	r      *principal
+	ti     *trustInfo
+	named  map[*principal]bool
+	seen   map[unit]bool
+	grants map[*grantGroup]bool
+}
+
+type unit struct {
+	c *bclass
+	a string
+}
+
+// granted reports whether an identity statement of group g may allow
+// sts:AssumeRole on the role.
+func (rc *roleCtx) granted(g *grantGroup) bool {
+	if v, ok := rc.grants[g]; ok {
+		return v
+	}
+	v := false
+	for _, s := range g.stmts {
+		if s.MayMatchResource(rc.r.arn) {
+			v = true
+			break
+		}
+	}
+	rc.grants[g] = v
+	return v
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func (b *builder) addEdge(from, to, cond int32, kind uint8) {
+	if from == to {
+		return
+	}
+	b.edges = append(b.edges, edge{from: from, to: to, cond: cond, via: -1, kind: kind})
+}
+
+// namedEdge evaluates a principal the trust policy names by ARN.
+func (b *builder) namedEdge(rc *roleCtx, p *principal) {
+	c := b.callerOf(p)
+	res := b.eval(c, rc.r, actionAssumeRole)
+	if cond, ok := b.condition(&res, c); ok {
+		b.addEdge(p.node, rc.r.node, cond, EdgeAssumeRole.index())
+		return
+	}
+	if adm := b.trustAdmits(c, rc.r); adm.Denied() {
+		return // the trust itself refuses (a condition the principal cannot meet)
+	}
+	ref := rc.ti.where[p.arn]
+	b.trustsNoGr = append(b.trustsNoGr, Mismatch{
+		Principal: p.arn, PrincipalAccount: p.account, Role: rc.r.arn, RoleAccount: rc.r.account,
+		Policy: "trust", Statement: ref.index, Sid: ref.sid, Reason: res.Reason,
+	})
+}
+
+// accountClasses evaluates the principals of account a, once per class
+// (once per principal for classes or trusts that look at
+// principal-specific keys), and returns how many classes it evaluated.
+// grantOnly restricts it to classes whose identity policies may grant
+// sts:AssumeRole on the role.
+func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
+	n := 0
+	for _, c := range b.acctClass[a] {
+		if grantOnly && (c.grant == nil || !rc.granted(c.grant)) {
+			continue
+		}
+		u := unit{c, a}
+		if rc.seen[u] {
+			n++
+			continue
+		}
+		rc.seen[u] = true
+		var members []*principal
+		for _, m := range c.byAccount[a] {
+			if m != rc.r && !rc.named[m] {
+				members = append(members, m)
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		n++
+		if c.sensitive || rc.ti.sensitive {
+			for _, m := range members {
+				mc := b.callerOf(m)
+				res := b.eval(mc, rc.r, actionAssumeRole)
+				if cond, ok := b.condition(&res, mc); ok {
+					b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
+				}
+			}
+			continue
+		}
+		mc := b.callerOf(members[0])
+		res := b.eval(mc, rc.r, actionAssumeRole)
+		if cond, ok := b.condition(&res, mc); ok {
+			for _, m := range members {
+				b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
+			}
+		}
+	}
+	return n
+}
+
+// classEdge evaluates class c against a role trusting "*" for its members
+// outside the excepted accounts (which are evaluated per account).
+func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
+	var outside []*principal
+	count := len(c.members)
+	for _, a := range except {
+		count -= len(c.byAccount[a])
+	}
+	if count <= 0 {
+		return
+	}
+	if c.sensitive || rc.ti.sensitive || count <= 2 {
+		for _, m := range c.members {
+			if !excepted(except, m.account) {
+				outside = append(outside, m)
+			}
+		}
+		for _, m := range outside {
+			mc := b.callerOf(m)
+			res := b.eval(mc, rc.r, actionAssumeRole)
+			if cond, ok := b.condition(&res, mc); ok {
+				b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
+			}
+		}
+		return
+	}
+	var rep *principal
+	for _, m := range c.members {
+		if !excepted(except, m.account) {
+			rep = m
+			break
+		}
+	}
+	mc := b.callerOf(rep)
+	res := b.eval(mc, rc.r, actionAssumeRole)
+	if cond, ok := b.condition(&res, mc); ok {
+		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: cond, kind: EdgeAssumeRole.index(), except: except})
+	}
+}
+
+func (b *builder) rootARN(acct string) string {
+	return "arn:" + b.partition() + ":iam::" + acct + ":root"
+}
+
+func (b *builder) accountName(acct string) string {
+	if a, ok := b.ix.Account(acct); ok && a.Name != "" {
+		return a.Name
+	}
+	return acct
+}
+
+// accountNodeEdge evaluates an account the snapshot does not describe
+// (outside it, or its IAM data is missing), standing for any principal of
+// it whose own policies allow the call.
+func (b *builder) accountNodeEdge(rc *roleCtx, a string) {
+	_, inSnapshot := b.ix.Account(a)
+	n := b.node(Node{ID: b.rootARN(a), Kind: KindAccount, Name: b.accountName(a), AccountID: a, External: !inSnapshot})
+	c := &caller{arn: b.rootARN(a), node: n, account: a, anyone: true, inOrg: b.inOrg(a), outsider: !inSnapshot}
+	if inSnapshot {
+		c.scps, c.mgmt = b.scpsOf(a), a == b.mgmt
+	}
+	res := b.eval(c, rc.r, actionAssumeRole)
+	if cond, ok := b.condition(&res, c); ok {
+		b.addEdge(n, rc.r.node, cond, EdgeAssumeRole.index())
+	}
+}
+
+// unresolvedEdge handles a trust naming a user or role ARN that is not in
+// the snapshot: if its account's IAM data is complete the principal does
+// not exist (a trust without grant); otherwise it is a node of its own.
+func (b *builder) unresolvedEdge(rc *roleCtx, arn string) {
+	acct := arnAccount(arn)
+	ref := rc.ti.where[arn]
+	if b.knownAcct[acct] {
+		b.trustsNoGr = append(b.trustsNoGr, Mismatch{
+			Principal: arn, PrincipalAccount: acct, Role: rc.r.arn, RoleAccount: rc.r.account,
+			Policy: "trust", Statement: ref.index, Sid: ref.sid,
+			Reason: "the principal is not in the snapshot, although the IAM data of its account is",
+		})
+		return
+	}
+	_, inSnapshot := b.ix.Account(acct)
+	n := b.node(Node{ID: arn, Kind: KindPrincipal, Name: arn[strings.LastIndexByte(arn, '/')+1:], AccountID: acct, External: !inSnapshot})
+	c := &caller{arn: arn, node: n, account: acct, identity: unknownPolicies, inOrg: b.inOrg(acct), outsider: !inSnapshot}
+	if inSnapshot {
+		c.scps, c.mgmt = b.scpsOf(acct), acct == b.mgmt
+	}
+	res := b.eval(c, rc.r, actionAssumeRole)
+	if cond, ok := b.condition(&res, c); ok {
+		b.addEdge(n, rc.r.node, cond, EdgeAssumeRole.index())
+	}
+}
+
+// anyPrincipalRepresentative is the request principal standing for any
+// principal outside the organization: the root of an account that is in
+// no snapshot, with every principal-specific key unknown.
+const anyPrincipalRepresentative = "arn:aws:iam::000000000000:root"
+
+func (b *builder) anyPrincipalEdge(rc *roleCtx) {
+	n := b.node(Node{ID: "*", Kind: KindAnyPrincipal, Name: "any AWS principal", External: true})
+	c := &caller{arn: anyPrincipalRepresentative, node: n, anyone: true, anyAccount: true, outsider: true}
+	res := b.eval(c, rc.r, actionAssumeRole)
+	if cond, ok := b.condition(&res, c); ok {
+		b.addEdge(n, rc.r.node, cond, EdgeAssumeRole.index())
+	}
+}
+
+// federatedEdge evaluates an identity provider named by the trust policy.
+func (b *builder) federatedEdge(r *principal, f fedRef) {
+	kind := KindOIDCProvider
+	if f.kind == EdgeAssumeRoleSAML.index() {
+		kind = KindSAMLProvider
+	}
+	acct := arnAccount(f.name)
+	name := f.name
+	if i := strings.Index(name, "-provider/"); i >= 0 {
+		name = name[i+len("-provider/"):]
+	}
+	_, inSnapshot := b.ix.Account(acct)
+	n := b.node(Node{ID: f.name, Kind: kind, Name: name, AccountID: acct, External: acct != "" && !inSnapshot})
+	c := &caller{arn: f.name, node: n, account: acct}
+	res := b.eval(c, r, edgeKinds[f.kind].Action())
+	if cond, ok := b.condition(&res, c); ok {
+		b.addEdge(n, r.node, cond, f.kind)
+	}
+}
+
+// arnAccount returns the account field of an ARN, or "".
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// grantsWithoutTrust finds identity statements that allow sts:AssumeRole on
+// a role named by its exact ARN whose trust policy does not admit the
+// principal.
+func (b *builder) grantsWithoutTrust() {
+	type key struct {
+		p, r   *principal
+		policy string
+		index  int
+	}
+	seen := map[key]bool{}
+	for _, p := range b.principals {
+		if p.cls.grant == nil {
+			continue
+		}
+		for _, pol := range p.identity {
+			for _, s := range pol.Document.Statements {
+				if s.Effect != policy.Allow || !s.MatchesAction(actionAssumeRole) {
+					continue
+				}
+				for _, v := range s.Resource {
+					if strings.ContainsAny(v, "*?") || strings.Contains(v, "${") {
+						continue
+					}
+					r := b.byARN[v]
+					if r == nil || r == p || r.kind != KindRole || r.trust == nil || r.serviceLinked {
+						continue
+					}
+					k := key{p, r, pol.Label, s.Index}
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+					if res := b.trustAdmits(b.callerOf(p), r); res.Denied() {
+						b.grantsNoTr = append(b.grantsNoTr, Mismatch{
+							Principal: p.arn, PrincipalAccount: p.account, Role: r.arn, RoleAccount: r.account,
+							Policy: pol.Label, Statement: s.Index, Sid: s.Sid, Reason: res.Reason,
+						})
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/orgaudit/orgaudit/internal/policy"
+)
+
+// DocumentVersion is the version of the input.graph document; it changes
+// when a field is removed or changes meaning.
+const DocumentVersion = 1
+
+// Document returns the graph as rules see it, input.graph (documented in
+// docs/paths.md): nodes, edges indexed by caller, class edges, the
+// reachability of every environment in envs (what `paths --to env:NAME`
+// answers, computed once in Go so that rules never walk the graph), and
+// the grants without trust and trusts without grant. envSource says where
+// envs came from ("configuration" or "names"). Only nodes that take part
+// in an edge are listed. The document holds only maps, slices, strings,
+// numbers and booleans.
+func (g *Graph) Document(envs map[string][]string, envSource string) (map[string]any, error) {
+	used := make([]bool, len(g.nodes))
+	for i := range g.edges {
+		e := &g.edges[i]
+		used[e.from], used[e.to] = true, true
+		if e.via >= 0 {
+			used[e.via] = true
+		}
+	}
+	classes := map[string]any{}
+	classEdges := map[string]any{}
+	for c := range g.classes {
+		if len(g.classOut[c]) == 0 {
+			continue
+		}
+		key := classKey(c)
+		members := make([]string, len(g.classes[c].members))
+		for i, m := range g.classes[c].members {
+			members[i] = g.nodes[m].ID
+			used[m] = true
+		}
+		classes[key] = members
+		out := make([]any, 0, len(g.classOut[c]))
+		for _, k := range g.classOut[c] {
+			ce := &g.cedges[k]
+			used[ce.to] = true
+			ed := map[string]any{"to": g.nodes[ce.to].ID, "kind": string(edgeKinds[ce.kind]), "mfa": g.condMFA[ce.cond], "except_accounts": ce.except}
+			if ce.cond != 0 {
+				ed["conditions"] = int(ce.cond)
+			}
+			out = append(out, ed)
+		}
+		classEdges[key] = out
+	}
+	nodes := map[string]any{}
+	for i := range g.nodes {
+		if !used[i] {
+			continue
+		}
+		n := &g.nodes[i]
+		doc := map[string]any{"kind": string(n.Kind), "name": n.Name, "label": nodeLabel(g, n), "external": n.External}
+		if n.AccountID != "" {
+			doc["account_id"] = n.AccountID
+		}
+		if n.MFA != "" {
+			doc["mfa_device"] = n.MFA
+		}
+		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
+			doc["class"] = classKey(n.Class)
+		}
+		nodes[n.ID] = doc
+	}
+	edges := map[string]any{}
+	in := map[string][]string{}
+	for i := int32(0); i < int32(len(g.nodes)); i++ {
+		lo, hi := g.outStart[i], g.outStart[i+1]
+		if lo == hi {
+			continue
+		}
+		out := make([]any, 0, hi-lo)
+		for k := lo; k < hi; k++ {
+			e := &g.edges[k]
+			ed := map[string]any{"to": g.nodes[e.to].ID, "kind": string(edgeKinds[e.kind]), "mfa": g.condMFA[e.cond]}
+			if e.cond != 0 {
+				ed["conditions"] = int(e.cond)
+			}
+			if e.via >= 0 {
+				ed["via"] = g.nodes[e.via].ID
+			}
+			out = append(out, ed)
+			to := g.nodes[e.to].ID
+			if l := in[to]; len(l) == 0 || l[len(l)-1] != g.nodes[i].ID {
+				in[to] = append(in[to], g.nodes[i].ID)
+			}
+		}
+		edges[g.nodes[i].ID] = out
+	}
+	edgesIn := make(map[string]any, len(in))
+	for k, v := range in {
+		edgesIn[k] = v
+	}
+
+	environments := map[string]any{}
+	names := make([]string, 0, len(envs))
+	for name := range envs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		accts := append([]string(nil), envs[name]...)
+		sort.Strings(accts)
+		t := Target{Kind: TargetEnvironment, Label: "environment " + name, Accounts: dedupeSorted(accts)}
+		res, err := g.Paths(t, Options{})
+		if err != nil {
+			return nil, fmt.Errorf("environment %s: %w", name, err)
+		}
+		reached := make(map[string]any, len(res.Sources))
+		for _, s := range res.Sources {
+			r := map[string]any{
+				"kind": string(s.Node.Kind), "hops": s.Hops, "paths": s.Paths, "paths_at_least": s.PathsAtLeast,
+				"mfa_required": s.MFARequired, "path": pathDoc(s.Path), "path_without_mfa": pathDoc(s.PathWithoutMFA),
+				"external": s.Node.External,
+			}
+			if s.Node.AccountID != "" {
+				r["account_id"] = s.Node.AccountID
+			}
+			reached[s.Node.ID] = r
+			if nodes[s.Node.ID] == nil {
+				nodes[s.Node.ID] = map[string]any{"kind": string(s.Node.Kind), "name": s.Node.Name, "label": nodeLabel(g, &s.Node), "external": s.Node.External}
+			}
+		}
+		environments[name] = map[string]any{
+			"accounts": t.Accounts, "max_hops": res.MaxHops, "reached_by": reached,
+			"unknown_accounts": res.UnknownAccounts,
+		}
+	}
+
+	conditions := make([]any, len(g.conds))
+	for i := range g.conds {
+		conditions[i] = g.condDoc(int32(i))
+	}
+	return map[string]any{
+		"version":              DocumentVersion,
+		"conditions":           conditions,
+		"nodes":                nodes,
+		"edges":                edges,
+		"edges_in":             edgesIn,
+		"classes":              classes,
+		"class_edges":          classEdges,
+		"environments":         environments,
+		"environments_source":  envSource,
+		"grants_without_trust": mismatchDocs(g.grantsNoTr),
+		"trusts_without_grant": mismatchDocs(g.trustsNoGr),
+		"unknown_accounts":     g.UnknownAccounts(),
+		"warnings":             g.warnings,
+	}, nil
+}
+
+func classKey(c int) string { return "class:" + strconv.Itoa(c) }
+
+// nodeLabel names a node for messages: "user/alice in identity
+// (111111111111)".
+func nodeLabel(g *Graph, n *Node) string {
+	s := shortName(n)
+	if n.AccountID == "" || n.Kind == KindAccount {
+		return s
+	}
+	if a, ok := g.ix.Account(n.AccountID); ok {
+		return fmt.Sprintf("%s in %s (%s)", s, a.Name, n.AccountID)
+	}
+	return fmt.Sprintf("%s in %s", s, n.AccountID)
+}
+
+func (g *Graph) condDoc(c int32) map[string]any {
+	cond := &g.conds[c]
+	return map[string]any{"allowed_when": setsDoc(cond.AllowedWhen), "denied_when": setsDoc(cond.DeniedWhen)}
+}
+
+func setsDoc(sets [][]policy.Clause) []any {
+	out := make([]any, len(sets))
+	for i, set := range sets {
+		cl := make([]any, len(set))
+		for j, c := range set {
+			vals := c.Values
+			if vals == nil {
+				vals = []string{}
+			}
+			cl[j] = map[string]any{"operator": c.Operator, "key": c.Key, "values": vals}
+		}
+		out[i] = cl
+	}
+	return out
+}
+
+// pathDoc lists the node ids of a path, source first; empty for no path.
+func pathDoc(hops []Hop) []string {
+	if len(hops) == 0 {
+		return []string{}
+	}
+	out := make([]string, 0, len(hops)+1)
+	out = append(out, hops[0].From)
+	for _, h := range hops {
+		out = append(out, h.To)
+	}
+	return out
+}
+
+func mismatchDocs(ms []Mismatch) []any {
+	out := make([]any, len(ms))
+	for i, m := range ms {
+		out[i] = map[string]any{
+			"principal": m.Principal, "principal_account": m.PrincipalAccount, "role": m.Role, "role_account": m.RoleAccount,
+			"policy": m.Policy, "statement": m.Statement, "sid": m.Sid, "reason": m.Reason,
+		}
+	}
+	return out
+}

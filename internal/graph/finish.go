@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"sort"
+)
+
+// finish sorts nodes by id, renumbers everything deterministically and
+// builds the adjacency indexes.
+func (b *builder) finish() *Graph {
+	n := len(b.nodes)
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(i, j int) bool { return b.nodes[order[i]].ID < b.nodes[order[j]].ID })
+	perm := make([]int32, n) // old → new
+	nodes := make([]Node, n)
+	for newI, oldI := range order {
+		perm[oldI] = int32(newI)
+		nodes[newI] = b.nodes[oldI]
+	}
+
+	// Classes, numbered by their first member.
+	classes := make([]class, len(b.classes))
+	cperm := make([]int32, len(b.classes))
+	corder := make([]int, len(b.classes))
+	for i, c := range b.classes {
+		ms := make([]int32, len(c.members))
+		for j, m := range c.members {
+			ms[j] = perm[m.node]
+		}
+		sort.Slice(ms, func(x, y int) bool { return ms[x] < ms[y] })
+		classes[i] = class{members: ms}
+		corder[i] = i
+	}
+	sort.Slice(corder, func(i, j int) bool { return classes[corder[i]].members[0] < classes[corder[j]].members[0] })
+	sortedClasses := make([]class, len(classes))
+	for newC, oldC := range corder {
+		cperm[oldC] = int32(newC)
+		sortedClasses[newC] = classes[oldC]
+		for _, m := range classes[oldC].members {
+			nodes[m].Class = newC
+		}
+	}
+
+	edges := b.edges
+	for i := range edges {
+		e := &edges[i]
+		e.from, e.to = perm[e.from], perm[e.to]
+		if e.via >= 0 {
+			e.via = perm[e.via]
+		}
+	}
+	sort.Slice(edges, func(i, j int) bool {
+		a, c := &edges[i], &edges[j]
+		if a.from != c.from {
+			return a.from < c.from
+		}
+		if a.to != c.to {
+			return a.to < c.to
+		}
+		if a.kind != c.kind {
+			return a.kind < c.kind
+		}
+		return a.via < c.via // a direct assignment (-1) before one through a group
+	})
+	dedup := edges[:0]
+	for i := range edges {
+		if i > 0 {
+			p := &dedup[len(dedup)-1]
+			if p.from == edges[i].from && p.to == edges[i].to && p.kind == edges[i].kind {
+				continue
+			}
+		}
+		dedup = append(dedup, edges[i])
+	}
+	edges = dedup
+
+	cedges := b.cedges
+	for i := range cedges {
+		ce := &cedges[i]
+		ce.class, ce.to = cperm[ce.class], perm[ce.to]
+	}
+	sort.Slice(cedges, func(i, j int) bool {
+		a, c := &cedges[i], &cedges[j]
+		if a.class != c.class {
+			return a.class < c.class
+		}
+		if a.to != c.to {
+			return a.to < c.to
+		}
+		return a.kind < c.kind
+	})
+
+	g := &Graph{
+		ix: b.ix, nodes: nodes, byID: make(map[string]int32, n), edges: edges, cedges: cedges,
+		classes: sortedClasses, conds: b.conds, unknownAcc: b.unknownAcc,
+	}
+	for i := range nodes {
+		g.byID[nodes[i].ID] = int32(i)
+	}
+	g.condMFA = make([]bool, len(b.conds))
+	for i := range b.conds {
+		g.condMFA[i] = b.conds[i].RequiresMFA()
+	}
+	g.outStart = make([]int32, n+1)
+	for _, e := range edges {
+		g.outStart[e.from+1]++
+	}
+	for i := 0; i < n; i++ {
+		g.outStart[i+1] += g.outStart[i]
+	}
+	g.inIdx = make([][]int32, n)
+	for i, e := range edges {
+		g.inIdx[e.to] = append(g.inIdx[e.to], int32(i))
+	}
+	g.classOut = make([][]int32, len(sortedClasses))
+	g.classIn = make([][]int32, n)
+	for i, ce := range cedges {
+		g.classOut[ce.class] = append(g.classOut[ce.class], int32(i))
+		g.classIn[ce.to] = append(g.classIn[ce.to], int32(i))
+	}
+
+	sort.Strings(b.warns)
+	g.warnings = b.warns
+	sortMismatches(b.grantsNoTr)
+	sortMismatches(b.trustsNoGr)
+	g.grantsNoTr, g.trustsNoGr = b.grantsNoTr, b.trustsNoGr
+	if g.warnings == nil {
+		g.warnings = []string{}
+	}
+	if g.grantsNoTr == nil {
+		g.grantsNoTr = []Mismatch{}
+	}
+	if g.trustsNoGr == nil {
+		g.trustsNoGr = []Mismatch{}
+	}
+	return g
+}
+
+func sortMismatches(ms []Mismatch) {
+	sort.Slice(ms, func(i, j int) bool {
+		a, c := ms[i], ms[j]
+		for _, p := range [][2]string{{a.Role, c.Role}, {a.Principal, c.Principal}, {a.Policy, c.Policy}} {
+			if p[0] != p[1] {
+				return p[0] < p[1]
+			}
+		}
+		return a.Statement < c.Statement
+	})
+}

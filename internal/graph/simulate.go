@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/policy"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// SnapshotRequest is one request to evaluate with the policies a snapshot
+// holds (`orgaudit simulate --snapshot`).
+type SnapshotRequest struct {
+	// Principal is the ARN of an IAM user or role of the snapshot.
+	Principal string
+	// Action is "service:Action"; Resource an ARN or "*" (also when empty).
+	Action   string
+	Resource string
+	// Context sets condition keys (several values make a multivalued key).
+	// They override what the snapshot says (principal and resource tags,
+	// organization id and paths, account).
+	Context map[string][]string
+	// Unknown lists keys or patterns ("aws:RequestTag/*", "*") whose
+	// conditions stay undecided. Every other key is absent.
+	Unknown []string
+}
+
+// SimulationInput builds the evaluation input of rq from the snapshot:
+// the principal's identity policies (inline, attached, and its groups'),
+// its permissions boundary, the SCP levels of its account (the management
+// account is exempt), the RCP levels of the resource's account, and, when
+// the resource is a role of the snapshot, its trust policy as the
+// resource-based policy. Request keys the snapshot knows are set unless
+// rq.Context sets them. It returns warnings about documents it could not
+// use.
+func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, []string, error) {
+	if s == nil {
+		return nil, nil, errors.New("no snapshot")
+	}
+	b := newBuilder(s)
+	b.organization()
+	b.principalsOf()
+	b.identityCenterRoles()
+	p := b.byARN[rq.Principal]
+	if p == nil {
+		if b.unknownAcc[arnAccount(rq.Principal)] {
+			return nil, nil, fmt.Errorf("principal %s: the IAM data of account %s is missing from the snapshot", rq.Principal, arnAccount(rq.Principal))
+		}
+		return nil, nil, fmt.Errorf("principal %s is not an IAM user or role of the snapshot", rq.Principal)
+	}
+	resource := rq.Resource
+	if resource == "" {
+		resource = "*"
+	}
+	in := &policy.Input{
+		Request:               policy.Request{Principal: p.arn, Action: rq.Action, Resource: resource},
+		IdentityPolicies:      p.identity,
+		PermissionsBoundaries: p.boundary,
+		SCPs:                  b.scpsOf(p.account),
+		ManagementAccount:     p.account == b.mgmt,
+		ServiceLinkedRole:     p.serviceLinked,
+	}
+	ctx := policy.NewContext()
+	c := b.callerOf(p)
+	if c.inOrg {
+		ctx.Set("aws:PrincipalOrgID", b.orgID)
+		ctx.Set("aws:PrincipalOrgPaths", b.orgPaths[p.account])
+	}
+	for _, k := range sortedTagKeys(p.tags) {
+		ctx.Set("aws:PrincipalTag/"+k, p.tags[k])
+	}
+	ctx.Set("aws:PrincipalIsAWSService", "false")
+	if p.kind == KindUser && p.userID != "" {
+		ctx.Set("aws:userid", p.userID)
+	}
+	resAcct := arnAccount(resource)
+	if r := b.byARN[resource]; r != nil && r.kind == KindRole {
+		resAcct = r.account
+		if r.trust != nil {
+			in.ResourcePolicy = &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc}
+		}
+		for _, k := range sortedTagKeys(r.tags) {
+			ctx.Set("aws:ResourceTag/"+k, r.tags[k])
+		}
+	}
+	if resAcct != "" {
+		ctx.Set("aws:ResourceAccount", resAcct)
+		in.Request.ResourceAccount = resAcct
+		in.RCPs = b.rcpsOf(resAcct)
+		in.ResourceInManagementAccount = resAcct == b.mgmt
+		if b.inOrg(resAcct) {
+			ctx.Set("aws:ResourceOrgID", b.orgID)
+			ctx.Set("aws:ResourceOrgPaths", b.orgPaths[resAcct])
+		}
+	}
+	keys := make([]string, 0, len(rq.Context))
+	for k := range rq.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ctx.Set(k, rq.Context[k]...)
+	}
+	for _, k := range rq.Unknown {
+		ctx.SetUnknown(k)
+	}
+	in.Request.Context = ctx
+	return in, b.relevantWarnings(p, resource), nil
+}
+
+// relevantWarnings keeps the warnings about the documents an evaluation of
+// p on resource reads.
+func (b *builder) relevantWarnings(p *principal, resource string) []string {
+	mentions := []string{p.arn + " ", p.arn + ";", resource + " ", "SCP level", "RCP level"}
+	if a, ok := b.ix.Account(p.account); ok && a.IAM != nil && p.kind == KindUser {
+		for _, u := range a.IAM.Users {
+			if u.ARN != p.arn {
+				continue
+			}
+			for _, g := range u.Groups {
+				mentions = append(mentions, "group "+g+" of "+p.arn, ":group/"+g+" ", ":group/"+g+")")
+			}
+		}
+	}
+	var out []string
+	for _, w := range b.warns {
+		for _, m := range mentions {
+			if strings.Contains(w+" ", m) {
+				out = append(out, w)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedTagKeys(tags map[string]string) []string {
+	out := make([]string, 0, len(tags))
+	for k := range tags {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,44 @@
+# METADATA
+# title: orgaudit access graph library
+# description: |
+#   Helpers over input.graph (the access graph orgaudit check builds, see
+#   docs/paths.md) shared by the rules under rules/reach and available to
+#   user rules as data.orgaudit.lib.graph.
+package orgaudit.lib.graph
+
+import data.orgaudit.lib
+
+# summary(env) is the reachability summary of environment env, when it was
+# computed for exactly the accounts the configuration gives env. A summary
+# for other accounts is never used: it would answer another question.
+summary(env) := s if {
+	s := input.graph.environments[env]
+	{a | some a in s.accounts} == lib.environments[env]
+}
+
+# production_reach maps every principal outside production that reaches it
+# to its summary: kind, account_id, hops, paths, mfa_required, path (node
+# ids, source first) and path_without_mfa (empty when MFA is required on
+# every path).
+production_reach := summary("production").reached_by
+
+# label(id) names a node for messages, e.g. "user/alice in identity
+# (111111111111)".
+label(id) := input.graph.nodes[id].label
+
+label(id) := id if not input.graph.nodes[id]
+
+# path_text(ids) renders a path of node ids.
+path_text(ids) := concat(" -> ", [label(id) | some id in ids])
+
+# production_not_evaluated holds the reasons the production summary cannot
+# be used: no production environment is configured, or the graph summary
+# covers other accounts.
+production_not_evaluated contains "no production environment is configured (environments.production in .orgaudit.yaml)" if {
+	count(lib.production_accounts) == 0
+}
+
+production_not_evaluated contains "the access graph summarises other production accounts than the configuration names" if {
+	count(lib.production_accounts) > 0
+	not summary("production")
+}
