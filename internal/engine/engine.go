@@ -287,8 +287,18 @@ type Input struct {
 	// Snapshot.Doc is then not read and may have been released.
 	Prepared *PreparedInput
 	// Extra adds top-level input keys; they must not collide with
-	// snapshot keys.
+	// snapshot keys. A value may be converted ahead with PrepareValue.
 	Extra map[string]any
+}
+
+// PrepareValue converts a value for Input.Extra ahead of Eval (for
+// instance concurrently with other work); Eval then uses it as is.
+func PrepareValue(v any) (any, error) {
+	val, err := ast.InterfaceToValue(v)
+	if err != nil {
+		return nil, fmt.Errorf("convert input for rules: %w", err)
+	}
+	return val, nil
 }
 
 // PreparedInput is a snapshot document converted for evaluation, with

@@ -62,6 +62,10 @@ type ParseOptions struct {
 	// discarded. AfterDecode must not modify the document or the model. It
 	// is not called when the document cannot be decoded.
 	AfterDecode func(doc map[string]any, typed *Snapshot)
+	// DiscardDocument leaves Loaded.Doc nil and lets the generic document
+	// be collected as soon as validation and AfterDecode no longer need
+	// it, for callers that work on a converted copy.
+	DiscardDocument bool
 }
 
 // LoadFile reads and validates the snapshot at path.
@@ -104,6 +108,55 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 	})
 	defer wg.Wait() // never leave the decoder running past Parse
 
+	obj, err := decodeObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	sch, err := compiledSchema()
+	if err != nil {
+		return nil, err
+	}
+	if opts.AfterDecode != nil {
+		// The document is handed over through a channel, not captured, so
+		// that nothing but AfterDecode's own frames keeps it alive.
+		handOver := make(chan map[string]any, 1)
+		handOver <- obj
+		wg.Go(func() {
+			<-typedDone
+			doc := <-handOver
+			if typedErr == nil {
+				opts.AfterDecode(doc, &typed)
+			}
+		})
+	}
+	// Validation holds the only other reference to the document: with
+	// DiscardDocument, it is garbage as soon as validation and AfterDecode
+	// are done with it, even while AfterDecode keeps working.
+	var (
+		kept   map[string]any
+		valErr error
+	)
+	func(doc map[string]any) {
+		if valErr = sch.Validate(any(doc)); valErr == nil && !opts.DiscardDocument {
+			kept = doc
+		}
+	}(obj)
+	obj = nil
+	if valErr != nil {
+		return nil, schemaError(valErr)
+	}
+	wg.Wait()
+	if typedErr != nil {
+		// The schema admits what the model decodes; this is a guard, not a
+		// path users should see.
+		return nil, fmt.Errorf("decode snapshot: %w", typedErr)
+	}
+	return &Loaded{Raw: raw, Doc: kept, Snapshot: &typed}, nil
+}
+
+// decodeObject decodes the generic document and checks it is a snapshot
+// object of a version this build reads.
+func decodeObject(raw []byte) (map[string]any, error) {
 	doc, err := decodeGeneric(raw)
 	if err != nil {
 		return nil, err
@@ -115,28 +168,7 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 	if err := checkVersion(obj); err != nil {
 		return nil, err
 	}
-	sch, err := compiledSchema()
-	if err != nil {
-		return nil, err
-	}
-	if opts.AfterDecode != nil {
-		wg.Go(func() {
-			<-typedDone
-			if typedErr == nil {
-				opts.AfterDecode(obj, &typed)
-			}
-		})
-	}
-	if err := sch.Validate(doc); err != nil {
-		return nil, schemaError(err)
-	}
-	wg.Wait()
-	if typedErr != nil {
-		// The schema admits what the model decodes; this is a guard, not a
-		// path users should see.
-		return nil, fmt.Errorf("decode snapshot: %w", typedErr)
-	}
-	return &Loaded{Raw: raw, Doc: obj, Snapshot: &typed}, nil
+	return obj, nil
 }
 
 func decodeGeneric(raw []byte) (any, error) {
