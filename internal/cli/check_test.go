@@ -218,3 +218,18 @@ func TestScanValidatesBeforeCollecting(t *testing.T) {
 	assertCleanError(t, run(t, "scan", "--baseline", "missing.sarif"), ExitUsage, "missing.sarif")
 	assertCleanError(t, run(t, "scan", "--snapshot-output", "/nonexistent/dir/s.json"), ExitUsage, "does not exist")
 }
+
+func TestHandoverGolden(t *testing.T) {
+	chdirRoot(t)
+	for format, ext := range map[string]string{"table": "txt", "json": "json", "markdown": "md"} {
+		t.Run(format, func(t *testing.T) {
+			r := run(t, "handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex", "--format", format)
+			if r.code != ExitFindings {
+				t.Fatalf("exit %d, want 1 while items are left: %s", r.code, r.stderr)
+			}
+			golden(t, "handover-client-globex."+ext, r.stdout)
+		})
+	}
+	assertCleanError(t, run(t, "handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "nobody"), ExitUsage, `account "nobody" is not in the snapshot`)
+	assertCleanError(t, run(t, "handover", "--snapshot", "fixtures/consultancy-clients.json"), ExitUsage, "account")
+}

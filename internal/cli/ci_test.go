@@ -172,3 +172,39 @@ func TestJUnitOneFailurePerFinding(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffShowsOpenRoleAndNewPaths: the role that any principal can assume
+// appears in diff as an added role and as new paths into production, and
+// the diff fails by default.
+func TestDiffShowsOpenRoleAndNewPaths(t *testing.T) {
+	chdirRoot(t)
+	fx := "fixtures/startup-dev-prod.json"
+	changed := addOpenRole(t, fx)
+	r := run(t, "diff", fx, changed, "--format", "json")
+	if r.code != ExitFindings {
+		t.Fatalf("diff: exit %d, want 1 (%s)", r.code, r.stderr)
+	}
+	var res struct {
+		PathsCompared bool `json:"paths_compared"`
+		Changes       []struct {
+			Kind     string `json:"kind"`
+			Resource string `json:"resource"`
+			Summary  string `json:"summary"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	var roleAdded, anyoneIn bool
+	for _, c := range res.Changes {
+		if c.Kind == "role.added" && c.Resource == "arn:aws:iam::333333333333:role/open-door" {
+			roleAdded = true
+		}
+		if c.Kind == "path.added" && c.Resource == "*" && strings.Contains(c.Summary, "open-door") {
+			anyoneIn = true
+		}
+	}
+	if !res.PathsCompared || !roleAdded || !anyoneIn {
+		t.Errorf("diff lacks the open role (%v) or the new path from any principal into production (%v): %s", roleAdded, anyoneIn, r.stdout)
+	}
+}

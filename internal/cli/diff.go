@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/drift"
+	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -94,7 +95,7 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	if err != nil {
 		return usageError(err)
 	}
-	res, err := drift.Compare(old, cur, drift.Options{Reach: reachIntoProduction})
+	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(nil)})
 	if err != nil {
 		return usageError(err)
 	}
@@ -119,6 +120,32 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// reachIntoProduction is wired to the access graph; until then paths are
-// not compared.
-var reachIntoProduction drift.ReachFunc
+// productionPaths returns, for drift, every principal that can reach the
+// production environment of s and whether every one of its paths needs
+// MFA. envs maps environment names to account ids (nil: the defaults of
+// graph.DefaultEnvironments).
+func productionPaths(envs map[string][]string) drift.ReachFunc {
+	return func(s *snapshot.Snapshot) ([]drift.Path, error) {
+		g, err := graph.Build(s)
+		if err != nil {
+			return nil, err
+		}
+		target, err := g.ResolveTarget("env:production", envs)
+		if err != nil {
+			return nil, err
+		}
+		res, err := g.Paths(target, graph.Options{})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]drift.Path, 0, len(res.Sources))
+		for _, src := range res.Sources {
+			p := drift.Path{From: src.Node.ID, To: "production", AccountID: src.Node.AccountID, MFA: src.MFARequired, Hops: src.Hops}
+			if n := len(src.Path); n > 0 {
+				p.Entry = src.Path[n-1].To
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+}

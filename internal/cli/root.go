@@ -119,6 +119,7 @@ Exit codes (all commands):
 	root.AddCommand(
 		newCheckCmd(app),
 		newDiffCmd(app),
+		newHandoverCmd(app),
 		newGenerateCmd(app),
 		newRulesCmd(app),
 		newVersionCmd(app),

@@ -95,8 +95,10 @@ type Path struct {
 	// From is the principal (ARN, external account, "*", Identity Center
 	// user or group).
 	From string `json:"from"`
-	// To is the target (a role ARN or an account id).
+	// To is the target (an environment, a role ARN or an account id).
 	To string `json:"to"`
+	// Entry is the role the shortest path enters the target through.
+	Entry string `json:"entry,omitempty"`
 	// AccountID is the target's account.
 	AccountID string `json:"account_id"`
 	// MFA is true when every path from From to To requires MFA.
@@ -549,20 +551,28 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 		o, existed := oldP[k]
 		switch {
 		case !existed:
-			c.add(Change{Kind: PathAdded, AccountID: p.AccountID, Resource: p.To, Summary: fmt.Sprintf("new path into production: %s can reach %s in %d hop(s), %s", p.From, p.To, p.Hops, mfa(p.MFA))})
+			c.add(Change{Kind: PathAdded, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("new path into %s: %s can reach %s in %d hop(s), %s", p.To, p.From, entry(p), p.Hops, mfa(p.MFA))})
 		case o.MFA && !p.MFA:
-			c.add(Change{Kind: PathMFALost, AccountID: p.AccountID, Resource: p.To, Summary: fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path before)", p.From, p.To)})
+			c.add(Change{Kind: PathMFALost, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path before)", p.From, entry(p))})
 		case !o.MFA && p.MFA:
-			c.add(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.To, Summary: fmt.Sprintf("%s now needs MFA on every path to %s", p.From, p.To)})
+			c.add(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs MFA on every path into %s", p.From, p.To)})
 		}
 	}
 	for _, k := range sortedKeys(oldP) {
 		if _, ok := newP[k]; !ok {
 			p := oldP[k]
-			c.add(Change{Kind: PathRemoved, AccountID: p.AccountID, Resource: p.To, Summary: fmt.Sprintf("%s can no longer reach %s", p.From, p.To)})
+			c.add(Change{Kind: PathRemoved, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can no longer reach %s", p.From, p.To)})
 		}
 	}
 	return nil
+}
+
+// entry names where a path enters its target.
+func entry(p Path) string {
+	if p.Entry != "" {
+		return p.To + " (through " + p.Entry + ")"
+	}
+	return p.To
 }
 
 // diffDocuments compares two policy documents statement by statement.

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+type handoverOptions struct {
+	Snapshot   string
+	Account    string
+	Format     string
+	Output     string
+	OurDomains []string
+	MaxHops    int
+}
+
+func newHandoverCmd(app *App) *cobra.Command {
+	opts := &handoverOptions{}
+	cmd := &cobra.Command{
+		Use:   "handover --snapshot FILE --account ID",
+		Short: "List everything that ties an account to us before handing it to its owner",
+		Long: `Before a client account is handed over, list everything that still ties it to
+the organization that manages it, as a checklist:
+
+  - every principal outside the account that can reach it, with its path;
+  - roles in the account that trust other accounts or any principal;
+  - IAM users and their access keys;
+  - Identity Center assignments into the account;
+  - its membership in the organization, and the SCPs it will lose by leaving;
+  - root access keys and root MFA;
+  - whether its root email is on our domain (--our-domain, default: the
+    domain of the management account's email).
+
+Data missing from the snapshot is listed as unknown and counts as left.
+
+Exit codes:
+  0  nothing left: the account can be handed over
+  1  items left
+  2  usage or input error`,
+		Example: `  orgaudit handover --snapshot snap.json --account 200000000002
+  orgaudit handover --snapshot snap.json --account client-acme --format markdown > handover.md
+  orgaudit handover --snapshot snap.json --account 200000000002 --our-domain metal-consult.example`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runHandover(cmd.Context(), app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file (required)")
+	f.StringVarP(&opts.Account, "account", "a", "", "account id or name to hand over (required)")
+	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(handover.Formats, ", "))
+	f.StringVarP(&opts.Output, "output", "o", "", "write the checklist to this file instead of stdout")
+	f.StringSliceVar(&opts.OurDomains, "our-domain", nil, "our email domains: a root email on one of them must change (default: the management account's email domain)")
+	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, "longest path of role assumptions to follow")
+	_ = cmd.MarkFlagRequired("snapshot")
+	_ = cmd.MarkFlagRequired("account")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(handover.Formats...))
+	return cmd
+}
+
+func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
+	if !contains(handover.Formats, opts.Format) {
+		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(handover.Formats, ", "))
+	}
+	if opts.MaxHops < 1 {
+		return usageErrorf("--max-hops must be at least 1")
+	}
+	l, err := snapshot.LoadFile(opts.Snapshot)
+	if err != nil {
+		return usageError(err)
+	}
+	g, err := graph.Build(l.Snapshot)
+	if err != nil {
+		return usageError(err)
+	}
+	domains := make([]string, 0, len(opts.OurDomains))
+	for _, d := range opts.OurDomains {
+		if d = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@")); d != "" {
+			domains = append(domains, d)
+		}
+	}
+	c, err := handover.Build(l.Snapshot, g, opts.Account, handover.Options{OurDomains: domains, MaxHops: opts.MaxHops})
+	if err != nil {
+		return usageError(err)
+	}
+	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { return handover.Write(w, opts.Format, c) }); err != nil {
+		return err
+	}
+	if opts.Output != "" && opts.Output != "-" {
+		app.Logger().Info(c.Summary(), "output", opts.Output)
+	}
+	if c.Open > 0 {
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}
