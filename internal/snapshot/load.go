@@ -129,9 +129,10 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 			}
 		})
 	}
-	// Validation holds the only other reference to the document: with
-	// DiscardDocument, it is garbage as soon as validation and AfterDecode
-	// are done with it, even while AfterDecode keeps working.
+	// Validation holds the only other reference to the document (obj is
+	// not used below): with DiscardDocument, it is garbage as soon as
+	// validation and AfterDecode are done with it, even while AfterDecode
+	// keeps working.
 	var (
 		kept   map[string]any
 		valErr error
@@ -141,7 +142,6 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 			kept = doc
 		}
 	}(obj)
-	obj = nil
 	if valErr != nil {
 		return nil, schemaError(valErr)
 	}
