@@ -93,12 +93,11 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
-	f.StringVarP(&opts.Config, "config", "c", "", "configuration file (default: "+config.DefaultFile+" in the working directory, if present)")
+	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
-	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("rules")
 }
 
@@ -339,6 +338,13 @@ func boundMemory(path string) {
 		limit = max(limit, 20*st.Size())
 	}
 	debug.SetMemoryLimit(limit)
+}
+
+// addConfigFlag binds --config, shared by every command that reads the
+// configuration file.
+func addConfigFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVarP(path, "config", "c", "", "configuration file (default: "+config.DefaultFile+" in the working directory, if present)")
+	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 }
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working

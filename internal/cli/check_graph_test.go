@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -20,7 +21,7 @@ func TestReachRulesOnFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	envs := graph.DefaultEnvironments(l.Snapshot)
+	envs := config.Environments(nil, l.Snapshot)
 	g, err := graph.Build(l.Snapshot)
 	if err != nil {
 		t.Fatal(err)

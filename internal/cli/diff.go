@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -17,6 +18,7 @@ type diffOptions struct {
 	Format string
 	Output string
 	FailOn []string
+	Config string
 }
 
 func newDiffCmd(app *App) *cobra.Command {
@@ -56,6 +58,7 @@ Exit codes:
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(drift.Formats, ", "))
 	f.StringVarP(&opts.Output, "output", "o", "", "write the comparison to this file instead of stdout")
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
+	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(drift.Formats...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
@@ -87,6 +90,10 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	if !contains(drift.Formats, opts.Format) {
 		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(drift.Formats, ", "))
 	}
+	cfg, err := loadConfig(opts.Config)
+	if err != nil {
+		return usageError(err)
+	}
 	old, err := snapshot.LoadFile(oldPath)
 	if err != nil {
 		return usageError(err)
@@ -95,7 +102,7 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	if err != nil {
 		return usageError(err)
 	}
-	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(nil)})
+	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(cfg)})
 	if err != nil {
 		return usageError(err)
 	}
@@ -121,11 +128,15 @@ func contains(list []string, s string) bool {
 }
 
 // productionPaths returns, for drift, every principal that can reach the
-// production environment of s and whether every one of its paths needs
-// MFA. envs maps environment names to account ids (nil: the defaults of
-// graph.DefaultEnvironments).
-func productionPaths(envs map[string][]string) drift.ReachFunc {
+// production environment of a snapshot (as the configuration resolves it
+// against that snapshot) and whether every one of its paths needs MFA. A
+// snapshot without production accounts has no such paths.
+func productionPaths(cfg *config.File) drift.ReachFunc {
 	return func(s *snapshot.Snapshot) ([]drift.Path, error) {
+		envs := config.Environments(cfg, s)
+		if len(envs["production"]) == 0 {
+			return nil, nil
+		}
 		g, err := graph.Build(s)
 		if err != nil {
 			return nil, err

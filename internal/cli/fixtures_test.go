@@ -70,7 +70,7 @@ var plantedFindings = map[string]struct {
 		"OA-TRUST-005 arn:aws:iam::200000000002:role/OrganizationAccountAccessRole",
 		"OA-TRUST-007 arn:aws:iam::200000000002:role/OrganizationAccountAccessRole",
 	}, notEvaluated: []string{
-		"OA-REACH-003  configuration", // the consultancy has no development environment
+		"OA-REACH-003  config.environments.development", // the consultancy has no development environment
 	}},
 	"fixtures/identity-account-ous.json": {
 		findings: []string{

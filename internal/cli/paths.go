@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -24,10 +25,7 @@ type pathsOptions struct {
 	Format   string
 	Output   string
 	MaxHops  int
-	// Environments maps environment names to account ids for env:NAME
-	// targets. The configuration file fills it; nil resolves environments
-	// from account and OU names (graph.DefaultEnvironments).
-	Environments map[string][]string
+	Config   string
 }
 
 func newPathsCmd(app *App) *cobra.Command {
@@ -45,10 +43,10 @@ TARGET is one of:
   ACCOUNT-ID or NAME     an account (account:NAME for names that look like something else)
   ou:NAME or ou:ID       an organizational unit, nested OUs included
   ROLE-ARN               one role
-  env:NAME               an environment; until a configuration file defines it,
-                         env:production means the accounts under an OU or with a
-                         name or environment tag like prod/production (likewise
-                         staging and development)
+  env:NAME               an environment of the configuration file (--config, or
+                         .orgaudit.yaml); without one, env:production means the
+                         accounts under an OU or with a name or environment tag
+                         like prod/production (likewise staging and development)
 
 External accounts, principals outside the snapshot, identity providers and "*"
 (any AWS principal) appear as starting points. Reachability is not a failure:
@@ -70,6 +68,7 @@ docs/paths.md for the JSON format.`,
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(graph.Formats(), ", "))
 	f.StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
+	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
@@ -84,6 +83,10 @@ func runPaths(app *App, opts *pathsOptions) error {
 	}
 	if _, err := graph.ParseTarget(opts.To); err != nil {
 		return usageErrorf("--to: %v", err)
+	}
+	cfg, err := loadConfig(opts.Config)
+	if err != nil {
+		return usageError(err)
 	}
 	log := app.Logger()
 	start := time.Now()
@@ -102,12 +105,12 @@ func runPaths(app *App, opts *pathsOptions) error {
 	st := g.Stats()
 	log.Debug("access graph built", "nodes", st.Nodes, "edges", st.Edges, "class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "elapsed", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	t, err := g.ResolveTarget(opts.To, opts.Environments)
+	t, err := g.ResolveTarget(opts.To, config.Environments(cfg, snap))
 	if err != nil {
 		return usageErrorf("--to: %v", err)
 	}
-	if t.Kind == graph.TargetEnvironment && opts.Environments == nil {
-		log.Info("environment resolved from account and OU names (no configuration)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
+	if t.Kind == graph.TargetEnvironment && cfg == nil {
+		log.Info("environment resolved from account and OU names (no configuration file)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
 	}
 	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From})
 	if err != nil {

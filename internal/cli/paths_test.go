@@ -73,7 +73,7 @@ func TestPathsInputErrors(t *testing.T) {
 		{"unknown ou", []string{"paths", "--snapshot", fx, "--to", "ou:Nope"}, "no organizational unit"},
 		{"unknown account", []string{"paths", "--snapshot", fx, "--to", "123456789012"}, "no account with that id or name"},
 		{"unknown role", []string{"paths", "--snapshot", fx, "--to", "arn:aws:iam::700000000001:role/nope"}, "no such role"},
-		{"unknown environment", []string{"paths", "--snapshot", fx, "--to", "env:qa"}, `environment "qa" is not configured`},
+		{"unknown environment", []string{"paths", "--snapshot", fx, "--to", "env:qa"}, `environment "qa" has no account`},
 		{"unknown from", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--from", "arn:aws:iam::1:user/x"}, "no such principal"},
 		{"missing snapshot", []string{"paths", "--snapshot", "nope.json", "--to", "ou:Prod"}, "read snapshot"},
 	}

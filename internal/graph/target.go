@@ -92,8 +92,8 @@ type Target struct {
 }
 
 // ResolveTarget resolves a TARGET against the graph's snapshot. envs maps
-// environment names to account ids (from the configuration file); when it
-// is nil, or lacks the name, DefaultEnvironments decides.
+// environment names to account ids, as the configuration package resolves
+// them (config.Environments: the configuration file, or its defaults).
 func (g *Graph) ResolveTarget(spec string, envs map[string][]string) (Target, error) {
 	ts, err := ParseTarget(spec)
 	if err != nil {
@@ -144,11 +144,8 @@ func (g *Graph) ResolveTarget(spec string, envs map[string][]string) (Target, er
 		t.Role, t.Label = n.ID, "role "+n.ID
 	case TargetEnvironment:
 		ids, ok := lookupEnv(envs, ts.Value)
-		if !ok {
-			ids, ok = lookupEnv(DefaultEnvironments(ix.Snapshot()), ts.Value)
-		}
 		if !ok || len(ids) == 0 {
-			return Target{}, fmt.Errorf("target %q: environment %q is not configured and no account or OU is named like it", spec, ts.Value)
+			return Target{}, fmt.Errorf("target %q: environment %q has no account (define it in the configuration file: see docs/config.md)", spec, ts.Value)
 		}
 		t.Accounts = append(t.Accounts, ids...)
 		t.Label = fmt.Sprintf("environment %s (%d %s)", ts.Value, len(ids), plural(len(ids), "account", "accounts"))
@@ -198,62 +195,6 @@ func findOUs(ix *snapshot.Index, v string) []*snapshot.OrganizationalUnit {
 		}
 	}
 	return out
-}
-
-// envWords are the name tokens DefaultEnvironments recognises.
-var envWords = map[string][]string{
-	"production":  {"prod", "production", "prd"},
-	"staging":     {"staging", "stage", "stg"},
-	"development": {"dev", "development", "develop"},
-}
-
-// DefaultEnvironments derives environments from names, for use until a
-// configuration file says otherwise: an account belongs to "production"
-// when it lies under an OU whose name has a word prod, production or prd,
-// when its own name has such a word ("prod-web"), or when its
-// environment/env tag says so; likewise "staging" (staging, stage, stg)
-// and "development" (dev, development, develop). Words are split at any
-// character that is not a letter or digit, ignoring case. Environments
-// without accounts are left out.
-func DefaultEnvironments(s *snapshot.Snapshot) map[string][]string {
-	ix := snapshot.NewIndex(s)
-	out := map[string][]string{}
-	for env, words := range envWords {
-		var ids []string
-		for _, a := range s.Accounts {
-			if hasWord(a.Name, words) || hasWord(a.Tags["environment"], words) || hasWord(a.Tags["env"], words) || hasWord(a.Tags["Environment"], words) {
-				ids = append(ids, a.ID)
-				continue
-			}
-			for _, anc := range ix.Ancestors(a.ID) {
-				if ou, ok := ix.OU(anc); ok && hasWord(ou.Name, words) {
-					ids = append(ids, a.ID)
-					break
-				}
-			}
-		}
-		if len(ids) > 0 {
-			sort.Strings(ids)
-			out[env] = ids
-		}
-	}
-	return out
-}
-
-func hasWord(s string, words []string) bool {
-	if s == "" {
-		return false
-	}
-	for _, tok := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
-	}) {
-		for _, w := range words {
-			if tok == w {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func plural(n int, one, many string) string {

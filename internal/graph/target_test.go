@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/orgaudit/orgaudit/internal/config"
 	"reflect"
 	"strings"
 	"testing"
@@ -76,15 +77,20 @@ func TestResolveTarget(t *testing.T) {
 		{spec: "env:production", accounts: []string{prodAcct}, label: "environment production (1 account)"},
 		{spec: "env:development", accounts: []string{devAcct}},
 		{spec: "env:production", envs: map[string][]string{"production": {stageAcct, prodAcct}}, accounts: []string{stageAcct, prodAcct}},
-		{spec: "env:qa", err: `environment "qa" is not configured`},
+		{spec: "env:qa", err: `environment "qa" has no account`},
 		{spec: "ou:Nope", err: "no organizational unit"},
 		{spec: "999999999999", err: "no account"},
 		{spec: "arn:aws:iam::444444444444:role/nope", err: "no such role"},
 		{spec: "arn:aws:iam::444444444444:role/hop3", accounts: []string{}, label: "role arn:aws:iam::444444444444:role/hop3"},
 	}
+	defaults := config.Environments(nil, g.Index().Snapshot())
 	for _, c := range cases {
 		t.Run(c.spec, func(t *testing.T) {
-			tg, err := g.ResolveTarget(c.spec, c.envs)
+			envs := c.envs
+			if envs == nil {
+				envs = defaults
+			}
+			tg, err := g.ResolveTarget(c.spec, envs)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("error %v, want %q", err, c.err)
@@ -101,18 +107,5 @@ func TestResolveTarget(t *testing.T) {
 				t.Errorf("label %q, want %q", tg.Label, c.label)
 			}
 		})
-	}
-}
-
-func TestDefaultEnvironments(t *testing.T) {
-	g := loadFixture(t, "identity-account-ous")
-	got := DefaultEnvironments(g.Index().Snapshot())
-	want := map[string][]string{
-		"production":  {"700000000001", "700000000002"},
-		"staging":     {"600000000002"},
-		"development": {"600000000001"},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("DefaultEnvironments = %v, want %v", got, want)
 	}
 }

@@ -62,10 +62,10 @@ deny contains result if {
 }
 
 # not_evaluated says why the rule could not decide (see docs/paths.md).
-not_evaluated contains {"section": "configuration", "reason": reason} if {
+not_evaluated contains {"section": "config.environments.production", "reason": reason} if {
 	some reason in graph.production_not_evaluated
 }
 
-not_evaluated contains {"section": "configuration", "reason": "no development environment is configured (environments.development in .orgaudit.yaml)"} if {
+not_evaluated contains {"section": "config.environments.development", "reason": "no development environment is configured or recognized: list it under environments.development in .orgaudit.yaml"} if {
 	count(object.get(lib.environments, "development", set())) == 0
 }

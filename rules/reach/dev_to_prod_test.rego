@@ -45,7 +45,7 @@ test_no_development_is_not_evaluated if {
 	prod_only := {"environments": {"production": ["444444444444"]}}
 	input_doc := doc({"arn:aws:iam::222222222222:role/ci": src("iam-role", "222222222222")})
 	count(rule.deny) == 0 with input as input_doc with data.orgaudit.config as prod_only
-	{n.reason | some n in rule.not_evaluated} == {"no development environment is configured (environments.development in .orgaudit.yaml)"} with input as input_doc with data.orgaudit.config as prod_only
+	{n.reason | some n in rule.not_evaluated} == {"no development environment is configured or recognized: list it under environments.development in .orgaudit.yaml"} with input as input_doc with data.orgaudit.config as prod_only
 }
 
 test_nothing_configured_is_not_evaluated_twice if {

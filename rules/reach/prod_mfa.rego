@@ -52,6 +52,6 @@ deny contains result if {
 }
 
 # not_evaluated says why the rule could not decide (see docs/paths.md).
-not_evaluated contains {"section": "configuration", "reason": reason} if {
+not_evaluated contains {"section": "config.environments.production", "reason": reason} if {
 	some reason in graph.production_not_evaluated
 }

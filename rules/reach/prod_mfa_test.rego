@@ -42,7 +42,7 @@ test_roles_are_not_origins if {
 test_not_configured_reports_not_evaluated if {
 	count(reach_prod_mfa.deny) == 0 with input.graph as graph({alice: no_mfa})
 	some n in reach_prod_mfa.not_evaluated with input.graph as graph({alice: no_mfa})
-	n.section == "configuration"
+	n.section == "config.environments.production"
 	contains(n.reason, "no production environment is configured")
 }
 

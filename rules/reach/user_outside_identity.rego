@@ -53,10 +53,10 @@ deny contains result if {
 }
 
 # not_evaluated says why the rule could not decide (see docs/paths.md).
-not_evaluated contains {"section": "configuration", "reason": reason} if {
+not_evaluated contains {"section": "config.environments.production", "reason": reason} if {
 	some reason in graph.production_not_evaluated
 }
 
-not_evaluated contains {"section": "configuration", "reason": "no identity account is designated (identity_account in .orgaudit.yaml)"} if {
+not_evaluated contains {"section": "config.identity_account", "reason": "no identity account is designated or recognized: set identity_account in .orgaudit.yaml"} if {
 	not lib.identity_account_id
 }

@@ -37,7 +37,7 @@ test_no_identity_account_is_not_evaluated if {
 	no_id := {"environments": {"production": ["444444444444"]}}
 	input_doc := object.union(snap, {"graph": graph({"arn:aws:iam::222222222222:user/bob": src("iam-user", "222222222222")})})
 	count(rule.deny) == 0 with input as input_doc with data.orgaudit.config as no_id
-	{n.reason | some n in rule.not_evaluated} == {"no identity account is designated (identity_account in .orgaudit.yaml)"} with input as input_doc with data.orgaudit.config as no_id
+	{n.reason | some n in rule.not_evaluated} == {"no identity account is designated or recognized: set identity_account in .orgaudit.yaml"} with input as input_doc with data.orgaudit.config as no_id
 }
 
 test_no_production_is_not_evaluated if {
