@@ -7,6 +7,7 @@ LDFLAGS       := -s -w -X github.com/orgaudit/orgaudit/internal/version.Version=
 # golangci-lint is pinned and run through `go run`, so nothing needs installing.
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 DEMO_SNAPSHOT ?= fixtures/startup-dev-prod.json
+DEMO_CONFIG   ?= fixtures/startup-dev-prod.orgaudit.yaml
 FUZZTIME      ?= 30s
 
 .DEFAULT_GOAL := help
@@ -31,8 +32,8 @@ lint: ## Run gofmt and golangci-lint (pinned, fetched with go run)
 
 .PHONY: demo
 demo: build ## Build and check a bundled fixture (findings exit 1, which is expected here)
-	@echo "$$ $(BIN) check --snapshot $(DEMO_SNAPSHOT)"
-	@$(BIN) check --snapshot $(DEMO_SNAPSHOT); rc=$$?; \
+	@echo "$$ $(BIN) check --snapshot $(DEMO_SNAPSHOT) --config $(DEMO_CONFIG)"
+	@$(BIN) check --snapshot $(DEMO_SNAPSHOT) --config $(DEMO_CONFIG); rc=$$?; \
 	  if [ $$rc -eq 1 ] || [ $$rc -eq 0 ]; then echo "(exit code $$rc: 1 means findings at or above --fail-on)"; else exit $$rc; fi
 
 .PHONY: fuzz
