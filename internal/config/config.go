@@ -12,9 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -259,7 +260,7 @@ func (f *File) validate() error {
 	if v := f.IdentityAccount; v.Line > 0 && strings.TrimSpace(v.Value) == "" {
 		add(v.Line, "identity_account is empty (an account id or name)")
 	}
-	for _, name := range sortedKeys(f.Environments) {
+	for _, name := range slices.Sorted(maps.Keys(f.Environments)) {
 		if !envNameRe.MatchString(name) {
 			probs = append(probs, fmt.Sprintf("environment name %q must be lower case letters, digits, - or _", name))
 		}
@@ -270,7 +271,7 @@ func (f *File) validate() error {
 			}
 		}
 	}
-	for _, id := range sortedKeys(f.Vendors) {
+	for _, id := range slices.Sorted(maps.Keys(f.Vendors)) {
 		if !accountIDRe.MatchString(id) {
 			probs = append(probs, fmt.Sprintf("vendors: %q is not a 12-digit account id (quote ids in YAML)", id))
 		}
@@ -278,10 +279,10 @@ func (f *File) validate() error {
 			probs = append(probs, fmt.Sprintf("vendors: account %s has no name", id))
 		}
 	}
-	for _, name := range sortedKeys(f.Thresholds) {
+	for _, name := range slices.Sorted(maps.Keys(f.Thresholds)) {
 		t := f.Thresholds[name]
 		if _, ok := Thresholds[name]; !ok {
-			add(t.Line, "unknown threshold %q (known: %s)", name, strings.Join(sortedKeys(Thresholds), ", "))
+			add(t.Line, "unknown threshold %q (known: %s)", name, strings.Join(slices.Sorted(maps.Keys(Thresholds)), ", "))
 			continue
 		}
 		if t.Value <= 0 {
@@ -293,7 +294,7 @@ func (f *File) validate() error {
 			add(d.Line, "rules.disable: %q is not a rule id", d.Value)
 		}
 	}
-	for _, id := range sortedKeys(f.Rules.Severity) {
+	for _, id := range slices.Sorted(maps.Keys(f.Rules.Severity)) {
 		s := f.Rules.Severity[id]
 		if _, err := engine.ParseSeverity(s.Value); err != nil {
 			add(s.Line, "rules.severity.%s: %v", id, err)
@@ -373,7 +374,7 @@ func (f *File) CheckRules(known []string) error {
 			unknown(d.Line, "rules.disable", d.Value)
 		}
 	}
-	for _, id := range sortedKeys(f.Rules.Severity) {
+	for _, id := range slices.Sorted(maps.Keys(f.Rules.Severity)) {
 		if !ok[id] {
 			unknown(f.Rules.Severity[id].Line, "rules.severity", id)
 		}
@@ -434,13 +435,4 @@ func (f *File) source() string {
 		return DefaultFile
 	}
 	return f.Path
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

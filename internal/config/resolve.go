@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gobwas/glob"
@@ -154,7 +156,7 @@ func Resolve(f *File, s *snapshot.Snapshot) *Resolved {
 			envs[name] = sel
 		}
 	}
-	for _, name := range sortedKeys(envs) {
+	for _, name := range slices.Sorted(maps.Keys(envs)) {
 		ids := map[string]bool{}
 		for _, sel := range envs[name] {
 			matched := sel.accounts(s, ix)
@@ -165,7 +167,7 @@ func Resolve(f *File, s *snapshot.Snapshot) *Resolved {
 				ids[id] = true
 			}
 		}
-		r.Environments[name] = sortedKeys(ids)
+		r.Environments[name] = slices.Sorted(maps.Keys(ids))
 	}
 	r.resolveIdentity(f, s, ix)
 	for k, v := range Thresholds {

@@ -10,10 +10,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -229,19 +231,19 @@ func (c *comparer) organization(old, new *snapshot.Snapshot) {
 		newOUs = byKey(new.Organization.OrganizationalUnits, func(o snapshot.OrganizationalUnit) string { return o.ID })
 		newPol = byKey(new.Organization.Policies, func(p snapshot.OrgPolicy) string { return p.ID })
 	}
-	for _, id := range sortedKeys(newOUs) {
+	for _, id := range slices.Sorted(maps.Keys(newOUs)) {
 		if _, ok := oldOUs[id]; !ok {
 			ou := newOUs[id]
 			c.add(Change{Kind: OUAdded, Resource: ou.ARN, Summary: fmt.Sprintf("OU %s added under %s", ou.Name, containerPath(c.new, ou.ParentID))})
 		}
 	}
-	for _, id := range sortedKeys(oldOUs) {
+	for _, id := range slices.Sorted(maps.Keys(oldOUs)) {
 		if _, ok := newOUs[id]; !ok {
 			ou := oldOUs[id]
 			c.add(Change{Kind: OURemoved, Resource: ou.ARN, Summary: fmt.Sprintf("OU %s removed from %s", ou.Name, containerPath(c.old, ou.ParentID))})
 		}
 	}
-	for _, id := range sortedKeys(newPol) {
+	for _, id := range slices.Sorted(maps.Keys(newPol)) {
 		np := newPol[id]
 		op, existed := oldPol[id]
 		if !existed {
@@ -253,18 +255,18 @@ func (c *comparer) organization(old, new *snapshot.Snapshot) {
 		}
 		oldT := byKey(op.Targets, func(t snapshot.PolicyTarget) string { return t.TargetID })
 		newT := byKey(np.Targets, func(t snapshot.PolicyTarget) string { return t.TargetID })
-		for _, t := range sortedKeys(newT) {
+		for _, t := range slices.Sorted(maps.Keys(newT)) {
 			if _, ok := oldT[t]; !ok {
 				c.add(Change{Kind: SCPAttached, Resource: np.ARN, Summary: fmt.Sprintf("%s %s attached to %s", policyKind(np.Type), np.Name, targetName(newT[t]))})
 			}
 		}
-		for _, t := range sortedKeys(oldT) {
+		for _, t := range slices.Sorted(maps.Keys(oldT)) {
 			if _, ok := newT[t]; !ok {
 				c.add(Change{Kind: SCPDetached, Resource: np.ARN, Summary: fmt.Sprintf("%s %s detached from %s", policyKind(np.Type), np.Name, targetName(oldT[t]))})
 			}
 		}
 	}
-	for _, id := range sortedKeys(oldPol) {
+	for _, id := range slices.Sorted(maps.Keys(oldPol)) {
 		if _, ok := newPol[id]; !ok {
 			op := oldPol[id]
 			c.add(Change{Kind: SCPRemoved, Resource: op.ARN, Summary: fmt.Sprintf("%s %s removed (was attached to %s)", policyKind(op.Type), op.Name, targetNames(op.Targets))})
@@ -301,7 +303,7 @@ func targetNames(ts []snapshot.PolicyTarget) string {
 func (c *comparer) accounts(old, new *snapshot.Snapshot) {
 	oldA := byKey(old.Accounts, func(a snapshot.Account) string { return a.ID })
 	newA := byKey(new.Accounts, func(a snapshot.Account) string { return a.ID })
-	for _, id := range sortedKeys(newA) {
+	for _, id := range slices.Sorted(maps.Keys(newA)) {
 		na := newA[id]
 		oa, existed := oldA[id]
 		if !existed {
@@ -318,7 +320,7 @@ func (c *comparer) accounts(old, new *snapshot.Snapshot) {
 			c.iam(id, oa.IAM, na.IAM)
 		}
 	}
-	for _, id := range sortedKeys(oldA) {
+	for _, id := range slices.Sorted(maps.Keys(oldA)) {
 		if _, ok := newA[id]; !ok {
 			c.add(Change{Kind: AccountLeft, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s left the organization", c.accountLabel(c.old, id))})
 		}
@@ -329,7 +331,7 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 	label := c.accountLabel(c.new, acct)
 	oldR := byKey(old.Roles, func(r snapshot.Role) string { return r.ARN })
 	newR := byKey(new.Roles, func(r snapshot.Role) string { return r.ARN })
-	for _, arn := range sortedKeys(newR) {
+	for _, arn := range slices.Sorted(maps.Keys(newR)) {
 		nr := newR[arn]
 		or, existed := oldR[arn]
 		if !existed {
@@ -344,7 +346,7 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 			c.add(Change{Kind: RolePermsChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("permissions of role %s in %s changed: %s", nr.Name, label, s), PolicyDiff: d})
 		}
 	}
-	for _, arn := range sortedKeys(oldR) {
+	for _, arn := range slices.Sorted(maps.Keys(oldR)) {
 		if _, ok := newR[arn]; !ok {
 			c.add(Change{Kind: RoleRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("role %s removed from %s", oldR[arn].Name, label)})
 		}
@@ -352,7 +354,7 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 
 	oldU := byKey(old.Users, func(u snapshot.User) string { return u.ARN })
 	newU := byKey(new.Users, func(u snapshot.User) string { return u.ARN })
-	for _, arn := range sortedKeys(newU) {
+	for _, arn := range slices.Sorted(maps.Keys(newU)) {
 		nu := newU[arn]
 		ou, existed := oldU[arn]
 		if !existed {
@@ -372,7 +374,7 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 			c.add(Change{Kind: UserPermsChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("permissions of user %s in %s changed: %s", nu.Name, label, s), PolicyDiff: d})
 		}
 	}
-	for _, arn := range sortedKeys(oldU) {
+	for _, arn := range slices.Sorted(maps.Keys(oldU)) {
 		if _, ok := newU[arn]; !ok {
 			c.add(Change{Kind: UserRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s removed from %s", oldU[arn].Name, label)})
 		}
@@ -413,7 +415,7 @@ func permissionsDiff(oldIn, newIn []snapshot.InlinePolicy, oldAt, newAt []snapsh
 	}
 	oi := byKey(oldIn, func(p snapshot.InlinePolicy) string { return p.Name })
 	ni := byKey(newIn, func(p snapshot.InlinePolicy) string { return p.Name })
-	for _, n := range sortedKeys(ni) {
+	for _, n := range slices.Sorted(maps.Keys(ni)) {
 		op, ok := oi[n]
 		var d *PolicyDiff
 		if !ok {
@@ -427,7 +429,7 @@ func permissionsDiff(oldIn, newIn []snapshot.InlinePolicy, oldAt, newAt []snapsh
 			diff.Added = append(diff.Added, d.Added...)
 		}
 	}
-	for _, n := range sortedKeys(oi) {
+	for _, n := range slices.Sorted(maps.Keys(oi)) {
 		if _, ok := ni[n]; !ok {
 			parts = append(parts, "inline policy "+n+" removed")
 			if d := diffDocuments(oi[n].Document, nil); d != nil {
@@ -482,13 +484,13 @@ func (c *comparer) identityCenter(old, new *snapshot.Snapshot) {
 	describe := func(s *snapshot.Snapshot, ix *snapshot.Index, a snapshot.Assignment) string {
 		return fmt.Sprintf("%s %s gets permission set %s in %s", strings.ToLower(a.PrincipalType), ssoPrincipalName(s, a), permissionSetName(s, a.PermissionSetARN), c.accountLabel(ix, a.AccountID))
 	}
-	for _, k := range sortedKeys(newA) {
+	for _, k := range slices.Sorted(maps.Keys(newA)) {
 		if _, ok := oldA[k]; !ok {
 			a := newA[k]
 			c.add(Change{Kind: SSOAssignmentAdded, AccountID: a.AccountID, Resource: a.PermissionSetARN, Summary: "Identity Center assignment added: " + describe(new, c.new, a)})
 		}
 	}
-	for _, k := range sortedKeys(oldA) {
+	for _, k := range slices.Sorted(maps.Keys(oldA)) {
 		if _, ok := newA[k]; !ok {
 			a := oldA[k]
 			c.add(Change{Kind: SSOAssignmentRemoved, AccountID: a.AccountID, Resource: a.PermissionSetARN, Summary: "Identity Center assignment removed: " + describe(old, c.old, a)})
@@ -546,7 +548,7 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 		}
 		return "without MFA on some path"
 	}
-	for _, k := range sortedKeys(newP) {
+	for _, k := range slices.Sorted(maps.Keys(newP)) {
 		p := newP[k]
 		o, existed := oldP[k]
 		switch {
@@ -558,7 +560,7 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 			c.add(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs MFA on every path into %s", p.From, p.To)})
 		}
 	}
-	for _, k := range sortedKeys(oldP) {
+	for _, k := range slices.Sorted(maps.Keys(oldP)) {
 		if _, ok := newP[k]; !ok {
 			p := oldP[k]
 			c.add(Change{Kind: PathRemoved, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can no longer reach %s", p.From, p.To)})
@@ -620,40 +622,23 @@ func statements(doc json.RawMessage) []string {
 
 // trustSummary names who a trust policy admits, for messages.
 func trustSummary(doc json.RawMessage) string {
-	var d struct {
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if json.Unmarshal(doc, &d) != nil {
+	d, err := policy.ParseRaw(doc)
+	if err != nil {
 		return "?"
 	}
-	var list []map[string]any
-	if json.Unmarshal(d.Statement, &list) != nil {
-		var one map[string]any
-		if json.Unmarshal(d.Statement, &one) != nil {
-			return "?"
-		}
-		list = []map[string]any{one}
-	}
 	var who []string
-	for _, s := range list {
-		if s["Effect"] != "Allow" {
+	for _, st := range d.Statements {
+		if st.Effect != policy.Allow || st.Principal == nil {
 			continue
 		}
-		switch p := s["Principal"].(type) {
-		case string:
-			who = append(who, p)
-		case map[string]any:
-			for _, k := range sortedKeys(p) {
-				switch v := p[k].(type) {
-				case string:
-					who = append(who, v)
-				case []any:
-					for _, x := range v {
-						who = append(who, fmt.Sprint(x))
-					}
-				}
-			}
+		p := st.Principal
+		if p.All {
+			who = append(who, "*")
 		}
+		for _, a := range p.AWS {
+			who = append(who, a.Raw)
+		}
+		who = append(append(append(who, p.Service...), p.Federated...), p.CanonicalUser...)
 	}
 	if len(who) == 0 {
 		return "nobody"
@@ -668,15 +653,6 @@ func byKey[T any](items []T, key func(T) string) map[string]T {
 		m[key(it)] = it
 	}
 	return m
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // setDiff returns the sorted elements of a that are not in b.

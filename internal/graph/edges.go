@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,8 +83,8 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 			}
 		}
 	}
-	t.accounts = sortedKeys(accounts)
-	t.arns = sortedKeys(arns)
+	t.accounts = slices.Sorted(maps.Keys(accounts))
+	t.arns = slices.Sorted(maps.Keys(arns))
 	for f := range feds {
 		t.federated = append(t.federated, f)
 	}
@@ -94,15 +96,6 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 	})
 	b.trusts[d] = t
 	return t
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // caller is the principal side of one evaluation.
@@ -306,16 +299,7 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 	if len(c.AllowedWhen) > 0 {
 		unconditional := false
 		for _, set := range c.AllowedWhen {
-			kept, possible := []policy.Clause{}, true
-			for _, cl := range set {
-				t, f := outsiderClause(cl, org)
-				switch {
-				case f:
-					possible = false
-				case !t:
-					kept = append(kept, cl)
-				}
-			}
+			kept, possible := simplifyForOutsider(set, org)
 			if !possible {
 				continue
 			}
@@ -332,16 +316,7 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 		}
 	}
 	for _, set := range c.DeniedWhen {
-		kept, possible := []policy.Clause{}, true
-		for _, cl := range set {
-			t, f := outsiderClause(cl, org)
-			switch {
-			case f:
-				possible = false
-			case !t:
-				kept = append(kept, cl)
-			}
-		}
+		kept, possible := simplifyForOutsider(set, org)
 		if !possible {
 			continue
 		}
@@ -351,6 +326,23 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 		out.DeniedWhen = append(out.DeniedWhen, kept)
 	}
 	return out, true
+}
+
+// simplifyForOutsider drops the clauses of a condition set that always hold
+// for a principal outside organization org; possible is false when one of
+// them never holds (the whole set is then false).
+func simplifyForOutsider(set []policy.Clause, org string) (kept []policy.Clause, possible bool) {
+	kept = []policy.Clause{}
+	for _, cl := range set {
+		t, f := outsiderClause(cl, org)
+		switch {
+		case f:
+			return nil, false
+		case !t:
+			kept = append(kept, cl)
+		}
+	}
+	return kept, true
 }
 
 // outsiderClause says whether a clause is always true or always false for

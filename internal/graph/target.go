@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -48,7 +49,7 @@ func ParseTarget(s string) (TargetSpec, error) {
 			return nonEmpty(TargetAccount, rest, "account:NAME-OR-ID")
 		case "arn":
 			parts := strings.SplitN(s, ":", 6)
-			if len(parts) != 6 || parts[1] == "" || parts[2] != "iam" || !isAccountID(parts[4]) || !strings.HasPrefix(parts[5], "role/") || len(parts[5]) == len("role/") {
+			if len(parts) != 6 || parts[1] == "" || parts[2] != "iam" || !policy.IsAccountID(parts[4]) || !strings.HasPrefix(parts[5], "role/") || len(parts[5]) == len("role/") {
 				return TargetSpec{}, fmt.Errorf("target %q: an ARN target must be a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", s)
 			}
 			return TargetSpec{Kind: TargetRole, Value: s}, nil
@@ -63,18 +64,6 @@ func nonEmpty(k TargetKind, v, form string) (TargetSpec, error) {
 		return TargetSpec{}, fmt.Errorf("target %s:: missing value (use %s)", k, form)
 	}
 	return TargetSpec{Kind: k, Value: v}, nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Target is a resolved target: the accounts it covers (nil for a role) and

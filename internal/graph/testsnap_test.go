@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -69,7 +70,7 @@ func (t *tsnap) scp(id, name, doc string, targets ...string) *tsnap {
 		switch {
 		case tg == tRoot:
 			typ = "ROOT"
-		case isAccountID(tg):
+		case policy.IsAccountID(tg):
 			typ = "ACCOUNT"
 		}
 		p.Targets = append(p.Targets, snapshot.PolicyTarget{TargetID: tg, Type: typ})

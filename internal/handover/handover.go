@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -413,46 +414,24 @@ func (b *builder) root() {
 
 // foreignPrincipals lists the AWS principals of a trust policy's Allow
 // statements that are not of the account: other accounts' principals and
-// "*". Federated and service principals are left out.
+// "*" (also "Principal": "*"). Federated and service principals are left
+// out. A document that does not parse names nobody.
 func foreignPrincipals(doc json.RawMessage, account string) []string {
-	var d struct {
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if json.Unmarshal(doc, &d) != nil {
+	d, err := policy.ParseRaw(doc)
+	if err != nil {
 		return nil
 	}
-	var stmts []map[string]any
-	if json.Unmarshal(d.Statement, &stmts) != nil {
-		var one map[string]any
-		if json.Unmarshal(d.Statement, &one) != nil {
-			return nil
-		}
-		stmts = []map[string]any{one}
-	}
 	var out []string
-	for _, st := range stmts {
-		if st["Effect"] != "Allow" {
+	for _, st := range d.Statements {
+		if st.Effect != policy.Allow || st.Principal == nil {
 			continue
 		}
-		var aws []string
-		switch p := st["Principal"].(type) {
-		case string:
-			aws = append(aws, p)
-		case map[string]any:
-			switch v := p["AWS"].(type) {
-			case string:
-				aws = append(aws, v)
-			case []any:
-				for _, x := range v {
-					if s, ok := x.(string); ok {
-						aws = append(aws, s)
-					}
-				}
-			}
+		if st.Principal.All {
+			out = append(out, "*")
 		}
-		for _, p := range aws {
-			if a := accountOf(p); p == "*" || (a != "" && a != account) {
-				out = append(out, p)
+		for _, p := range st.Principal.AWS {
+			if p.Raw == "*" || (p.Account != "" && p.Account != account) {
+				out = append(out, p.Raw)
 			}
 		}
 	}
@@ -462,7 +441,7 @@ func foreignPrincipals(doc json.RawMessage, account string) []string {
 
 // accountOf returns the account id of an AWS principal (ARN or bare id).
 func accountOf(p string) string {
-	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
+	if policy.IsAccountID(p) {
 		return p
 	}
 	if parts := strings.Split(p, ":"); len(parts) > 4 && parts[0] == "arn" {

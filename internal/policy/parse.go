@@ -513,7 +513,7 @@ func parseAWSPrincipal(s string) (AWSPrincipal, error) {
 	case s == "*":
 		p.Kind = KindAll
 		return p, nil
-	case isAccountID(s):
+	case IsAccountID(s):
 		p.Kind, p.Account, p.ARN = KindAccount, s, "arn:aws:iam::"+s+":root"
 		return p, nil
 	case isUniqueID(s):
@@ -529,7 +529,8 @@ func parseAWSPrincipal(s string) (AWSPrincipal, error) {
 	return p, nil
 }
 
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is a 12-digit AWS account id.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}

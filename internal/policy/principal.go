@@ -34,7 +34,7 @@ func parseRequestPrincipal(s string) requestPrincipal {
 	case s == "" || s == "*" || strings.EqualFold(s, "anonymous"):
 		p.kind = KindAnonymous
 		return p
-	case isAccountID(s):
+	case IsAccountID(s):
 		p.kind, p.account = KindAccount, s
 		return p
 	case !strings.HasPrefix(s, "arn:"):

@@ -165,7 +165,7 @@ func (s *SimulationInput) Input() (*Input, error) {
 		return nil, errors.New("request.action is required")
 	case rq.Action != "*" && !validAction(rq.Action):
 		return nil, fmt.Errorf("request.action %q: use service:Action", rq.Action)
-	case rq.ResourceAccount != "" && !isAccountID(rq.ResourceAccount):
+	case rq.ResourceAccount != "" && !IsAccountID(rq.ResourceAccount):
 		return nil, fmt.Errorf("request.resource_account %q: use a 12-digit account id", rq.ResourceAccount)
 	}
 	ctx := NewContext()

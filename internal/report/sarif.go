@@ -156,15 +156,13 @@ func sarifRule(rule engine.Rule) *sarif.ReportingDescriptor {
 	return d
 }
 
+// problemSeverity is GitHub's problem.severity for a severity: the SARIF
+// level, with "recommendation" for notes.
 func problemSeverity(s engine.Severity) string {
-	switch {
-	case s >= engine.SeverityHigh:
-		return "error"
-	case s == engine.SeverityMedium:
-		return "warning"
-	default:
-		return "recommendation"
+	if l := sarifLevel(s); l != "note" {
+		return l
 	}
+	return "recommendation"
 }
 
 // ruleName turns a title into the PascalCase name SARIF viewers show.
