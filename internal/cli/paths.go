@@ -90,20 +90,31 @@ func runPaths(app *App, opts *pathsOptions) error {
 	}
 	log := app.Logger()
 	start := time.Now()
-	l, err := snapshot.LoadFile(opts.Snapshot)
+	// The graph is built from the typed model while the snapshot is still
+	// validated; it is used only once validation succeeded.
+	var (
+		g        *graph.Graph
+		graphErr error
+		built    time.Duration
+	)
+	l, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+		DiscardDocument: true,
+		AfterDecode: func(_ map[string]any, typed *snapshot.Snapshot) {
+			t0 := time.Now()
+			g, graphErr = graph.Build(typed)
+			built = time.Since(t0)
+		},
+	})
 	if err != nil {
 		return usageError(err)
+	}
+	if graphErr != nil {
+		return usageError(graphErr)
 	}
 	snap := l.Snapshot
-	l = nil // the generic document and the raw bytes are no longer needed
-	log.Debug("snapshot loaded", "file", opts.Snapshot, "accounts", len(snap.Accounts), "elapsed", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	g, err := graph.Build(snap)
-	if err != nil {
-		return usageError(err)
-	}
 	st := g.Stats()
-	log.Debug("access graph built", "nodes", st.Nodes, "edges", st.Edges, "class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "elapsed", time.Since(start).Round(time.Millisecond))
+	log.Debug("snapshot loaded and access graph built", "file", opts.Snapshot, "accounts", len(snap.Accounts), "nodes", st.Nodes, "edges", st.Edges,
+		"class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "graph", built.Round(time.Millisecond), "elapsed", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
 	t, err := g.ResolveTarget(opts.To, config.Environments(cfg, snap))
 	if err != nil {
