@@ -143,7 +143,7 @@ type preparedCheck struct {
 	failOnNone bool
 	base       *baseline.Baseline
 	cfg        *config.File
-	sources    []engine.Source
+	rules      *engine.Compiled
 }
 
 // prepareCheck validates the check flags and loads the rules and the
@@ -168,30 +168,28 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 	if p.cfg, err = loadConfig(opts.Config); err != nil {
 		return nil, usageError(err)
 	}
-	if p.sources, err = ruleSources(opts.RuleDirs); err != nil {
-		return nil, usageError(err)
-	}
-	known, err := engine.LoadRules(p.sources)
+	sources, err := ruleSources(opts.RuleDirs)
 	if err != nil {
 		return nil, usageError(err)
 	}
-	if err := p.cfg.CheckRules(ruleIDs(known)); err != nil {
-		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, err))
-	}
-	// Compile once now so that a broken rule surfaces before slow work.
-	if _, err := p.engine(ctx, nil); err != nil {
+	// Parse and compile once, now, so that a broken rule surfaces before
+	// slow work; the configuration is bound per snapshot.
+	if p.rules, err = engine.Compile(sources); err != nil {
 		return nil, usageError(err)
+	}
+	if err := p.cfg.CheckRules(ruleIDs(p.rules.Rules())); err != nil {
+		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, err))
 	}
 	return p, nil
 }
 
-// engine compiles the rules with the resolved configuration (nil: none).
+// engine binds the compiled rules to the resolved configuration.
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
-	opts := engine.Options{Sources: p.sources, Disabled: p.cfg.Disabled(), Severity: p.cfg.SeverityOverrides()}
-	if resolved != nil {
-		opts.Data = map[string]any{"config": resolved.Data()}
-	}
-	return engine.New(ctx, opts)
+	return p.rules.Engine(ctx, engine.Options{
+		Data:     map[string]any{"config": resolved.Data()},
+		Disabled: p.cfg.Disabled(),
+		Severity: p.cfg.SeverityOverrides(),
+	})
 }
 
 // evaluation is the outcome of the rules over one snapshot.

@@ -201,13 +201,6 @@ type comparer struct {
 
 func (c *comparer) add(ch Change) { c.changes = append(c.changes, ch) }
 
-func (c *comparer) accountLabel(ix *snapshot.Index, id string) string {
-	if a, ok := ix.Account(id); ok && a.Name != "" {
-		return fmt.Sprintf("%s (%s)", a.Name, id)
-	}
-	return id
-}
-
 // containerPath renders where an account sits: "Root/Prod/Workloads".
 func containerPath(ix *snapshot.Index, parent string) string {
 	parts := []string{ix.ContainerName(parent)}
@@ -307,14 +300,14 @@ func (c *comparer) accounts(old, new *snapshot.Snapshot) {
 		na := newA[id]
 		oa, existed := oldA[id]
 		if !existed {
-			c.add(Change{Kind: AccountJoined, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s joined, in %s", c.accountLabel(c.new, id), containerPath(c.new, na.ParentID))})
+			c.add(Change{Kind: AccountJoined, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s joined, in %s", c.new.AccountLabel(id), containerPath(c.new, na.ParentID))})
 			continue
 		}
 		if oa.ParentID != na.ParentID && na.ParentID != "" {
-			c.add(Change{Kind: AccountMoved, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s moved from %s to %s", c.accountLabel(c.new, id), containerPath(c.old, oa.ParentID), containerPath(c.new, na.ParentID))})
+			c.add(Change{Kind: AccountMoved, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s moved from %s to %s", c.new.AccountLabel(id), containerPath(c.old, oa.ParentID), containerPath(c.new, na.ParentID))})
 		}
 		if oa.Status != na.Status {
-			c.add(Change{Kind: AccountStatus, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s status %s → %s", c.accountLabel(c.new, id), oa.Status, na.Status)})
+			c.add(Change{Kind: AccountStatus, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s status %s → %s", c.new.AccountLabel(id), oa.Status, na.Status)})
 		}
 		if oa.IAM != nil && na.IAM != nil {
 			c.iam(id, oa.IAM, na.IAM)
@@ -322,13 +315,13 @@ func (c *comparer) accounts(old, new *snapshot.Snapshot) {
 	}
 	for _, id := range slices.Sorted(maps.Keys(oldA)) {
 		if _, ok := newA[id]; !ok {
-			c.add(Change{Kind: AccountLeft, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s left the organization", c.accountLabel(c.old, id))})
+			c.add(Change{Kind: AccountLeft, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s left the organization", c.old.AccountLabel(id))})
 		}
 	}
 }
 
 func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
-	label := c.accountLabel(c.new, acct)
+	label := c.new.AccountLabel(acct)
 	oldR := byKey(old.Roles, func(r snapshot.Role) string { return r.ARN })
 	newR := byKey(new.Roles, func(r snapshot.Role) string { return r.ARN })
 	for _, arn := range slices.Sorted(maps.Keys(newR)) {
@@ -482,7 +475,7 @@ func (c *comparer) identityCenter(old, new *snapshot.Snapshot) {
 		newA = byKey(new.Identity.Assignments, key)
 	}
 	describe := func(s *snapshot.Snapshot, ix *snapshot.Index, a snapshot.Assignment) string {
-		return fmt.Sprintf("%s %s gets permission set %s in %s", strings.ToLower(a.PrincipalType), ssoPrincipalName(s, a), permissionSetName(s, a.PermissionSetARN), c.accountLabel(ix, a.AccountID))
+		return fmt.Sprintf("%s %s gets permission set %s in %s", strings.ToLower(a.PrincipalType), ssoPrincipalName(s, a), permissionSetName(s, a.PermissionSetARN), ix.AccountLabel(a.AccountID))
 	}
 	for _, k := range slices.Sorted(maps.Keys(newA)) {
 		if _, ok := oldA[k]; !ok {

@@ -83,9 +83,16 @@ type group struct {
 	query rego.PreparedEvalQuery
 }
 
-// New loads, checks and compiles the rules of every source.
-func New(ctx context.Context, opts Options) (*Engine, error) {
-	mods, err := parseSources(opts.Sources, false)
+// Compiled is a set of rule sources parsed, checked and compiled once,
+// ready to be bound to data by Engine (possibly several times).
+type Compiled struct {
+	compiler *ast.Compiler
+	rules    []Rule
+}
+
+// Compile loads, checks and compiles the rules of every source.
+func Compile(sources []Source) (*Compiled, error) {
+	mods, err := parseSources(sources, false)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +104,16 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &Compiled{compiler: compiler, rules: rules}, nil
+}
+
+// Rules returns the metadata of every compiled rule, sorted by id.
+func (c *Compiled) Rules() []Rule { return slices.Clone(c.rules) }
+
+// Engine binds the compiled rules to opts' data, disabled rules, severity
+// overrides and workers (opts.Sources is ignored).
+func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
+	rules := c.Rules() // applyOptions sets severities on its own copy
 	active, err := applyOptions(rules, opts)
 	if err != nil {
 		return nil, err
@@ -109,7 +126,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	for _, part := range partition(active, opts.Workers) {
 		q, err := rego.New(
 			rego.Query(resultQuery(part)),
-			rego.Compiler(compiler),
+			rego.Compiler(c.compiler),
 			rego.Store(store),
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(ctx)
@@ -119,6 +136,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		e.groups = append(e.groups, group{rules: part, query: q})
 	}
 	return e, nil
+}
+
+// New compiles the rules of opts.Sources and binds them to opts.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	c, err := Compile(opts.Sources)
+	if err != nil {
+		return nil, err
+	}
+	return c.Engine(ctx, opts)
 }
 
 // partition deals the rules into at most workers groups, round robin in

@@ -49,8 +49,8 @@ func (r *Report) accountLabel(id string) string {
 	if id == "" {
 		return ""
 	}
-	if a, ok := r.Graph.ix.Account(id); ok {
-		return fmt.Sprintf("%s (%s)", a.Name, id)
+	if _, ok := r.Graph.ix.Account(id); ok {
+		return r.Graph.ix.AccountLabel(id)
 	}
 	return id + " (outside the snapshot)"
 }

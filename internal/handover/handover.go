@@ -127,13 +127,6 @@ type builder struct {
 
 func (b *builder) add(it Item) { b.c.Items = append(b.c.Items, it) }
 
-func (b *builder) label(id string) string {
-	if a, ok := b.ix.Account(id); ok && a.Name != "" {
-		return fmt.Sprintf("%s (%s)", a.Name, id)
-	}
-	return id
-}
-
 // gap returns an Unknown item when the account's data of the section is
 // missing, so that missing data never reads as "nothing left".
 func (b *builder) gap(section, what, snapSection string) bool {
@@ -172,7 +165,7 @@ func (b *builder) access(g *graph.Graph, maxHops int) error {
 		n++
 		who := src.Node.ID
 		if src.Node.AccountID != "" {
-			who += " [" + b.label(src.Node.AccountID) + "]"
+			who += " [" + b.ix.AccountLabel(src.Node.AccountID) + "]"
 		}
 		mfa := "MFA required on every path"
 		if !src.MFARequired {
@@ -226,7 +219,7 @@ func (b *builder) trusts() {
 			case p == "*":
 				details = append(details, "trusts any AWS principal (*)")
 			case acct != "":
-				details = append(details, fmt.Sprintf("trusts %s [%s]", p, b.label(acct)))
+				details = append(details, fmt.Sprintf("trusts %s [%s]", p, b.ix.AccountLabel(acct)))
 			default:
 				details = append(details, "trusts "+p)
 			}

@@ -80,10 +80,7 @@ func (r *Report) accountLabel(id string) string {
 	if id == "" {
 		return "organization"
 	}
-	if n := r.AccountName(id); n != "" {
-		return fmt.Sprintf("%s (%s)", n, id)
-	}
-	return id
+	return r.accounts.AccountLabel(id)
 }
 
 // Counts returns the number of findings per severity, leaving out the

@@ -65,6 +65,15 @@ func (ix *Index) Account(id string) (*Account, bool) {
 	return a, ok
 }
 
+// AccountLabel names an account for people: "name (id)", or the id alone
+// when the account is not in the snapshot or has no name.
+func (ix *Index) AccountLabel(id string) string {
+	if a, ok := ix.accounts[id]; ok && a.Name != "" {
+		return a.Name + " (" + id + ")"
+	}
+	return id
+}
+
 // AccountsNamed returns the accounts whose name matches, ignoring case.
 func (ix *Index) AccountsNamed(name string) []*Account { return ix.byName[strings.ToLower(name)] }
 
