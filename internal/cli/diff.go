@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -87,7 +88,7 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	if err != nil {
 		return usageError(err)
 	}
-	if !contains(drift.Formats, opts.Format) {
+	if !slices.Contains(drift.Formats, opts.Format) {
 		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(drift.Formats, ", "))
 	}
 	cfg, err := loadConfig(opts.Config)
@@ -116,15 +117,6 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 		return &ExitError{Code: ExitFindings}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // productionPaths returns, for drift, every principal that can reach the

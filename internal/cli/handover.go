@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -66,7 +67,7 @@ Exit codes:
 }
 
 func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
-	if !contains(handover.Formats, opts.Format) {
+	if !slices.Contains(handover.Formats, opts.Format) {
 		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(handover.Formats, ", "))
 	}
 	if opts.MaxHops < 1 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -85,7 +86,7 @@ func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
 		for name, controls := range r.Frameworks {
 			fw = append(fw, name+" "+strings.Join(controls, ","))
 		}
-		if err := t.Append(r.ID, strings.ToUpper(r.Severity.String()), r.Title, strings.Join(sortedStrings(fw), "; "), r.Source); err != nil {
+		if err := t.Append(r.ID, strings.ToUpper(r.Severity.String()), r.Title, strings.Join(slices.Sorted(slices.Values(fw)), "; "), r.Source); err != nil {
 			return err
 		}
 	}

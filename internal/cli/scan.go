@@ -82,7 +82,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions) error {
 	}
 	loaded.Path = o.snapshotOutput
 	if o.snapshotOutput != "" {
-		if err := snapshot.WriteFile(o.snapshotOutput, s); err != nil {
+		if err := snapshot.WriteBytes(o.snapshotOutput, raw); err != nil {
 			return err
 		}
 	}

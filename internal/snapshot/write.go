@@ -32,6 +32,10 @@ func WriteFile(path string, s *Snapshot) error {
 	return writeAtomic(path, data)
 }
 
+// WriteBytes writes an already marshalled snapshot (Marshal's output) the
+// way WriteFile does: atomically, mode 0600.
+func WriteBytes(path string, data []byte) error { return writeAtomic(path, data) }
+
 func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
