@@ -15,7 +15,8 @@ const (
 )
 
 // allowAll stands in for the FullAWSAccess policy at an organization
-// level whose recorded policies hold only Deny statements.
+// level whose recorded policies hold only Deny statements while the
+// snapshot's record of organization policies is incomplete.
 var allowAll = policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 
 // organization indexes organization policies by target and computes each
@@ -73,9 +74,11 @@ func (b *builder) levels(acct string) []string {
 // orgPolicies returns the policies of type typ that apply to an account,
 // one list per level, root first. A level with no recorded policy is
 // skipped (AWS requires one at every level, so none recorded means the
-// snapshot does not say, and the level inherits); a level whose recorded
-// policies only deny is given FullAWSAccess, with a warning, so that its
-// denies apply but an incomplete snapshot does not cut every path.
+// snapshot does not say, and the level inherits). A level whose policies
+// only deny allows nothing, as in AWS, with a warning; but when the
+// snapshot has a gap in its organization policies (an attachment may be
+// missing) the level is given FullAWSAccess instead, so that incomplete
+// data never hides a path.
 func (b *builder) orgPolicies(acct, typ string) [][]policy.Policy {
 	cache := b.scps
 	if typ == typeRCP {
@@ -107,8 +110,12 @@ func (b *builder) orgPolicies(acct, typ string) [][]policy.Policy {
 					continue
 				}
 				if !hasAllow {
-					b.warn("%s %s has only Deny policies attached; assuming FullAWSAccess is attached there too", kindName(typ), b.ix.ContainerName(target))
-					lvl = append(lvl, policy.Policy{Label: "assumed FullAWSAccess at " + target, Document: allowAll})
+					if b.ix.HasGap("", snapshot.SectionOrgPolicies) {
+						b.warn("%s %s has only Deny policies recorded and the snapshot's organization policies are incomplete; assuming FullAWSAccess is attached there too", kindName(typ), b.ix.ContainerName(target))
+						lvl = append(lvl, policy.Policy{Label: "assumed FullAWSAccess at " + target, Document: allowAll})
+					} else {
+						b.warn("%s %s has no policy that allows anything: nothing is allowed below it", kindName(typ), b.ix.ContainerName(target))
+					}
 				}
 				out = append(out, lvl)
 			}

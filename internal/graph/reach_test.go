@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"reflect"
 	"sort"
 	"strings"
@@ -205,5 +206,63 @@ func TestLargeCycleGivesALowerBound(t *testing.T) {
 		if s.Paths < 1 || s.Paths > 2 || !s.PathsAtLeast {
 			t.Errorf("%s: %d paths (at least: %v), want a lower bound of 1 or 2", s.Node.ID, s.Paths, s.PathsAtLeast)
 		}
+	}
+}
+
+// TestDenyOnlySCPLevel: a level whose SCPs only deny allows nothing, as in
+// AWS; only when the snapshot's organization policies have a gap (an
+// attachment may be missing) does the graph assume FullAWSAccess there, so
+// that incomplete data never hides a path.
+func TestDenyOnlySCPLevel(t *testing.T) {
+	build := func(gap bool) *Graph {
+		t.Helper()
+		s := base()
+		// SCPs bind the principals below them: the caller's OU allows nothing.
+		s.detachFull("ou-gt01-security")
+		s.scp("p-denyleave", "DenyLeave", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}`, "ou-gt01-security")
+		s.acct(prodAcct).role("admin", trustAWS(root(idAcct), ""), attach(adminARN))
+		s.acct(idAcct).user("ann", attach(adminARN))
+		if gap {
+			s.s.Metadata.Gaps = append(s.s.Metadata.Gaps, snapshot.Gap{Section: snapshot.SectionOrgPolicies, Operation: "organizations:ListTargetsForPolicy", ErrorCode: "AccessDenied", Message: "denied"})
+		}
+		l, err := snapshot.Parse(s.json())
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Build(l.Snapshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	reaches := func(g *Graph) bool {
+		tg, err := g.ResolveTarget("ou:ou-gt01-prod", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := g.Paths(tg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range res.Sources {
+			if strings.HasSuffix(src.Node.ID, ":user/ann") {
+				return true
+			}
+		}
+		return false
+	}
+	complete := build(false)
+	if reaches(complete) {
+		t.Error("ann's OU has SCPs that only deny, so it allows her nothing, yet she reaches prod")
+	}
+	if w := strings.Join(complete.Warnings(), "\n"); !strings.Contains(w, "nothing is allowed below it") {
+		t.Errorf("no warning about the level that allows nothing: %q", w)
+	}
+	incomplete := build(true)
+	if !reaches(incomplete) {
+		t.Error("with a gap in organization policies the graph must assume FullAWSAccess and keep ann's path")
+	}
+	if w := strings.Join(incomplete.Warnings(), "\n"); !strings.Contains(w, "assuming FullAWSAccess") {
+		t.Errorf("no warning about the assumption: %q", w)
 	}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
@@ -31,7 +32,8 @@ type tacct struct{ a *snapshot.Account }
 type opt func(any)
 
 // newSnap starts an organization with a management account, SCPs enabled
-// and FullAWSAccess on the root.
+// and FullAWSAccess on the root; like AWS, ou and account attach
+// FullAWSAccess to every OU and account they add (detachFull undoes it).
 func newSnap() *tsnap {
 	s := &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion,
@@ -59,6 +61,21 @@ func newSnap() *tsnap {
 func (t *tsnap) ou(id, name, parent string) *tsnap {
 	t.s.Organization.OrganizationalUnits = append(t.s.Organization.OrganizationalUnits, snapshot.OrganizationalUnit{
 		ID: id, ARN: "arn:aws:organizations::" + tMgmt + ":ou/" + tOrg + "/" + id, Name: name, ParentID: parent})
+	t.attachFull(id, "ORGANIZATIONAL_UNIT")
+	return t
+}
+
+// attachFull attaches FullAWSAccess (the first policy) to a target.
+func (t *tsnap) attachFull(id, typ string) {
+	full := &t.s.Organization.Policies[0]
+	full.Targets = append(full.Targets, snapshot.PolicyTarget{TargetID: id, Type: typ})
+}
+
+// detachFull detaches FullAWSAccess from a target, leaving its level with
+// whatever else is attached.
+func (t *tsnap) detachFull(id string) *tsnap {
+	full := &t.s.Organization.Policies[0]
+	full.Targets = slices.DeleteFunc(full.Targets, func(pt snapshot.PolicyTarget) bool { return pt.TargetID == id })
 	return t
 }
 
@@ -80,6 +97,7 @@ func (t *tsnap) scp(id, name, doc string, targets ...string) *tsnap {
 }
 
 func (t *tsnap) account(id, name, parent string) *tacct {
+	t.attachFull(id, "ACCOUNT")
 	t.s.Accounts = append(t.s.Accounts, snapshot.Account{
 		ID: id, Name: name, Status: "ACTIVE", ParentID: parent,
 		IAM: &snapshot.IAM{

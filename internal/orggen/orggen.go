@@ -178,6 +178,15 @@ func (g *gen) snapshot() *snapshot.Snapshot {
 		s.Accounts = append(s.Accounts, g.member(i))
 	}
 	s.Identity = g.identityCenter()
+	// As in AWS, FullAWSAccess is attached to every OU and account, not
+	// only the root: a level without an Allow would allow nothing.
+	full := &org.Policies[0]
+	for _, ou := range org.OrganizationalUnits {
+		full.Targets = append(full.Targets, snapshot.PolicyTarget{TargetID: ou.ID, Type: "ORGANIZATIONAL_UNIT", Name: ou.Name})
+	}
+	for _, a := range s.Accounts {
+		full.Targets = append(full.Targets, snapshot.PolicyTarget{TargetID: a.ID, Type: "ACCOUNT", Name: a.Name})
+	}
 	return s
 }
 
