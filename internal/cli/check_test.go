@@ -21,7 +21,6 @@ var checkFormats = map[string]string{"table": "txt", "json": "json", "sarif": "s
 // validates against the OASIS schema.
 func TestCheckGolden(t *testing.T) {
 	chdirRoot(t)
-	schema := sarifSchema(t)
 	for _, fx := range fixtures {
 		for format, ext := range checkFormats {
 			name := strings.TrimSuffix(filepath.Base(fx), ".json") + "." + ext
@@ -36,7 +35,7 @@ func TestCheckGolden(t *testing.T) {
 					t.Fatal("two runs over the same snapshot gave different output")
 				}
 				if format == "sarif" {
-					validateSARIF(t, schema, first.stdout)
+					validateSARIF(t, first.stdout)
 				}
 				golden(t, name, first.stdout)
 			})
@@ -46,7 +45,6 @@ func TestCheckGolden(t *testing.T) {
 
 func TestCheckUserRulesInEveryFormat(t *testing.T) {
 	chdirRoot(t)
-	schema := sarifSchema(t)
 	for format := range checkFormats {
 		t.Run(format, func(t *testing.T) {
 			r := run(t, "check", "--snapshot", "fixtures/startup-dev-prod.json", "--rules", "internal/cli/testdata/userrules", "--format", format)
@@ -57,7 +55,7 @@ func TestCheckUserRulesInEveryFormat(t *testing.T) {
 				t.Errorf("user rule ACME-001 findings missing from %s output", format)
 			}
 			if format == "sarif" {
-				validateSARIF(t, schema, r.stdout)
+				validateSARIF(t, r.stdout)
 			}
 		})
 	}
