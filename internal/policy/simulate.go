@@ -201,35 +201,35 @@ func (s *SimulationInput) Input() (*Input, error) {
 		ServiceLinkedRole:           s.ServiceLinkedRole,
 	}
 	var err error
-	if in.IdentityPolicies, err = parseInputs(s.IdentityPolicies, "identity_policies"); err != nil {
+	if in.IdentityPolicies, err = parseInputs(s.IdentityPolicies, "identity_policies", IdentityPolicy); err != nil {
 		return nil, err
 	}
-	if in.PermissionsBoundaries, err = parseInputs(s.PermissionBoundaries, "permission_boundaries"); err != nil {
+	if in.PermissionsBoundaries, err = parseInputs(s.PermissionBoundaries, "permission_boundaries", PermissionsBoundary); err != nil {
 		return nil, err
 	}
 	if s.ResourcePolicy != nil {
-		p, err := parseInput(*s.ResourcePolicy, "resource_policy")
+		p, err := parseInput(*s.ResourcePolicy, "resource_policy", ResourcePolicy)
 		if err != nil {
 			return nil, err
 		}
 		in.ResourcePolicy = &p
 	}
 	if s.SessionPolicy != nil {
-		p, err := parseInput(*s.SessionPolicy, "session_policy")
+		p, err := parseInput(*s.SessionPolicy, "session_policy", SessionPolicy)
 		if err != nil {
 			return nil, err
 		}
 		in.SessionPolicies = []Policy{p}
 	}
 	for i, lvl := range s.SCPs {
-		ps, err := parseInputs(lvl, "scps["+strconv.Itoa(i)+"]")
+		ps, err := parseInputs(lvl, "scps["+strconv.Itoa(i)+"]", SCP)
 		if err != nil {
 			return nil, err
 		}
 		in.SCPs = append(in.SCPs, ps)
 	}
 	for i, lvl := range s.RCPs {
-		ps, err := parseInputs(lvl, "rcps["+strconv.Itoa(i)+"]")
+		ps, err := parseInputs(lvl, "rcps["+strconv.Itoa(i)+"]", RCP)
 		if err != nil {
 			return nil, err
 		}
@@ -238,10 +238,10 @@ func (s *SimulationInput) Input() (*Input, error) {
 	return in, nil
 }
 
-func parseInputs(ps []PolicyInput, where string) ([]Policy, error) {
+func parseInputs(ps []PolicyInput, where string, typ PolicyType) ([]Policy, error) {
 	var out []Policy
 	for i, p := range ps {
-		pol, err := parseInput(p, where+"["+strconv.Itoa(i)+"]")
+		pol, err := parseInput(p, where+"["+strconv.Itoa(i)+"]", typ)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +250,9 @@ func parseInputs(ps []PolicyInput, where string) ([]Policy, error) {
 	return out, nil
 }
 
-func parseInput(p PolicyInput, where string) (Policy, error) {
+// parseInput parses one policy of the input and checks the elements its
+// role allows (Document.ValidateFor).
+func parseInput(p PolicyInput, where string, typ PolicyType) (Policy, error) {
 	label := p.Label
 	if label == "" {
 		label = where
@@ -259,6 +261,9 @@ func parseInput(p PolicyInput, where string) (Policy, error) {
 		return Policy{}, fmt.Errorf("%s: missing document", where)
 	}
 	doc, err := ParseRaw(p.Document)
+	if err == nil {
+		err = doc.ValidateFor(typ)
+	}
 	if err != nil {
 		return Policy{}, fmt.Errorf("%s: %w", where, err)
 	}
