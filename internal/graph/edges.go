@@ -18,6 +18,14 @@ type trustInfo struct {
 	federated []fedRef // identity providers, sorted
 	sensitive bool     // conditions look at principal-specific keys
 	where     map[string]stmtRef
+	// individuals are user and role ARNs that a Deny statement or a
+	// NotPrincipal element names: the trust treats them apart from the
+	// other members of their class, so they are evaluated on their own.
+	individuals map[string]bool
+	// apart are the accounts such statements name (or whose principals
+	// they name): their principals are evaluated per account, never
+	// through a class edge decided in another account.
+	apart []string
 }
 
 type fedRef struct {
@@ -36,9 +44,32 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 	if t, ok := b.trusts[d]; ok {
 		return t
 	}
-	t := &trustInfo{sensitive: d.sensitive, where: map[string]stmtRef{}}
+	t := &trustInfo{sensitive: d.sensitive, where: map[string]stmtRef{}, individuals: map[string]bool{}}
 	accounts, arns, feds := map[string]bool{}, map[string]bool{}, map[fedRef]bool{}
+	apart := map[string]bool{}
+	// individually records what a statement names one by one, where the
+	// statement treats principals of one class differently.
+	individually := func(pr *policy.Principal) {
+		if pr == nil {
+			return
+		}
+		for _, v := range pr.AWS {
+			switch v.Kind {
+			case policy.KindAccount:
+				apart[v.Account] = true
+			case policy.KindUser, policy.KindRole:
+				t.individuals[v.ARN] = true
+				apart[v.Account] = true
+			}
+		}
+	}
 	for _, s := range d.doc.Statements {
+		if s.MatchesAction(actionAssumeRole) {
+			individually(s.NotPrincipal)
+			if s.Effect == policy.Deny {
+				individually(s.Principal)
+			}
+		}
 		if s.Effect != policy.Allow {
 			continue
 		}
@@ -85,6 +116,7 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 	}
 	t.accounts = slices.Sorted(maps.Keys(accounts))
 	t.arns = slices.Sorted(maps.Keys(arns))
+	t.apart = slices.Sorted(maps.Keys(apart))
 	for f := range feds {
 		t.federated = append(t.federated, f)
 	}
@@ -250,7 +282,7 @@ func (b *builder) condition(res *policy.Result, c *caller) (int32, bool) {
 	}
 	if c.outsider && b.orgID != "" {
 		var ok bool
-		if cond, ok = outsiderConditions(cond, b.orgID); !ok {
+		if cond, ok = outsiderConditions(cond, b.orgID, b.inOrg); !ok {
 			return 0, false
 		}
 	}
@@ -290,16 +322,16 @@ func (b *builder) intern(c Conditions) int32 {
 	return i
 }
 
-// outsiderConditions drops what principals outside the organization can
-// never meet (aws:PrincipalOrgID or aws:PrincipalOrgPaths equal to the
-// organization's) and what they always meet (the negations). ok is false
-// when the edge cannot hold for them.
-func outsiderConditions(c Conditions, org string) (Conditions, bool) {
+// outsiderConditions drops the clauses that principals outside the
+// organization org always meet, and the alternatives holding a clause they
+// never meet (see outsiderClause); member says whether an account belongs
+// to the organization. ok is false when the edge cannot hold for them.
+func outsiderConditions(c Conditions, org string, member func(string) bool) (Conditions, bool) {
 	out := Conditions{}
 	if len(c.AllowedWhen) > 0 {
 		unconditional := false
 		for _, set := range c.AllowedWhen {
-			kept, possible := simplifyForOutsider(set, org)
+			kept, possible := simplifyForOutsider(set, org, member)
 			if !possible {
 				continue
 			}
@@ -316,7 +348,7 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 		}
 	}
 	for _, set := range c.DeniedWhen {
-		kept, possible := simplifyForOutsider(set, org)
+		kept, possible := simplifyForOutsider(set, org, member)
 		if !possible {
 			continue
 		}
@@ -331,10 +363,10 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 // simplifyForOutsider drops the clauses of a condition set that always hold
 // for a principal outside organization org; possible is false when one of
 // them never holds (the whole set is then false).
-func simplifyForOutsider(set []policy.Clause, org string) (kept []policy.Clause, possible bool) {
+func simplifyForOutsider(set []policy.Clause, org string, member func(string) bool) (kept []policy.Clause, possible bool) {
 	kept = []policy.Clause{}
 	for _, cl := range set {
-		t, f := outsiderClause(cl, org)
+		t, f := outsiderClause(cl, org, member)
 		switch {
 		case f:
 			return nil, false
@@ -346,33 +378,74 @@ func simplifyForOutsider(set []policy.Clause, org string) (kept []policy.Clause,
 }
 
 // outsiderClause says whether a clause is always true or always false for
-// a principal outside organization org.
-func outsiderClause(cl policy.Clause, org string) (alwaysTrue, alwaysFalse bool) {
+// a principal outside organization org. Such a principal has no
+// aws:PrincipalOrgID or aws:PrincipalOrgPaths of org, and its
+// aws:PrincipalAccount and aws:PrincipalArn (always present for an AWS
+// principal) never name a member account: a comparison of these keys with
+// values that are all the organization's never matches, and its negation
+// always does. Values with wildcards are decided only where the wildcard
+// cannot reach the organization or account part.
+func outsiderClause(cl policy.Clause, org string, member func(string) bool) (alwaysTrue, alwaysFalse bool) {
 	key := strings.ToLower(cl.Key)
-	if key != "aws:principalorgid" && key != "aws:principalorgpaths" || len(cl.Values) == 0 {
+	var ours func(string) bool
+	alwaysPresent := false
+	switch key {
+	case "aws:principalorgid":
+		ours = func(v string) bool { return strings.EqualFold(v, org) && !strings.ContainsAny(v, "*?") }
+	case "aws:principalorgpaths":
+		ours = func(v string) bool { return strings.HasPrefix(strings.ToLower(v), strings.ToLower(org)+"/") }
+	case "aws:principalaccount":
+		ours = func(v string) bool { return policy.IsAccountID(v) && member(v) }
+		alwaysPresent = true
+	case "aws:principalarn":
+		ours = func(v string) bool {
+			acct, ok := pinnedAccount(v)
+			return ok && member(acct)
+		}
+		alwaysPresent = true
+	default:
 		return false, false
 	}
-	ours := func(v string) bool {
-		if key == "aws:principalorgid" {
-			return strings.EqualFold(v, org)
-		}
-		return strings.HasPrefix(strings.ToLower(v), strings.ToLower(org)+"/")
+	if len(cl.Values) == 0 {
+		return false, false
 	}
 	for _, v := range cl.Values {
-		if !ours(v) || key == "aws:principalorgid" && strings.ContainsAny(v, "*?") {
+		if !ours(v) {
 			return false, false
 		}
 	}
 	op := strings.ToLower(cl.Operator)
 	op = strings.TrimPrefix(strings.TrimPrefix(op, "foranyvalue:"), "forallvalues:")
+	ifExists := strings.HasSuffix(op, "ifexists")
+	op = strings.TrimSuffix(op, "ifexists")
 	switch op {
-	case "stringequals", "stringequalsignorecase", "stringlike":
+	case "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike":
+		// With IfExists an absent key passes: decided only for keys every
+		// AWS principal has.
+		if ifExists && !alwaysPresent {
+			return false, false
+		}
 		return false, true
-	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike",
-		"stringnotequalsifexists", "stringnotequalsignorecaseifexists", "stringnotlikeifexists":
+	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike":
 		return true, false
 	}
 	return false, false
+}
+
+// pinnedAccount returns the account of an ARN pattern whose partition,
+// service, region and account fields hold no wildcard, so that every ARN it
+// matches belongs to that account.
+func pinnedAccount(pattern string) (string, bool) {
+	parts := strings.SplitN(pattern, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return "", false
+	}
+	for _, f := range parts[:5] {
+		if strings.ContainsAny(f, "*?") {
+			return "", false
+		}
+	}
+	return parts[4], policy.IsAccountID(parts[4])
 }
 
 // roleEdges finds every caller of role r from its trust policy and
@@ -405,6 +478,9 @@ func (b *builder) roleEdges(r *principal) {
 		except = appendUnique(except, p.account)
 	}
 	for _, a := range ti.accounts {
+		except = appendUnique(except, a)
+	}
+	for _, a := range ti.apart {
 		except = appendUnique(except, a)
 	}
 	sort.Strings(except)
@@ -527,24 +603,28 @@ func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
 			continue
 		}
 		rc.seen[u] = true
-		var members []*principal
+		var members, singles []*principal
 		for _, m := range c.byAccount[a] {
-			if m != rc.r && !rc.named[m] {
+			switch {
+			case m == rc.r || rc.named[m]:
+			case c.sensitive || rc.ti.sensitive || rc.ti.individuals[m.arn]:
+				singles = append(singles, m)
+			default:
 				members = append(members, m)
 			}
 		}
-		if len(members) == 0 {
+		if len(members)+len(singles) == 0 {
 			continue
 		}
 		n++
-		if c.sensitive || rc.ti.sensitive {
-			for _, m := range members {
-				mc := b.callerOf(m)
-				res := b.eval(mc, rc.r, actionAssumeRole)
-				if cond, ok := b.condition(&res, mc); ok {
-					b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
-				}
+		for _, m := range singles {
+			mc := b.callerOf(m)
+			res := b.eval(mc, rc.r, actionAssumeRole)
+			if cond, ok := b.condition(&res, mc); ok {
+				b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
 			}
+		}
+		if len(members) == 0 {
 			continue
 		}
 		mc := b.callerOf(members[0])

@@ -18,6 +18,9 @@ const (
 	devAcct   = "222222222222" // development, OU Dev/Sandbox (nested)
 	stageAcct = "333333333333" // staging, OU Staging
 	prodAcct  = "444444444444" // production, OU Prod
+	// stage2Acct is a second staging account, in the deny-trust snapshot
+	// only.
+	stage2Acct = "666666666666"
 )
 
 // base is the organization every test snapshot starts from.
@@ -158,6 +161,7 @@ var testSnapshots = map[string]func() *tsnap{
 		}
 		t.acct(prodAcct).
 			role("lena", trustAWS(root(idAcct), ""), attach(readARN)).
+			role("by-account-or-vendor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":["111111111111","999999999999"]}}}]}`, attach(readARN)).
 			role("by-arn", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ci-*"},"StringEquals":{"aws:PrincipalOrgID":"o-graphtest1"}}}]}`, attach(readARN)).
 			role("by-tag", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform","aws:PrincipalOrgID":"o-graphtest1"}}}]}`, attach(readARN))
 		return t
@@ -184,6 +188,31 @@ var testSnapshots = map[string]func() *tsnap{
 			role("open", trustAWS(root(idAcct), ""), attach(adminARN)).
 			role("orphan", trustAWS(user(idAcct, "oscar"), ""), attach(adminARN)).
 			role("ghost", trustAWS(role(idAcct, "deleted"), ""), attach(adminARN))
+		return t
+	},
+	// Trusts that treat one member of a class apart: a Deny naming one
+	// user of a group, a Deny with NotPrincipal, a Deny naming an account
+	// under an organization-wide trust, and conditions outsiders can
+	// never meet.
+	"deny-trust": func() *tsnap {
+		t := base()
+		t.acct(idAcct).
+			group("Developers", inline("all", assume("*"))).
+			user("dan", inGroup("Developers")).
+			user("eve", inGroup("Developers")).
+			user("fay", inGroup("Developers"))
+		t.account(stage2Acct, "staging-2", "ou-gt01-staging")
+		for _, a := range []string{devAcct, stageAcct, stage2Acct} {
+			for _, n := range []string{"runner-1", "runner-2", "runner-3"} {
+				t.acct(a).role(n, trustAWS(root(idAcct), ""), inline("all", assume("*")))
+			}
+		}
+		t.acct(prodAcct).
+			role("admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"},{"Sid":"NotEve","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:user/eve"},"Action":"sts:AssumeRole"}]}`, attach(adminARN)).
+			role("only-dan", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"},{"Sid":"AllButDan","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111111111111:root","arn:aws:iam::111111111111:user/dan"]},"Action":"sts:AssumeRole"}]}`, attach(adminARN)).
+			role("no-staging-2", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-graphtest1"}}},{"Sid":"NotStaging2","Effect":"Deny","Principal":{"AWS":"666666666666"},"Action":"sts:AssumeRole"}]}`, attach(readARN)).
+			role("by-account", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111"}}}]}`, attach(readARN)).
+			role("by-arn", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::333333333333:role/runner-*"}}}]}`, attach(readARN))
 		return t
 	},
 	// Accounts and principals the snapshot does not describe: a vendor
