@@ -83,6 +83,7 @@ var plantedFindings = map[string]struct {
 			"OA-REACH-001 arn:aws:iam::500000000001:user/svc-terraform",
 			"OA-REACH-002 arn:aws:iam::500000000000:user/legacy-admin",
 			"OA-REACH-003 arn:aws:iam::600000000001:role/ci",
+			"OA-REACH-003 arn:aws:iam::600000000001:role/developer", // an administrator of dev rewrites role/ci's trust
 			"OA-REACH-004 arn:aws:iam::500000000001:user/sam",
 			"OA-REACH-005 arn:aws:iam::500000000000:role/OrgAuditor", // nobody is granted the audit role
 			"OA-REACH-005 arn:aws:iam::600000000002:role/developer",

@@ -26,6 +26,7 @@ type pathsOptions struct {
 	Output   string
 	MaxHops  int
 	Config   string
+	Edges    string
 }
 
 func newPathsCmd(app *App) *cobra.Command {
@@ -35,9 +36,15 @@ func newPathsCmd(app *App) *cobra.Command {
 		Short: "Show who can reach an account, OU, role or environment, and how",
 		Long: `paths builds the access graph of a snapshot (who can assume which role, decided
 by the IAM policy evaluator on both sides: identity policies, permissions
-boundaries and SCPs of the caller, trust policy of the role) and lists every
-principal that can reach TARGET: its shortest path, the number of distinct
-paths, the conditions along the way, and whether MFA is required on every path.
+boundaries and SCPs of the caller, trust policy of the role; and who can
+escalate: take over another user or role, raise its own permissions, or pass
+a role to a service that runs its code) and lists every principal that can
+reach TARGET: its shortest path, the number of distinct paths, the conditions
+along the way, and whether MFA is required on every path.
+
+--edges chooses the edges followed: all (default), assume (role assumption
+only, as before escalation edges existed), or escalate (all edges, listing
+only the sources that reach TARGET through an escalation on every path).
 
 TARGET is one of:
   ACCOUNT-ID or NAME     an account (account:NAME for names that look like something else)
@@ -55,6 +62,7 @@ docs/paths.md for the JSON format.`,
 		Example: `  orgaudit paths --snapshot snap.json --to ou:Prod
   orgaudit paths --snapshot snap.json --to env:production --format json
   orgaudit paths --snapshot snap.json --to arn:aws:iam::444455556666:role/admin --from arn:aws:iam::111122223333:user/alice
+  orgaudit paths --snapshot snap.json --to ou:Prod --edges escalate
   orgaudit paths --snapshot snap.json --to prod-web --format dot | dot -Tsvg > paths.svg`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -68,6 +76,7 @@ docs/paths.md for the JSON format.`,
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(graph.Formats(), ", "))
 	f.StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
+	f.StringVar(&opts.Edges, "edges", string(graph.EdgesAll), "edges to follow: all, assume (role assumption only) or escalate (all, listing only sources that need an escalation)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("to")
@@ -77,6 +86,9 @@ docs/paths.md for the JSON format.`,
 func runPaths(app *App, opts *pathsOptions) error {
 	if !slices.Contains(graph.Formats(), opts.Format) {
 		return usageErrorf("invalid --format %q: use %s", opts.Format, strings.Join(graph.Formats(), ", "))
+	}
+	if !slices.Contains(graph.EdgeFilters(), opts.Edges) {
+		return usageErrorf("invalid --edges %q: use %s", opts.Edges, strings.Join(graph.EdgeFilters(), ", "))
 	}
 	if opts.MaxHops < 1 || opts.MaxHops > maxHopsLimit {
 		return usageErrorf("invalid --max-hops %d: use 1 to %d", opts.MaxHops, maxHopsLimit)
@@ -123,7 +135,7 @@ func runPaths(app *App, opts *pathsOptions) error {
 	if t.Kind == graph.TargetEnvironment && cfg == nil {
 		log.Info("environment resolved from account and OU names (no configuration file)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
 	}
-	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From})
+	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From, Edges: graph.EdgeFilter(opts.Edges)})
 	if err != nil {
 		return usageError(err)
 	}

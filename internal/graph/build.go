@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,7 +39,28 @@ type principal struct {
 	sensitive     bool
 	cls           *bclass
 	trust         *pdoc // roles only
+	// groups are the ARNs of a user's groups; customerPolicies the
+	// customer managed policies attached to it (directly or through a
+	// group) or to a role.
+	groups           []string
+	customerPolicies []string
+	// console says whether a user has a password (credential report).
+	console int8
+	// profiles are the ARNs of the instance profiles holding a role; nil
+	// when the snapshot does not say.
+	profiles []string
+	// admin: the principal holds "*" on "*" (set by escalations).
+	admin bool
+	// variantOf is the user a user-in-group principal stands for.
+	variantOf *principal
 }
+
+// Console states of a user (principal.console).
+const (
+	consoleUnknown int8 = iota
+	consoleYes
+	consoleNo
+)
 
 // bclass is a class under construction.
 type bclass struct {
@@ -98,6 +120,18 @@ type builder struct {
 
 	grantsNoTr []Mismatch
 	trustsNoGr []Mismatch
+
+	// Escalation.
+	escIdx        map[string]*escIndex
+	evidence      []Evidence
+	adminNodes    map[string]int32        // account → administrator node
+	trustedBy     map[string][]*principal // account → roles whose trust names it
+	wildcardRoles []*principal            // roles whose trust admits any principal
+	svcTrust      map[string]svcTrust
+	variants      map[string][]*principal // user ARN → user-in-group principals
+	// bruteForce disables the escalation prefilters and class sharing
+	// (tests compare the two).
+	bruteForce bool
 }
 
 // Build builds the access graph of s. Documents that do not parse and
@@ -107,14 +141,22 @@ func Build(s *snapshot.Snapshot) (*Graph, error) {
 	if s == nil {
 		return nil, errors.New("build access graph: no snapshot")
 	}
+	return build(s, false), nil
+}
+
+// build builds the graph; bruteForce turns off the escalation prefilters
+// and class sharing (tests compare both).
+func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 	b := newBuilder(s)
+	b.bruteForce = bruteForce
 	b.prepare()
 	for _, r := range b.roles {
 		b.roleEdges(r)
 	}
 	b.identityCenterEdges()
+	b.escalations()
 	b.grantsWithoutTrust()
-	return b.finish(), nil
+	return b.finish()
 }
 
 func newBuilder(s *snapshot.Snapshot) *builder {
@@ -126,6 +168,8 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
 		knownAcct: map[string]bool{}, unknownAcc: map[string]bool{}, trusts: map[*pdoc]*trustInfo{},
 		conds: []Conditions{{}}, condIdx: map[string]int32{"": 0},
+		escIdx: map[string]*escIndex{}, adminNodes: map[string]int32{}, trustedBy: map[string][]*principal{},
+		svcTrust: map[string]svcTrust{}, variants: map[string][]*principal{},
 	}
 	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
 		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
@@ -138,6 +182,7 @@ func (b *builder) prepare() {
 	b.organization()
 	b.principalsOf()
 	b.identityCenterRoles()
+	b.groupVariants()
 	b.classify()
 }
 
@@ -211,6 +256,8 @@ func (b *builder) scan(d *policy.Document) bool {
 			b.principalTagKeys[strings.TrimPrefix(k, "aws:principaltag/")] = true
 		case strings.HasPrefix(k, "aws:resourcetag/"):
 			b.resourceTagKeys[strings.TrimPrefix(k, "aws:resourcetag/")] = true
+		case strings.HasPrefix(k, "iam:resourcetag/"):
+			b.resourceTagKeys[strings.TrimPrefix(k, "iam:resourcetag/")] = true
 		}
 	}
 	vars := func(vals []string) {
@@ -272,6 +319,25 @@ func (p *principal) addIdentity(pol policy.Policy, id int32, ok bool) {
 	}
 }
 
+// addCustomer records a customer managed policy attached to p (AWS
+// managed policies cannot be changed, see escalate.go).
+func (p *principal) addCustomer(arn string) {
+	if !policy.IsAWSManagedPolicyARN(arn) && !slices.Contains(p.customerPolicies, arn) {
+		p.customerPolicies = append(p.customerPolicies, arn)
+	}
+}
+
+// addGroupPolicies adds the policies of group g to p.
+func (b *builder) addGroupPolicies(p *principal, g *snapshot.Group) {
+	for _, ip := range g.InlinePolicies {
+		p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, g.ARN)))
+	}
+	for _, ap := range g.AttachedPolicies {
+		p.addIdentity(b.managed(ap.ARN, g.ARN))
+		p.addCustomer(ap.ARN)
+	}
+}
+
 func (p *principal) addBoundary(pol policy.Policy, id int32, ok bool) {
 	if ok {
 		p.boundary = append(p.boundary, pol)
@@ -294,10 +360,12 @@ func (b *builder) principalsOf() {
 			groups[a.IAM.Groups[gi].Name] = &a.IAM.Groups[gi]
 		}
 		mfaRows := map[string]bool{}
+		passwords := map[string]bool{}
 		reportOK := a.IAM.CredentialReport != nil && !b.ix.HasGap(a.ID, snapshot.SectionCredentialReport)
 		if reportOK {
 			for _, row := range a.IAM.CredentialReport.Rows {
 				mfaRows[row.ARN] = row.MFAActive
+				passwords[row.ARN] = row.PasswordEnabled
 			}
 		}
 		for ui := range a.IAM.Users {
@@ -308,6 +376,7 @@ func (b *builder) principalsOf() {
 			}
 			for _, ap := range u.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, u.ARN))
+				p.addCustomer(ap.ARN)
 			}
 			for _, gname := range u.Groups {
 				g, ok := groups[gname]
@@ -315,11 +384,13 @@ func (b *builder) principalsOf() {
 					b.warn("group %s of %s is not in the snapshot; its policies are ignored", gname, u.ARN)
 					continue
 				}
-				for _, ip := range g.InlinePolicies {
-					p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, g.ARN)))
-				}
-				for _, ap := range g.AttachedPolicies {
-					p.addIdentity(b.managed(ap.ARN, g.ARN))
+				p.groups = append(p.groups, g.ARN)
+				b.addGroupPolicies(p, g)
+			}
+			if pw, ok := passwords[u.ARN]; ok {
+				p.console = consoleNo
+				if pw {
+					p.console = consoleYes
 				}
 			}
 			if u.PermissionsBoundary != nil {
@@ -348,6 +419,13 @@ func (b *builder) principalsOf() {
 			}
 			for _, ap := range r.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, r.ARN))
+				p.addCustomer(ap.ARN)
+			}
+			if r.InstanceProfiles != nil {
+				p.profiles = []string{}
+				for _, ip := range r.InstanceProfiles {
+					p.profiles = append(p.profiles, ip.ARN)
+				}
 			}
 			if r.PermissionsBoundary != nil {
 				p.addBoundary(b.managed(r.PermissionsBoundary.ARN, r.ARN))
@@ -404,7 +482,9 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 		p.addIdentity(b.managed(mp.ARN, what))
 	}
 	for _, cp := range ps.CustomerManagedPolicies {
-		p.addIdentity(b.managed(b.customerPolicyARN(acct, cp), what))
+		arn := b.customerPolicyARN(acct, cp)
+		p.addIdentity(b.managed(arn, what))
+		p.addCustomer(arn)
 	}
 	if len(ps.InlinePolicy) > 0 {
 		p.addIdentity(b.inline("permission-set:"+ps.Name+":inline", ps.InlinePolicy, "inline policy of "+what))
@@ -499,19 +579,19 @@ func (b *builder) identityCenterEdges() {
 			if !ok {
 				u = b.node(Node{ID: "ic:user/" + as.PrincipalID, Kind: KindICUser, Name: as.PrincipalID})
 			}
-			b.edges = append(b.edges, edge{from: u, to: to, via: -1, kind: kind})
+			b.edges = append(b.edges, edge{from: u, to: to, via: -1, ev: -1, kind: kind})
 		case "GROUP":
 			g, ok := groups[as.PrincipalID]
 			if !ok {
 				g = b.node(Node{ID: "ic:group/" + as.PrincipalID, Kind: KindICGroup, Name: as.PrincipalID})
 			}
-			b.edges = append(b.edges, edge{from: g, to: to, via: -1, kind: kind})
+			b.edges = append(b.edges, edge{from: g, to: to, via: -1, ev: -1, kind: kind})
 			for _, uid := range members[as.PrincipalID] {
 				u, ok := users[uid]
 				if !ok {
 					u = b.node(Node{ID: "ic:user/" + uid, Kind: KindICUser, Name: uid})
 				}
-				b.edges = append(b.edges, edge{from: u, to: to, via: g, kind: kind})
+				b.edges = append(b.edges, edge{from: u, to: to, via: g, ev: -1, kind: kind})
 			}
 		}
 	}

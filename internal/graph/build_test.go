@@ -53,7 +53,7 @@ func compareBruteForce(t *testing.T, g *Graph, s *snapshot.Snapshot) {
 	t.Helper()
 	got := map[string]string{}
 	for _, n := range g.Nodes() {
-		if n.Kind != KindUser && n.Kind != KindRole && n.Kind != KindSSORole {
+		if n.Kind != KindUser && n.Kind != KindRole && n.Kind != KindSSORole && n.Kind != KindUserInGroup {
 			continue
 		}
 		for _, e := range g.OutEdges(n.ID) {
@@ -73,7 +73,7 @@ func compareBruteForce(t *testing.T, g *Graph, s *snapshot.Snapshot) {
 			c := b.callerOf(p)
 			res := b.eval(c, r, actionAssumeRole)
 			if ci, ok := b.condition(&res, c); ok {
-				want[p.arn+" -> "+r.arn] = strings.Join(b.conds[ci].Strings(), "; ")
+				want[b.nodes[p.node].ID+" -> "+r.arn] = strings.Join(b.conds[ci].Strings(), "; ")
 			}
 		}
 	}

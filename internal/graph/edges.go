@@ -178,6 +178,13 @@ func (b *builder) callerOf(p *principal) *caller {
 // context returns the request context of c calling r: what the snapshot
 // knows is known, every other key is unknown.
 func (b *builder) context(c *caller, r *principal) *policy.Context {
+	return b.contextFor(c, r.account, r.tags, true)
+}
+
+// contextFor returns the request context of c acting on a resource of
+// account resAccount with tags resTags (tagsKnown false: the snapshot does
+// not hold the resource's tags, which stay unknown).
+func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
 	ctx := policy.NewContext()
 	if c.inOrg {
 		ctx.Set("aws:PrincipalOrgID", b.orgID)
@@ -208,16 +215,19 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	if c.anyAccount {
 		ctx.SetUnknown("aws:PrincipalAccount")
 	}
-	ctx.Set("aws:ResourceAccount", r.account)
-	if b.inOrg(r.account) {
+	ctx.Set("aws:ResourceAccount", resAccount)
+	if b.inOrg(resAccount) {
 		ctx.Set("aws:ResourceOrgID", b.orgID)
-		ctx.Set("aws:ResourceOrgPaths", b.orgPaths[r.account])
+		ctx.Set("aws:ResourceOrgPaths", b.orgPaths[resAccount])
 	}
-	for k := range b.resourceTagKeys {
-		if v, ok := tag(r.tags, k); ok {
-			ctx.Set("aws:ResourceTag/"+k, v)
-		} else {
-			ctx.SetAbsent("aws:ResourceTag/" + k)
+	if tagsKnown {
+		for k := range b.resourceTagKeys {
+			// IAM resources answer to iam:ResourceTag/ as well.
+			if v, ok := tag(resTags, k); ok {
+				ctx.Set("aws:ResourceTag/"+k, v).Set("iam:ResourceTag/"+k, v)
+			} else {
+				ctx.SetAbsent("aws:ResourceTag/" + k).SetAbsent("iam:ResourceTag/" + k)
+			}
 		}
 	}
 	ctx.SetUnknown("*")
@@ -455,6 +465,12 @@ func (b *builder) roleEdges(r *principal) {
 		return
 	}
 	ti := b.trustInfoOf(r.trust)
+	for _, a := range ti.accounts {
+		b.trustedBy[a] = append(b.trustedBy[a], r)
+	}
+	if ti.wildcard {
+		b.wildcardRoles = append(b.wildcardRoles, r)
+	}
 	for _, f := range ti.federated {
 		b.federatedEdge(r, f)
 	}
@@ -476,6 +492,10 @@ func (b *builder) roleEdges(r *principal) {
 		rc.named[p] = true
 		named = append(named, p)
 		except = appendUnique(except, p.account)
+		for _, v := range b.variants[arn] {
+			rc.named[v] = true
+			rc.variants = append(rc.variants, v)
+		}
 	}
 	for _, a := range ti.accounts {
 		except = appendUnique(except, a)
@@ -486,6 +506,13 @@ func (b *builder) roleEdges(r *principal) {
 	sort.Strings(except)
 	for _, p := range named {
 		b.namedEdge(rc, p)
+	}
+	for _, v := range rc.variants {
+		vc := b.callerOf(v)
+		res := b.eval(vc, rc.r, actionAssumeRole)
+		if cond, ok := b.condition(&res, vc); ok {
+			b.addEdge(v.node, rc.r.node, cond, EdgeAssumeRole.index())
+		}
 	}
 	for _, a := range ti.accounts {
 		if b.knownAcct[a] {
@@ -523,11 +550,13 @@ func (b *builder) roleEdges(r *principal) {
 
 // roleCtx is the state of one role's edge search.
 type roleCtx struct {
-	r      *principal
-	ti     *trustInfo
-	named  map[*principal]bool
-	seen   map[unit]bool
-	grants map[*grantGroup]bool
+	r     *principal
+	ti    *trustInfo
+	named map[*principal]bool
+	// variants are the user-in-group principals of the named users.
+	variants []*principal
+	seen     map[unit]bool
+	grants   map[*grantGroup]bool
 }
 
 type unit struct {
@@ -565,7 +594,7 @@ func (b *builder) addEdge(from, to, cond int32, kind uint8) {
 	if from == to {
 		return
 	}
-	b.edges = append(b.edges, edge{from: from, to: to, cond: cond, via: -1, kind: kind})
+	b.edges = append(b.edges, edge{from: from, to: to, cond: cond, via: -1, ev: -1, kind: kind})
 }
 
 // namedEdge evaluates a principal the trust policy names by ARN.
@@ -785,7 +814,7 @@ func (b *builder) grantsWithoutTrust() {
 	}
 	seen := map[key]bool{}
 	for _, p := range b.principals {
-		if p.cls.grant == nil {
+		if p.cls.grant == nil || p.variantOf != nil {
 			continue
 		}
 		for _, pol := range p.identity {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
 )
@@ -67,6 +68,13 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		if n.MFA != "" {
 			doc["mfa_device"] = n.MFA
 		}
+		if n.Admin {
+			doc["admin"] = true
+		}
+		if n.Kind == KindUserInGroup {
+			user, group, _ := strings.Cut(n.ID, "+group/")
+			doc["user"], doc["group"] = user, group
+		}
 		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
 			doc["class"] = classKey(n.Class)
 		}
@@ -88,6 +96,9 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 			}
 			if e.via >= 0 {
 				ed["via"] = g.nodes[e.via].ID
+			}
+			if e.ev >= 0 {
+				ed["evidence"] = evidenceDoc(&g.evidence[e.ev])
 			}
 			out = append(out, ed)
 			to := g.nodes[e.to].ID
@@ -121,7 +132,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 			r := map[string]any{
 				"kind": string(s.Node.Kind), "hops": s.Hops, "paths": s.Paths, "paths_at_least": s.PathsAtLeast,
 				"mfa_required": s.MFARequired, "path": pathDoc(s.Path), "path_without_mfa": pathDoc(s.PathWithoutMFA),
-				"external": s.Node.External,
+				"external": s.Node.External, "path_kinds": kindsDoc(s.Path), "escalation_required": s.EscalationRequired,
 			}
 			if s.Node.AccountID != "" {
 				r["account_id"] = s.Node.AccountID
@@ -205,6 +216,30 @@ func pathDoc(hops []Hop) []string {
 		out = append(out, h.To)
 	}
 	return out
+}
+
+// kindsDoc lists the edge kinds of a path's hops, in order.
+func kindsDoc(hops []Hop) []string {
+	out := make([]string, len(hops))
+	for i, h := range hops {
+		out[i] = string(h.Kind)
+	}
+	return out
+}
+
+func evidenceDoc(ev *Evidence) map[string]any {
+	stmts := make([]any, len(ev.Statements))
+	for i, r := range ev.Statements {
+		stmts[i] = map[string]any{"policy": r.Policy, "type": string(r.Type), "index": r.Index, "sid": r.Sid}
+	}
+	doc := map[string]any{"actions": ev.Actions, "resource": ev.Resource, "statements": stmts}
+	if ev.Service != "" {
+		doc["service"] = ev.Service
+	}
+	if ev.Note != "" {
+		doc["note"] = ev.Note
+	}
+	return doc
 }
 
 func mismatchDocs(ms []Mismatch) []any {

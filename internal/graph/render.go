@@ -79,6 +79,10 @@ func shortName(n *Node) string {
 		return "account " + n.AccountID + " (any principal)"
 	case KindAnyPrincipal:
 		return "* (any AWS principal)"
+	case KindAccountAdmin:
+		return "administrator of account " + n.AccountID
+	case KindUserInGroup:
+		return "user/" + n.Name
 	case KindSAMLProvider:
 		return "saml-provider/" + n.Name
 	case KindOIDCProvider:
@@ -112,7 +116,7 @@ func newTable(w io.Writer) *tablewriter.Table {
 func (r *Report) table(w io.Writer) error {
 	res := r.Result
 	var b strings.Builder
-	fmt.Fprintf(&b, "Who can reach %s, in at most %d hops (--to %s):\n", res.Target.Label, res.MaxHops, r.Spec)
+	fmt.Fprintf(&b, "Who can reach %s, in at most %d hops (--to %s%s):\n", res.Target.Label, res.MaxHops, r.Spec, edgesNote(res.Edges))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
@@ -185,6 +189,7 @@ func (r *Report) pathCell(path []Hop) string {
 			how += ", needs MFA"
 		}
 		lines = append(lines, how)
+		lines = append(lines, h.Evidence.Lines()...)
 		for _, c := range h.Conditions.Strings() {
 			lines = append(lines, "if "+c)
 		}
@@ -234,6 +239,7 @@ type jsonReport struct {
 	Snapshot jsonSnapshot  `json:"snapshot"`
 	Target   jsonTarget    `json:"target"`
 	MaxHops  int           `json:"max_hops"`
+	Edges    EdgeFilter    `json:"edges"`
 	Targets  []string      `json:"targets"`
 	Unknown  []string      `json:"unknown_accounts"`
 	Summary  jsonSummary   `json:"summary"`
@@ -265,18 +271,20 @@ type jsonSummary struct {
 type jsonGraphStat = Stats
 
 type jsonSource struct {
-	ID           string    `json:"id"`
-	Kind         NodeKind  `json:"kind"`
-	Name         string    `json:"name"`
-	AccountID    string    `json:"account_id,omitempty"`
-	AccountName  string    `json:"account_name,omitempty"`
-	External     bool      `json:"external"`
-	MFADevice    string    `json:"mfa_device,omitempty"`
-	Hops         int       `json:"hops"`
-	Paths        uint64    `json:"paths"`
-	PathsAtLeast bool      `json:"paths_at_least"`
-	MFARequired  bool      `json:"mfa_required"`
-	Path         []jsonHop `json:"path"`
+	ID           string   `json:"id"`
+	Kind         NodeKind `json:"kind"`
+	Name         string   `json:"name"`
+	AccountID    string   `json:"account_id,omitempty"`
+	AccountName  string   `json:"account_name,omitempty"`
+	External     bool     `json:"external"`
+	MFADevice    string   `json:"mfa_device,omitempty"`
+	Hops         int      `json:"hops"`
+	Paths        uint64   `json:"paths"`
+	PathsAtLeast bool     `json:"paths_at_least"`
+	MFARequired  bool     `json:"mfa_required"`
+	// EscalationRequired: every path has an escalation hop.
+	EscalationRequired bool      `json:"escalation_required"`
+	Path               []jsonHop `json:"path"`
 	// PathWithoutMFA is empty when MFA is required on every path.
 	PathWithoutMFA []jsonHop `json:"path_without_mfa"`
 }
@@ -289,6 +297,7 @@ type jsonHop struct {
 	MFA        bool           `json:"mfa"`
 	Via        string         `json:"via,omitempty"`
 	Conditions jsonConditions `json:"conditions"`
+	Evidence   *Evidence      `json:"evidence,omitempty"`
 }
 
 type jsonConditions struct {
@@ -310,7 +319,7 @@ func conditionsJSON(c Conditions) jsonConditions {
 func hopsJSON(hops []Hop) []jsonHop {
 	out := make([]jsonHop, len(hops))
 	for i, h := range hops {
-		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions)}
+		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions), Evidence: h.Evidence}
 	}
 	return out
 }
@@ -322,7 +331,7 @@ func (r *Report) json(w io.Writer) error {
 		Version:  "1",
 		Snapshot: jsonSnapshot{Path: r.SnapshotPath, CollectedAt: s.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00")},
 		Target:   jsonTarget{Spec: r.Spec, Kind: string(res.Target.Kind), Label: res.Target.Label, Accounts: res.Target.Accounts, Role: res.Target.Role},
-		MaxHops:  res.MaxHops, Targets: res.Targets, Unknown: res.UnknownAccounts,
+		MaxHops:  res.MaxHops, Edges: res.Edges, Targets: res.Targets, Unknown: res.UnknownAccounts,
 		Sources: make([]jsonSource, 0, len(res.Sources)), Warnings: r.Graph.Warnings(), Graph: r.Graph.Stats(),
 	}
 	if s.Organization != nil {
@@ -331,7 +340,7 @@ func (r *Report) json(w io.Writer) error {
 	for _, src := range res.Sources {
 		n := src.Node
 		js := jsonSource{ID: n.ID, Kind: n.Kind, Name: n.Name, AccountID: n.AccountID, External: n.External, MFADevice: n.MFA,
-			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired}
+			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired, EscalationRequired: src.EscalationRequired}
 		if a, ok := r.Graph.ix.Account(n.AccountID); ok {
 			js.AccountName = a.Name
 		}
@@ -403,6 +412,9 @@ func (r *Report) nodeLabel(id string) string {
 
 func edgeLabel(h Hop) string {
 	parts := []string{h.Kind.Action()}
+	if h.Evidence != nil {
+		parts = append(parts, strings.Join(h.Evidence.Actions, " + "))
+	}
 	if h.MFA {
 		parts = append(parts, "MFA")
 	}

@@ -1,0 +1,858 @@
+package graph
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/policy"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// Escalation edges: a principal that may take over another principal,
+// raise its own permissions, or pass a role to a service that runs its
+// code becomes that principal (or an administrator of its account). Every
+// action of a method is decided by the policy evaluator with the caller's
+// identity policies, boundary and SCPs, conditions kept as conditions.
+// docs/paths.md lists the methods with the AWS documentation they rest on.
+//
+// IAM has no resource-based policies, so an IAM call on another account's
+// user, role, group or policy is always denied (the evaluator requires a
+// resource-based policy across accounts); services do not take a role of
+// another account either. Candidates are therefore the caller's own
+// account, which is all the evaluator could allow.
+
+// escMethod is one IAM action that leads to an escalation edge.
+type escMethod struct {
+	kind   EdgeKind
+	action string
+}
+
+var (
+	userTakeOver = []escMethod{{EdgeCreateAccessKey, "iam:CreateAccessKey"}, {EdgeCreateLoginProfile, "iam:CreateLoginProfile"}, {EdgeUpdateLoginProfile, "iam:UpdateLoginProfile"}}
+	roleTakeOver = escMethod{EdgeUpdateTrust, "iam:UpdateAssumeRolePolicy"}
+	userSelf     = []escMethod{{EdgePutUserPolicy, "iam:PutUserPolicy"}, {EdgeAttachUserPolicy, "iam:AttachUserPolicy"}}
+	groupSelf    = []escMethod{{EdgePutGroupPolicy, "iam:PutGroupPolicy"}, {EdgeAttachGroupPolicy, "iam:AttachGroupPolicy"}}
+	roleSelf     = []escMethod{{EdgePutRolePolicy, "iam:PutRolePolicy"}, {EdgeAttachRolePolicy, "iam:AttachRolePolicy"}}
+	policySelf   = []escMethod{{EdgeCreatePolicyVersion, "iam:CreatePolicyVersion"}, {EdgeSetDefaultPolicyVersion, "iam:SetDefaultPolicyVersion"}}
+	userBoundary = []escMethod{{EdgeDeleteBoundary, "iam:DeleteUserPermissionsBoundary"}, {EdgePutBoundary, "iam:PutUserPermissionsBoundary"}}
+	roleBoundary = []escMethod{{EdgeDeleteBoundary, "iam:DeleteRolePermissionsBoundary"}, {EdgePutBoundary, "iam:PutRolePermissionsBoundary"}}
+)
+
+const (
+	actionAddUserToGroup     = "iam:AddUserToGroup"
+	actionPassRole           = "iam:PassRole"
+	actionCreateProfile      = "iam:CreateInstanceProfile"
+	actionAddRoleToProfile   = "iam:AddRoleToInstanceProfile"
+	keyPassedToService       = "iam:PassedToService"
+	escalationResourceName   = "orgaudit-escalation"
+	maxChosenResources       = 4
+	maxConditionAlternatives = 64
+	// administratorProbeAction is an action only "*" and "iam:*" cover.
+	administratorProbeAction = "iam:OrgauditAdministratorCheck"
+)
+
+// passMethod passes a role to a service that runs the caller's code:
+// iam:PassRole on the role, the role's trust admits the service, and every
+// step allowed (a step is allowed when one of its actions is).
+type passMethod struct {
+	kind    EdgeKind
+	service string
+	steps   [][]string
+}
+
+var passMethods = []passMethod{
+	{EdgePassRoleLambda, "lambda.amazonaws.com", [][]string{{"lambda:CreateFunction"}, {"lambda:InvokeFunction", "lambda:CreateEventSourceMapping"}}},
+	{EdgePassRoleEC2, "ec2.amazonaws.com", [][]string{{"ec2:RunInstances"}}},
+	{EdgePassRoleCloudFormation, "cloudformation.amazonaws.com", [][]string{{"cloudformation:CreateStack"}}},
+	{EdgePassRoleCodeBuild, "codebuild.amazonaws.com", [][]string{{"codebuild:CreateProject"}, {"codebuild:StartBuild"}}},
+	{EdgePassRoleGlue, "glue.amazonaws.com", [][]string{{"glue:CreateDevEndpoint"}}},
+	{EdgePassRoleSageMaker, "sagemaker.amazonaws.com", [][]string{{"sagemaker:CreateNotebookInstance"}, {"sagemaker:CreatePresignedNotebookInstanceUrl"}}},
+	{EdgePassRoleECS, "ecs-tasks.amazonaws.com", [][]string{{"ecs:RegisterTaskDefinition"}, {"ecs:RunTask"}}},
+	{EdgePassRoleDataPipeline, "datapipeline.amazonaws.com", [][]string{{"datapipeline:CreatePipeline"}, {"datapipeline:PutPipelineDefinition"}, {"datapipeline:ActivatePipeline"}}},
+}
+
+// createdResources are the ARNs of resources a method creates (or runs),
+// named by the caller: partition, region, account and a name are filled
+// in. The caller also gets to choose a name its policies allow (see
+// chosenResources).
+var createdResources = map[string]string{
+	"lambda:createfunction":                        "arn:%s:lambda:%s:%s:function:%s",
+	"lambda:invokefunction":                        "arn:%s:lambda:%s:%s:function:%s",
+	"lambda:createeventsourcemapping":              "arn:%s:lambda:%s:%s:event-source-mapping:%s",
+	"ec2:runinstances":                             "arn:%s:ec2:%s:%s:instance/%s",
+	"cloudformation:createstack":                   "arn:%s:cloudformation:%s:%s:stack/%s/0",
+	"codebuild:createproject":                      "arn:%s:codebuild:%s:%s:project/%s",
+	"codebuild:startbuild":                         "arn:%s:codebuild:%s:%s:project/%s",
+	"glue:createdevendpoint":                       "arn:%s:glue:%s:%s:devEndpoint/%s",
+	"sagemaker:createnotebookinstance":             "arn:%s:sagemaker:%s:%s:notebook-instance/%s",
+	"sagemaker:createpresignednotebookinstanceurl": "arn:%s:sagemaker:%s:%s:notebook-instance/%s",
+	"ecs:registertaskdefinition":                   "arn:%s:ecs:%s:%s:task-definition/%s:1",
+	"ecs:runtask":                                  "arn:%s:ecs:%s:%s:task-definition/%s:1",
+	"datapipeline:createpipeline":                  "arn:%s:datapipeline:%s:%s:pipeline/%s",
+	"datapipeline:putpipelinedefinition":           "arn:%s:datapipeline:%s:%s:pipeline/%s",
+	"datapipeline:activatepipeline":                "arn:%s:datapipeline:%s:%s:pipeline/%s",
+	"iam:createinstanceprofile":                    "arn:%s:iam:%[3]s:%[3]s:instance-profile/%[4]s",
+	"iam:addroletoinstanceprofile":                 "arn:%s:iam:%[3]s:%[3]s:instance-profile/%[4]s",
+}
+
+// escActions lists every action escalation looks at, lower case.
+var escActions = func() []string {
+	var out []string
+	add := func(ms ...escMethod) {
+		for _, m := range ms {
+			out = append(out, strings.ToLower(m.action))
+		}
+	}
+	add(userTakeOver...)
+	add(roleTakeOver)
+	add(userSelf...)
+	add(groupSelf...)
+	add(roleSelf...)
+	add(policySelf...)
+	add(userBoundary...)
+	add(roleBoundary...)
+	for _, a := range []string{actionAddUserToGroup, actionPassRole, actionCreateProfile, actionAddRoleToProfile, administratorProbeAction} {
+		out = append(out, strings.ToLower(a))
+	}
+	for _, m := range passMethods {
+		for _, st := range m.steps {
+			for _, a := range st {
+				out = append(out, strings.ToLower(a))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}()
+
+// escIndex holds, for one set of identity documents, the Allow statements
+// that match each escalation action: a prefilter, never a decision.
+type escIndex struct {
+	allow map[string][]*policy.Statement
+	// all makes every check pass (the brute-force comparison in tests).
+	all bool
+}
+
+func (ix *escIndex) empty() bool { return !ix.all && len(ix.allow) == 0 }
+
+// may reports whether some Allow statement may grant action on resource
+// ("" for a resource the caller names itself).
+func (ix *escIndex) may(action, resource string) bool {
+	if ix.all {
+		return true
+	}
+	for _, s := range ix.allow[strings.ToLower(action)] {
+		if resource == "" || s.MayMatchResource(resource) {
+			return true
+		}
+	}
+	return false
+}
+
+var allIndex = &escIndex{all: true}
+
+// escIndexOf returns the index of p's identity documents, built once per
+// set of documents.
+func (b *builder) escIndexOf(p *principal) *escIndex {
+	key := fmt.Sprint(sortedIDs(p.identityIDs))
+	if ix, ok := b.escIdx[key]; ok {
+		return ix
+	}
+	ix := &escIndex{allow: map[string][]*policy.Statement{}}
+	for _, pol := range p.identity {
+		for _, s := range pol.Document.Statements {
+			if s.Effect != policy.Allow {
+				continue
+			}
+			for _, a := range escActions {
+				if s.MatchesAction(a) {
+					ix.allow[a] = append(ix.allow[a], s)
+				}
+			}
+		}
+	}
+	if b.bruteForce {
+		ix.all = true
+	}
+	b.escIdx[key] = ix
+	return ix
+}
+
+// evalAction decides whether c may call action on resource, a resource of
+// c's own account (no resource-based policy: IAM has none, and a created
+// resource has none yet). resTags are the resource's tags when
+// tagsKnown; set adds known context keys.
+func (b *builder) evalAction(c *caller, action, resource string, resTags map[string]string, tagsKnown bool, set func(*policy.Context)) policy.Result {
+	ctx := b.contextFor(c, c.account, resTags, tagsKnown)
+	if set != nil {
+		set(ctx)
+	}
+	in := policy.Input{
+		Request:               policy.Request{Principal: c.arn, Action: action, Resource: resource, ResourceAccount: c.account, Context: ctx},
+		IdentityPolicies:      c.identity,
+		PermissionsBoundaries: c.boundary,
+		SCPs:                  c.scps,
+		ManagementAccount:     c.mgmt,
+		ServiceLinkedRole:     c.sl,
+	}
+	res := policy.Evaluate(in)
+	if res.Truncated {
+		b.warn("%s calling %s on %s: too many alternative conditions; some were dropped", c.arn, action, resource)
+	}
+	return res
+}
+
+// isAdmin reports whether c holds "*" (or "iam:*") on "*" unconditionally:
+// an administrator of its account, which no escalation can raise further.
+func (b *builder) isAdmin(c *caller, ix *escIndex) bool {
+	if !ix.may(administratorProbeAction, "*") {
+		return false
+	}
+	res := b.evalAction(c, administratorProbeAction, "*", nil, false, nil)
+	return res.AllowedUnconditionally()
+}
+
+// grant is an allowed step: conditions and deciding statements.
+type grant struct {
+	cond    Conditions
+	stmts   []policy.StatementRef
+	actions []string
+}
+
+// grantOf turns an evaluation of one action into a grant; its statements
+// are the caller's identity statements that allowed it (the SCP and
+// boundary statements that let it through are not what grants it).
+func grantOf(res *policy.Result, action string) (grant, bool) {
+	c, ok := conditionsOf(res)
+	if !ok {
+		return grant{}, false
+	}
+	var refs []policy.StatementRef
+	for _, r := range res.Statements {
+		if r.Type == policy.IdentityPolicy && r.Effect == policy.Allow && !slices.Contains(refs, r) {
+			refs = append(refs, r)
+		}
+	}
+	return grant{cond: c, stmts: refs, actions: []string{action}}, true
+}
+
+// and combines two steps that must both be allowed.
+func (g grant) and(h grant) grant {
+	out := grant{cond: andConditions(g.cond, h.cond)}
+	out.stmts = appendRefs(slices.Clone(g.stmts), h.stmts)
+	out.actions = append(slices.Clone(g.actions), h.actions...)
+	return out
+}
+
+func appendRefs(dst, src []policy.StatementRef) []policy.StatementRef {
+	for _, r := range src {
+		if !slices.Contains(dst, r) {
+			dst = append(dst, r)
+		}
+	}
+	return dst
+}
+
+// conditionsOf turns an evaluation into edge conditions; ok is false when
+// the request is denied whatever the unknowns are.
+func conditionsOf(res *policy.Result) (Conditions, bool) {
+	if res.Denied() {
+		return Conditions{}, false
+	}
+	cond := Conditions{}
+	for _, s := range res.AllowedWhen {
+		cond.AllowedWhen = append(cond.AllowedWhen, s.Conditions)
+	}
+	for _, s := range res.DeniedWhen {
+		cond.DeniedWhen = append(cond.DeniedWhen, s.Conditions)
+	}
+	return cond, true
+}
+
+// andConditions is a ∧ b: one alternative of each must hold, and no deny
+// of either.
+func andConditions(a, b Conditions) Conditions {
+	out := Conditions{DeniedWhen: uniqueSets(append(slices.Clone(a.DeniedWhen), b.DeniedWhen...))}
+	switch {
+	case len(a.AllowedWhen) == 0:
+		out.AllowedWhen = b.AllowedWhen
+	case len(b.AllowedWhen) == 0:
+		out.AllowedWhen = a.AllowedWhen
+	default:
+		for _, x := range a.AllowedWhen {
+			for _, y := range b.AllowedWhen {
+				if len(out.AllowedWhen) >= maxConditionAlternatives {
+					break
+				}
+				set := slices.Clone(x)
+				for _, c := range y {
+					if !slices.ContainsFunc(set, func(d policy.Clause) bool { return clauseKey(c) == clauseKey(d) }) {
+						set = append(set, c)
+					}
+				}
+				out.AllowedWhen = append(out.AllowedWhen, set)
+			}
+		}
+		out.AllowedWhen = uniqueSets(out.AllowedWhen)
+	}
+	return out
+}
+
+// orConditions is a ∨ b, widened where the conditions cannot say it
+// exactly: the alternatives of both, and only the denies both share. The
+// result never holds less often than a ∨ b.
+func orConditions(a, b Conditions) Conditions {
+	out := Conditions{}
+	if len(a.AllowedWhen) > 0 && len(b.AllowedWhen) > 0 {
+		out.AllowedWhen = uniqueSets(append(slices.Clone(a.AllowedWhen), b.AllowedWhen...))
+	}
+	keys := map[string]bool{}
+	for _, s := range b.DeniedWhen {
+		keys[setKey(s)] = true
+	}
+	for _, s := range a.DeniedWhen {
+		if keys[setKey(s)] {
+			out.DeniedWhen = append(out.DeniedWhen, s)
+		}
+	}
+	return out
+}
+
+func clauseKey(c policy.Clause) string {
+	return strings.ToLower(c.Operator) + "\x00" + strings.ToLower(c.Key) + "\x00" + strings.Join(c.Values, "\x00")
+}
+
+func setKey(set []policy.Clause) string {
+	keys := make([]string, len(set))
+	for i, c := range set {
+		keys[i] = clauseKey(c)
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, "\x01")
+}
+
+func uniqueSets(sets [][]policy.Clause) [][]policy.Clause {
+	seen := map[string]bool{}
+	var out [][]policy.Clause
+	for _, s := range sets {
+		k := setKey(s)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// escalationEdge records an edge from each member of unit (but the
+// target itself) to node to.
+func (b *builder) escalationEdge(unit []*principal, to int32, kind EdgeKind, g grant, ev Evidence) {
+	ev.Actions = g.actions
+	ev.Statements = g.stmts
+	if ev.Statements == nil {
+		ev.Statements = []policy.StatementRef{}
+	}
+	cond := b.intern(g.cond)
+	ei := int32(len(b.evidence))
+	b.evidence = append(b.evidence, ev)
+	for _, m := range unit {
+		if m.node != to {
+			b.edges = append(b.edges, edge{from: m.node, to: to, cond: cond, via: -1, ev: ei, kind: kind.index()})
+		}
+	}
+}
+
+// escalations adds every escalation edge, once the assume edges are known.
+func (b *builder) escalations() {
+	for _, c := range b.classes {
+		for _, unit := range b.units(c) {
+			rep := unit[0]
+			ix := b.escIndexOf(rep)
+			if ix.empty() {
+				continue
+			}
+			cr := b.callerOf(rep)
+			admin := b.isAdmin(cr, ix)
+			for _, m := range unit {
+				m.admin = admin
+				if admin {
+					b.nodes[m.node].Admin = true
+				}
+			}
+			b.takeOver(unit, cr, ix)
+			b.passRoles(unit, cr, ix)
+			if !admin {
+				for _, m := range unit {
+					b.selfEscalation(m, ix)
+				}
+			}
+		}
+	}
+	for _, acct := range slices.Sorted(maps.Keys(b.adminNodes)) {
+		b.adminEdges(acct)
+	}
+}
+
+// units splits a class into the groups of members one evaluation decides:
+// per account, or per member for classes that look at principal-specific
+// keys.
+func (b *builder) units(c *bclass) [][]*principal {
+	var out [][]*principal
+	for _, a := range slices.Sorted(maps.Keys(c.byAccount)) {
+		ms := c.byAccount[a]
+		if c.sensitive || b.bruteForce {
+			for _, m := range ms {
+				out = append(out, []*principal{m})
+			}
+			continue
+		}
+		out = append(out, ms)
+	}
+	return out
+}
+
+// takeOver adds the edges to the users and roles of the unit's account
+// that its members may take over.
+func (b *builder) takeOver(unit []*principal, c *caller, ix *escIndex) {
+	acct := unit[0].account
+	for _, t := range b.byAccount[acct] {
+		switch {
+		case t.variantOf != nil:
+		case t.kind == KindUser:
+			for _, m := range userTakeOver {
+				if m.kind == EdgeCreateLoginProfile && t.console == consoleYes || m.kind == EdgeUpdateLoginProfile && t.console == consoleNo {
+					continue // the user has (or has not) a password already: the call would fail
+				}
+				b.takeOverEdge(unit, c, ix, m, t)
+			}
+		case t.kind == KindRole && !t.serviceLinked && !policy.IsProtectedRoleARN(t.arn):
+			b.takeOverEdge(unit, c, ix, roleTakeOver, t)
+		}
+	}
+}
+
+func (b *builder) takeOverEdge(unit []*principal, c *caller, ix *escIndex, m escMethod, t *principal) {
+	if !ix.may(m.action, t.arn) {
+		return
+	}
+	res := b.evalAction(c, m.action, t.arn, t.tags, true, nil)
+	if g, ok := grantOf(&res, m.action); ok {
+		b.escalationEdge(unit, t.node, m.kind, g, Evidence{Resource: t.arn})
+	}
+}
+
+// chosenResources returns resources the caller may name for a created
+// resource: the canonical one, and one instance of each resource pattern
+// of its Allow statements for the action (wildcards filled in), in its
+// account.
+func (b *builder) chosenResources(action, account string, ix *escIndex) []string {
+	format := createdResources[strings.ToLower(action)]
+	partition, region := b.partition(), b.region()
+	out := []string{fmt.Sprintf(format, partition, region, account, escalationResourceName)}
+	for _, s := range ix.allow[strings.ToLower(action)] {
+		for _, r := range s.Resource {
+			if inst, ok := instantiate(r, region, account); ok && !slices.Contains(out, inst) && len(out) < maxChosenResources {
+				out = append(out, inst)
+			}
+		}
+	}
+	return out
+}
+
+// instantiate fills the wildcards of an ARN pattern: the region and
+// account fields with the caller's, the rest with "x". Patterns with
+// policy variables, or in another account, give nothing.
+func instantiate(pattern, region, account string) (string, bool) {
+	if pattern == "*" || strings.Contains(pattern, "${") {
+		return "", false
+	}
+	parts := strings.SplitN(pattern, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return "", false
+	}
+	fill := func(f, with string) string {
+		if !strings.ContainsAny(f, "*?") {
+			return f
+		}
+		return with
+	}
+	parts[1] = fill(parts[1], "aws")
+	parts[2] = fill(parts[2], "x")
+	parts[3] = fill(parts[3], region)
+	if parts[4] != "" {
+		parts[4] = fill(parts[4], account)
+		if parts[4] != account {
+			return "", false
+		}
+	}
+	parts[5] = strings.NewReplacer("*", "x", "?", "x").Replace(parts[5])
+	return strings.Join(parts, ":"), true
+}
+
+func (b *builder) region() string {
+	if r := b.s.Metadata.Region; r != "" {
+		return r
+	}
+	return "us-east-1"
+}
+
+// step decides one step of a method: allowed when one of its actions is,
+// on one of the resources the caller may name.
+func (b *builder) step(c *caller, ix *escIndex, actions []string) (grant, bool) {
+	var out grant
+	found := false
+	for _, a := range actions {
+		if !ix.may(a, "") {
+			continue
+		}
+		for _, r := range b.chosenResources(a, c.account, ix) {
+			res := b.evalAction(c, a, r, nil, false, nil)
+			g, ok := grantOf(&res, a)
+			if !ok {
+				continue
+			}
+			if !found {
+				out, found = g, true
+			} else {
+				out.cond = orConditions(out.cond, g.cond)
+				out.stmts = appendRefs(out.stmts, g.stmts)
+			}
+			if out.cond.Empty() {
+				return out, true
+			}
+		}
+	}
+	return out, found
+}
+
+// passRoles adds the edges to the roles of the unit's account that its
+// members may pass to a service that runs their code.
+func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
+	if !ix.may(actionPassRole, "") {
+		return
+	}
+	acct := unit[0].account
+	for _, m := range passMethods {
+		var roles []*principal
+		for _, r := range b.byAccount[acct] {
+			if r.kind == KindRole && r.trust != nil && !r.serviceLinked && b.namesService(r, m.service) && ix.may(actionPassRole, r.arn) {
+				roles = append(roles, r)
+			}
+		}
+		if len(roles) == 0 {
+			continue
+		}
+		method := grant{}
+		ok := true
+		for i, st := range m.steps {
+			g, allowed := b.step(c, ix, st)
+			if !allowed {
+				ok = false
+				break
+			}
+			if i == 0 {
+				method = g
+			} else {
+				method = method.and(g)
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, r := range roles {
+			trust, admits := b.trustsService(r, m.service)
+			if !admits {
+				continue
+			}
+			svc := m.service
+			res := b.evalAction(c, actionPassRole, r.arn, r.tags, true, func(ctx *policy.Context) { ctx.Set(keyPassedToService, svc) })
+			pass, allowed := grantOf(&res, actionPassRole)
+			if !allowed {
+				continue
+			}
+			g := pass.and(method)
+			g.cond = andConditions(g.cond, trust)
+			ev := Evidence{Resource: r.arn, Service: m.service}
+			if m.kind == EdgePassRoleEC2 {
+				var profileOK bool
+				g, ev.Note, profileOK = b.instanceProfile(c, ix, r, g)
+				if !profileOK {
+					continue
+				}
+			}
+			b.escalationEdge(unit, r.node, m.kind, g, ev)
+		}
+	}
+}
+
+// instanceProfile completes an EC2 method: the role must be in an
+// instance profile, or the caller must be able to make one.
+func (b *builder) instanceProfile(c *caller, ix *escIndex, r *principal, g grant) (grant, string, bool) {
+	switch {
+	case r.profiles == nil:
+		return g, "the snapshot does not record instance profiles; one is assumed to hold the role", true
+	case len(r.profiles) > 0:
+		return g, "instance profile " + r.profiles[0], true
+	}
+	for _, a := range []string{actionCreateProfile, actionAddRoleToProfile} {
+		s, ok := b.step(c, ix, []string{a})
+		if !ok {
+			return g, "", false
+		}
+		g = g.and(s)
+	}
+	return g, "no instance profile holds the role; the caller can create one", true
+}
+
+// namesService reports whether r's trust policy names the service
+// principal at all (a prefilter for trustsService).
+func (b *builder) namesService(r *principal, service string) bool {
+	for _, s := range r.trust.doc.Statements {
+		if s.Principal == nil {
+			continue
+		}
+		if s.Principal.All || slices.ContainsFunc(s.Principal.AWS, func(v policy.AWSPrincipal) bool { return v.Kind == policy.KindAll }) {
+			return true
+		}
+		for _, sv := range s.Principal.Service {
+			if strings.EqualFold(sv, service) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// trustsService decides whether r's trust policy lets the service assume
+// it, with the conditions it leaves (aws:SourceAccount, aws:SourceArn...).
+func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
+	key := r.arn + "\x00" + service
+	if v, ok := b.svcTrust[key]; ok {
+		return v.cond, v.ok
+	}
+	res := policy.Evaluate(policy.Input{
+		Request: policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account,
+			Context: b.contextFor(&caller{account: r.account}, r.account, r.tags, true)},
+		ResourcePolicy: &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
+		RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
+	})
+	cond, ok := conditionsOf(&res)
+	b.svcTrust[key] = svcTrust{cond, ok}
+	return cond, ok
+}
+
+type svcTrust struct {
+	cond Conditions
+	ok   bool
+}
+
+// selfEscalation adds p's edges to the administrator node of its
+// account: p may rewrite its own permissions.
+func (b *builder) selfEscalation(p *principal, ix *escIndex) {
+	c := b.callerOf(p)
+	best := b.selfGrants(p, c, ix, false)
+	if len(p.boundary) > 0 {
+		// Removing or replacing the boundary helps only if p, without
+		// it, is an administrator or could raise itself otherwise.
+		methods := userBoundary
+		if p.kind != KindUser {
+			methods = roleBoundary
+		}
+		var unbounded *bool
+		for _, m := range methods {
+			if !ix.may(m.action, p.arn) {
+				continue
+			}
+			res := b.evalAction(c, m.action, p.arn, p.tags, true, nil)
+			g, ok := grantOf(&res, m.action)
+			if !ok {
+				continue
+			}
+			if unbounded == nil {
+				free := *c
+				free.boundary = nil
+				v := b.isAdmin(&free, ix) || len(b.selfGrants(p, &free, ix, true)) > 0
+				unbounded = &v
+			}
+			if *unbounded {
+				best = append(best, selfGrant{m.kind, p.arn, g})
+			}
+		}
+	}
+	if len(best) == 0 {
+		return
+	}
+	to := b.adminNode(p.account)
+	seen := map[EdgeKind]bool{}
+	for _, sg := range best {
+		if seen[sg.kind] {
+			continue
+		}
+		seen[sg.kind] = true
+		b.escalationEdge([]*principal{p}, to, sg.kind, sg.g, Evidence{Resource: sg.resource})
+	}
+}
+
+type selfGrant struct {
+	kind     EdgeKind
+	resource string
+	g        grant
+}
+
+// selfGrants returns the ways p may raise its own permissions (boundary
+// methods apart), the unconditional ones of a kind first; first stops at
+// the first one found.
+func (b *builder) selfGrants(p *principal, c *caller, ix *escIndex, first bool) []selfGrant {
+	type try struct {
+		m        escMethod
+		resource string
+		tags     map[string]string
+		tagsOK   bool
+	}
+	var tries []try
+	switch p.kind {
+	case KindUser:
+		for _, m := range userSelf {
+			tries = append(tries, try{m, p.arn, p.tags, true})
+		}
+		for _, g := range p.groups {
+			for _, m := range groupSelf {
+				tries = append(tries, try{m, g, nil, true})
+			}
+		}
+	case KindRole:
+		if !policy.IsProtectedRoleARN(p.arn) && !p.serviceLinked {
+			for _, m := range roleSelf {
+				tries = append(tries, try{m, p.arn, p.tags, true})
+			}
+		}
+	}
+	for _, arn := range p.customerPolicies {
+		for _, m := range policySelf {
+			tries = append(tries, try{m, arn, nil, false})
+		}
+	}
+	var out []selfGrant
+	for _, t := range tries {
+		if !ix.may(t.m.action, t.resource) {
+			continue
+		}
+		res := b.evalAction(c, t.m.action, t.resource, t.tags, t.tagsOK, nil)
+		g, ok := grantOf(&res, t.m.action)
+		if !ok {
+			continue
+		}
+		out = append(out, selfGrant{t.m.kind, t.resource, g})
+		if first {
+			return out
+		}
+	}
+	// By kind, an unconditional grant before a conditional one.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].kind != out[j].kind {
+			return out[i].kind < out[j].kind
+		}
+		return out[i].g.cond.Empty() && !out[j].g.cond.Empty()
+	})
+	return out
+}
+
+// adminNode returns the administrator node of an account, creating it.
+func (b *builder) adminNode(acct string) int32 {
+	if n, ok := b.adminNodes[acct]; ok {
+		return n
+	}
+	_, inSnapshot := b.ix.Account(acct)
+	n := b.node(Node{ID: "admin:" + acct, Kind: KindAccountAdmin, Name: "administrator of " + b.accountName(acct), AccountID: acct, External: !inSnapshot && b.orgID != ""})
+	b.adminNodes[acct] = n
+	return n
+}
+
+// adminCaller is the administrator of an account: any principal of it
+// with every permission its SCPs leave (evaluated as the account's root
+// with its principal-specific keys unknown).
+func (b *builder) adminCaller(acct string) *caller {
+	return &caller{arn: b.rootARN(acct), node: b.adminNodes[acct], account: acct, anyone: true,
+		scps: b.scpsOf(acct), mgmt: acct == b.mgmt, inOrg: b.inOrg(acct)}
+}
+
+// adminEdges adds the edges of an account's administrator node: it takes
+// over every user and role of the account its SCPs let it, and assumes
+// every role that trusts the account or any principal.
+func (b *builder) adminEdges(acct string) {
+	c := b.adminCaller(acct)
+	unit := []*principal{{node: c.node, account: acct}}
+	b.takeOver(unit, c, allIndex)
+	var roles []*principal
+	roles = append(roles, b.trustedBy[acct]...)
+	roles = append(roles, b.wildcardRoles...)
+	seen := map[*principal]bool{}
+	for _, r := range roles {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		res := b.eval(c, r, actionAssumeRole)
+		if cond, ok := b.condition(&res, c); ok {
+			b.addEdge(c.node, r.node, cond, EdgeAssumeRole.index())
+		}
+	}
+}
+
+// groupVariants creates, before classes are formed, the user-in-group
+// principals: a user that may add itself to a group it is not in becomes a
+// principal with its own policies and the group's.
+func (b *builder) groupVariants() {
+	for ai := range b.s.Accounts {
+		a := &b.s.Accounts[ai]
+		if !b.knownAcct[a.ID] {
+			continue
+		}
+		for _, u := range slices.Clone(b.byAccount[a.ID]) {
+			if u.kind != KindUser {
+				continue
+			}
+			ix := b.escIndexOf(u)
+			if !ix.may(actionAddUserToGroup, "") {
+				continue
+			}
+			c := b.callerOf(u)
+			if b.isAdmin(c, ix) {
+				continue // it has every permission a group could give
+			}
+			for gi := range a.IAM.Groups {
+				g := &a.IAM.Groups[gi]
+				if slices.Contains(u.groups, g.ARN) || !ix.may(actionAddUserToGroup, g.ARN) {
+					continue
+				}
+				res := b.evalAction(c, actionAddUserToGroup, g.ARN, nil, true, nil)
+				gr, ok := grantOf(&res, actionAddUserToGroup)
+				if !ok {
+					continue
+				}
+				v := b.variant(u, g)
+				b.escalationEdge([]*principal{u}, v.node, EdgeAddUserToGroup, gr, Evidence{Resource: g.ARN})
+			}
+		}
+	}
+}
+
+// variant returns user u as a member of group g too.
+func (b *builder) variant(u *principal, g *snapshot.Group) *principal {
+	v := &principal{
+		kind: KindUser, arn: u.arn, account: u.account, tags: u.tags, mfa: u.mfa, userID: u.userID, console: u.console,
+		identity: slices.Clone(u.identity), identityIDs: slices.Clone(u.identityIDs),
+		boundary: u.boundary, boundaryIDs: u.boundaryIDs, variantOf: u,
+		groups: append(slices.Clone(u.groups), g.ARN), customerPolicies: slices.Clone(u.customerPolicies),
+	}
+	b.addGroupPolicies(v, g)
+	id := u.arn + "+group/" + g.Name
+	v.node = b.node(Node{ID: id, Kind: KindUserInGroup, Name: b.nodes[u.node].Name + " in group " + g.Name, AccountID: u.account, MFA: u.mfa})
+	b.principals = append(b.principals, v)
+	b.byAccount[v.account] = append(b.byAccount[v.account], v)
+	b.variants[u.arn] = append(b.variants[u.arn], v)
+	return v
+}
