@@ -175,7 +175,12 @@ func classKey(c int) string { return "class:" + strconv.Itoa(c) }
 // (111111111111)".
 func nodeLabel(g *Graph, n *Node) string {
 	s := shortName(n)
-	if n.AccountID == "" || n.Kind == KindAccount {
+	if n.Kind == KindAccountAdmin {
+		if a, ok := g.ix.Account(n.AccountID); ok {
+			return fmt.Sprintf("administrator of %s (%s)", a.Name, n.AccountID)
+		}
+	}
+	if n.AccountID == "" || n.Kind == KindAccount || n.Kind == KindAccountAdmin {
 		return s
 	}
 	if a, ok := g.ix.Account(n.AccountID); ok {
