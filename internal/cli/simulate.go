@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,8 +20,9 @@ import (
 
 // simulateOptions are the flags of `orgaudit simulate`.
 type simulateOptions struct {
-	input  string
-	format string
+	input    string
+	format   string
+	exitCode bool
 
 	// --snapshot mode
 	snapshot  string
@@ -33,7 +37,7 @@ func newSimulateCmd(app *App) *cobra.Command {
 	opts := &simulateOptions{}
 	cmd := &cobra.Command{
 		Use:   "simulate (--input FILE | --snapshot FILE --principal ARN --action ACTION [--resource ARN])",
-		Short: "Evaluate one request against IAM policies, offline",
+		Short: "Evaluate requests against IAM policies, offline",
 		Long: `simulate decides whether a request is allowed by the given policies, following
 AWS's IAM policy evaluation logic: explicit denies, SCP and RCP levels,
 permissions boundaries, session policies, identity-based and resource-based
@@ -52,6 +56,11 @@ The input is a JSON document (see docs/simulate.md):
 Conditions on keys listed in unknown_context_keys are neither true nor false:
 the result says under which conditions the request is allowed or denied.
 
+Batch: when FILE holds JSON Lines (one such document per line; a .jsonl or
+.ndjson name, or several lines each a whole document), simulate writes one
+JSON decision per line, in input order: {"line": N, "decision": ...}, or
+{"line": N, "error": "..."} for a line that is not a valid request, and goes on.
+
 With --snapshot, the policies come from a snapshot instead: the principal's
 identity policies (inline, attached and its groups'), its permissions boundary,
 the SCP levels of its account (the management account is exempt), the RCP
@@ -63,10 +72,19 @@ adds or overrides keys (repeat a key for a multivalued key), --unknown KEY
 leaves conditions on KEY undecided (patterns such as aws:RequestTag/* or *);
 every other key is absent.
 
-The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
-0 whatever the decision, and 2 when the input is invalid.`,
+With --snapshot, a principal that is not in the snapshot is an error, and a
+role or user ARN as --resource that is not in it is a warning on stderr; both
+name the nearest ARNs the snapshot holds.
+
+The decision is Allowed (also when only under conditions), ImplicitlyDenied
+or ExplicitlyDenied. simulate exits 0 whatever the decision, and 2 when the
+input is invalid (in a batch: when a line was). With --exit-code it exits 0
+when the request is allowed, 1 when it is denied (in a batch: any line), 2 on
+an error.`,
 		Example: `  orgaudit simulate --input request.json
   orgaudit simulate --input - --format json < request.json
+  orgaudit simulate --input requests.jsonl > decisions.jsonl
+  orgaudit simulate --input request.json --exit-code && echo allowed
   orgaudit simulate --snapshot snap.json --principal arn:aws:iam::111122223333:user/alice \
     --action sts:AssumeRole --resource arn:aws:iam::444455556666:role/admin \
     --context aws:MultiFactorAuthPresent=true --unknown sts:ExternalId`,
@@ -77,7 +95,8 @@ The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.input, "input", "", "simulation input JSON file (- reads standard input)")
-	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	f.StringVar(&opts.format, "format", "table", "output format: table or json (a batch always writes JSON Lines)")
+	f.BoolVar(&opts.exitCode, "exit-code", false, "exit 0 when allowed, 1 when denied, 2 on an error")
 	f.StringVar(&opts.snapshot, "snapshot", "", "take the policies from this snapshot (instead of --input)")
 	f.StringVar(&opts.principal, "principal", "", "with --snapshot: ARN of the calling IAM user or role")
 	f.StringVar(&opts.action, "action", "", "with --snapshot: the action, service:Action")
@@ -88,8 +107,12 @@ The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
 }
 
 func runSimulate(app *App, opts *simulateOptions) error {
-	if opts.format != "text" && opts.format != "json" {
-		return usageErrorf("invalid --format %q: use text or json", opts.format)
+	switch opts.format {
+	case "table", "json":
+	case "text": // the format's name before 0.x, kept as an alias
+		opts.format = "table"
+	default:
+		return usageErrorf("invalid --format %q: use table or json", opts.format)
 	}
 	if opts.snapshot != "" {
 		if opts.input != "" {
@@ -105,13 +128,22 @@ func runSimulate(app *App, opts *simulateOptions) error {
 	if opts.input == "" {
 		return usageErrorf("--input is required (or --snapshot FILE with --principal and --action)")
 	}
-	var data []byte
-	var err error
-	if opts.input == "-" {
-		data, err = io.ReadAll(app.In)
-	} else {
-		data, err = os.ReadFile(opts.input)
+	var r io.Reader = app.In
+	if opts.input != "-" {
+		f, err := os.Open(opts.input)
+		if err != nil {
+			return usageErrorf("read simulation input %s: %v", opts.input, err)
+		}
+		defer f.Close()
+		r = f
 	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if batch, err := isJSONLines(br, opts.input); err != nil {
+		return usageErrorf("read simulation input %s: %v", opts.input, err)
+	} else if batch {
+		return runSimulateBatch(app, opts, br)
+	}
+	data, err := io.ReadAll(br)
 	if err != nil {
 		return usageErrorf("read simulation input %s: %v", opts.input, err)
 	}
@@ -119,10 +151,91 @@ func runSimulate(app *App, opts *simulateOptions) error {
 	if err != nil {
 		return usageError(fmt.Errorf("%s: %w", opts.input, err))
 	}
-	if opts.format == "json" {
-		return writeSimulationJSON(app.Out, res)
+	if err := writeSimulation(app.Out, opts.format, &in.Request, &res); err != nil {
+		return err
 	}
-	return writeSimulationText(app.Out, &in.Request, &res)
+	return decisionExit(opts, &res)
+}
+
+// isJSONLines tells a batch from one document: a .jsonl or .ndjson name,
+// or a first line that is a whole JSON value followed by more lines. It
+// looks at the first 64 KiB: a longer first line is taken for one document
+// (name the file .jsonl to say otherwise).
+func isJSONLines(br *bufio.Reader, name string) (bool, error) {
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".jsonl" || ext == ".ndjson" {
+		return true, nil
+	}
+	buf, err := br.Peek(br.Size())
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 {
+		return false, nil
+	}
+	first := bytes.TrimSpace(buf[:i])
+	return len(first) > 0 && json.Valid(first) && len(bytes.TrimSpace(buf[i:])) > 0, nil
+}
+
+// batchLine is one line of a batch's output: a decision or an error.
+type batchLine struct {
+	Line int `json:"line"`
+	*simulationView
+	Error string `json:"error,omitempty"`
+}
+
+// runSimulateBatch evaluates JSON Lines and writes one JSON line per
+// request, in order.
+func runSimulateBatch(app *App, opts *simulateOptions, r io.Reader) error {
+	w := bufio.NewWriter(app.Out)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	bad, denied, n := 0, 0, 0
+	err := policy.SimulateLines(r, func(line int, _ *policy.SimulationInput, res policy.Result, err error) error {
+		n++
+		out := batchLine{Line: line}
+		if err != nil {
+			bad++
+			out.Error = err.Error()
+		} else {
+			v := newSimulationView(res)
+			out.simulationView = &v
+			if res.Denied() {
+				denied++
+			}
+		}
+		return enc.Encode(out)
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return usageErrorf("simulate %s: %v", opts.input, err)
+	}
+	app.Logger().Debug("batch simulated", "requests", n, "invalid", bad, "denied", denied)
+	switch {
+	case bad > 0:
+		return usageErrorf("%s: %d of %d lines are not valid requests (their errors are in the output)", opts.input, bad, n)
+	case opts.exitCode && denied > 0:
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}
+
+// decisionExit is the exit of a single simulation: with --exit-code, 1
+// when the request is denied.
+func decisionExit(opts *simulateOptions, res *policy.Result) error {
+	if opts.exitCode && res.Denied() {
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
+}
+
+func writeSimulation(w io.Writer, format string, rq *policy.SimulationRequest, res *policy.Result) error {
+	if format == "json" {
+		return writeSimulationJSON(w, *res)
+	}
+	return writeSimulationText(w, rq, res)
 }
 
 // runSimulateSnapshot evaluates one request with the policies of a
@@ -165,10 +278,10 @@ func runSimulateSnapshot(app *App, opts *simulateOptions) error {
 		app.Logger().Warn(w)
 	}
 	res := policy.Evaluate(*in)
-	if opts.format == "json" {
-		return writeSimulationJSON(app.Out, res)
+	if err := writeSimulation(app.Out, opts.format, &policy.SimulationRequest{Principal: opts.principal, Action: opts.action, Resource: opts.resource}, &res); err != nil {
+		return err
 	}
-	return writeSimulationText(app.Out, &policy.SimulationRequest{Principal: opts.principal, Action: opts.action, Resource: opts.resource}, &res)
+	return decisionExit(opts, &res)
 }
 
 // parseContextFlags parses --context KEY=VALUE flags: the key is what
@@ -211,6 +324,12 @@ type simulationView struct {
 }
 
 func writeSimulationJSON(w io.Writer, r policy.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(newSimulationView(r))
+}
+
+func newSimulationView(r policy.Result) simulationView {
 	v := simulationView{
 		Decision:      r.Decision,
 		Unconditional: r.AllowedUnconditionally(),
@@ -229,9 +348,7 @@ func writeSimulationJSON(w io.Writer, r policy.Result) error {
 	if v.DeniedWhen == nil {
 		v.DeniedWhen = []policy.ConditionSet{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return v
 }
 
 func writeSimulationText(w io.Writer, rq *policy.SimulationRequest, r *policy.Result) error {

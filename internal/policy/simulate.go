@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -282,4 +283,28 @@ func Simulate(r io.Reader) (*SimulationInput, Result, error) {
 		return nil, Result{}, fmt.Errorf("invalid simulation input: %w", err)
 	}
 	return s, Evaluate(*in), nil
+}
+
+// SimulateLines evaluates JSON Lines: one SimulationInput per line of r
+// (blank lines are skipped), calling emit with the line number (from 1),
+// the decoded input and its result, or the line's error, in input order. A
+// bad line does not stop the run; only a read error or an error from emit
+// does.
+func SimulateLines(r io.Reader, emit func(line int, in *SimulationInput, res Result, err error) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		raw, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(raw)) > 0 {
+			in, res, serr := Simulate(bytes.NewReader(raw))
+			if eerr := emit(n, in, res, serr); eerr != nil {
+				return eerr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read line %d: %w", n, err)
+		}
+	}
 }

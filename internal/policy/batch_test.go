@@ -1,0 +1,90 @@
+package policy_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/orgaudit/orgaudit/internal/policy"
+)
+
+// corpusLines returns every case of the corpus as one JSON line each, in
+// file name order.
+func corpusLines(t testing.TB) ([]byte, []string) {
+	t.Helper()
+	cases := loadCases(t)
+	names := make([]string, 0, len(cases))
+	for n := range cases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var buf bytes.Buffer
+	for _, n := range names {
+		if err := json.Compact(&buf, cases[n]); err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes(), names
+}
+
+func TestSimulateLines(t *testing.T) {
+	lines, names := corpusLines(t)
+	// A bad line in the middle, a blank line, and no final newline.
+	input := string(lines[:len(lines)-1]) + "\n\n{\"request\":{}}\n" + `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"sts:GetCallerIdentity"}}`
+	var got []string
+	err := policy.SimulateLines(strings.NewReader(input), func(line int, in *policy.SimulationInput, res policy.Result, err error) error {
+		switch {
+		case err != nil:
+			got = append(got, "error "+err.Error())
+		default:
+			got = append(got, string(res.Decision))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(names)+2 {
+		t.Fatalf("%d results for %d lines", len(got), len(names)+2)
+	}
+	for i, n := range names {
+		var cf caseFile
+		_ = json.Unmarshal(loadCases(t)[n], &cf)
+		if got[i] != string(cf.Want.Decision) {
+			t.Errorf("line %d (%s): %s, want %s", i+1, n, got[i], cf.Want.Decision)
+		}
+	}
+	if g := got[len(names)]; !strings.Contains(g, "request.principal is required") {
+		t.Errorf("bad line: %s", g)
+	}
+	if g := got[len(names)+1]; g != "Allowed" {
+		t.Errorf("last line without a newline: %s", g)
+	}
+}
+
+// BenchmarkSimulateLines measures batch simulation throughput over the
+// case corpus (decode, parse every policy, evaluate), the work of
+// `orgaudit simulate --input FILE.jsonl` per line. Decisions per second is
+// reported as decisions/s.
+func BenchmarkSimulateLines(b *testing.B) {
+	lines, names := corpusLines(b)
+	b.SetBytes(int64(len(lines)))
+	b.ReportAllocs()
+	decisions := 0
+	for b.Loop() {
+		err := policy.SimulateLines(bytes.NewReader(lines), func(int, *policy.SimulationInput, policy.Result, error) error {
+			decisions++
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if decisions < len(names) {
+		b.Fatalf("%d decisions", decisions)
+	}
+	b.ReportMetric(float64(decisions)/b.Elapsed().Seconds(), "decisions/s")
+}
