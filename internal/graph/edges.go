@@ -17,7 +17,10 @@ type trustInfo struct {
 	arns      []string // IAM user and role ARNs named for sts:AssumeRole, sorted
 	federated []fedRef // identity providers, sorted
 	sensitive bool     // conditions look at principal-specific keys
-	where     map[string]stmtRef
+	// acctSensitive: conditions look at keys that differ between
+	// accounts only (aws:PrincipalAccount, aws:PrincipalOrgPaths).
+	acctSensitive bool
+	where         map[string]stmtRef
 	// individuals are user and role ARNs that a Deny statement or a
 	// NotPrincipal element names: the trust treats them apart from the
 	// other members of their class, so they are evaluated on their own.
@@ -44,7 +47,7 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 	if t, ok := b.trusts[d]; ok {
 		return t
 	}
-	t := &trustInfo{sensitive: d.sensitive, where: map[string]stmtRef{}, individuals: map[string]bool{}}
+	t := &trustInfo{sensitive: d.sensitive, acctSensitive: d.acctSensitive, where: map[string]stmtRef{}, individuals: map[string]bool{}}
 	accounts, arns, feds := map[string]bool{}, map[string]bool{}, map[fedRef]bool{}
 	apart := map[string]bool{}
 	// individually records what a statement names one by one, where the
@@ -153,6 +156,10 @@ type caller struct {
 	// sessionUnknown: do not decide MFA from the user's devices (used to
 	// ask whether a trust policy admits a principal at all).
 	sessionUnknown bool
+	// accountUnknown: leave the keys that differ between accounts
+	// unknown, so that one evaluation serves several accounts (decided per
+	// account afterwards with specialize).
+	accountUnknown bool
 }
 
 // unknownPolicies stands for the identity policies of principals outside
@@ -212,9 +219,19 @@ func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]st
 	if c.anyone {
 		ctx.SetUnknown("aws:PrincipalArn", "aws:PrincipalType", "aws:username", "aws:userid")
 	}
-	if c.anyAccount {
+	if c.anyAccount || c.accountUnknown {
 		ctx.SetUnknown("aws:PrincipalAccount")
 	}
+	if c.accountUnknown {
+		ctx.SetUnknown("aws:PrincipalOrgPaths")
+	}
+	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
+}
+
+// resourceFacts sets what the snapshot knows of a resource of account
+// resAccount with tags resTags (when tagsKnown), and makes every key not
+// set unknown.
+func (b *builder) resourceFacts(ctx *policy.Context, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
 	ctx.Set("aws:ResourceAccount", resAccount)
 	if b.inOrg(resAccount) {
 		ctx.Set("aws:ResourceOrgID", b.orgID)
@@ -337,11 +354,18 @@ func (b *builder) intern(c Conditions) int32 {
 // never meet (see outsiderClause); member says whether an account belongs
 // to the organization. ok is false when the edge cannot hold for them.
 func outsiderConditions(c Conditions, org string, member func(string) bool) (Conditions, bool) {
+	return specialize(c, func(cl policy.Clause) (bool, bool) { return outsiderClause(cl, org, member) })
+}
+
+// specialize drops the clauses decide says always hold, and the
+// alternatives (denies) holding a clause it says never holds. ok is false
+// when the edge cannot hold.
+func specialize(c Conditions, decide func(policy.Clause) (alwaysTrue, alwaysFalse bool)) (Conditions, bool) {
 	out := Conditions{}
 	if len(c.AllowedWhen) > 0 {
 		unconditional := false
 		for _, set := range c.AllowedWhen {
-			kept, possible := simplifyForOutsider(set, org, member)
+			kept, possible := decideSet(set, decide)
 			if !possible {
 				continue
 			}
@@ -358,7 +382,7 @@ func outsiderConditions(c Conditions, org string, member func(string) bool) (Con
 		}
 	}
 	for _, set := range c.DeniedWhen {
-		kept, possible := simplifyForOutsider(set, org, member)
+		kept, possible := decideSet(set, decide)
 		if !possible {
 			continue
 		}
@@ -370,13 +394,13 @@ func outsiderConditions(c Conditions, org string, member func(string) bool) (Con
 	return out, true
 }
 
-// simplifyForOutsider drops the clauses of a condition set that always hold
-// for a principal outside organization org; possible is false when one of
-// them never holds (the whole set is then false).
-func simplifyForOutsider(set []policy.Clause, org string, member func(string) bool) (kept []policy.Clause, possible bool) {
+// decideSet drops the clauses of a condition set that always hold;
+// possible is false when one of them never holds (the whole set is then
+// false).
+func decideSet(set []policy.Clause, decide func(policy.Clause) (bool, bool)) (kept []policy.Clause, possible bool) {
 	kept = []policy.Clause{}
 	for _, cl := range set {
-		t, f := outsiderClause(cl, org, member)
+		t, f := decide(cl)
 		switch {
 		case f:
 			return nil, false
@@ -678,6 +702,10 @@ func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
 	if count <= 0 {
 		return
 	}
+	if rc.ti.acctSensitive && !c.sensitive && !rc.ti.sensitive && count > 2 {
+		b.classEdgePerAccount(rc, c, except)
+		return
+	}
 	if c.sensitive || rc.ti.sensitive || count <= 2 {
 		for _, m := range c.members {
 			if !excepted(except, m.account) {
@@ -705,6 +733,92 @@ func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
 	if cond, ok := b.condition(&res, mc); ok {
 		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: cond, kind: EdgeAssumeRole.index(), except: except})
 	}
+}
+
+// classEdgePerAccount evaluates class c once against a trust that looks
+// at the keys that differ between accounts (aws:PrincipalAccount,
+// aws:PrincipalOrgPaths), with those keys unknown, and decides them per
+// account: an edge for the members of each account that meets them, a
+// class edge when the answer does not depend on them.
+func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
+	var rep *principal
+	for _, m := range c.members {
+		if !excepted(except, m.account) {
+			rep = m
+			break
+		}
+	}
+	mc := b.callerOf(rep)
+	mc.accountUnknown = true
+	res := b.eval(mc, rc.r, actionAssumeRole)
+	cond, ok := conditionsOf(&res)
+	if !ok {
+		return // denied whatever the account
+	}
+	ci := b.intern(cond)
+	if !mentionsKeys(cond, accountKeys) {
+		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: ci, kind: EdgeAssumeRole.index(), except: except})
+		return
+	}
+	for _, a := range slices.Sorted(maps.Keys(c.byAccount)) {
+		if excepted(except, a) {
+			continue
+		}
+		if spec := b.forAccount(ci, a); spec >= 0 {
+			for _, m := range c.byAccount[a] {
+				b.addEdge(m.node, rc.r.node, spec, EdgeAssumeRole.index())
+			}
+		}
+	}
+}
+
+// forAccount decides the clauses of interned conditions ci on the keys
+// that differ between accounts for the principals of account a: the
+// interned remaining conditions, or -1 when they cannot hold. Decisions
+// are kept per conditions and account.
+func (b *builder) forAccount(ci int32, a string) int32 {
+	k := acctCond{ci, a}
+	if v, ok := b.acctConds[k]; ok {
+		return v
+	}
+	known := map[string][]string{"aws:principalaccount": {a}}
+	if b.inOrg(a) {
+		known["aws:principalorgpaths"] = []string{b.orgPaths[a]}
+	}
+	spec, ok := specialize(b.conds[ci], func(cl policy.Clause) (bool, bool) {
+		vals, isKnown := known[strings.ToLower(cl.Key)]
+		if !isKnown {
+			return false, false
+		}
+		holds, decided := cl.Holds(vals)
+		return decided && holds, decided && !holds
+	})
+	v := int32(-1)
+	if ok {
+		v = b.intern(spec)
+	}
+	b.acctConds[k] = v
+	return v
+}
+
+type acctCond struct {
+	cond int32
+	acct string
+}
+
+// mentionsKeys reports whether a clause of the conditions is on one of
+// keys (lower case).
+func mentionsKeys(c Conditions, keys map[string]bool) bool {
+	for _, sets := range [][][]policy.Clause{c.AllowedWhen, c.DeniedWhen} {
+		for _, set := range sets {
+			for _, cl := range set {
+				if keys[strings.ToLower(cl.Key)] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (b *builder) rootARN(acct string) string {

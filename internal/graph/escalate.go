@@ -128,6 +128,36 @@ var escActions = func() []string {
 	return slices.Compact(out)
 }()
 
+// lowerActions maps the escalation actions, as this file spells them, to
+// lower case.
+var lowerActions = func() map[string]string {
+	m := map[string]string{}
+	add := func(a string) { m[a] = strings.ToLower(a) }
+	for _, ms := range [][]escMethod{userTakeOver, {roleTakeOver}, userSelf, groupSelf, roleSelf, policySelf, userBoundary, roleBoundary} {
+		for _, em := range ms {
+			add(em.action)
+		}
+	}
+	for _, a := range []string{actionAddUserToGroup, actionPassRole, actionCreateProfile, actionAddRoleToProfile, administratorProbeAction} {
+		add(a)
+	}
+	for _, pm := range passMethods {
+		for _, st := range pm.steps {
+			for _, a := range st {
+				add(a)
+			}
+		}
+	}
+	return m
+}()
+
+func lowerAction(a string) string {
+	if l, ok := lowerActions[a]; ok {
+		return l
+	}
+	return strings.ToLower(a)
+}
+
 // escIndex holds, for one set of identity documents, the Allow statements
 // that match each escalation action: a prefilter, never a decision.
 type escIndex struct {
@@ -144,7 +174,7 @@ func (ix *escIndex) may(action, resource string) bool {
 	if ix.all {
 		return true
 	}
-	for _, s := range ix.allow[strings.ToLower(action)] {
+	for _, s := range ix.allow[lowerAction(action)] {
 		if resource == "" || s.MayMatchResource(resource) {
 			return true
 		}
@@ -183,12 +213,41 @@ func (b *builder) escIndexOf(p *principal) *escIndex {
 
 // evalAction decides whether c may call action on resource, a resource of
 // c's own account (no resource-based policy: IAM has none, and a created
-// resource has none yet). resTags are the resource's tags when
-// tagsKnown; set adds known context keys.
-func (b *builder) evalAction(c *caller, action, resource string, resTags map[string]string, tagsKnown bool, set func(*policy.Context)) policy.Result {
-	ctx := b.contextFor(c, c.account, resTags, tagsKnown)
-	if set != nil {
-		set(ctx)
+// resource has none yet). resTags are the resource's tags when tagsKnown;
+// passedTo, when set, is the iam:PassedToService of an iam:PassRole.
+//
+// When no statement of the caller's policies that matches the action can
+// tell one resource from another (see resourceInvariant), the answer is
+// the same for every resource and is computed once per caller.
+func (b *builder) evalAction(c *caller, action, resource string, resTags map[string]string, tagsKnown bool, passedTo string) policy.Result {
+	var key evalKey
+	cacheable := !policy.IsProtectedRoleARN(resource) && !policy.IsAWSManagedPolicyARN(resource) && b.resourceInvariant(c, action)
+	if cacheable {
+		key = evalKey{c, action, passedTo}
+		if r, ok := b.evalCache[key]; ok {
+			return r
+		}
+	}
+	var ctx *policy.Context
+	if !tagsKnown || len(b.resourceTagKeys) == 0 {
+		// The resource's tags do not matter: one context serves every
+		// resource the caller acts on (evaluation does not change it).
+		k := ctxKey{c, passedTo}
+		if ctx = b.ctxCache[k]; ctx == nil {
+			if len(b.ctxCache) > 64 {
+				clear(b.ctxCache)
+			}
+			ctx = b.contextFor(c, c.account, nil, false)
+			if passedTo != "" {
+				ctx.Set(keyPassedToService, passedTo)
+			}
+			b.ctxCache[k] = ctx
+		}
+	} else {
+		ctx = b.contextFor(c, c.account, resTags, tagsKnown)
+		if passedTo != "" {
+			ctx.Set(keyPassedToService, passedTo)
+		}
 	}
 	in := policy.Input{
 		Request:               policy.Request{Principal: c.arn, Action: action, Resource: resource, ResourceAccount: c.account, Context: ctx},
@@ -202,7 +261,58 @@ func (b *builder) evalAction(c *caller, action, resource string, resTags map[str
 	if res.Truncated {
 		b.warn("%s calling %s on %s: too many alternative conditions; some were dropped", c.arn, action, resource)
 	}
+	if cacheable {
+		b.evalCache[key] = res
+	}
 	return res
+}
+
+type evalKey struct {
+	c        *caller
+	action   string
+	passedTo string
+}
+
+type ctxKey struct {
+	c        *caller
+	passedTo string
+}
+
+// resourceInvariant reports whether the statements of c's policies
+// (identity, boundary, SCPs) that match action give the same answer for
+// every resource of c's account: their Resource is "*" (or absent), and
+// their conditions look at no resource tag or resource account key.
+func (b *builder) resourceInvariant(c *caller, action string) bool {
+	k := evalKey{c: c, action: action}
+	if v, ok := b.invariant[k]; ok {
+		return v
+	}
+	v := true
+	check := func(pols []policy.Policy) {
+		for _, pol := range pols {
+			for _, s := range pol.Document.Statements {
+				if !v || !s.MatchesAction(action) {
+					continue
+				}
+				if s.NotResource != nil || len(s.Resource) > 0 && !slices.Equal(s.Resource, []string{"*"}) {
+					v = false
+				}
+				for _, cond := range s.Conditions {
+					key := strings.ToLower(cond.Key)
+					if strings.HasPrefix(key, "aws:resource") || strings.HasPrefix(key, "iam:resourcetag/") {
+						v = false
+					}
+				}
+			}
+		}
+	}
+	check(c.identity)
+	check(c.boundary)
+	for _, lvl := range c.scps {
+		check(lvl)
+	}
+	b.invariant[k] = v
+	return v
 }
 
 // isAdmin reports whether c holds "*" (or "iam:*") on "*" unconditionally:
@@ -211,7 +321,7 @@ func (b *builder) isAdmin(c *caller, ix *escIndex) bool {
 	if !ix.may(administratorProbeAction, "*") {
 		return false
 	}
-	res := b.evalAction(c, administratorProbeAction, "*", nil, false, nil)
+	res := b.evalAction(c, administratorProbeAction, "*", nil, false, "")
 	return res.AllowedUnconditionally()
 }
 
@@ -350,14 +460,25 @@ func uniqueSets(sets [][]policy.Clause) [][]policy.Clause {
 // escalationEdge records an edge from each member of unit (but the
 // target itself) to node to.
 func (b *builder) escalationEdge(unit []*principal, to int32, kind EdgeKind, g grant, ev Evidence) {
+	cond, ei := b.internGrant(g, ev)
+	b.escalationEdgeAt(unit, to, kind, cond, ei)
+}
+
+// internGrant stores a grant's conditions and evidence. Evidence whose
+// Resource is empty stands for the edge's target (see publicEdge), so that
+// one record serves every target of a grant that holds for all of them.
+func (b *builder) internGrant(g grant, ev Evidence) (cond, ei int32) {
 	ev.Actions = g.actions
 	ev.Statements = g.stmts
 	if ev.Statements == nil {
 		ev.Statements = []policy.StatementRef{}
 	}
-	cond := b.intern(g.cond)
-	ei := int32(len(b.evidence))
+	ei = int32(len(b.evidence))
 	b.evidence = append(b.evidence, ev)
+	return b.intern(g.cond), ei
+}
+
+func (b *builder) escalationEdgeAt(unit []*principal, to int32, kind EdgeKind, cond, ei int32) {
 	for _, m := range unit {
 		if m.node != to {
 			b.edges = append(b.edges, edge{from: m.node, to: to, cond: cond, via: -1, ev: ei, kind: kind.index()})
@@ -367,27 +488,25 @@ func (b *builder) escalationEdge(unit []*principal, to int32, kind EdgeKind, g g
 
 // escalations adds every escalation edge, once the assume edges are known.
 func (b *builder) escalations() {
-	for _, c := range b.classes {
-		for _, unit := range b.units(c) {
-			rep := unit[0]
-			ix := b.escIndexOf(rep)
-			if ix.empty() {
-				continue
+	for _, unit := range b.units() {
+		rep := unit[0]
+		ix := b.escIndexOf(rep)
+		if ix.empty() {
+			continue
+		}
+		cr := b.callerOf(rep)
+		admin := b.isAdmin(cr, ix)
+		for _, m := range unit {
+			m.admin = admin
+			if admin {
+				b.nodes[m.node].Admin = true
 			}
-			cr := b.callerOf(rep)
-			admin := b.isAdmin(cr, ix)
+		}
+		b.takeOver(unit, cr, ix)
+		b.passRoles(unit, cr, ix)
+		if !admin {
 			for _, m := range unit {
-				m.admin = admin
-				if admin {
-					b.nodes[m.node].Admin = true
-				}
-			}
-			b.takeOver(unit, cr, ix)
-			b.passRoles(unit, cr, ix)
-			if !admin {
-				for _, m := range unit {
-					b.selfEscalation(m, ix)
-				}
+				b.selfEscalation(m, ix)
 			}
 		}
 	}
@@ -396,20 +515,26 @@ func (b *builder) escalations() {
 	}
 }
 
-// units splits a class into the groups of members one evaluation decides:
-// per account, or per member for classes that look at principal-specific
-// keys.
-func (b *builder) units(c *bclass) [][]*principal {
+// units groups the principals one escalation evaluation decides: same
+// documents, boundary, SCPs, tags and MFA state in the same account (the
+// classes of role assumption are coarser: they look only at sts:AssumeRole
+// statements), or one by one for documents that look at principal-specific
+// keys. Units come in the order of their first member.
+func (b *builder) units() [][]*principal {
 	var out [][]*principal
-	for _, a := range slices.Sorted(maps.Keys(c.byAccount)) {
-		ms := c.byAccount[a]
-		if c.sensitive || b.bruteForce {
-			for _, m := range ms {
-				out = append(out, []*principal{m})
-			}
+	idx := map[string]int{}
+	for _, p := range b.principals {
+		if p.sensitive || b.bruteForce {
+			out = append(out, []*principal{p})
 			continue
 		}
-		out = append(out, ms)
+		i, ok := idx[p.escKey]
+		if !ok {
+			i = len(out)
+			idx[p.escKey] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], p)
 	}
 	return out
 }
@@ -418,6 +543,7 @@ func (b *builder) units(c *bclass) [][]*principal {
 // that its members may take over.
 func (b *builder) takeOver(unit []*principal, c *caller, ix *escIndex) {
 	acct := unit[0].account
+	shared := map[EdgeKind]sharedGrant{}
 	for _, t := range b.byAccount[acct] {
 		switch {
 		case t.variantOf != nil:
@@ -426,20 +552,43 @@ func (b *builder) takeOver(unit []*principal, c *caller, ix *escIndex) {
 				if m.kind == EdgeCreateLoginProfile && t.console == consoleYes || m.kind == EdgeUpdateLoginProfile && t.console == consoleNo {
 					continue // the user has (or has not) a password already: the call would fail
 				}
-				b.takeOverEdge(unit, c, ix, m, t)
+				b.takeOverEdge(unit, c, ix, m, t, shared)
 			}
 		case t.kind == KindRole && !t.serviceLinked && !policy.IsProtectedRoleARN(t.arn):
-			b.takeOverEdge(unit, c, ix, roleTakeOver, t)
+			b.takeOverEdge(unit, c, ix, roleTakeOver, t, shared)
 		}
 	}
 }
 
-func (b *builder) takeOverEdge(unit []*principal, c *caller, ix *escIndex, m escMethod, t *principal) {
+// sharedGrant is the answer of a method that holds alike for every
+// target (resourceInvariant): decided once per unit.
+type sharedGrant struct {
+	ok       bool
+	cond, ev int32
+}
+
+func (b *builder) takeOverEdge(unit []*principal, c *caller, ix *escIndex, m escMethod, t *principal, shared map[EdgeKind]sharedGrant) {
 	if !ix.may(m.action, t.arn) {
 		return
 	}
-	res := b.evalAction(c, m.action, t.arn, t.tags, true, nil)
-	if g, ok := grantOf(&res, m.action); ok {
+	if sg, ok := shared[m.kind]; ok {
+		if sg.ok {
+			b.escalationEdgeAt(unit, t.node, m.kind, sg.cond, sg.ev)
+		}
+		return
+	}
+	res := b.evalAction(c, m.action, t.arn, t.tags, true, "")
+	g, ok := grantOf(&res, m.action)
+	if b.resourceInvariant(c, m.action) {
+		sg := sharedGrant{ok: ok}
+		if ok {
+			sg.cond, sg.ev = b.internGrant(g, Evidence{})
+			b.escalationEdgeAt(unit, t.node, m.kind, sg.cond, sg.ev)
+		}
+		shared[m.kind] = sg
+		return
+	}
+	if ok {
 		b.escalationEdge(unit, t.node, m.kind, g, Evidence{Resource: t.arn})
 	}
 }
@@ -449,10 +598,10 @@ func (b *builder) takeOverEdge(unit []*principal, c *caller, ix *escIndex, m esc
 // of its Allow statements for the action (wildcards filled in), in its
 // account.
 func (b *builder) chosenResources(action, account string, ix *escIndex) []string {
-	format := createdResources[strings.ToLower(action)]
+	format := createdResources[lowerAction(action)]
 	partition, region := b.partition(), b.region()
 	out := []string{fmt.Sprintf(format, partition, region, account, escalationResourceName)}
-	for _, s := range ix.allow[strings.ToLower(action)] {
+	for _, s := range ix.allow[lowerAction(action)] {
 		for _, r := range s.Resource {
 			if inst, ok := instantiate(r, region, account); ok && !slices.Contains(out, inst) && len(out) < maxChosenResources {
 				out = append(out, inst)
@@ -509,7 +658,7 @@ func (b *builder) step(c *caller, ix *escIndex, actions []string) (grant, bool) 
 			continue
 		}
 		for _, r := range b.chosenResources(a, c.account, ix) {
-			res := b.evalAction(c, a, r, nil, false, nil)
+			res := b.evalAction(c, a, r, nil, false, "")
 			g, ok := grantOf(&res, a)
 			if !ok {
 				continue
@@ -537,9 +686,14 @@ func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
 	acct := unit[0].account
 	for _, m := range passMethods {
 		var roles []*principal
+		var trusts []Conditions
 		for _, r := range b.byAccount[acct] {
-			if r.kind == KindRole && r.trust != nil && !r.serviceLinked && b.namesService(r, m.service) && ix.may(actionPassRole, r.arn) {
+			if r.kind != KindRole || r.trust == nil || r.serviceLinked || !b.namesService(r, m.service) || !ix.may(actionPassRole, r.arn) {
+				continue
+			}
+			if trust, admits := b.trustsService(r, m.service); admits {
 				roles = append(roles, r)
+				trusts = append(trusts, trust)
 			}
 		}
 		if len(roles) == 0 {
@@ -562,19 +716,34 @@ func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
 		if !ok {
 			continue
 		}
-		for _, r := range roles {
-			trust, admits := b.trustsService(r, m.service)
-			if !admits {
+		// For roles whose trust admits the service unconditionally, a
+		// PassRole that holds alike for every role is decided once.
+		invariant := m.kind != EdgePassRoleEC2 && b.resourceInvariant(c, actionPassRole)
+		var shared *sharedGrant
+		for i, r := range roles {
+			trust := trusts[i]
+			if shared != nil && trust.Empty() {
+				if shared.ok {
+					b.escalationEdgeAt(unit, r.node, m.kind, shared.cond, shared.ev)
+				}
 				continue
 			}
-			svc := m.service
-			res := b.evalAction(c, actionPassRole, r.arn, r.tags, true, func(ctx *policy.Context) { ctx.Set(keyPassedToService, svc) })
+			res := b.evalAction(c, actionPassRole, r.arn, r.tags, true, m.service)
 			pass, allowed := grantOf(&res, actionPassRole)
 			if !allowed {
+				if invariant && trust.Empty() {
+					shared = &sharedGrant{}
+				}
 				continue
 			}
 			g := pass.and(method)
 			g.cond = andConditions(g.cond, trust)
+			if invariant && trust.Empty() {
+				cond, ei := b.internGrant(g, Evidence{Service: m.service})
+				shared = &sharedGrant{ok: true, cond: cond, ev: ei}
+				b.escalationEdgeAt(unit, r.node, m.kind, cond, ei)
+				continue
+			}
 			ev := Evidence{Resource: r.arn, Service: m.service}
 			if m.kind == EdgePassRoleEC2 {
 				var profileOK bool
@@ -629,13 +798,12 @@ func (b *builder) namesService(r *principal, service string) bool {
 // trustsService decides whether r's trust policy lets the service assume
 // it, with the conditions it leaves (aws:SourceAccount, aws:SourceArn...).
 func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
-	key := r.arn + "\x00" + service
+	key := svcKey{r, service}
 	if v, ok := b.svcTrust[key]; ok {
 		return v.cond, v.ok
 	}
 	res := policy.Evaluate(policy.Input{
-		Request: policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account,
-			Context: b.contextFor(&caller{account: r.account}, r.account, r.tags, true)},
+		Request:        policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account, Context: b.serviceContext(service, r)},
 		ResourcePolicy: &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
 		RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
 	})
@@ -644,6 +812,45 @@ func (b *builder) trustsService(r *principal, service string) (Conditions, bool)
 	return cond, ok
 }
 
+// serviceContext is the request context of a service principal assuming
+// r: a service is no member of an organization and has no principal
+// account, ARN or tags (AWS global condition context keys); what the
+// snapshot says about r is known; everything else (aws:SourceArn,
+// aws:SourceAccount...) is unknown. Contexts are shared while the
+// resource's tags do not matter.
+func (b *builder) serviceContext(service string, r *principal) *policy.Context {
+	build := func() *policy.Context {
+		ctx := policy.NewContext().
+			Set("aws:PrincipalIsAWSService", "true").Set("aws:PrincipalServiceName", service).
+			SetAbsent("aws:PrincipalOrgID").SetAbsent("aws:PrincipalOrgPaths").SetAbsent("aws:PrincipalAccount").
+			SetAbsent("aws:PrincipalArn").SetAbsent("aws:PrincipalType").SetAbsent("aws:username").SetAbsent("aws:userid").
+			SetAbsent("aws:MultiFactorAuthPresent").SetAbsent("aws:MultiFactorAuthAge")
+		for k := range b.principalTagKeys {
+			ctx.SetAbsent("aws:PrincipalTag/" + k)
+		}
+		return b.resourceFacts(ctx, r.account, r.tags, true)
+	}
+	if len(b.resourceTagKeys) > 0 {
+		return build()
+	}
+	k := ctxKey{passedTo: service + "\x00" + r.account}
+	if ctx := b.ctxCache[k]; ctx != nil {
+		return ctx
+	}
+	if len(b.ctxCache) > 64 {
+		clear(b.ctxCache)
+	}
+	ctx := build()
+	b.ctxCache[k] = ctx
+	return ctx
+}
+
+type svcKey struct {
+	r       *principal
+	service string
+}
+
+// svcTrust is a cached trustsService answer.
 type svcTrust struct {
 	cond Conditions
 	ok   bool
@@ -666,7 +873,7 @@ func (b *builder) selfEscalation(p *principal, ix *escIndex) {
 			if !ix.may(m.action, p.arn) {
 				continue
 			}
-			res := b.evalAction(c, m.action, p.arn, p.tags, true, nil)
+			res := b.evalAction(c, m.action, p.arn, p.tags, true, "")
 			g, ok := grantOf(&res, m.action)
 			if !ok {
 				continue
@@ -740,7 +947,7 @@ func (b *builder) selfGrants(p *principal, c *caller, ix *escIndex, first bool) 
 		if !ix.may(t.m.action, t.resource) {
 			continue
 		}
-		res := b.evalAction(c, t.m.action, t.resource, t.tags, t.tagsOK, nil)
+		res := b.evalAction(c, t.m.action, t.resource, t.tags, t.tagsOK, "")
 		g, ok := grantOf(&res, t.m.action)
 		if !ok {
 			continue
@@ -786,20 +993,47 @@ func (b *builder) adminEdges(acct string) {
 	c := b.adminCaller(acct)
 	unit := []*principal{{node: c.node, account: acct}}
 	b.takeOver(unit, c, allIndex)
-	var roles []*principal
-	roles = append(roles, b.trustedBy[acct]...)
-	roles = append(roles, b.wildcardRoles...)
 	seen := map[*principal]bool{}
-	for _, r := range roles {
+	assume := func(r *principal, cacheable bool) {
 		if seen[r] {
-			continue
+			return
 		}
 		seen[r] = true
+		// Across accounts, a trust admitting any principal and looking at
+		// no account- or principal-specific key gives every administrator
+		// under the same SCPs the same answer.
+		k := adminAssumeKey{r, b.scpKey(acct), b.inOrg(acct)}
+		cacheable = cacheable && r.account != acct && acct != b.mgmt
+		if ci, ok := b.adminAssume[k]; ok && cacheable {
+			if ci >= 0 {
+				b.addEdge(c.node, r.node, ci, EdgeAssumeRole.index())
+			}
+			return
+		}
 		res := b.eval(c, r, actionAssumeRole)
-		if cond, ok := b.condition(&res, c); ok {
-			b.addEdge(c.node, r.node, cond, EdgeAssumeRole.index())
+		ci, ok := b.condition(&res, c)
+		if !ok {
+			ci = -1
+		} else {
+			b.addEdge(c.node, r.node, ci, EdgeAssumeRole.index())
+		}
+		if cacheable {
+			b.adminAssume[k] = ci
 		}
 	}
+	for _, r := range b.trustedBy[acct] {
+		assume(r, false)
+	}
+	for _, r := range b.wildcardRoles {
+		ti := b.trustInfoOf(r.trust)
+		assume(r, !ti.sensitive && !ti.acctSensitive && len(ti.individuals) == 0 && len(ti.apart) == 0)
+	}
+}
+
+type adminAssumeKey struct {
+	role  *principal
+	scps  string
+	inOrg bool
 }
 
 // groupVariants creates, before classes are formed, the user-in-group
@@ -828,7 +1062,7 @@ func (b *builder) groupVariants() {
 				if slices.Contains(u.groups, g.ARN) || !ix.may(actionAddUserToGroup, g.ARN) {
 					continue
 				}
-				res := b.evalAction(c, actionAddUserToGroup, g.ARN, nil, true, nil)
+				res := b.evalAction(c, actionAddUserToGroup, g.ARN, nil, true, "")
 				gr, ok := grantOf(&res, actionAddUserToGroup)
 				if !ok {
 					continue

@@ -98,7 +98,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 				ed["via"] = g.nodes[e.via].ID
 			}
 			if e.ev >= 0 {
-				ed["evidence"] = evidenceDoc(&g.evidence[e.ev])
+				ed["evidence"] = evidenceDoc(g.evidenceOf(e))
 			}
 			out = append(out, ed)
 			to := g.nodes[e.to].ID

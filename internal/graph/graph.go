@@ -522,9 +522,21 @@ func (g *Graph) publicEdge(e *edge) Edge {
 		pe.Via = g.nodes[e.via].ID
 	}
 	if e.ev >= 0 {
-		pe.Evidence = &g.evidence[e.ev]
+		pe.Evidence = g.evidenceOf(e)
 	}
 	return pe
+}
+
+// evidenceOf returns the evidence of an escalation edge; a stored record
+// without a resource stands for the edge's target.
+func (g *Graph) evidenceOf(e *edge) *Evidence {
+	ev := &g.evidence[e.ev]
+	if ev.Resource != "" {
+		return ev
+	}
+	c := *ev
+	c.Resource = g.nodes[e.to].ID
+	return &c
 }
 
 // ClassEdges returns the class edges, sorted by class, target and kind.

@@ -70,3 +70,25 @@ func TestProtectedARNs(t *testing.T) {
 		t.Errorf("reading an AWS managed policy: %+v", r)
 	}
 }
+
+func TestClauseHolds(t *testing.T) {
+	cases := []struct {
+		cl             Clause
+		values         []string
+		holds, decided bool
+	}{
+		{Clause{"StringEquals", "aws:PrincipalAccount", []string{"111122223333"}}, []string{"111122223333"}, true, true},
+		{Clause{"StringEquals", "aws:PrincipalAccount", []string{"111122223333"}}, []string{"444455556666"}, false, true},
+		{Clause{"StringNotEquals", "aws:PrincipalAccount", []string{"111122223333"}}, nil, true, true},
+		{Clause{"ForAnyValue:StringLike", "aws:PrincipalOrgPaths", []string{"o-1/r-1/ou-a/*"}}, []string{"o-1/r-1/ou-a/ou-b/"}, true, true},
+		{Clause{"StringEqualsIfExists", "aws:PrincipalAccount", []string{"111122223333"}}, nil, true, true},
+		{Clause{"StringEquals", "aws:PrincipalAccount", []string{"${aws:PrincipalTag/acct}"}}, []string{"111122223333"}, false, false},
+		{Clause{"Resource", "arn:aws:s3:::b", []string{"arn:aws:s3:::${aws:username}"}}, nil, false, false},
+	}
+	for _, c := range cases {
+		holds, decided := c.cl.Holds(c.values)
+		if holds != c.holds || decided != c.decided {
+			t.Errorf("%s with %v: holds %v decided %v, want %v %v", c.cl, c.values, holds, decided, c.holds, c.decided)
+		}
+	}
+}
