@@ -145,8 +145,9 @@ type builder struct {
 	variants      map[string][]*principal // user ARN → user-in-group principals
 	// acctConds caches forAccount; adminAssume caches the assume
 	// evaluations of administrator nodes that depend only on the SCPs.
-	acctConds   map[acctCond]int32
-	adminAssume map[adminAssumeKey]int32
+	acctConds    map[acctCond]int32
+	adminAssume  map[adminAssumeKey]int32
+	adminClasses map[string]*bclass
 	// Caches of escalation evaluations (see evalAction).
 	ctxCache  map[ctxKey]*policy.Context
 	evalCache map[evalKey]policy.Result
@@ -192,7 +193,7 @@ func (b *builder) dropCaches() {
 func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
-		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{},
+		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
 		ctxCache: map[ctxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},

@@ -994,46 +994,79 @@ func (b *builder) adminEdges(acct string) {
 	unit := []*principal{{node: c.node, account: acct}}
 	b.takeOver(unit, c, allIndex)
 	seen := map[*principal]bool{}
-	assume := func(r *principal, cacheable bool) {
-		if seen[r] {
-			return
-		}
-		seen[r] = true
-		// Across accounts, a trust admitting any principal and looking at
-		// no account- or principal-specific key gives every administrator
-		// under the same SCPs the same answer.
-		k := adminAssumeKey{r, b.scpKey(acct), b.inOrg(acct)}
-		cacheable = cacheable && r.account != acct && acct != b.mgmt
-		if ci, ok := b.adminAssume[k]; ok && cacheable {
-			if ci >= 0 {
-				b.addEdge(c.node, r.node, ci, EdgeAssumeRole.index())
-			}
-			return
-		}
-		res := b.eval(c, r, actionAssumeRole)
-		ci, ok := b.condition(&res, c)
-		if !ok {
-			ci = -1
-		} else {
-			b.addEdge(c.node, r.node, ci, EdgeAssumeRole.index())
-		}
-		if cacheable {
-			b.adminAssume[k] = ci
-		}
-	}
 	for _, r := range b.trustedBy[acct] {
-		assume(r, false)
+		seen[r] = true
+		b.adminAssumes(c, r)
 	}
+	// Administrators of accounts under the same SCPs answer a trust that
+	// admits any principal alike (across accounts, and unless the trust
+	// names principals or accounts apart): they form a class, and the
+	// answer is one class edge, which keeps organization-wide trusts
+	// linear. A trust that looks at the keys that differ between accounts
+	// is decided once for the class and then per account.
+	cls := b.adminClass(acct)
 	for _, r := range b.wildcardRoles {
+		if seen[r] {
+			continue
+		}
 		ti := b.trustInfoOf(r.trust)
-		assume(r, !ti.sensitive && !ti.acctSensitive && len(ti.individuals) == 0 && len(ti.apart) == 0)
+		shared := !b.bruteForce && r.account != acct && acct != b.mgmt && !ti.sensitive && len(ti.individuals) == 0 && len(ti.apart) == 0
+		if !shared {
+			b.adminAssumes(c, r)
+			continue
+		}
+		k := adminAssumeKey{r, cls}
+		ci, done := b.adminAssume[k]
+		if !done {
+			cc := *c
+			cc.accountUnknown = ti.acctSensitive
+			res := b.eval(&cc, r, actionAssumeRole)
+			var ok bool
+			if ci, ok = b.condition(&res, &cc); !ok {
+				ci = -1
+			}
+			b.adminAssume[k] = ci
+			if ci >= 0 && !ti.acctSensitive {
+				b.cedges = append(b.cedges, classEdge{class: cls.idx, to: r.node, cond: ci, kind: EdgeAssumeRole.index(), except: []string{r.account}})
+			}
+		}
+		if ci >= 0 && ti.acctSensitive {
+			if spec := b.forAccount(ci, acct); spec >= 0 {
+				b.addEdge(c.node, r.node, spec, EdgeAssumeRole.index())
+			}
+		}
 	}
 }
 
+// adminAssumes evaluates the administrator of an account assuming r.
+func (b *builder) adminAssumes(c *caller, r *principal) {
+	res := b.eval(c, r, actionAssumeRole)
+	if ci, ok := b.condition(&res, c); ok {
+		b.addEdge(c.node, r.node, ci, EdgeAssumeRole.index())
+	}
+}
+
+// adminClass returns the class of the administrator node of acct: one
+// per SCP chain and organization membership, created on first use.
+func (b *builder) adminClass(acct string) *bclass {
+	key := "admin|" + b.scpKey(acct) + "|" + fmt.Sprint(b.inOrg(acct))
+	c := b.adminClasses[key]
+	if c == nil {
+		c = &bclass{idx: int32(len(b.classes)), key: key, byAccount: map[string][]*principal{}}
+		b.adminClasses[key] = c
+		b.classes = append(b.classes, c)
+	}
+	n := b.adminNodes[acct]
+	m := &principal{node: n, kind: KindAccountAdmin, arn: b.nodes[n].ID, account: acct}
+	c.members = append(c.members, m)
+	c.byAccount[acct] = append(c.byAccount[acct], m)
+	b.nodes[n].Class = int(c.idx)
+	return c
+}
+
 type adminAssumeKey struct {
-	role  *principal
-	scps  string
-	inOrg bool
+	role *principal
+	cls  *bclass
 }
 
 // groupVariants creates, before classes are formed, the user-in-group
