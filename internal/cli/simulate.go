@@ -128,7 +128,7 @@ func runSimulate(app *App, opts *simulateOptions) error {
 	if opts.input == "" {
 		return usageErrorf("--input is required (or --snapshot FILE with --principal and --action)")
 	}
-	var r io.Reader = app.In
+	r := app.In
 	if opts.input != "-" {
 		f, err := os.Open(opts.input)
 		if err != nil {

@@ -77,12 +77,19 @@ func compareBruteForce(t *testing.T, g *Graph, s *snapshot.Snapshot) {
 			}
 		}
 	}
+	diffEdges(t, got, want)
+}
+
+// diffEdges reports the edges (keys) of want that got lacks or describes
+// otherwise, and those got has in excess.
+func diffEdges(t *testing.T, got, want map[string]string) {
+	t.Helper()
 	var diffs []string
 	for k, w := range want {
 		if gv, ok := got[k]; !ok {
 			diffs = append(diffs, "missing "+k)
 		} else if gv != w {
-			diffs = append(diffs, fmt.Sprintf("%s: conditions %q, want %q", k, gv, w))
+			diffs = append(diffs, fmt.Sprintf("%s: %q, want %q", k, gv, w))
 		}
 	}
 	for k := range got {

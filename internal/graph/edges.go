@@ -721,18 +721,22 @@ func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
 		}
 		return
 	}
-	var rep *principal
-	for _, m := range c.members {
-		if !excepted(except, m.account) {
-			rep = m
-			break
-		}
-	}
-	mc := b.callerOf(rep)
+	mc := b.callerOf(firstOutside(c, except))
 	res := b.eval(mc, rc.r, actionAssumeRole)
 	if cond, ok := b.condition(&res, mc); ok {
 		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: cond, kind: EdgeAssumeRole.index(), except: except})
 	}
+}
+
+// firstOutside returns the first member of c outside the excepted
+// accounts, which stands for the class (the caller knows there is one).
+func firstOutside(c *bclass, except []string) *principal {
+	for _, m := range c.members {
+		if !excepted(except, m.account) {
+			return m
+		}
+	}
+	return nil
 }
 
 // classEdgePerAccount evaluates class c once against a trust that looks
@@ -741,14 +745,7 @@ func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
 // account: an edge for the members of each account that meets them, a
 // class edge when the answer does not depend on them.
 func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
-	var rep *principal
-	for _, m := range c.members {
-		if !excepted(except, m.account) {
-			rep = m
-			break
-		}
-	}
-	mc := b.callerOf(rep)
+	mc := b.callerOf(firstOutside(c, except))
 	mc.accountUnknown = true
 	res := b.eval(mc, rc.r, actionAssumeRole)
 	cond, ok := conditionsOf(&res)

@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -204,24 +203,7 @@ func TestEscalationsMatchBruteForce(t *testing.T) {
 				}
 				return out
 			}
-			got, want := edges(fast), edges(brute)
-			var diffs []string
-			for k, w := range want {
-				if gv, ok := got[k]; !ok {
-					diffs = append(diffs, "missing "+k)
-				} else if gv != w {
-					diffs = append(diffs, fmt.Sprintf("%s: %q, want %q", k, gv, w))
-				}
-			}
-			for k := range got {
-				if _, ok := want[k]; !ok {
-					diffs = append(diffs, "extra "+k)
-				}
-			}
-			sort.Strings(diffs)
-			if len(diffs) > 0 {
-				t.Errorf("%d differences (of %d edges), first: %s", len(diffs), len(want), strings.Join(diffs[:min(len(diffs), 10)], "\n"))
-			}
+			diffEdges(t, edges(fast), edges(brute))
 			if name == "escalate" && fast.Stats().EscalationEdges == 0 {
 				t.Error("no escalation edge")
 			}

@@ -81,6 +81,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		nodes[n.ID] = doc
 	}
 	edges := map[string]any{}
+	selfEsc := map[string][]any{}
 	in := map[string][]string{}
 	for i := int32(0); i < int32(len(g.nodes)); i++ {
 		lo, hi := g.outStart[i], g.outStart[i+1]
@@ -98,7 +99,10 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 				ed["via"] = g.nodes[e.via].ID
 			}
 			if e.ev >= 0 {
-				ed["evidence"] = evidenceDoc(g.evidenceOf(e))
+				ed["evidence"] = int(e.ev)
+				if g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup {
+					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], ed)
+				}
 			}
 			out = append(out, ed)
 			to := g.nodes[e.to].ID
@@ -152,9 +156,19 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 	for i := range g.conds {
 		conditions[i] = g.condDoc(int32(i))
 	}
+	evidence := make([]any, len(g.evidence))
+	for i := range g.evidence {
+		evidence[i] = evidenceDoc(&g.evidence[i])
+	}
+	selfEscalation := make(map[string]any, len(selfEsc))
+	for k, v := range selfEsc {
+		selfEscalation[k] = v
+	}
 	return map[string]any{
 		"version":              DocumentVersion,
 		"conditions":           conditions,
+		"evidence":             evidence,
+		"self_escalation":      selfEscalation,
 		"nodes":                nodes,
 		"edges":                edges,
 		"edges_in":             edgesIn,
@@ -237,7 +251,10 @@ func evidenceDoc(ev *Evidence) map[string]any {
 	for i, r := range ev.Statements {
 		stmts[i] = map[string]any{"policy": r.Policy, "type": string(r.Type), "index": r.Index, "sid": r.Sid}
 	}
-	doc := map[string]any{"actions": ev.Actions, "resource": ev.Resource, "statements": stmts}
+	doc := map[string]any{"actions": ev.Actions, "statements": stmts}
+	if ev.Resource != "" {
+		doc["resource"] = ev.Resource // absent: the edge's target
+	}
 	if ev.Service != "" {
 		doc["service"] = ev.Service
 	}

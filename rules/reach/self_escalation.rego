@@ -48,11 +48,11 @@ import data.orgaudit.lib.graph
 principal_kinds := {"iam-user", "iam-role", "sso-role"}
 
 # admin_edges[from] are the escalation edges from a node into the
-# administrator node of its account.
+# administrator node of its account (input.graph.self_escalation indexes
+# them with the group joins, so that rules never scan every edge).
 admin_edges[from] contains e if {
-	some from, out in input.graph.edges
+	some from, out in input.graph.self_escalation
 	some e in out
-	startswith(e.kind, "escalate:")
 	input.graph.nodes[e.to].kind == "account-admin"
 }
 
@@ -71,14 +71,14 @@ deny contains result if {
 		"resource": from,
 		"account_id": node.account_id,
 		"message": sprintf("%s is not an administrator but can make itself one (%s): %s", [graph.label(from), concat(", ", kinds), concat("; ", sort({evidence_text(e) | some e in es}))]),
-		"evidence": {"methods": kinds, "evidence": [e.evidence | some e in es]},
+		"evidence": {"methods": kinds, "evidence": [evidence(e) | some e in es]},
 	}
 }
 
 # A user adds itself to a group that makes it (or lets it make itself) an
 # administrator.
 deny contains result if {
-	some from, out in input.graph.edges
+	some from, out in input.graph.self_escalation
 	node := input.graph.nodes[from]
 	node.kind == "iam-user"
 	some e in out
@@ -89,8 +89,14 @@ deny contains result if {
 		"account_id": node.account_id,
 		"key": e.to,
 		"message": sprintf("%s is not an administrator but can make itself one by adding itself to group %s: %s", [graph.label(from), input.graph.nodes[e.to].group, evidence_text(e)]),
-		"evidence": {"methods": ["escalate:add-user-to-group"], "evidence": [e.evidence]},
+		"evidence": {"methods": ["escalate:add-user-to-group"], "evidence": [evidence(e)]},
 	}
 }
 
-evidence_text(e) := sprintf("%s on %s granted by %s", [concat(" + ", e.evidence.actions), e.evidence.resource, concat(", ", [sprintf("%s#%d", [s.policy, s.index]) | some s in e.evidence.statements])])
+# evidence(e) is the evidence of escalation edge e; a record without a
+# resource stands for the edge's target.
+evidence(e) := object.union({"resource": e.to}, input.graph.evidence[e.evidence])
+
+evidence_text(e) := sprintf("%s on %s granted by %s", [concat(" + ", ev.actions), ev.resource, concat(", ", [sprintf("%s#%d", [s.policy, s.index]) | some s in ev.statements])]) if {
+	ev := evidence(e)
+}

@@ -23,10 +23,11 @@ nodes := {
 }
 
 test_role_puts_a_policy_on_itself if {
-	g := {"nodes": nodes, "edges": {ops: [
-		{"to": admin, "kind": "escalate:put-role-policy", "mfa": false, "evidence": ev("iam:PutRolePolicy", ops)},
-		{"to": admin, "kind": "escalate:attach-role-policy", "mfa": false, "evidence": ev("iam:AttachRolePolicy", ops)},
-	]}}
+	out := [
+		{"to": admin, "kind": "escalate:put-role-policy", "mfa": false, "evidence": 0},
+		{"to": admin, "kind": "escalate:attach-role-policy", "mfa": false, "evidence": 1},
+	]
+	g := {"nodes": nodes, "edges": {ops: out}, "self_escalation": {ops: out}, "evidence": [ev("iam:PutRolePolicy", ops), ev("iam:AttachRolePolicy", ops)]}
 	results := rule.deny with input.graph as g
 	count(results) == 1
 	some r in results
@@ -37,7 +38,8 @@ test_role_puts_a_policy_on_itself if {
 }
 
 test_user_joins_an_admin_group if {
-	g := {"nodes": nodes, "edges": {dev: [{"to": joined, "kind": "escalate:add-user-to-group", "mfa": false, "evidence": ev("iam:AddUserToGroup", "arn:aws:iam::222222222222:group/Admins")}]}}
+	out := [{"to": joined, "kind": "escalate:add-user-to-group", "mfa": false, "evidence": 0}]
+	g := {"nodes": nodes, "edges": {dev: out}, "self_escalation": {dev: out}, "evidence": [ev("iam:AddUserToGroup", "arn:aws:iam::222222222222:group/Admins")]}
 	results := rule.deny with input.graph as g
 	count(results) == 1
 	some r in results
@@ -48,14 +50,22 @@ test_user_joins_an_admin_group if {
 
 test_joining_a_harmless_group_is_not_reported if {
 	harmless := object.union(object.remove(nodes, [joined]), {joined: object.remove(nodes[joined], ["admin"])})
-	g := {"nodes": harmless, "edges": {dev: [{"to": joined, "kind": "escalate:add-user-to-group", "mfa": false, "evidence": ev("iam:AddUserToGroup", "g")}]}}
+	out := [{"to": joined, "kind": "escalate:add-user-to-group", "mfa": false, "evidence": 0}]
+	g := {"nodes": harmless, "edges": {dev: out}, "self_escalation": {dev: out}, "evidence": [ev("iam:AddUserToGroup", "g")]}
 	count(rule.deny) == 0 with input.graph as g
 }
 
 test_taking_over_others_is_not_self_escalation if {
-	g := {"nodes": nodes, "edges": {
-		ops: [{"to": boss, "kind": "escalate:update-trust", "mfa": false, "evidence": ev("iam:UpdateAssumeRolePolicy", boss)}],
+	g := {"nodes": nodes, "evidence": [{"actions": ["iam:UpdateAssumeRolePolicy"], "statements": []}], "self_escalation": {}, "edges": {
+		ops: [{"to": boss, "kind": "escalate:update-trust", "mfa": false, "evidence": 0}],
 		admin: [{"to": boss, "kind": "assume-role", "mfa": false}],
 	}}
 	count(rule.deny) == 0 with input.graph as g
+}
+
+test_evidence_without_resource_is_the_target if {
+	out := [{"to": admin, "kind": "escalate:put-role-policy", "mfa": false, "evidence": 0}]
+	g := {"nodes": nodes, "edges": {ops: out}, "self_escalation": {ops: out}, "evidence": [{"actions": ["iam:PutRolePolicy"], "statements": []}]}
+	some r in rule.deny with input.graph as g
+	contains(r.message, "iam:PutRolePolicy on admin:222222222222 granted by ")
 }
