@@ -30,6 +30,7 @@ type collectOptions struct {
 	roleName    string
 	externalID  string
 	accounts    []string
+	regions     []string
 	concurrency int
 	endpointURL string
 	output      string
@@ -96,26 +97,34 @@ func addCollectFlags(f *pflag.FlagSet, o *collectOptions) {
 	f.StringVar(&o.roleName, "role-name", collect.DefaultRoleName, "role assumed in each member account")
 	f.StringVar(&o.externalID, "external-id", "", "external id passed to sts:AssumeRole")
 	f.StringSliceVar(&o.accounts, "accounts", nil, "comma-separated member account ids to collect (default: all; the organization tree and the management account are always read)")
+	f.StringSliceVar(&o.regions, "regions", nil, "comma-separated regions to read IAM Access Analyzer in (default: every region enabled in a collected account)")
 	f.IntVar(&o.concurrency, "concurrency", collect.DefaultConcurrency, fmt.Sprintf("accounts collected at once (1-%d)", collect.MaxConcurrency))
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every AWS API call to this URL (an emulator or a proxy)")
 }
 
 func (o *collectOptions) toOptions() collect.Options {
-	var accounts []string
-	for _, a := range o.accounts {
-		if a = strings.TrimSpace(a); a != "" {
-			accounts = append(accounts, a)
-		}
-	}
+	accounts := trimmed(o.accounts)
 	return collect.Options{
 		Profile:     o.profile,
 		Region:      o.region,
 		RoleName:    o.roleName,
 		ExternalID:  o.externalID,
 		Accounts:    accounts,
+		Regions:     trimmed(o.regions),
 		Concurrency: o.concurrency,
 		EndpointURL: o.endpointURL,
 	}
+}
+
+// trimmed drops blanks around and between comma-separated values.
+func trimmed(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func runCollect(ctx context.Context, app *App, o *collectOptions) error {

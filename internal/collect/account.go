@@ -122,6 +122,8 @@ func (c *collector) collectAccount(ctx context.Context, a *snapshot.Account, mgm
 		c.readProviders(ctx, id, ic, out, n)
 	}
 
+	c.readServerCertificates(ctx, id, ic, out)
+
 	out.CredentialReport = c.finishCredentialReport(ctx, id, ic, report)
 
 	if authOK {

@@ -66,6 +66,9 @@ type Options struct {
 	// Concurrency is how many accounts are collected at once; zero means
 	// DefaultConcurrency.
 	Concurrency int
+	// Regions are the regions regional data (IAM Access Analyzer) is read
+	// in; empty means every region enabled in a collected account.
+	Regions []string
 	// EndpointURL sends every AWS API call to this endpoint (an emulator,
 	// a VPC endpoint, a proxy) instead of the default one.
 	EndpointURL string
@@ -111,6 +114,9 @@ func (o Options) Validate() error {
 		if !accountIDPattern.MatchString(id) {
 			return fmt.Errorf("invalid account id %q: use 12 digits", id)
 		}
+	}
+	if err := validateRegions(o.Regions); err != nil {
+		return err
 	}
 	if strings.ContainsAny(o.RoleName, " :*") {
 		return fmt.Errorf("invalid role name %q", o.RoleName)
@@ -161,6 +167,8 @@ type collector struct {
 	// delegated administrator reuses its account's session).
 	assumedMu sync.Mutex
 	assumed   map[string]*accountClients
+
+	acctAccess accountAccess
 }
 
 // accountClients are the clients of one account.
@@ -318,6 +326,10 @@ func (c *collector) run(ctx context.Context) (*snapshot.Snapshot, error) {
 
 	sort.Slice(accounts, func(i, j int) bool { return accounts[i].ID < accounts[j].ID })
 	s.Accounts = accounts
+	c.collectAccessAnalyzers(ctx, s)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s.Metadata.APICalls = c.calls.snapshot()
 	s.Metadata.Gaps = c.gaps.sorted()
 	return s, nil
@@ -344,6 +356,7 @@ func (c *collector) collectAccounts(ctx context.Context, work []*snapshot.Accoun
 		a := work[i]
 		actx := withBucket(ctx, a.ID)
 		c.collectAccount(actx, a, a.ID == mgmtID)
+		c.collectAccountSettings(actx, a)
 		if ctx.Err() != nil {
 			return
 		}

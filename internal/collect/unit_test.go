@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -249,11 +251,13 @@ func TestAuditRolePolicyFile(t *testing.T) {
 // operation is a method of its service's client.
 func TestAllowlistNamesRealOperations(t *testing.T) {
 	clients := map[string]any{
-		"IAM":           &iam.Client{},
-		"Organizations": &organizations.Client{},
-		"STS":           &sts.Client{},
-		"SSO Admin":     &ssoadmin.Client{},
-		"identitystore": &identitystore.Client{},
+		"IAM":            &iam.Client{},
+		"Organizations":  &organizations.Client{},
+		"STS":            &sts.Client{},
+		"SSO Admin":      &ssoadmin.Client{},
+		"identitystore":  &identitystore.Client{},
+		"Account":        &account.Client{},
+		"AccessAnalyzer": &accessanalyzer.Client{},
 	}
 	for _, s := range allowlist {
 		c, ok := clients[s.serviceID]

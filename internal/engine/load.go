@@ -12,6 +12,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/orgaudit/orgaudit/internal/compliance"
 	"github.com/orgaudit/orgaudit/rules"
 )
 
@@ -248,6 +249,9 @@ func ruleMeta(m module) (Rule, error) {
 	}
 	if r.Severity, err = ParseSeverity(c.Severity); err != nil {
 		return Rule{}, fmt.Errorf("%s: METADATA custom.severity: %w", m.file, err)
+	}
+	if err := compliance.CheckMapping(r.Frameworks); err != nil {
+		return Rule{}, fmt.Errorf("%s: METADATA custom.frameworks: %w", m.file, err)
 	}
 	for _, s := range r.Requires {
 		if !validSection(s) {

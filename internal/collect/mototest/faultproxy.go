@@ -232,6 +232,9 @@ func operationOf(r *http.Request, body []byte) (op string, jsonProtocol bool) {
 	if vals, err := url.ParseQuery(string(body)); err == nil && vals.Get("Action") != "" {
 		return vals.Get("Action"), false
 	}
+	if op := restOperation(r); op != "" {
+		return op, true
+	}
 	return "", false
 }
 
@@ -243,6 +246,9 @@ func (p *FaultProxy) accountOf(r *http.Request, op string, body []byte) string {
 				return m[1]
 			}
 		}
+	}
+	if id := bodyAccountID(body); id != "" && (op == "GetAlternateContact" || op == "ListRegions") {
+		return id
 	}
 	m := credentialRe.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
