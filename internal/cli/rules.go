@@ -13,6 +13,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/compliance"
 	"github.com/orgaudit/orgaudit/internal/engine"
 )
 
@@ -38,8 +39,9 @@ func subcommandNames(cmd *cobra.Command) []string {
 }
 
 type rulesListOptions struct {
-	Format   string
-	RuleDirs []string
+	Format    string
+	RuleDirs  []string
+	Framework string
 }
 
 func newRulesListCmd(app *App) *cobra.Command {
@@ -49,7 +51,8 @@ func newRulesListCmd(app *App) *cobra.Command {
 		Short: "List the built-in rules (and those of --rules directories)",
 		Example: `  orgaudit rules list
   orgaudit rules list --format json
-  orgaudit rules list --rules ./policies`,
+  orgaudit rules list --rules ./policies
+  orgaudit rules list --framework cis-v5.0.0 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRulesList(cmd.Context(), app, opts)
@@ -57,6 +60,7 @@ func newRulesListCmd(app *App) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output format: table or json")
 	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	cmd.Flags().StringVar(&opts.Framework, "framework", "", "list the controls of a framework instead ("+strings.Join(compliance.IDs(), ", ")+"): covered by which rules, manual or not applicable")
 	return cmd
 }
 
@@ -69,6 +73,9 @@ func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
 		return usageError(err)
 	}
 	rules := eng.Rules()
+	if opts.Framework != "" {
+		return listControls(app, opts, rules)
+	}
 	if opts.Format == "json" {
 		enc := json.NewEncoder(app.Out)
 		enc.SetEscapeHTML(false)
@@ -94,6 +101,45 @@ func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
 		return err
 	}
 	_, err = fmt.Fprintf(app.Out, "%d rules\n", len(rules))
+	return err
+}
+
+// listControls lists every control of --framework with the rules that
+// decide it, or why none does.
+func listControls(app *App, opts *rulesListOptions, rules []engine.Rule) error {
+	f, ok := compliance.Lookup(opts.Framework)
+	if !ok {
+		return usageErrorf("unknown framework %q (valid: %s)", opts.Framework, strings.Join(compliance.IDs(), ", "))
+	}
+	refs := make([]compliance.RuleMapping, len(rules))
+	for i, r := range rules {
+		refs[i] = compliance.RuleMapping{ID: r.ID, Frameworks: r.Frameworks}
+	}
+	controls := compliance.Coverage(f, refs)
+	if opts.Format == "json" {
+		enc := json.NewEncoder(app.Out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			compliance.Framework
+			Controls []compliance.ControlCoverage `json:"controls"`
+		}{f, controls})
+	}
+	t := tablewriter.NewTable(app.Out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithRowMaxWidth(60),
+	)
+	t.Header("Control", "Title", "Status", "Rules")
+	for _, c := range controls {
+		if err := t.Append(c.ID, c.Title, string(c.Status), strings.Join(c.Rules, ", ")); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(app.Out, "%s, %s: %d controls\n", f.Title, f.Scope, len(controls))
 	return err
 }
 
