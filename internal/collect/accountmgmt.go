@@ -19,8 +19,8 @@ import (
 // contacts and regions only while it is enabled.
 const accountServicePrincipal = "account.amazonaws.com"
 
-// CodeTrustedAccessNotEnabled: a member account's Account Management data
-// was not asked for because trusted access for AWS Account Management is
+// CodeTrustedAccessNotEnabled is the error code of a gap whose Account Management data
+// was not asked for: trusted access for AWS Account Management is
 // not enabled in the organization (AWS would refuse every such call).
 const CodeTrustedAccessNotEnabled = "TrustedAccessNotEnabled"
 

@@ -25,9 +25,11 @@ func restOperation(r *http.Request) string {
 // account an AWS Account Management call from the management account is
 // about ("" when it names none, that is the caller's own account).
 func bodyAccountID(body []byte) string {
-	var in struct{ AccountId string }
+	var in struct {
+		AccountID string `json:"AccountId"`
+	}
 	if json.Unmarshal(body, &in) != nil {
 		return ""
 	}
-	return in.AccountId
+	return in.AccountID
 }
