@@ -2,6 +2,8 @@ package collect_test
 
 import (
 	"context"
+	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
+	"github.com/orgaudit/orgaudit/internal/cli"
 	"github.com/orgaudit/orgaudit/internal/collect"
 	"github.com/orgaudit/orgaudit/internal/collect/mototest"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -279,4 +282,59 @@ func TestCollectCISRefusals(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCollectCISThenCheck: `orgaudit check` on a moto-collected
+// organization decides each new control per account: what moto can answer
+// is a finding or a pass, what it cannot is not evaluated for that account.
+func TestCollectCISThenCheck(t *testing.T) {
+	srv, org := cisOrg(t, true)
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	path := filepath.Join(t.TempDir(), "snapshot.json")
+	if code, _, stderr := execute(context.Background(), "collect", "--endpoint-url", srv.URL, "--output", path); code != cli.ExitIncomplete {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := execute(context.Background(), "check", "--snapshot", path, "--format", "json")
+	if code != cli.ExitFindings {
+		t.Fatalf("check: exit %d\n%s", code, stderr)
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID    string `json:"rule_id"`
+			AccountID string `json:"account_id"`
+			Resource  string `json:"resource"`
+		} `json:"findings"`
+		NotEvaluated []struct {
+			RuleID    string `json:"rule_id"`
+			AccountID string `json:"account_id"`
+		} `json:"not_evaluated"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, f := range rep.Findings {
+		found[f.RuleID+" "+f.AccountID] = true
+	}
+	notEval := map[string]bool{}
+	for _, n := range rep.NotEvaluated {
+		notEval[n.RuleID+" "+n.AccountID] = true
+	}
+	for name, id := range org.Accounts {
+		contact := name == "identity" || name == "dev"
+		if found["OA-ORG-008 "+id] != contact {
+			t.Errorf("%s: security contact finding %v, want %v", name, found["OA-ORG-008 "+id], contact)
+		}
+		if found["OA-IAM-013 "+id] != (name == "dev") {
+			t.Errorf("%s: expired certificate finding %v", name, found["OA-IAM-013 "+id])
+		}
+		// moto lacks Access Analyzer: unknown in every account, never "not enabled".
+		if found["OA-IAM-014 "+id] || !notEval["OA-IAM-014 "+id] {
+			t.Errorf("%s: access analyzer finding %v, not evaluated %v", name, found["OA-IAM-014 "+id], notEval["OA-IAM-014 "+id])
+		}
+		// No account has a role with AWSSupportAccess.
+		if !found["OA-REACH-006 "+id] {
+			t.Errorf("%s: no support role finding", name)
+		}
+	}
 }

@@ -256,9 +256,10 @@ type IAM struct {
 	SAMLProviders    []SAMLProvider    `json:"saml_providers"`
 	OIDCProviders    []OIDCProvider    `json:"oidc_providers"`
 	VirtualMFA       []VirtualMFA      `json:"virtual_mfa_devices"`
-	// ServerCertificates are the IAM server certificates; nil when they
-	// were not read (gap iam.server_certificates, or an older snapshot).
-	ServerCertificates []ServerCertificate `json:"server_certificates"`
+	// ServerCertificates are the IAM server certificates, empty when there
+	// are none; nil (and absent from the JSON) when they were not read (gap
+	// iam.server_certificates, or an older snapshot).
+	ServerCertificates []ServerCertificate `json:"server_certificates,omitzero"`
 	// AccessAnalyzer is what IAM Access Analyzer was read of the account;
 	// nil when no region was read.
 	AccessAnalyzer *AccessAnalyzer `json:"access_analyzer,omitempty"`
