@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -18,15 +16,14 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/graph"
-	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
 
 type checkOptions struct {
 	Snapshot    string
-	Format      string
-	Output      string
+	out         *outputFlags
 	MinSeverity string
 	FailOn      string
 	RuleDirs    []string
@@ -86,15 +83,13 @@ Exit codes:
 // addCheckFlags binds the flags that say which rules run and how results
 // are reported (shared by check and scan).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
+	opts.out = addOutputFlags(cmd, output.Check, true)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	addConfigFlag(cmd, &opts.Config)
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
@@ -141,6 +136,7 @@ type preparedCheck struct {
 	minSev     engine.Severity
 	failOn     engine.Severity
 	failOnNone bool
+	dests      []output.Destination
 	base       *baseline.Baseline
 	cfg        *config.File
 	rules      *engine.Compiled
@@ -149,11 +145,11 @@ type preparedCheck struct {
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
 func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
-	if !report.ValidFormat(opts.Format) {
-		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
-	}
 	p := &preparedCheck{opts: opts}
 	var err error
+	if p.dests, err = opts.out.destinations(); err != nil {
+		return nil, err
+	}
 	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
 		return nil, usageErrorf("--min-severity: %v", err)
 	}
@@ -264,20 +260,16 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 	res = res.AtOrAbove(p.minSev)
 
 	start := time.Now()
-	rep := report.New(version.Version, snap, res)
-	toStdout := p.opts.Output == "" || p.opts.Output == "-"
-	rep.Color = toStdout && app.colorOutput(app.Out)
+	rep := output.NewCheckReport(version.String(), snap, res)
 	if p.base != nil {
 		rep.Baseline = p.base.Apply(res)
 	}
-	if err := writeOutput(app.Out, p.opts.Output, func(w io.Writer) error {
-		return report.Write(w, p.opts.Format, rep)
-	}); err != nil {
+	if err := writeTo(app, output.Check, p.dests, rep); err != nil {
 		return err
 	}
-	log.Debug("report written", "format", p.opts.Format, "took", time.Since(start).Round(time.Millisecond))
-	if !toStdout {
-		log.Info(rep.SummaryLine(), "report", p.opts.Output)
+	log.Debug("report written", "reports", len(p.dests), "took", time.Since(start).Round(time.Millisecond))
+	if !toStdout(p.dests) {
+		log.Info(rep.SummaryLine(), "report", strings.Join(files(p.dests), ","))
 	}
 
 	if !p.failOnNone && res.HasFindingAtOrAbove(p.failOn) {
@@ -384,20 +376,4 @@ func ruleSources(dirs []string) ([]engine.Source, error) {
 		sources = append(sources, src)
 	}
 	return sources, nil
-}
-
-// writeOutput renders to stdout, or to a file (mode 0600, replaced only
-// once rendering succeeded).
-func writeOutput(stdout io.Writer, path string, render func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return render(stdout)
-	}
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		return usageError(fmt.Errorf("write report: %w", err))
-	}
-	return nil
 }

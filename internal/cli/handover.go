@@ -2,22 +2,20 @@ package cli
 
 import (
 	"context"
-	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 type handoverOptions struct {
 	Snapshot   string
 	Account    string
-	Format     string
-	Output     string
+	out        *outputFlags
 	OurDomains []string
 	MaxHops    int
 }
@@ -56,19 +54,18 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file (required)")
 	f.StringVarP(&opts.Account, "account", "a", "", "account id or name to hand over (required)")
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(handover.Formats, ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the checklist to this file instead of stdout")
+	opts.out = addOutputFlags(cmd, output.Handover, true)
 	f.StringSliceVar(&opts.OurDomains, "our-domain", nil, "our email domains: a root email on one of them must change (default: the management account's email domain)")
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, "longest path of role assumptions to follow")
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("account")
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(handover.Formats...))
 	return cmd
 }
 
 func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
-	if !slices.Contains(handover.Formats, opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(handover.Formats, ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	if opts.MaxHops < 1 {
 		return usageErrorf("--max-hops must be at least 1")
@@ -91,11 +88,11 @@ func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { return handover.Write(w, opts.Format, c) }); err != nil {
+	if err := writeTo(app, output.Handover, dests, c); err != nil {
 		return err
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(c.Summary(), "output", opts.Output)
+	if !toStdout(dests) {
+		app.Logger().Info(c.Summary(), "output", strings.Join(files(dests), ","))
 	}
 	if c.Open > 0 {
 		return &ExitError{Code: ExitFindings}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -22,8 +21,7 @@ type pathsOptions struct {
 	Snapshot string
 	To       string
 	From     string
-	Format   string
-	Output   string
+	out      *outputFlags
 	MaxHops  int
 	Config   string
 }
@@ -65,8 +63,7 @@ docs/paths.md for the JSON format.`,
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file (required)")
 	f.StringVar(&opts.To, "to", "", "TARGET: account id or name, ou:NAME-OR-ID, role ARN, or env:NAME (required)")
 	f.StringVar(&opts.From, "from", "", "show only this principal (an ARN, ic:user/ID, ic:group/ID or *)")
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(graph.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
+	opts.out = addOutputFlags(cmd, output.Paths, true)
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagRequired("snapshot")
@@ -75,8 +72,9 @@ docs/paths.md for the JSON format.`,
 }
 
 func runPaths(app *App, opts *pathsOptions) error {
-	if !slices.Contains(graph.Formats(), opts.Format) {
-		return usageErrorf("invalid --format %q: use %s", opts.Format, strings.Join(graph.Formats(), ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	if opts.MaxHops < 1 || opts.MaxHops > maxHopsLimit {
 		return usageErrorf("invalid --max-hops %d: use 1 to %d", opts.MaxHops, maxHopsLimit)
@@ -129,7 +127,5 @@ func runPaths(app *App, opts *pathsOptions) error {
 	}
 	log.Debug("paths found", "sources", len(res.Sources), "targets", len(res.Targets), "elapsed", time.Since(start).Round(time.Millisecond))
 	rep := &graph.Report{Graph: g, Result: res, Spec: opts.To, SnapshotPath: opts.Snapshot}
-	return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
-		return graph.Render(w, opts.Format, rep)
-	})
+	return writeTo(app, output.Paths, dests, rep)
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 // App is what every command shares: the process's streams and the global
@@ -108,6 +110,8 @@ Exit codes (all commands):
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = output.VersionLine(buildInfo())
+	root.SetVersionTemplate("{{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&app.Quiet, "quiet", "q", false, "print only errors on stderr")
 	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "print debug logs on stderr")

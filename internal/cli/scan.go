@@ -63,8 +63,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions) error {
 			return err
 		}
 	}
-	if o.check.Output != "" && o.check.Output != "-" {
-		if err := checkWritable(o.check.Output); err != nil {
+	for _, path := range files(prep.dests) {
+		if err := checkWritable(path); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,7 @@
-package report
+package output
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -60,7 +59,7 @@ func artifactURI(path string) string {
 }
 
 // SARIF builds the SARIF 2.1.0 log of the report.
-func (r *Report) SARIF() *sarif.Report {
+func (r *CheckReport) SARIF() *sarif.Report {
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("orgaudit", informationURI)
 	run.Tool.Driver.WithVersion(r.ToolVersion)
@@ -268,12 +267,6 @@ func locateLines(raw []byte, findings []engine.Finding) map[string]int {
 	return want
 }
 
-func writeSARIF(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r.SARIF()); err != nil {
-		return fmt.Errorf("render sarif: %w", err)
-	}
-	return nil
+func writeCheckSARIF(w io.Writer, r *CheckReport, _ Options) error {
+	return writeIndentedJSON(w, "sarif", r.SARIF())
 }
