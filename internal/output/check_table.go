@@ -32,9 +32,19 @@ func writeCheckTable(w io.Writer, r *CheckReport, o Options) error {
 			return err
 		}
 	} else {
-		t := NewTable(w, o, messageWidth, []int{3, 4}, "Severity", "Rule", "Account", "Resource", "Message")
+		var t *Table
+		if o.Width > 0 {
+			// On a terminal, severity and rule share a column.
+			t = NewTable(w, o, messageWidth, []int{2, 3}, "Severity Rule", "Account", "Resource", "Message")
+		} else {
+			t = NewTable(w, o, messageWidth, nil, "Severity", "Rule", "Account", "Resource", "Message")
+		}
 		for _, f := range open {
-			t.Row(severityCell(f.Severity, o.Color), f.RuleID, r.accountLabel(f.AccountID), r.resourceCell(f, o), r.messageCell(f, o))
+			cells := []string{severityCell(f.Severity, o.Color), f.RuleID, r.accountLabel(f.AccountID), r.resourceCell(f, o), r.messageCell(f, o)}
+			if o.Width > 0 {
+				cells = append([]string{cells[0] + "\n" + cells[1]}, cells[2:]...)
+			}
+			t.Row(cells...)
 		}
 		if err := t.Render(); err != nil {
 			return err
@@ -111,14 +121,19 @@ func (r *CheckReport) resourceCell(f engine.Finding, o Options) string {
 }
 
 // shortARN returns the resource part of an ARN of the given account
-// ("role/admin" for arn:aws:iam::111111111111:role/admin), or the ARN
-// itself when it names another account or is no ARN.
+// ("role/admin" for arn:aws:iam::111111111111:role/admin) or of the
+// organization (account/o-abc/222222222222: every Organizations ARN is in
+// the management account, and its resource part names the organization),
+// or the ARN itself when it names another account or is no ARN.
 func shortARN(arn, accountID string) string {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || accountID == "" || parts[4] != accountID || parts[5] == "" {
+	if len(parts) != 6 || parts[0] != "arn" || parts[5] == "" {
 		return arn
 	}
-	return parts[5]
+	if parts[2] == "organizations" || accountID != "" && parts[4] == accountID {
+		return parts[5]
+	}
+	return arn
 }
 
 // messageCell is the finding's message; on a terminal, without the row's

@@ -11,9 +11,6 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// minFlexWidth is the narrowest a wrapped column gets on a terminal.
-const minFlexWidth = 12
-
 // Table is the one table builder of every command: an ASCII table whose
 // cells wrap. Written to a file or a pipe (Options.Width 0), no cell is
 // wider than the table's cell width; on a terminal, the flexible columns
@@ -47,15 +44,15 @@ func (t *Table) Render() error {
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
 		tablewriter.WithHeaderAutoFormat(tw.On),
 	}
-	rows := t.rows
+	header, rows := t.header, t.rows
 	if t.width > 0 {
-		rows = t.fit()
-		opts = append(opts, tablewriter.WithRowAutoWrap(tw.WrapNone))
+		header, rows = t.fit()
+		opts = append(opts, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
 	} else {
 		opts = append(opts, tablewriter.WithRowAutoWrap(tw.WrapNormal), tablewriter.WithRowMaxWidth(t.maxCell))
 	}
 	tab := tablewriter.NewTable(t.w, opts...)
-	tab.Header(anySlice(t.header)...)
+	tab.Header(anySlice(header)...)
 	for _, r := range rows {
 		if err := tab.Append(anySlice(r)...); err != nil {
 			return fmt.Errorf("render table: %w", err)
@@ -75,58 +72,62 @@ func anySlice(s []string) []any {
 	return out
 }
 
-// fit wraps the flexible columns so that the table fits t.width: fixed
-// columns keep their natural width (at most maxCell), the flexible ones
-// share the rest, a narrow one keeping its natural width.
-func (t *Table) fit() [][]string {
+// wordCap bounds the width a column claims so as not to break its longest
+// word: longer words (ARNs) break anyway.
+const wordCap = 20
+
+// fit wraps the cells so that the table fits t.width. Every column first
+// gets its floor: its longest word, at most wordCap. The flexible columns
+// then share what is left, each up to its natural width (at most
+// maxCell); what they leave goes to the other columns the same way.
+// Headers wrap like cells.
+func (t *Table) fit() ([]string, [][]string) {
 	n := len(t.header)
-	natural := make([]int, n)
+	natural, floor := make([]int, n), make([]int, n)
+	measure := func(c int, cell string) {
+		for _, line := range strings.Split(cell, "\n") {
+			natural[c] = max(natural[c], twwidth.Width(line))
+			for _, w := range strings.Fields(line) {
+				floor[c] = max(floor[c], min(twwidth.Width(w), wordCap))
+			}
+		}
+	}
 	for c, h := range t.header {
-		natural[c] = twwidth.Width(h)
+		measure(c, h)
 	}
 	for _, r := range t.rows {
 		for c := 0; c < n && c < len(r); c++ {
-			for _, line := range strings.Split(r[c], "\n") {
-				natural[c] = max(natural[c], twwidth.Width(line))
-			}
+			measure(c, r[c])
 		}
 	}
-	// Each column takes its content plus " | ": 3n+1 characters of frame.
-	left := t.width - (3*n + 1)
-	var flex []int
 	widths := make([]int, n)
+	left := t.width - (3*n + 1) // each column takes " | " of frame, plus one
+	for c := range n {
+		natural[c] = min(natural[c], t.maxCell)
+		widths[c] = min(floor[c], natural[c])
+		left -= widths[c]
+	}
+	var flex, fixed []int
 	for c := range n {
 		if t.flex[c] {
 			flex = append(flex, c)
-			continue
+		} else {
+			fixed = append(fixed, c)
 		}
-		widths[c] = min(natural[c], t.maxCell)
-		left -= widths[c]
 	}
-	// Water-fill: columns narrower than an even share keep their width,
-	// the others split what remains.
-	pending := flex
-	for len(pending) > 0 {
-		share := max(left/len(pending), minFlexWidth)
-		var wide []int
-		for _, c := range pending {
-			if natural[c] <= share {
-				widths[c] = natural[c]
-				left -= natural[c]
-			} else {
-				wide = append(wide, c)
-			}
-		}
-		if len(wide) == len(pending) {
-			for i, c := range wide {
-				widths[c] = share
-				if i < left-share*len(wide) {
-					widths[c]++ // spread the remainder
-				}
-			}
-			break
-		}
-		pending = wide
+	if left < 0 {
+		// The floors do not fit: narrow the widest columns, flexible
+		// ones first, breaking long words.
+		left = shrink(widths, flex, left)
+		shrink(widths, fixed, left)
+	} else {
+		left = grow(widths, natural, flex, left)
+		grow(widths, natural, fixed, left)
+	}
+
+	header := make([]string, n)
+	for c, h := range t.header {
+		header[c] = wrap(strings.ToUpper(h), widths[c])
 	}
 	out := make([][]string, len(t.rows))
 	for i, r := range t.rows {
@@ -140,7 +141,56 @@ func (t *Table) fit() [][]string {
 		}
 		out[i] = row
 	}
-	return out
+	return header, out
+}
+
+// minWidth is the narrowest a column gets when the table does not fit.
+const minWidth = 8
+
+// shrink narrows the widest of cols, one column of width at a time and
+// none below minWidth, until the table fits (left reaches 0), and returns
+// what is still missing (negative).
+func shrink(widths []int, cols []int, left int) int {
+	for left < 0 {
+		widest := -1
+		for _, c := range cols {
+			if widths[c] > minWidth && (widest < 0 || widths[c] > widths[widest]) {
+				widest = c
+			}
+		}
+		if widest < 0 {
+			return left
+		}
+		widths[widest]--
+		left++
+	}
+	return left
+}
+
+// grow shares left columns of width among cols, evenly, none past its
+// natural width, and returns what is left.
+func grow(widths, natural []int, cols []int, left int) int {
+	for left > 0 {
+		var open []int
+		for _, c := range cols {
+			if widths[c] < natural[c] {
+				open = append(open, c)
+			}
+		}
+		if len(open) == 0 {
+			return left
+		}
+		share := max(left/len(open), 1)
+		for _, c := range open {
+			if left == 0 {
+				break
+			}
+			add := min(share, natural[c]-widths[c], left)
+			widths[c] += add
+			left -= add
+		}
+	}
+	return left
 }
 
 // wrap breaks text into lines of at most width display columns, at spaces
