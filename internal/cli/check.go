@@ -18,6 +18,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
 
@@ -25,7 +26,11 @@ type checkOptions struct {
 	Snapshot    string
 	out         *outputFlags
 	MinSeverity string
+	Severities  []string
+	Rules       []string
+	SkipRules   []string
 	FailOn      string
+	AllowGaps   bool
 	RuleDirs    []string
 	Baseline    string
 	Config      string
@@ -85,12 +90,17 @@ Exit codes:
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	opts.out = addOutputFlags(cmd, output.Check, true)
 	f := cmd.Flags()
-	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
-	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
+	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+severityList())
+	f.StringSliceVar(&opts.Severities, "severity", nil, "report only findings of these severities (comma-separated set of "+severityList()+")")
+	f.StringSliceVar(&opts.Rules, "rule", nil, "evaluate only these rules (comma-separated ids, repeatable)")
+	f.StringSliceVar(&opts.SkipRules, "skip-rule", nil, "do not evaluate these rules (comma-separated ids, repeatable)")
+	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+severityList()+", or none)")
+	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
 	_ = cmd.MarkFlagDirname("rules")
@@ -137,6 +147,7 @@ type preparedCheck struct {
 	failOn     engine.Severity
 	failOnNone bool
 	dests      []output.Destination
+	filter     *ruleFilter
 	base       *baseline.Baseline
 	cfg        *config.File
 	rules      *engine.Compiled
@@ -151,7 +162,7 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 		return nil, err
 	}
 	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
-		return nil, usageErrorf("--min-severity: %v", err)
+		return nil, usageErrorf("--min-severity: %v%s", err, suggest.Hint(opts.MinSeverity, engine.SeverityNames()))
 	}
 	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
 		return nil, usageError(err)
@@ -174,7 +185,10 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 		return nil, usageError(err)
 	}
 	if err := p.cfg.CheckRules(ruleIDs(p.rules.Rules())); err != nil {
-		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, err))
+		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, config.WithSuggestions(err, ruleIDs(p.rules.Rules()))))
+	}
+	if p.filter, err = parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.rules.Rules()); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -183,7 +197,7 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
 		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: p.cfg.Disabled(),
+		Disabled: append(p.cfg.Disabled(), p.filter.disabled...),
 		Severity: p.cfg.SeverityOverrides(),
 	})
 }
@@ -257,7 +271,7 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 	}
 	res := ev.res
 	ev.resolved.Apply(res)
-	res = res.AtOrAbove(p.minSev)
+	res = p.filter.apply(res.AtOrAbove(p.minSev))
 
 	start := time.Now()
 	rep := output.NewCheckReport(version.String(), snap, res)
@@ -275,7 +289,7 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 	if !p.failOnNone && res.HasFindingAtOrAbove(p.failOn) {
 		return &ExitError{Code: ExitFindings}
 	}
-	if len(res.NotEvaluated) > 0 {
+	if len(res.NotEvaluated) > 0 && !p.opts.AllowGaps {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
@@ -302,7 +316,7 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 	}
 	sev, err := engine.ParseSeverity(s)
 	if err != nil {
-		return 0, false, fmt.Errorf("--fail-on: %w", err)
+		return 0, false, fmt.Errorf("--fail-on: %w%s", err, suggest.Hint(s, append(engine.SeverityNames(), "none")))
 	}
 	return sev, false, nil
 }
@@ -338,7 +352,8 @@ func addConfigFlag(cmd *cobra.Command, path *string) {
 }
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
-// directory when it exists; nil means no configuration (defaults).
+// directory when it exists; nil means no configuration (defaults). An
+// unknown key gets a "did you mean".
 func loadConfig(path string) (*config.File, error) {
 	if path == "" {
 		if _, err := os.Stat(config.DefaultFile); err != nil {
@@ -346,7 +361,8 @@ func loadConfig(path string) (*config.File, error) {
 		}
 		path = config.DefaultFile
 	}
-	return config.Load(path)
+	f, err := config.Load(path)
+	return f, config.WithSuggestions(err, nil)
 }
 
 func ruleIDs(rules []engine.Rule) []string {

@@ -109,8 +109,8 @@ func assertCleanError(t *testing.T, r runResult, wantCode int, wantSubstr ...str
 		t.Errorf("exit code = %d, want %d (stderr: %q)", r.code, wantCode, r.stderr)
 	}
 	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
-	if len(lines) != 1 || lines[0] == "" {
-		t.Errorf("stderr should be exactly one line, got %q", r.stderr)
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "error: ") {
+		t.Errorf("stderr should be exactly one line starting with \"error: \", got %q", r.stderr)
 	}
 	for _, bad := range []string{"panic", "goroutine", ".go:"} {
 		if strings.Contains(r.stderr, bad) {

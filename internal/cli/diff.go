@@ -72,7 +72,7 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 			return drift.Kinds, nil
 		}
 		if !drift.ValidKind(drift.Kind(v)) {
-			return nil, fmt.Errorf("--fail-on: unknown change kind %q", v)
+			return nil, fmt.Errorf("--fail-on: unknown change kind %q%s", v, suggestKind(v))
 		}
 		out = append(out, drift.Kind(v))
 	}

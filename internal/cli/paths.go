@@ -114,8 +114,12 @@ func runPaths(app *App, opts *pathsOptions) error {
 	log.Debug("snapshot loaded and access graph built", "file", opts.Snapshot, "accounts", len(snap.Accounts), "nodes", st.Nodes, "edges", st.Edges,
 		"class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "graph", built.Round(time.Millisecond), "elapsed", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	t, err := g.ResolveTarget(opts.To, config.Environments(cfg, snap))
+	envs := config.Environments(cfg, snap)
+	t, err := g.ResolveTarget(opts.To, envs)
 	if err != nil {
+		if s := g.SuggestTarget(opts.To, envs); s != "" {
+			return usageErrorf("--to: %v; did you mean --to %s?", err, s)
+		}
 		return usageErrorf("--to: %v", err)
 	}
 	if t.Kind == graph.TargetEnvironment && cfg == nil {

@@ -55,8 +55,8 @@ func (a *App) Logger() *slog.Logger {
 }
 
 // Execute runs the orgaudit command line with args and returns the process
-// exit code. Errors are printed as one line on stderr, never as a stack
-// trace.
+// exit code. Errors are printed as one line on stderr starting with
+// "error:", never as a stack trace.
 func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
 	app := &App{In: in, Out: out, Err: errOut}
 	root := NewRootCmd(app)
@@ -72,7 +72,7 @@ func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Wr
 			if app.LogFormat == "json" {
 				app.Logger().Error(oneLine(err.Error()), "exit_code", code)
 			} else {
-				fmt.Fprintf(errOut, "orgaudit: %s\n", oneLine(err.Error()))
+				fmt.Fprintf(errOut, "error: %s\n", oneLine(err.Error()))
 			}
 		}
 	}
