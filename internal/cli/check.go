@@ -42,7 +42,11 @@ func newCheckCmd(app *App) *cobra.Command {
 		Use:   "check --snapshot FILE",
 		Short: "Evaluate the rules over a snapshot and report findings",
 		Long: `Evaluate every built-in rule (and the rules of each --rules directory) over a
-snapshot, and report the findings as a table, JSON or SARIF.
+snapshot, and report the findings. --format and --output write one report;
+--report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several in
+one run. Files are written atomically with mode 0600.
+
+` + formatsHelp(output.Check) + `
 
 Checks whose data is missing from the snapshot (a gap recorded at collection
 time) are listed as "not evaluated": unknown is never reported as passed.
@@ -56,23 +60,35 @@ fail the run; an expired exception is reported as OA-CONFIG-001.
 With --baseline, findings already present in a previous JSON or SARIF report
 are marked "existing" and do not fail the run; new ones are marked "new".
 
+--severity (a set), --rule and --skip-rule narrow what is reported, next to
+--min-severity.
+
 Exit codes:
-  0  no finding at or above --fail-on, and every check was evaluated
+  0  no finding at or above --fail-on, and every check was evaluated (or
+     --allow-gaps)
   1  findings at or above --fail-on (new ones only, with --baseline)
   2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
   3  no finding at or above --fail-on, but some checks could not be evaluated
-     (snapshot gaps, or configuration a rule needs is missing)`,
-		Example: `  # Human-readable table
-  orgaudit check --snapshot fixtures/dynamo6-billing.json
+     (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
+     exits 0 instead, the report still lists them`,
+		Example: `  # A table of a bundled fixture's findings, with its configuration
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --config fixtures/startup-dev-prod.orgaudit.yaml
 
-  # SARIF for code scanning, failing the job on high or critical findings
-  orgaudit check --snapshot snap.json --format sarif --output orgaudit.sarif --fail-on high
+  # SARIF for code scanning and a Markdown summary in one run, failing on
+  # high or critical findings
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --report sarif=orgaudit.sarif \
+    --report markdown=summary.md --fail-on high
 
   # Nightly CI: fail only on findings that are not in yesterday's report
-  orgaudit check --snapshot snap.json --format sarif --output today.sarif --baseline yesterday.sarif
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --format sarif --output today.sarif \
+    --baseline orgaudit.sarif
+
+  # Only high and critical findings of two rules; gaps do not fail the run
+  orgaudit check --snapshot fixtures/identity-account-ous.json --severity high,critical \
+    --rule OA-REACH-001,OA-IAM-004 --allow-gaps
 
   # Add your own rules
-  orgaudit check --snapshot snap.json --rules ./policies --rules ./more-policies`,
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --rules ./policies`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), app, opts)

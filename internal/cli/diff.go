@@ -41,6 +41,8 @@ MFA condition.
 
 Change kinds: ` + strings.Join(kinds, ", ") + `
 
+` + formatsHelp(output.Drift) + `
+
 Exit codes:
   0  no change of a --fail-on kind
   1  at least one change of a --fail-on kind

@@ -39,13 +39,16 @@ the organization that manages it, as a checklist:
 
 Data missing from the snapshot is listed as unknown and counts as left.
 
+` + formatsHelp(output.Handover) + `
+
 Exit codes:
   0  nothing left: the account can be handed over
   1  items left
   2  usage or input error`,
-		Example: `  orgaudit handover --snapshot snap.json --account 200000000002
-  orgaudit handover --snapshot snap.json --account client-acme --format markdown > handover.md
-  orgaudit handover --snapshot snap.json --account 200000000002 --our-domain metal-consult.example`,
+		Example: `  orgaudit handover --snapshot fixtures/consultancy-clients.json --account 200000000002
+  orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-acme --format markdown > handover.md
+  orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-globex \
+    --our-domain metal-consult.example --report table --report json=handover.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runHandover(cmd.Context(), app, opts)

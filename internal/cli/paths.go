@@ -49,11 +49,17 @@ TARGET is one of:
 External accounts, principals outside the snapshot, identity providers and "*"
 (any AWS principal) appear as starting points. Reachability is not a failure:
 paths exits 0 whatever it finds, and 2 on a usage or input error. See
-docs/paths.md for the JSON format.`,
-		Example: `  orgaudit paths --snapshot snap.json --to ou:Prod
-  orgaudit paths --snapshot snap.json --to env:production --format json
-  orgaudit paths --snapshot snap.json --to arn:aws:iam::444455556666:role/admin --from arn:aws:iam::111122223333:user/alice
-  orgaudit paths --snapshot snap.json --to prod-web --format dot | dot -Tsvg > paths.svg`,
+docs/paths.md for the JSON format.
+
+` + formatsHelp(output.Paths) + `
+--report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several.`,
+		Example: `  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to env:production --format json
+  orgaudit paths --snapshot fixtures/consultancy-clients.json \
+    --to arn:aws:iam::200000000003:role/org-readonly --from ic:user/u-dan
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to prod-web --format dot | dot -Tsvg > paths.svg
+  orgaudit paths --snapshot fixtures/startup-dev-prod.json --to production \
+    --report table --report mermaid=paths.mmd`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return runPaths(app, opts)

@@ -43,6 +43,10 @@ func newRulesListCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in rules (and those of --rules directories)",
+		Long: `List the built-in rules and those of --rules directories: id, severity,
+title, framework controls and where each comes from.
+
+` + formatsHelp(output.Rules),
 		Example: `  orgaudit rules list
   orgaudit rules list --format json
   orgaudit rules list --rules ./policies`,
