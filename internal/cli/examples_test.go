@@ -180,9 +180,10 @@ func TestExamplesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmdRoot := NewRootCmd(&App{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
-	examples := append(helpExamples(cmdRoot), docExamples(t)...)
-	if len(examples) < 30 {
-		t.Fatalf("only %d examples found", len(examples))
+	docs := docExamples(t)
+	examples := append(helpExamples(cmdRoot), docs...)
+	if len(examples) < 30 || len(docs) < 8 {
+		t.Fatalf("only %d examples found, %d of them in README.md and docs/", len(examples), len(docs))
 	}
 	dir := exampleDir(t, root)
 	t.Chdir(dir)
