@@ -2,6 +2,8 @@ package cli
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,4 +63,21 @@ func fitsTerminal(t *testing.T, name string, width int, args ...string) {
 		}
 	}
 	golden(t, name, r.stdout)
+}
+
+func TestColorsOnTerminalsOnly(t *testing.T) {
+	chdirRoot(t)
+	pretendTerminal(t, 120)
+	args := []string{"check", "-s", "fixtures/startup-dev-prod.json"}
+	if r := run(t, args...); !strings.Contains(r.stdout, "\x1b[1;31mCRITICAL\x1b[0m") {
+		t.Error("no severity colors on a terminal")
+	}
+	if r := run(t, append([]string{"--no-color"}, args...)...); strings.Contains(r.stdout, "\x1b[") {
+		t.Error("colors despite --no-color")
+	}
+	out := filepath.Join(t.TempDir(), "r.txt")
+	run(t, append(args, "--report", "table="+out)...)
+	if b, _ := os.ReadFile(out); strings.Contains(string(b), "\x1b[") || len(b) == 0 {
+		t.Error("a report file must have no colors, and the full width")
+	}
 }
