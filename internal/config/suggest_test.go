@@ -17,7 +17,7 @@ func TestKeys(t *testing.T) {
 }
 
 func TestWithSuggestions(t *testing.T) {
-	_, err := Parse([]byte("identity_acount: \"123456789012\"\nthresholds:\n  role_unused_dyas: 30\n"))
+	_, err := Parse([]byte("identity_acount: \"123456789012\"\n"))
 	if err == nil {
 		t.Fatal("unknown key accepted")
 	}
@@ -25,8 +25,8 @@ func TestWithSuggestions(t *testing.T) {
 	if !strings.Contains(got, "unknown key identity_acount (did you mean identity_account?)") {
 		t.Errorf("no suggestion for the key: %s", got)
 	}
-	got = WithSuggestions(errors.New(`line 3: unknown threshold "role_unused_dyas" (known: ...)`), nil).Error()
-	if !strings.Contains(got, `"role_unused_dyas" (did you mean role_unused_days?)`) {
+	got = WithSuggestions(errors.New(`line 3: unknown threshold "role_unsued_days" (known: ...)`), nil).Error()
+	if !strings.Contains(got, `"role_unsued_days" (did you mean role_unused_days?)`) {
 		t.Errorf("no suggestion for the threshold: %s", got)
 	}
 	got = WithSuggestions(errors.New(`line 5: rules.disable: unknown rule id "OA-IAM-04"`), []string{"OA-IAM-004", "OA-ROOT-001"}).Error()
@@ -38,7 +38,7 @@ func TestWithSuggestions(t *testing.T) {
 		t.Errorf("suggested twice: %s", got)
 	}
 	plain := errors.New("read config: no such file")
-	if WithSuggestions(plain, nil) != plain {
+	if got := WithSuggestions(plain, nil); !errors.Is(got, plain) || got.Error() != plain.Error() {
 		t.Error("an error without unknown names should be returned as is")
 	}
 }

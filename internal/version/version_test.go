@@ -47,7 +47,8 @@ func TestResolve(t *testing.T) {
 }
 
 func TestGetIsStable(t *testing.T) {
-	if Get() != Get() || String() != Get().Version {
+	first := Get()
+	if second := Get(); first != second || String() != first.Version {
 		t.Error("Get should compute the information once")
 	}
 }
