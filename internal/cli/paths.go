@@ -52,7 +52,9 @@ paths exits 0 whatever it finds, and 2 on a usage or input error. See
 docs/paths.md for the JSON format.
 
 ` + formatsHelp(output.Paths) + `
---report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several.`,
+
+--report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several in
+one run.`,
 		Example: `  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod
   orgaudit paths --snapshot fixtures/identity-account-ous.json --to env:production --format json
   orgaudit paths --snapshot fixtures/consultancy-clients.json \
