@@ -60,3 +60,17 @@ func Coverage(f Framework, rules []RuleMapping) []ControlCoverage {
 	}
 	return out
 }
+
+// FrameworkCoverage is a framework with the coverage of each of its
+// controls (rules list --framework).
+type FrameworkCoverage struct {
+	ID       string            `json:"id"`
+	Title    string            `json:"title"`
+	Scope    string            `json:"scope"`
+	Controls []ControlCoverage `json:"controls"`
+}
+
+// Cover returns f with the status and rules of each of its controls.
+func Cover(f Framework, rules []RuleMapping) FrameworkCoverage {
+	return FrameworkCoverage{ID: f.ID, Title: f.Title, Scope: f.Scope, Controls: Coverage(f, rules)}
+}

@@ -88,10 +88,8 @@ func writeCISMapping(b *strings.Builder, rules []Rule) {
 	if !ok {
 		return
 	}
-	refs := make([]compliance.RuleMapping, len(rules))
 	anchors := map[string]string{}
-	for i, r := range rules {
-		refs[i] = compliance.RuleMapping{ID: r.ID, Frameworks: r.Frameworks}
+	for _, r := range rules {
 		anchors[r.ID] = anchor(r)
 	}
 	b.WriteString("\n## CIS AWS Foundations Benchmark, section 1\n\n")
@@ -99,7 +97,7 @@ func writeCISMapping(b *strings.Builder, rules []Rule) {
 	b.WriteString("(5.0.0 dropped the security questions control, so the later numbers moved up by one), with the rules that decide it in every account of the organization. ")
 	b.WriteString("Manual controls are never reported as passed; `orgaudit rules list --framework ID` lists the same for one version.\n\n")
 	b.WriteString("| v3.0.0 | v4.0.0 | v5.0.0 | control | orgaudit |\n| --- | --- | --- | --- | --- |\n")
-	for _, c := range compliance.Coverage(v3, refs) {
+	for _, c := range compliance.Coverage(v3, FrameworkMappings(rules)) {
 		var how string
 		switch c.Status {
 		case compliance.StatusManual:
@@ -198,4 +196,14 @@ func paragraph(s string) string {
 		out = append(out, strings.Join(strings.Fields(block), " "))
 	}
 	return strings.Join(out, "\n\n")
+}
+
+// FrameworkMappings are the framework mappings of rules, as the compliance
+// catalogue reads them.
+func FrameworkMappings(rules []Rule) []compliance.RuleMapping {
+	out := make([]compliance.RuleMapping, len(rules))
+	for i, r := range rules {
+		out[i] = compliance.RuleMapping{ID: r.ID, Frameworks: r.Frameworks}
+	}
+	return out
 }
