@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,7 +90,43 @@ func TestRulesListCISSection1(t *testing.T) {
 			t.Errorf("v3.0.0 %s and v5.0.0 %s are the same control, decided by %q and %q", id, v5id, c.Rules, v5[v5id].Rules)
 		}
 	}
-	if r := run(t, "rules", "list", "--framework", "cis-v9"); r.code != 2 || !strings.Contains(r.stderr, "unknown framework") {
-		t.Errorf("unknown framework: exit %d, %q", r.code, r.stderr)
+}
+
+// TestRulesListFrameworkOutput: the controls of a framework render
+// through the output registry like the rules: the table (golden, full
+// width) and JSON to stdout or to a file, the formats of rules list only,
+// and one clean error with a did-you-mean for an unknown framework.
+func TestRulesListFrameworkOutput(t *testing.T) {
+	chdirRoot(t)
+	r := run(t, "rules", "list", "--framework", "cis-v3.0.0")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "rules-cis-v3.0.0.txt", r.stdout)
+
+	out := filepath.Join(t.TempDir(), "cis.json")
+	if r := run(t, "rules", "list", "--framework", "cis-v5.0.0", "--format", "json", "--output", out); r.code != ExitOK || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %q: %s", r.code, r.stdout, r.stderr)
+	}
+	if got, want := readFile(t, out), run(t, "rules", "list", "--framework", "cis-v5.0.0", "--format", "json").stdout; got != want {
+		t.Error("--output differs from stdout")
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("%s: %v %v, want mode 0600", out, err, st)
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown framework", []string{"--framework", "cis-v9"}, []string{`unknown framework "cis-v9"`, "cis-v3.0.0, cis-v4.0.0, cis-v5.0.0"}},
+		{"did you mean", []string{"--framework", "cis-v5"}, []string{"did you mean cis-v5.0.0?"}},
+		{"format of other commands", []string{"--framework", "cis-v3.0.0", "--format", "sarif"}, []string{`unknown format "sarif" for rules list (valid: table, json)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertCleanError(t, run(t, append([]string{"rules", "list"}, tt.args...)...), ExitUsage, tt.want...)
+		})
 	}
 }
