@@ -44,8 +44,11 @@ func newCollectCmd(app *App) *cobra.Command {
 		Long: `collect reads an AWS Organization, read-only, into one snapshot file: the OU
 tree, accounts, SCPs, delegated administrators and handshakes; every
 account's IAM users, groups, roles (with trust policies), policies,
-credential report, password policy, MFA devices and identity providers;
-and IAM Identity Center (permission sets, assignments, users and groups).
+credential report, password policy, MFA devices, identity providers and
+server certificates; each account's security contact and enabled regions;
+IAM Access Analyzer analyzers in --regions (default: the regions the
+accounts have enabled); and IAM Identity Center (permission sets,
+assignments, users and groups).
 
 Credentials come from the AWS SDK's default chain: environment variables,
 --profile or AWS_PROFILE (including role_arn/source_profile chains and
@@ -76,6 +79,9 @@ interrupted (nothing written).`,
 
   # two member accounts only (the organization tree is still read)
   orgaudit collect --accounts 111111111111,222222222222 -o partial.json
+
+  # IAM Access Analyzer read in two regions only
+  orgaudit collect --regions us-east-1,eu-west-1 -o snapshot.json
 
   # against an emulator such as moto_server
   orgaudit collect --endpoint-url http://127.0.0.1:5000 -o test.json`,
