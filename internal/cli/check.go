@@ -102,7 +102,7 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
-	prep, err := prepareCheck(ctx, opts)
+	prep, err := prepareCheck(ctx, app, opts)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		ev      *evaluation
 		evalErr error
 	)
-	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
 			ev, evalErr = prep.evaluate(ctx, log, doc, typed)
 		},
@@ -124,7 +124,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		DiscardDocument: true,
 	})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	if evalErr != nil {
 		return evalErr
@@ -148,7 +148,7 @@ type preparedCheck struct {
 
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
-func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
+func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
 	if !report.ValidFormat(opts.Format) {
 		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
 	}
@@ -161,11 +161,11 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 		return nil, usageError(err)
 	}
 	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
 			return nil, usageError(err)
 		}
 	}
-	if p.cfg, err = loadConfig(opts.Config); err != nil {
+	if p.cfg, err = loadConfig(ctx, app, opts.Config); err != nil {
 		return nil, usageError(err)
 	}
 	sources, err := ruleSources(opts.RuleDirs)
@@ -347,14 +347,14 @@ func addConfigFlag(cmd *cobra.Command, path *string) {
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
 // directory when it exists; nil means no configuration (defaults).
-func loadConfig(path string) (*config.File, error) {
+func loadConfig(ctx context.Context, app *App, path string) (*config.File, error) {
 	if path == "" {
 		if _, err := os.Stat(config.DefaultFile); err != nil {
 			return nil, nil
 		}
 		path = config.DefaultFile
 	}
-	return config.Load(path)
+	return config.Load(ctx, path, app.MaxInputSize)
 }
 
 func ruleIDs(rules []engine.Rule) []string {

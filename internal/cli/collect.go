@@ -19,10 +19,6 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-// ExitInterrupted is collect's exit code when it is interrupted (Ctrl-C,
-// SIGTERM): nothing was written. 130 is the shell's code for SIGINT.
-const ExitInterrupted = 130
-
 // collectOptions are the flags of orgaudit collect.
 type collectOptions struct {
 	profile     string

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -54,6 +55,14 @@ func writeDiffPair(t *testing.T) {
 		kept = append(kept, acct)
 	}
 	doc["accounts"] = kept
+	md := doc["metadata"].(map[string]any)
+	gaps := md["gaps"].([]any)[:0]
+	for _, g := range md["gaps"].([]any) {
+		if g.(map[string]any)["account_id"] != "600000000009" { // it left
+			gaps = append(gaps, g)
+		}
+	}
+	md["gaps"] = gaps
 	for _, p := range doc["organization"].(map[string]any)["policies"].([]any) {
 		pol := p.(map[string]any)
 		if pol["name"] == "ProdGuardrails" {
@@ -97,9 +106,13 @@ func TestDiffExitCodes(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"same snapshot", []string{"diff", "old.json", "old.json"}, ExitOK},
-		{"fail on nothing", []string{"diff", "old.json", "new.json", "--fail-on", "none"}, ExitOK},
-		{"kind absent", []string{"diff", "old.json", "new.json", "--fail-on", "sso_assignment.added"}, ExitOK},
+		// The fixture has gaps: what they hide is unknown (exit 3).
+		{"same snapshot", []string{"diff", "old.json", "old.json"}, ExitIncomplete},
+		{"same snapshot, gaps allowed", []string{"diff", "old.json", "old.json", "--allow-gaps"}, ExitOK},
+		{"fail on nothing", []string{"diff", "old.json", "new.json", "--fail-on", "none"}, ExitIncomplete},
+		{"fail on nothing, gaps allowed", []string{"diff", "old.json", "new.json", "--fail-on", "none", "--allow-gaps"}, ExitOK},
+		{"kind absent", []string{"diff", "old.json", "new.json", "--fail-on", "sso_assignment.added", "--allow-gaps"}, ExitOK},
+		{"fail on unknown", []string{"diff", "old.json", "new.json", "--fail-on", "unknown"}, ExitFindings},
 		{"kind present", []string{"diff", "old.json", "new.json", "--fail-on", "account.moved"}, ExitFindings},
 		{"all kinds", []string{"diff", "old.json", "new.json", "--fail-on", "all"}, ExitFindings},
 	}
@@ -114,4 +127,103 @@ func TestDiffExitCodes(t *testing.T) {
 	assertCleanError(t, run(t, "diff", "old.json", "missing.json"), ExitUsage, "missing.json")
 	assertCleanError(t, run(t, "diff", "old.json"), ExitUsage, "2 arg")
 	assertCleanError(t, run(t, "diff", "old.json", "new.json", "--format", "sarif"), ExitUsage, "sarif")
+}
+
+// writeGappedPair writes old.json (the fixture) and new.json, the same
+// organization collected again while something could not be read, and
+// changes into their directory.
+func writeGappedPair(t *testing.T, gap func(doc map[string]any)) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "identity-account-ous.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	gap(doc)
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, content := range map[string][]byte{"old.json": raw, "new.json": out} {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+}
+
+func addGap(doc map[string]any, account, section, operation string) {
+	md := doc["metadata"].(map[string]any)
+	g := map[string]any{"section": section, "operation": operation, "error_code": "AccessDenied", "message": "injected"}
+	if account != "" {
+		g["account_id"] = account
+	}
+	md["gaps"] = append(md["gaps"].([]any), g)
+}
+
+// TestDiffAccessDenied: the second snapshot could not assume the audit
+// role in prod-web. Its roles and the paths through them are unknown,
+// never removed, and diff exits 3.
+func TestDiffAccessDenied(t *testing.T) {
+	writeGappedPair(t, func(doc map[string]any) {
+		for _, a := range doc["accounts"].([]any) {
+			if acct := a.(map[string]any); acct["id"] == "700000000001" {
+				acct["iam"] = nil
+			}
+		}
+		addGap(doc, "700000000001", "account", "sts:AssumeRole")
+	})
+	r := run(t, "diff", "old.json", "new.json", "--format", "json")
+	if r.code != ExitIncomplete || !strings.Contains(r.stderr, "unknown because of gaps") {
+		t.Fatalf("exit %d, want %d: %s", r.code, ExitIncomplete, r.stderr)
+	}
+	var res struct {
+		Incomplete bool `json:"incomplete"`
+		Changes    []struct {
+			Kind    string `json:"kind"`
+			WouldBe string `json:"would_be"`
+			Summary string `json:"summary"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	would := map[string]int{}
+	for _, c := range res.Changes {
+		if c.Kind != "unknown" {
+			t.Errorf("a change reported as fact over a gap: %+v", c)
+		}
+		would[c.WouldBe]++
+		if !strings.Contains(c.Summary, "sts:AssumeRole: AccessDenied") {
+			t.Errorf("unknown change does not say which gap: %s", c.Summary)
+		}
+	}
+	if !res.Incomplete || would["role.removed"] != 5 || would["path.removed"] == 0 {
+		t.Errorf("incomplete %v, unknown changes by would-be kind %v: want the 5 roles of prod-web and paths through them", res.Incomplete, would)
+	}
+	if r := run(t, "diff", "old.json", "new.json", "--allow-gaps"); r.code != ExitOK || !strings.Contains(r.stdout, "unknown") {
+		t.Errorf("--allow-gaps: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestDiffOrganizationUnreadable: the organization of the second snapshot
+// could not be described: no account is reported as having left.
+func TestDiffOrganizationUnreadable(t *testing.T) {
+	writeGappedPair(t, func(doc map[string]any) {
+		doc["organization"] = nil
+		doc["accounts"] = doc["accounts"].([]any)[:1]
+		doc["metadata"].(map[string]any)["scope"] = "account"
+		addGap(doc, "", "organization", "organizations:DescribeOrganization")
+	})
+	r := run(t, "diff", "old.json", "new.json", "--format", "json", "--fail-on", "all")
+	if strings.Contains(r.stdout, `"kind": "account.left"`) || strings.Contains(r.stdout, `"kind": "ou.removed"`) || strings.Contains(r.stdout, `"kind": "scp.removed"`) {
+		t.Fatalf("accounts, OUs or SCPs reported as removed while the organization could not be read:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, `"would_be": "account.left"`) || r.code != ExitFindings {
+		t.Errorf("exit %d (want 1: --fail-on all includes unknown), output:\n%s", r.code, r.stdout)
+	}
 }

@@ -66,16 +66,16 @@ Exit codes:
 	return cmd
 }
 
-func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
+func runHandover(ctx context.Context, app *App, opts *handoverOptions) error {
 	if !slices.Contains(handover.Formats, opts.Format) {
 		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(handover.Formats, ", "))
 	}
 	if opts.MaxHops < 1 {
 		return usageErrorf("--max-hops must be at least 1")
 	}
-	l, err := snapshot.LoadFile(opts.Snapshot)
+	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	g, err := graph.Build(l.Snapshot)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -57,8 +58,8 @@ docs/paths.md for the JSON format.`,
   orgaudit paths --snapshot snap.json --to arn:aws:iam::444455556666:role/admin --from arn:aws:iam::111122223333:user/alice
   orgaudit paths --snapshot snap.json --to prod-web --format dot | dot -Tsvg > paths.svg`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return runPaths(app, opts)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runPaths(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -74,7 +75,7 @@ docs/paths.md for the JSON format.`,
 	return cmd
 }
 
-func runPaths(app *App, opts *pathsOptions) error {
+func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	if !slices.Contains(graph.Formats(), opts.Format) {
 		return usageErrorf("invalid --format %q: use %s", opts.Format, strings.Join(graph.Formats(), ", "))
 	}
@@ -84,7 +85,7 @@ func runPaths(app *App, opts *pathsOptions) error {
 	if _, err := graph.ParseTarget(opts.To); err != nil {
 		return usageErrorf("--to: %v", err)
 	}
-	cfg, err := loadConfig(opts.Config)
+	cfg, err := loadConfig(ctx, app, opts.Config)
 	if err != nil {
 		return usageError(err)
 	}
@@ -97,7 +98,7 @@ func runPaths(app *App, opts *pathsOptions) error {
 		graphErr error
 		built    time.Duration
 	)
-	l, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		DiscardDocument: true,
 		AfterDecode: func(_ map[string]any, typed *snapshot.Snapshot) {
 			t0 := time.Now()

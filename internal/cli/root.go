@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/input"
 )
 
 // App is what every command shares: the process's streams and the global
@@ -26,6 +28,8 @@ type App struct {
 	Verbose   bool
 	NoColor   bool
 	LogFormat string
+	// MaxInputSize caps the size of every input file (--max-input-size).
+	MaxInputSize int64
 
 	logger *slog.Logger
 }
@@ -56,13 +60,13 @@ func (a *App) Logger() *slog.Logger {
 // exit code. Errors are printed as one line on stderr, never as a stack
 // trace.
 func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
-	app := &App{In: in, Out: out, Err: errOut}
+	app := &App{In: in, Out: out, Err: errOut, MaxInputSize: input.DefaultMaxSize}
 	root := NewRootCmd(app)
 	root.SetArgs(args)
 	root.SetIn(in)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
+	err := interrupted(root.ExecuteContext(ctx))
 	code := exitCode(err)
 	if err != nil {
 		var ee *ExitError
@@ -113,6 +117,7 @@ Exit codes (all commands):
 	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "print debug logs on stderr")
 	pf.BoolVar(&app.NoColor, "no-color", false, "disable colors (also set by the NO_COLOR environment variable)")
 	pf.StringVar(&app.LogFormat, "log-format", "text", "log format on stderr: text or json")
+	pf.Var(sizeValue{&app.MaxInputSize}, "max-input-size", maxInputSizeUsage)
 
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(

@@ -54,7 +54,7 @@ Exit codes:
 }
 
 func runScan(ctx context.Context, app *App, o *scanOptions) error {
-	prep, err := prepareCheck(ctx, &o.check)
+	prep, err := prepareCheck(ctx, app, &o.check)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,9 @@ func Write(w io.Writer, format string, r *Result) error {
 	return fmt.Errorf("unknown format %q (valid: %s)", format, strings.Join(Formats, ", "))
 }
 
+// incompleteNote says that gaps left parts of the comparison unknown.
+const incompleteNote = "Some data could not be read in one of the snapshots (metadata.gaps): the changes it would show are listed as unknown, never as added or removed."
+
 // SummaryLine counts the changes per kind, most important kinds first.
 func (r *Result) SummaryLine() string {
 	if len(r.Changes) == 0 {
@@ -50,6 +53,9 @@ func writeTable(w io.Writer, r *Result) error {
 	fmt.Fprintf(w, "Changes from %s (%s) to %s (%s)\n", r.Old.Path, r.Old.CollectedAt, r.New.Path, r.New.CollectedAt)
 	if !r.PathsCompared {
 		fmt.Fprintln(w, "(paths into production not compared)")
+	}
+	if r.Incomplete {
+		fmt.Fprintln(w, incompleteNote)
 	}
 	if len(r.Changes) > 0 {
 		t := tablewriter.NewTable(w,
@@ -88,6 +94,9 @@ func writeTable(w io.Writer, r *Result) error {
 func writeMarkdown(w io.Writer, r *Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## orgaudit diff\n\nFrom `%s` (%s) to `%s` (%s).\n\n", r.Old.Path, r.Old.CollectedAt, r.New.Path, r.New.CollectedAt)
+	if r.Incomplete {
+		b.WriteString("**Incomplete.** " + incompleteNote + "\n\n")
+	}
 	if len(r.Changes) == 0 {
 		b.WriteString("No changes.\n")
 		_, err := io.WriteString(w, b.String())
