@@ -32,6 +32,7 @@ type checkOptions struct {
 	RuleDirs    []string
 	Baseline    string
 	Config      string
+	RuleTimeout time.Duration
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -55,11 +56,13 @@ With --baseline, findings already present in a previous JSON or SARIF report
 are marked "existing" and do not fail the run; new ones are marked "new".
 
 Exit codes:
-  0  no finding at or above --fail-on, and every check was evaluated
-  1  findings at or above --fail-on (new ones only, with --baseline)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  no finding at or above --fail-on, but some checks could not be evaluated
-     (snapshot gaps, or configuration a rule needs is missing)`,
+  0    no finding at or above --fail-on, and every check was evaluated
+  1    findings at or above --fail-on (new ones only, with --baseline)
+  2    usage or input error (bad flag, unreadable, invalid or oversized snapshot,
+       broken rule, a rule that ran past --rule-timeout)
+  3    no finding at or above --fail-on, but some checks could not be evaluated
+       (snapshot gaps, or configuration a rule needs is missing)
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
 		Example: `  # Human-readable table
   orgaudit check --snapshot fixtures/dynamo6-billing.json
 
@@ -93,6 +96,7 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
+	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
@@ -160,6 +164,9 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
 		return nil, usageError(err)
 	}
+	if opts.RuleTimeout <= 0 {
+		return nil, usageErrorf("--rule-timeout must be positive")
+	}
 	if opts.Baseline != "" {
 		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
 			return nil, usageError(err)
@@ -186,9 +193,10 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 // engine binds the compiled rules to the resolved configuration.
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
-		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: p.cfg.Disabled(),
-		Severity: p.cfg.SeverityOverrides(),
+		Data:        map[string]any{"config": resolved.Data()},
+		Disabled:    p.cfg.Disabled(),
+		Severity:    p.cfg.SeverityOverrides(),
+		RuleTimeout: p.opts.RuleTimeout,
 	})
 }
 
