@@ -32,7 +32,8 @@ passed.
 Exit codes:
   0    no finding at or above --fail-on, every check evaluated
   1    findings at or above --fail-on (new ones only, with --baseline)
-  2    usage, configuration, credential or input error
+  2    usage, configuration, credential or input error, a rule that ran past
+       --rule-timeout, or an organization that could not be described
   3    no finding at or above --fail-on, but gaps left some checks unevaluated
   130  interrupted (nothing written)`,
 		Example: `  # nightly CI job: SARIF for code scanning, fail on new high findings
@@ -49,6 +50,7 @@ Exit codes:
 	addCollectFlags(cmd.Flags(), &o.collect)
 	addCheckFlags(cmd, &o.check)
 	cmd.Flags().StringVar(&o.snapshotOutput, "snapshot-output", "", "also write the collected snapshot to this file")
+	cmd.Flags().BoolVar(&o.collect.allowGaps, "allow-gaps", false, allowGapsCollectUsage)
 	_ = cmd.MarkFlagFilename("snapshot-output", "json")
 	return cmd
 }
