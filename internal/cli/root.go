@@ -91,11 +91,13 @@ IAM users, groups, roles and trust policies, root credentials, Identity Center)
 into one JSON graph, checks it with Rego rules, and answers "who can reach prod?".
 
 Exit codes (all commands):
-  0  success: no finding at or above --fail-on
-  1  findings at or above --fail-on (handover: items left; diff: failing changes)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  incomplete: snapshot written with gaps (collect), or checks not evaluated
-     because of gaps (check)`,
+  0    success: no finding at or above --fail-on
+  1    findings at or above --fail-on (handover: items left; diff: failing changes)
+  2    usage or input error (bad flag, unreadable, invalid or oversized input,
+       broken rule or one past --rule-timeout)
+  3    incomplete: snapshot written with gaps (collect), checks not evaluated
+       because of gaps (check), changes unknown because of gaps (diff)
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
