@@ -13,74 +13,56 @@ import (
 // reports name the files the same way on every machine.
 func writeDiffPair(t *testing.T) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "identity-account-ous.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	accounts := doc["accounts"].([]any)
-	kept := accounts[:0]
-	for _, a := range accounts {
-		acct := a.(map[string]any)
-		switch acct["id"] {
-		case "600000000009":
-			continue // left the organization
-		case "600000000001":
-			acct["parent_id"] = "ou-env1-staging" // moved
-		case "700000000001":
-			iam := acct["iam"].(map[string]any)
-			for _, r := range iam["roles"].([]any) {
-				role := r.(map[string]any)
-				if role["name"] == "ProdAdmin" { // lost its MFA condition
-					stmt := role["trust_policy"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
-					delete(stmt, "Condition")
+	writePair(t, func(doc map[string]any) {
+		accounts := doc["accounts"].([]any)
+		kept := accounts[:0]
+		for _, a := range accounts {
+			acct := a.(map[string]any)
+			switch acct["id"] {
+			case "600000000009":
+				continue // left the organization
+			case "600000000001":
+				acct["parent_id"] = "ou-env1-staging" // moved
+			case "700000000001":
+				iam := acct["iam"].(map[string]any)
+				for _, r := range iam["roles"].([]any) {
+					role := r.(map[string]any)
+					if role["name"] == "ProdAdmin" { // lost its MFA condition
+						stmt := role["trust_policy"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
+						delete(stmt, "Condition")
+					}
+				}
+				iam["roles"] = append(iam["roles"].([]any), map[string]any{
+					"name": "open-door", "id": "AROAOPENDOOR0000001", "arn": "arn:aws:iam::700000000001:role/open-door", "path": "/",
+					"trust_policy":    map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "sts:AssumeRole"}}},
+					"inline_policies": []any{}, "attached_policies": []any{},
+				})
+			case "500000000001":
+				for _, u := range acct["iam"].(map[string]any)["users"].([]any) {
+					user := u.(map[string]any)
+					if user["name"] == "sam" {
+						user["groups"] = append(user["groups"].([]any), "ProdAdmins")
+					}
 				}
 			}
-			iam["roles"] = append(iam["roles"].([]any), map[string]any{
-				"name": "open-door", "id": "AROAOPENDOOR0000001", "arn": "arn:aws:iam::700000000001:role/open-door", "path": "/",
-				"trust_policy":    map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "sts:AssumeRole"}}},
-				"inline_policies": []any{}, "attached_policies": []any{},
-			})
-		case "500000000001":
-			for _, u := range acct["iam"].(map[string]any)["users"].([]any) {
-				user := u.(map[string]any)
-				if user["name"] == "sam" {
-					user["groups"] = append(user["groups"].([]any), "ProdAdmins")
-				}
+			kept = append(kept, acct)
+		}
+		doc["accounts"] = kept
+		md := doc["metadata"].(map[string]any)
+		gaps := md["gaps"].([]any)[:0]
+		for _, g := range md["gaps"].([]any) {
+			if g.(map[string]any)["account_id"] != "600000000009" { // it left
+				gaps = append(gaps, g)
 			}
 		}
-		kept = append(kept, acct)
-	}
-	doc["accounts"] = kept
-	md := doc["metadata"].(map[string]any)
-	gaps := md["gaps"].([]any)[:0]
-	for _, g := range md["gaps"].([]any) {
-		if g.(map[string]any)["account_id"] != "600000000009" { // it left
-			gaps = append(gaps, g)
+		md["gaps"] = gaps
+		for _, p := range doc["organization"].(map[string]any)["policies"].([]any) {
+			pol := p.(map[string]any)
+			if pol["name"] == "ProdGuardrails" {
+				pol["targets"] = []any{}
+			}
 		}
-	}
-	md["gaps"] = gaps
-	for _, p := range doc["organization"].(map[string]any)["policies"].([]any) {
-		pol := p.(map[string]any)
-		if pol["name"] == "ProdGuardrails" {
-			pol["targets"] = []any{}
-		}
-	}
-	out, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "old.json"), raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "new.json"), out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(dir)
+	})
 }
 
 func TestDiffGolden(t *testing.T) {
@@ -129,10 +111,10 @@ func TestDiffExitCodes(t *testing.T) {
 	assertCleanError(t, run(t, "diff", "old.json", "new.json", "--format", "sarif"), ExitUsage, "sarif")
 }
 
-// writeGappedPair writes old.json (the fixture) and new.json, the same
-// organization collected again while something could not be read, and
-// changes into their directory.
-func writeGappedPair(t *testing.T, gap func(doc map[string]any)) {
+// writePair writes old.json (the fixture identity-account-ous.json) and
+// new.json (the fixture changed by mutate) into a temporary directory and
+// changes into it.
+func writePair(t *testing.T, mutate func(doc map[string]any)) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "identity-account-ous.json"))
 	if err != nil {
@@ -142,7 +124,7 @@ func writeGappedPair(t *testing.T, gap func(doc map[string]any)) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	gap(doc)
+	mutate(doc)
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +151,7 @@ func addGap(doc map[string]any, account, section, operation string) {
 // role in prod-web. Its roles and the paths through them are unknown,
 // never removed, and diff exits 3.
 func TestDiffAccessDenied(t *testing.T) {
-	writeGappedPair(t, func(doc map[string]any) {
+	writePair(t, func(doc map[string]any) {
 		for _, a := range doc["accounts"].([]any) {
 			if acct := a.(map[string]any); acct["id"] == "700000000001" {
 				acct["iam"] = nil
@@ -213,7 +195,7 @@ func TestDiffAccessDenied(t *testing.T) {
 // TestDiffOrganizationUnreadable: the organization of the second snapshot
 // could not be described: no account is reported as having left.
 func TestDiffOrganizationUnreadable(t *testing.T) {
-	writeGappedPair(t, func(doc map[string]any) {
+	writePair(t, func(doc map[string]any) {
 		doc["organization"] = nil
 		doc["accounts"] = doc["accounts"].([]any)[:1]
 		doc["metadata"].(map[string]any)["scope"] = "account"
