@@ -43,8 +43,12 @@ func TestDecodeJSONRefuses(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.in), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err3 := ReadJSONFile(context.Background(), path, 0); err3 == nil || err3.Error() != err.Error() {
-				t.Errorf("ReadJSONFile: %v, want the same error as DecodeJSON (%v)", err3, err)
+			raw, err3 := ReadJSONFile(context.Background(), path, 0)
+			if err3 == nil {
+				err3 = CheckJSON(raw)
+			}
+			if err3 == nil || err3.Error() != err.Error() {
+				t.Errorf("ReadJSONFile and CheckJSON: %v, want the same error as DecodeJSON (%v)", err3, err)
 			}
 		})
 	}
@@ -89,7 +93,7 @@ func TestReadFileSizeCap(t *testing.T) {
 			t.Errorf("cap %d: %v", max, err)
 		}
 	}
-	for _, read := range map[string]func(context.Context, string, int64) ([]byte, error){"ReadFile": ReadFile, "ReadJSONFile": ReadJSONFile} {
+	for _, read := range []func(context.Context, string, int64) ([]byte, error){ReadFile, ReadJSONFile} {
 		_, err := read(ctx, path, int64(len(content))-1)
 		if !IsTooLarge(err) || !strings.Contains(err.Error(), "--max-input-size") {
 			t.Errorf("one byte over the cap: %v", err)

@@ -25,12 +25,13 @@ func ReadJSONFile(ctx context.Context, path string, max int64) ([]byte, error) {
 	return ReadJSON(ctx, f, max)
 }
 
-// ReadJSON reads r, which must hold one JSON value, and checks it while
-// reading: a syntax error, a duplicate object key or invalid UTF-8 stops
-// the read at once with the line and column, so that garbage (say
-// /dev/zero) costs nothing. At most max bytes are read (DefaultMaxSize
-// when max is not positive; an open File keeps its own cap), and reading
-// stops when ctx is done. It returns the bytes read.
+// ReadJSON reads r, which must hold one JSON value: at most max bytes
+// (DefaultMaxSize when max is not positive; an open File keeps its own
+// cap), stopping when ctx is done. Input that cannot be JSON (its first
+// byte other than whitespace cannot start a value: /dev/zero, a binary
+// file) is refused at once, with the line and column. The rest is checked
+// by DecodeJSON or CheckJSON, which read the returned bytes in place:
+// memory stays one copy of the input, whatever it holds.
 func ReadJSON(ctx context.Context, r io.Reader, max int64) ([]byte, error) {
 	var raw bytes.Buffer
 	if f, ok := r.(*File); ok {
@@ -40,15 +41,44 @@ func ReadJSON(ctx context.Context, r io.Reader, max int64) ([]byte, error) {
 	} else {
 		r = &reader{ctx: ctx, r: r, limit: limit(max)}
 	}
-	dec := jsontext.NewDecoder(io.TeeReader(r, &raw))
-	err := dec.SkipValue()
-	if err == nil {
-		err = expectEnd(dec)
-	}
-	if err != nil {
-		return nil, jsonError(raw.Bytes(), err)
+	start := &startCheck{r: r}
+	if _, err := raw.ReadFrom(start); err != nil {
+		if errors.Is(err, errNotJSON) {
+			return nil, CheckJSON(raw.Bytes()) // says where and what
+		}
+		return nil, err
 	}
 	return raw.Bytes(), nil
+}
+
+// errNotJSON says the input cannot start a JSON value.
+var errNotJSON = errors.New("not JSON")
+
+// startCheck passes reads through until the first byte that is not
+// whitespace, and fails with errNotJSON when that byte cannot start a JSON
+// value (the bytes up to it are returned with the error).
+type startCheck struct {
+	r       io.Reader
+	started bool
+}
+
+func (s *startCheck) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if s.started {
+		return n, err
+	}
+	for i, b := range p[:n] {
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{', '[', '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 't', 'f', 'n':
+			s.started = true
+			return n, err
+		default:
+			return i + 1, errNotJSON
+		}
+	}
+	return n, err
 }
 
 // CheckJSON checks that raw is one JSON value without duplicate object
