@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,12 +10,12 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 type diffOptions struct {
-	Format    string
-	Output    string
+	out       *outputFlags
 	FailOn    []string
 	Config    string
 	AllowGaps bool
@@ -49,6 +47,8 @@ never reported as added or removed: such a change is listed with the kind
 
 Change kinds: ` + strings.Join(kinds, ", ") + `
 
+` + formatsHelp(output.Drift) + `
+
 Exit codes:
   0    no change of a --fail-on kind, and both snapshots had what the
        comparison needs
@@ -65,13 +65,11 @@ Exit codes:
 			return runDiff(cmd.Context(), app, opts, args[0], args[1])
 		},
 	}
+	opts.out = addOutputFlags(cmd, output.Drift, true)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(drift.Formats, ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the comparison to this file instead of stdout")
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
 	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 rather than 3 when gaps left some changes unknown (they are still listed)")
 	addConfigFlag(cmd, &opts.Config)
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(drift.Formats...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
 }
@@ -87,7 +85,7 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 			return drift.Kinds, nil
 		}
 		if !drift.ValidKind(drift.Kind(v)) {
-			return nil, fmt.Errorf("--fail-on: unknown change kind %q", v)
+			return nil, fmt.Errorf("--fail-on: unknown change kind %q%s", v, suggestKind(v))
 		}
 		out = append(out, drift.Kind(v))
 	}
@@ -99,8 +97,9 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return usageError(err)
 	}
-	if !slices.Contains(drift.Formats, opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(drift.Formats, ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	cfg, err := loadConfig(ctx, app, opts.Config)
 	if err != nil {
@@ -118,11 +117,11 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return usageError(err)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { return drift.Write(w, opts.Format, res) }); err != nil {
+	if err := writeTo(app, output.Drift, dests, res); err != nil {
 		return err
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(res.SummaryLine(), "output", opts.Output)
+	if !toStdout(dests) {
+		app.Logger().Info(res.SummaryLine(), "output", strings.Join(files(dests), ","))
 	}
 	if res.Any(failKinds) {
 		return &ExitError{Code: ExitFindings}

@@ -13,56 +13,71 @@ import (
 // reports name the files the same way on every machine.
 func writeDiffPair(t *testing.T) {
 	t.Helper()
-	writePair(t, func(doc map[string]any) {
-		accounts := doc["accounts"].([]any)
-		kept := accounts[:0]
-		for _, a := range accounts {
-			acct := a.(map[string]any)
-			switch acct["id"] {
-			case "600000000009":
-				continue // left the organization
-			case "600000000001":
-				acct["parent_id"] = "ou-env1-staging" // moved
-			case "700000000001":
-				iam := acct["iam"].(map[string]any)
-				for _, r := range iam["roles"].([]any) {
-					role := r.(map[string]any)
-					if role["name"] == "ProdAdmin" { // lost its MFA condition
-						stmt := role["trust_policy"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
-						delete(stmt, "Condition")
-					}
+	dir := t.TempDir()
+	makeDiffPair(t, filepath.Join(repoRoot, "fixtures"), dir, "old.json", "new.json")
+	t.Chdir(dir)
+}
+
+// makeDiffPair writes into dir oldName, the identity-account-ous fixture of
+// fixtures, and newName, the same with typical drift.
+func makeDiffPair(t *testing.T, fixtures, dir, oldName, newName string) {
+	t.Helper()
+	writePairFiles(t, fixtures, dir, oldName, newName, typicalDrift)
+}
+
+// typicalDrift changes the identity-account-ous fixture as an organization
+// drifts: an account leaves (and its gaps with it), one moves, a role loses
+// its MFA condition, a role open to anyone appears, a user joins an admin
+// group and an SCP is detached.
+func typicalDrift(doc map[string]any) {
+	accounts := doc["accounts"].([]any)
+	kept := accounts[:0]
+	for _, a := range accounts {
+		acct := a.(map[string]any)
+		switch acct["id"] {
+		case "600000000009":
+			continue // left the organization
+		case "600000000001":
+			acct["parent_id"] = "ou-env1-staging" // moved
+		case "700000000001":
+			iam := acct["iam"].(map[string]any)
+			for _, r := range iam["roles"].([]any) {
+				role := r.(map[string]any)
+				if role["name"] == "ProdAdmin" { // lost its MFA condition
+					stmt := role["trust_policy"].(map[string]any)["Statement"].([]any)[0].(map[string]any)
+					delete(stmt, "Condition")
 				}
-				iam["roles"] = append(iam["roles"].([]any), map[string]any{
-					"name": "open-door", "id": "AROAOPENDOOR0000001", "arn": "arn:aws:iam::700000000001:role/open-door", "path": "/",
-					"trust_policy":    map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "sts:AssumeRole"}}},
-					"inline_policies": []any{}, "attached_policies": []any{},
-				})
-			case "500000000001":
-				for _, u := range acct["iam"].(map[string]any)["users"].([]any) {
-					user := u.(map[string]any)
-					if user["name"] == "sam" {
-						user["groups"] = append(user["groups"].([]any), "ProdAdmins")
-					}
+			}
+			iam["roles"] = append(iam["roles"].([]any), map[string]any{
+				"name": "open-door", "id": "AROAOPENDOOR0000001", "arn": "arn:aws:iam::700000000001:role/open-door", "path": "/",
+				"trust_policy":    map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "sts:AssumeRole"}}},
+				"inline_policies": []any{}, "attached_policies": []any{},
+			})
+		case "500000000001":
+			for _, u := range acct["iam"].(map[string]any)["users"].([]any) {
+				user := u.(map[string]any)
+				if user["name"] == "sam" {
+					user["groups"] = append(user["groups"].([]any), "ProdAdmins")
 				}
 			}
-			kept = append(kept, acct)
 		}
-		doc["accounts"] = kept
-		md := doc["metadata"].(map[string]any)
-		gaps := md["gaps"].([]any)[:0]
-		for _, g := range md["gaps"].([]any) {
-			if g.(map[string]any)["account_id"] != "600000000009" { // it left
-				gaps = append(gaps, g)
-			}
+		kept = append(kept, acct)
+	}
+	doc["accounts"] = kept
+	md := doc["metadata"].(map[string]any)
+	gaps := md["gaps"].([]any)[:0]
+	for _, g := range md["gaps"].([]any) {
+		if g.(map[string]any)["account_id"] != "600000000009" { // it left
+			gaps = append(gaps, g)
 		}
-		md["gaps"] = gaps
-		for _, p := range doc["organization"].(map[string]any)["policies"].([]any) {
-			pol := p.(map[string]any)
-			if pol["name"] == "ProdGuardrails" {
-				pol["targets"] = []any{}
-			}
+	}
+	md["gaps"] = gaps
+	for _, p := range doc["organization"].(map[string]any)["policies"].([]any) {
+		pol := p.(map[string]any)
+		if pol["name"] == "ProdGuardrails" {
+			pol["targets"] = []any{}
 		}
-	})
+	}
 }
 
 func TestDiffGolden(t *testing.T) {
@@ -116,7 +131,16 @@ func TestDiffExitCodes(t *testing.T) {
 // changes into it.
 func writePair(t *testing.T, mutate func(doc map[string]any)) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "identity-account-ous.json"))
+	dir := t.TempDir()
+	writePairFiles(t, filepath.Join(repoRoot, "fixtures"), dir, "old.json", "new.json", mutate)
+	t.Chdir(dir)
+}
+
+// writePairFiles writes into dir oldName, the identity-account-ous fixture
+// of fixtures, and newName, the same changed by mutate.
+func writePairFiles(t *testing.T, fixtures, dir, oldName, newName string, mutate func(doc map[string]any)) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(fixtures, "identity-account-ous.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,13 +153,11 @@ func writePair(t *testing.T, mutate func(doc map[string]any)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	for name, content := range map[string][]byte{"old.json": raw, "new.json": out} {
+	for name, content := range map[string][]byte{oldName: raw, newName: out} {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	t.Chdir(dir)
 }
 
 func addGap(doc map[string]any, account, section, operation string) {
