@@ -118,6 +118,19 @@ func (e *OrganizationError) Error() string {
 		e.Gap.Operation, e.Gap.ErrorCode, e.Gap.Message)
 }
 
+// OrganizationGap returns the gap of a snapshot whose organization could
+// not be described (Options.AllowGaps): it holds the caller's account
+// alone, and whether that account stands for a whole organization is
+// unknown.
+func OrganizationGap(s *snapshot.Snapshot) (snapshot.Gap, bool) {
+	for _, g := range s.Metadata.Gaps {
+		if g.Section == snapshot.SectionOrganization && g.Operation == describeOrganization {
+			return g, true
+		}
+	}
+	return snapshot.Gap{}, false
+}
+
 // Progress reports how far a collection run is.
 type Progress struct {
 	// AccountID is the account just finished; empty for the first call.

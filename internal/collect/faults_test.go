@@ -216,4 +216,23 @@ func TestCollectDescribeOrganizationFails(t *testing.T) {
 	if _, err := snapshot.LoadFile(path); err != nil {
 		t.Fatal(err)
 	}
+
+	// scan: the same without --allow-gaps; with it, the caller's account
+	// is checked alone and the run exits 3, not 0, even with --fail-on
+	// none: its reports do not cover the organization.
+	report := filepath.Join(dir, "report.json")
+	code, _, stderr = execute(context.Background(), "scan", "--endpoint-url", proxy.URL, "--report", "json="+report)
+	if code != cli.ExitUsage || !strings.Contains(stderr, "the organization could not be described") {
+		t.Fatalf("scan: exit %d, want 2\n%s", code, stderr)
+	}
+	if _, err := os.Stat(report); err == nil {
+		t.Fatal("scan wrote a report without --allow-gaps")
+	}
+	code, _, stderr = execute(context.Background(), "scan", "--endpoint-url", proxy.URL, "--report", "json="+report, "--fail-on", "none", "--allow-gaps")
+	if code != cli.ExitIncomplete || !strings.Contains(stderr, "the reports cover the caller's account alone") {
+		t.Fatalf("scan --allow-gaps: exit %d, want 3\n%s", code, stderr)
+	}
+	if raw, err := os.ReadFile(report); err != nil || !strings.Contains(string(raw), `"not_evaluated": [`) || strings.Contains(string(raw), `"not_evaluated": []`) {
+		t.Fatalf("scan --allow-gaps report: %v\n%s", err, raw)
+	}
 }

@@ -24,6 +24,10 @@ type orgRead struct {
 	details  func()
 }
 
+// describeOrganization is the operation whose failure leaves the
+// organization undescribed.
+const describeOrganization = "organizations:DescribeOrganization"
+
 // collectOrganization reads the organization's tree and accounts, and
 // starts reading its tags, policies, delegated administrators and
 // handshakes. When the caller is not in an organization, or in one whose
@@ -37,7 +41,6 @@ func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
 		c.log.Info("single-account snapshot", "reason", note)
 		return orgRead{accounts: []snapshot.Account{c.callerAccount()}, note: note, details: func() {}}, nil
 	}
-	const op = "organizations:DescribeOrganization"
 	oc := organizations.NewFromConfig(c.cfg)
 	d, err := oc.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	if err == nil && d.Organization == nil {
@@ -53,12 +56,12 @@ func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
 		// Denied or failing: whether the caller is in an organization is
 		// unknown, and a single account must not pass for it.
 		code, msg := classify(err)
-		g := snapshot.Gap{Section: snapshot.SectionOrganization, Operation: op, ErrorCode: code, Message: redact(msg)}
+		g := snapshot.Gap{Section: snapshot.SectionOrganization, Operation: describeOrganization, ErrorCode: code, Message: redact(msg)}
 		if !c.opts.AllowGaps {
 			return orgRead{}, &OrganizationError{Gap: g}
 		}
 		c.addGap("", g.Section, g.Operation, g.ErrorCode, g.Message)
-		return single(fmt.Sprintf("the organization could not be described (%s %s; see gaps): single-account snapshot of the caller's account %s (--allow-gaps)", op, code, c.caller.AccountID))
+		return single(fmt.Sprintf("the organization could not be described (%s %s; see gaps): single-account snapshot of the caller's account %s (--allow-gaps)", describeOrganization, code, c.caller.AccountID))
 	}
 	o := d.Organization
 	org := &snapshot.Organization{
