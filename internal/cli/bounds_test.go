@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,14 +64,21 @@ func TestInputBounds(t *testing.T) {
 	}
 }
 
-// TestCheckInterrupted: Ctrl-C while the rules run (or while the snapshot
-// is read) ends check with exit 130, not 2, and writes no report.
-func TestCheckInterrupted(t *testing.T) {
+// TestInterrupted: Ctrl-C while the rules run, or while a snapshot is
+// read (a pipe that never sends anything), ends every command that reads
+// one with exit 130, not 2, and writes no report.
+func TestInterrupted(t *testing.T) {
 	chdirRoot(t)
 	out := filepath.Join(t.TempDir(), "report.json")
+	const pipe = "(a pipe)"
+	fx := "fixtures/startup-dev-prod.json"
 	for name, args := range map[string][]string{
-		"evaluating": {"check", "--snapshot", "fixtures/startup-dev-prod.json", "--rules", "internal/cli/testdata/badrules/spin", "--rule-timeout", "1h", "--output", out},
-		"reading":    {"check", "--snapshot", "(a pipe)", "--output", out},
+		"check evaluating": {"check", "--snapshot", fx, "--rules", "internal/cli/testdata/badrules/spin", "--rule-timeout", "1h", "--output", out},
+		"check reading":    {"check", "--snapshot", pipe, "--severity", "high,critical", "--report", "json=" + out},
+		"diff reading":     {"diff", fx, pipe, "--report", "json=" + out},
+		"paths reading":    {"paths", "--snapshot", pipe, "--to", "env:production", "--report", "json=" + out},
+		"handover reading": {"handover", "--snapshot", pipe, "--account", "111111111111", "--report", "json=" + out},
+		"simulate reading": {"simulate", "--snapshot", pipe, "--principal", "arn:aws:iam::111111111111:root", "--action", "sts:AssumeRole"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -83,8 +91,11 @@ func TestCheckInterrupted(t *testing.T) {
 			}
 			defer w.Close()
 			defer stdin.Close()
-			if name == "reading" {
-				args[2] = "/dev/fd/" + strconv.Itoa(int(stdin.Fd()))
+			args = slices.Clone(args)
+			for i, a := range args {
+				if a == pipe {
+					args[i] = "/dev/fd/" + strconv.Itoa(int(stdin.Fd()))
+				}
 			}
 			start := time.Now()
 			code := Execute(ctx, args, strings.NewReader(""), &stdout, &stderr)
