@@ -34,6 +34,7 @@ type checkOptions struct {
 	RuleDirs    []string
 	Baseline    string
 	Config      string
+	RuleTimeout time.Duration
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -64,13 +65,15 @@ are marked "existing" and do not fail the run; new ones are marked "new".
 --min-severity.
 
 Exit codes:
-  0  no finding at or above --fail-on, and every check was evaluated (or
-     --allow-gaps)
-  1  findings at or above --fail-on (new ones only, with --baseline)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  no finding at or above --fail-on, but some checks could not be evaluated
-     (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
-     exits 0 instead, the report still lists them`,
+  0    no finding at or above --fail-on, and every check was evaluated (or
+       --allow-gaps)
+  1    findings at or above --fail-on (new ones only, with --baseline)
+  2    usage or input error (bad flag, unreadable, invalid or oversized snapshot,
+       broken rule, a rule that ran past --rule-timeout)
+  3    no finding at or above --fail-on, but some checks could not be evaluated
+       (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
+       exits 0 instead, the report still lists them
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
 		Example: `  # A table of a bundled fixture's findings, with its configuration
   orgaudit check --snapshot fixtures/startup-dev-prod.json --config fixtures/startup-dev-prod.orgaudit.yaml
 
@@ -96,13 +99,14 @@ Exit codes:
 	}
 	cmd.Flags().StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
 	addCheckFlags(cmd, opts)
+	cmd.Flags().BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	return cmd
 }
 
 // addCheckFlags binds the flags that say which rules run and how results
-// are reported (shared by check and scan).
+// are reported (shared by check and scan; each binds its own --allow-gaps).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	opts.out = addOutputFlags(cmd, output.Check, true)
 	f := cmd.Flags()
@@ -111,9 +115,9 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	f.StringSliceVar(&opts.Rules, "rule", nil, "evaluate only these rules (comma-separated ids, repeatable)")
 	f.StringSliceVar(&opts.SkipRules, "skip-rule", nil, "do not evaluate these rules (comma-separated ids, repeatable)")
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+severityList()+", or none)")
-	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
+	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
@@ -123,7 +127,7 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
-	prep, err := prepareCheck(ctx, opts)
+	prep, err := prepareCheck(ctx, app, opts)
 	if err != nil {
 		return err
 	}
@@ -136,7 +140,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		ev      *evaluation
 		evalErr error
 	)
-	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
 			ev, evalErr = prep.evaluate(ctx, log, doc, typed)
 		},
@@ -145,7 +149,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		DiscardDocument: true,
 	})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	if evalErr != nil {
 		return evalErr
@@ -171,7 +175,7 @@ type preparedCheck struct {
 
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
-func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
+func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
 	p := &preparedCheck{opts: opts}
 	var err error
 	if p.dests, err = opts.out.destinations(); err != nil {
@@ -183,12 +187,15 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
 		return nil, usageError(err)
 	}
+	if opts.RuleTimeout <= 0 {
+		return nil, usageErrorf("--rule-timeout must be positive")
+	}
 	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
 			return nil, usageError(err)
 		}
 	}
-	if p.cfg, err = loadConfig(opts.Config); err != nil {
+	if p.cfg, err = loadConfig(ctx, app, opts.Config); err != nil {
 		return nil, usageError(err)
 	}
 	sources, err := ruleSources(opts.RuleDirs)
@@ -212,9 +219,10 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 // engine binds the compiled rules to the resolved configuration.
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
-		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: append(p.cfg.Disabled(), p.filter.disabled...),
-		Severity: p.cfg.SeverityOverrides(),
+		Data:        map[string]any{"config": resolved.Data()},
+		Disabled:    append(p.cfg.Disabled(), p.filter.disabled...),
+		Severity:    p.cfg.SeverityOverrides(),
+		RuleTimeout: p.opts.RuleTimeout,
 	})
 }
 
@@ -370,14 +378,14 @@ func addConfigFlag(cmd *cobra.Command, path *string) {
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
 // directory when it exists; nil means no configuration (defaults). An
 // unknown key gets a "did you mean".
-func loadConfig(path string) (*config.File, error) {
+func loadConfig(ctx context.Context, app *App, path string) (*config.File, error) {
 	if path == "" {
 		if _, err := os.Stat(config.DefaultFile); err != nil {
 			return nil, nil
 		}
 		path = config.DefaultFile
 	}
-	f, err := config.Load(path)
+	f, err := config.Load(ctx, path, app.MaxInputSize)
 	return f, config.WithSuggestions(err, nil)
 }
 

@@ -19,10 +19,6 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-// ExitInterrupted is collect's exit code when it is interrupted (Ctrl-C,
-// SIGTERM): nothing was written. 130 is the shell's code for SIGINT.
-const ExitInterrupted = 130
-
 // collectOptions are the flags of orgaudit collect.
 type collectOptions struct {
 	profile     string
@@ -34,6 +30,8 @@ type collectOptions struct {
 	concurrency int
 	endpointURL string
 	output      string
+	timeout     time.Duration
+	allowGaps   bool
 }
 
 func newCollectCmd(app *App) *cobra.Command {
@@ -63,13 +61,22 @@ fails inside the client before it is sent. docs/audit-role-policy.json is
 the IAM policy the caller and the audit role need.
 
 What cannot be read (an account whose role cannot be assumed, an
-AccessDenied, an operation the endpoint does not implement) is recorded in
-metadata.gaps and collection goes on. The file is written atomically with
-mode 0600.
+AccessDenied, an operation the endpoint does not implement, an answer that
+stays unreadable or never comes after retries) is recorded in
+metadata.gaps and collection goes on. Every call has deadlines (connect,
+TLS, response headers, each attempt, the call with its retries); --timeout
+bounds the whole run, after which what was not read is recorded as gaps
+and the snapshot is written with what was read. When the organization
+itself cannot be described, nothing is written (exit 2) unless
+--allow-gaps asks for a single-account snapshot that records the gap.
+The file is written atomically with mode 0600.
 
-Exit codes: 0 complete snapshot written; 3 snapshot written with gaps;
-2 usage, configuration or credential error (nothing written); 130
-interrupted (nothing written).`,
+Exit codes:
+  0    complete snapshot written
+  2    usage, configuration or credential error, or the organization could
+       not be described (nothing written)
+  3    snapshot written with gaps
+  130  interrupted (nothing written)`,
 		Example: `  # the whole organization, default credentials
   orgaudit collect --output snapshot.json
 
@@ -92,6 +99,7 @@ interrupted (nothing written).`,
 	}
 	addCollectFlags(cmd.Flags(), o)
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "snapshot file to write (required)")
+	cmd.Flags().BoolVar(&o.allowGaps, "allow-gaps", false, allowGapsCollectUsage)
 	return cmd
 }
 
@@ -106,7 +114,11 @@ func addCollectFlags(f *pflag.FlagSet, o *collectOptions) {
 	f.StringSliceVar(&o.regions, "regions", nil, "comma-separated regions to read IAM Access Analyzer in (default: every region enabled in a collected account)")
 	f.IntVar(&o.concurrency, "concurrency", collect.DefaultConcurrency, fmt.Sprintf("accounts collected at once (1-%d)", collect.MaxConcurrency))
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every AWS API call to this URL (an emulator or a proxy)")
+	f.DurationVar(&o.timeout, "timeout", collect.DefaultTimeout, "longest collection: then what was not read is recorded as gaps and the snapshot holds what was")
 }
+
+// allowGapsCollectUsage documents --allow-gaps for collecting.
+const allowGapsCollectUsage = "when the organization cannot be described, write a single-account snapshot that records the gap (exit 3) instead of nothing (exit 2)"
 
 func (o *collectOptions) toOptions() collect.Options {
 	accounts := trimmed(o.accounts)
@@ -119,6 +131,8 @@ func (o *collectOptions) toOptions() collect.Options {
 		Regions:     trimmed(o.regions),
 		Concurrency: o.concurrency,
 		EndpointURL: o.endpointURL,
+		Timeout:     o.timeout,
+		AllowGaps:   o.allowGaps,
 	}
 }
 
@@ -192,6 +206,9 @@ func collectSnapshot(ctx context.Context, app *App, o *collectOptions) (*snapsho
 	}
 	if strings.TrimSpace(o.roleName) == "" {
 		return nil, usageErrorf("--role-name cannot be empty")
+	}
+	if o.timeout <= 0 {
+		return nil, usageErrorf("--timeout must be positive")
 	}
 	opts := o.toOptions()
 	if err := opts.Validate(); err != nil {

@@ -355,4 +355,22 @@ func TestCommandScan(t *testing.T) {
 	if _, err := snapshot.LoadFile(snap); err != nil {
 		t.Errorf("kept snapshot does not load: %v", err)
 	}
+
+	// moto leaves gaps: checks not evaluated exit 3, or 0 with
+	// --allow-gaps (the report still lists them).
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{nil, cli.ExitIncomplete},
+		{[]string{"--allow-gaps"}, cli.ExitOK},
+	} {
+		args := append([]string{"scan", "--endpoint-url", srv.URL, "--concurrency", "2", "--fail-on", "none", "--format", "json", "--output", report}, tt.args...)
+		if code, _, stderr := execute(context.Background(), args...); code != tt.want {
+			t.Errorf("scan %v: exit %d, want %d\n%s", tt.args, code, tt.want, stderr)
+		}
+		if raw, _ := os.ReadFile(report); !strings.Contains(string(raw), `"not_evaluated": [`) || strings.Contains(string(raw), `"not_evaluated": []`) {
+			t.Errorf("scan %v: the report does not list the checks not evaluated", tt.args)
+		}
+	}
 }
