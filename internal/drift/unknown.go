@@ -35,28 +35,88 @@ func (a area) String() string {
 	return [...]string{"organization tree", "organization policies", "IAM", "Identity Center", "access graph"}[a]
 }
 
-// hiddenBy reports whether a gap hides area a (of account, for areaIAM).
+// extent is how far a gap's shadow reaches over one area.
+type extent int
+
+const (
+	// nowhere: the area does not depend on the section's data.
+	nowhere extent = iota
+	// ofAccount: the area of the gap's own account only (its IAM, or
+	// the paths from its principals).
+	ofAccount
+	// everywhere: the area of the whole organization. For the access
+	// graph, a gap in one account hides paths from every account: a
+	// role of that account can be a hop, and the organization's
+	// policies and Identity Center bound every account.
+	everywhere
+)
+
+// hides says, for every section of a snapshot a gap can cover
+// (snapshot.Sections), which areas of the comparison the gap hides and
+// how far. A section whose data drift does not compare, and that the
+// access graph does not read, hides nothing: a gap there cannot turn a
+// change into a non-change or the other way round. TestHidesEverySection
+// fails when a section is added to the snapshot without a decision here.
+var hides = map[string]map[area]extent{
+	// DescribeOrganization / ListAccounts / the tree: which accounts and
+	// OUs exist, where they sit, the policies' targets, and so every
+	// path.
+	snapshot.SectionOrganization: {areaTree: everywhere, areaPolicies: everywhere, areaGraph: everywhere},
+	// SCPs and RCPs bound every principal of the organization.
+	snapshot.SectionOrgPolicies: {areaPolicies: everywhere, areaGraph: everywhere},
+	// Invitations and delegated administrators: not compared, not in
+	// the graph.
+	snapshot.SectionHandshakes:      {},
+	snapshot.SectionDelegatedAdmins: {},
+	// The audit role could not be assumed: nothing of the account was
+	// read, its roles can be hops of any path.
+	snapshot.SectionAccount: {areaIAM: ofAccount, areaGraph: everywhere},
+	// Roles, users, groups and their policies.
+	snapshot.SectionAuthDetails: {areaIAM: ofAccount, areaGraph: everywhere},
+	// Counts and settings that drift does not compare and the graph does
+	// not read.
+	snapshot.SectionAccountSummary: {},
+	snapshot.SectionPasswordPolicy: {},
+	snapshot.SectionAliases:        {},
+	// Whether a user has MFA (the credential report's mfa_active, the
+	// user's devices): the MFA of paths from that account's users.
+	snapshot.SectionCredentialReport: {areaGraph: ofAccount},
+	snapshot.SectionMFADevices:       {areaGraph: ofAccount},
+	// SAML and OIDC providers: the graph takes federated principals from
+	// trust policies, never from the provider list; drift does not
+	// compare providers.
+	snapshot.SectionProviders: {},
+	// Identity Center assignments, and the roles they provision.
+	snapshot.SectionIdentityCenter: {areaIdentityCenter: everywhere, areaGraph: everywhere},
+	// The document of an AWS managed policy, attached in any account:
+	// what the principals it is attached to may do.
+	snapshot.SectionAWSManagedPolicies: {areaGraph: everywhere},
+	// CIS section 1 data (alternate contacts, enabled regions, server
+	// certificates, Access Analyzer): drift does not compare it and the
+	// graph does not read it, so a gap there hides no role, user, policy
+	// or path.
+	snapshot.SectionAlternateContacts:  {},
+	snapshot.SectionRegions:            {},
+	snapshot.SectionServerCertificates: {},
+	snapshot.SectionAccessAnalyzer:     {},
+}
+
+// hiddenBy reports whether a gap hides area a (of account, for areaIAM and
+// for the paths from one account's principals; "" for the whole area). A
+// section this build does not know (a snapshot from a newer orgaudit) is
+// taken to hide everything: unknown, never compliant.
 func hiddenBy(g snapshot.Gap, a area, account string) bool {
-	switch a {
-	case areaTree:
-		return g.Section == snapshot.SectionOrganization
-	case areaPolicies:
-		return g.Section == snapshot.SectionOrganization || g.Section == snapshot.SectionOrgPolicies
-	case areaIAM:
-		return g.AccountID == account && (g.Section == snapshot.SectionAccount || g.Section == snapshot.SectionAuthDetails)
-	case areaIdentityCenter:
-		return g.Section == snapshot.SectionIdentityCenter
-	default: // areaGraph, for paths from account
-		switch g.Section {
-		case snapshot.SectionPasswordPolicy, snapshot.SectionAliases, snapshot.SectionAccountSummary,
-			snapshot.SectionHandshakes, snapshot.SectionDelegatedAdmins:
-			return false
-		case snapshot.SectionCredentialReport, snapshot.SectionMFADevices:
-			// Whether a user has MFA: paths from that account's users.
-			return g.AccountID == account
-		}
+	shadow, known := hides[g.Section]
+	if !known {
 		return true
 	}
+	switch shadow[a] {
+	case everywhere:
+		return true
+	case ofAccount:
+		return g.AccountID == account
+	}
+	return false
 }
 
 // side is one of the compared snapshots, with what it could not read.
