@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 
@@ -23,6 +24,7 @@ type analyzerRead struct {
 	region    string
 	analyzers []snapshot.Analyzer
 	ok        bool
+	started   bool
 }
 
 // collectAccessAnalyzers chooses the regions of the run (metadata.regions)
@@ -116,10 +118,13 @@ func accessAnalyzerOf(a *snapshot.Account) *snapshot.AccessAnalyzer {
 }
 
 // readAnalyzers lists the analyzers of each read's account and region,
-// Concurrency at a time, each call counted in its account's bucket.
+// Concurrency at a time, each call counted in its account's bucket. A
+// call that fails, the run's time limit included, is a gap; so is a read
+// the time limit left unstarted.
 func (c *collector) readAnalyzers(ctx context.Context, reads []*analyzerRead) {
 	forEach(ctx, c.opts.Concurrency, len(reads), func(i int) {
 		rd := reads[i]
+		rd.started = true
 		id := rd.account.ID
 		actx := withBucket(ctx, id)
 		ac := c.clientsFor(actx, id)
@@ -147,4 +152,13 @@ func (c *collector) readAnalyzers(ctx context.Context, reads []*analyzerRead) {
 		}
 		rd.analyzers, rd.ok = analyzers, true
 	})
+	if !c.stopped(ctx) {
+		return
+	}
+	for _, rd := range reads {
+		if !rd.started {
+			c.addGap(rd.account.ID, snapshot.SectionAccessAnalyzer, "access-analyzer:ListAnalyzers", CodeTimeout,
+				fmt.Sprintf("%s: collection stopped at --timeout %s before this was read", rd.region, c.opts.Timeout))
+		}
+	}
 }

@@ -514,7 +514,7 @@ func (c *collector) finishCredentialReport(ctx context.Context, id string, ic *i
 			}
 		}
 		if !sleep(ctx, delay) {
-			return nil
+			return nil // the run stopped: cutShortAccount records the gap
 		}
 		delay = min(delay*2, 4*time.Second)
 	}

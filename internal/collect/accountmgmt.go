@@ -163,12 +163,3 @@ func (c *collector) readEnabledRegions(ctx context.Context, ac *account.Client, 
 		c.addGap(a.ID, snapshot.SectionRegions, op, CodeInvalidDocument, "the answer lists no enabled region")
 	}
 }
-
-// gapHint records a gap whose message ends with hint.
-func (c *collector) gapHint(ctx context.Context, accountID, section, operation, hint string, err error) {
-	if ctx.Err() != nil {
-		return
-	}
-	code, msg := classify(err)
-	c.addGap(accountID, section, operation, code, msg+hint)
-}

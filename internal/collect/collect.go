@@ -381,15 +381,15 @@ func (c *collector) run(ctx context.Context) (*snapshot.Snapshot, error) {
 	if err := c.parent.Err(); err != nil {
 		return nil, err
 	}
-	if ctx.Err() != nil {
-		c.log.Warn("collection stopped at --timeout: the snapshot holds what was read, the rest is recorded as gaps", "timeout", c.opts.Timeout.String())
-	}
 
 	sort.Slice(accounts, func(i, j int) bool { return accounts[i].ID < accounts[j].ID })
 	s.Accounts = accounts
 	c.collectAccessAnalyzers(ctx, s)
-	if err := ctx.Err(); err != nil {
+	if err := c.parent.Err(); err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		c.log.Warn("collection stopped at --timeout: the snapshot holds what was read, the rest is recorded as gaps", "timeout", c.opts.Timeout.String())
 	}
 	s.Metadata.APICalls = c.calls.snapshot()
 	s.Metadata.Gaps = c.gaps.sorted()
@@ -419,10 +419,7 @@ func (c *collector) collectAccounts(ctx context.Context, work []*snapshot.Accoun
 		c.collectAccount(actx, a, a.ID == mgmtID)
 		c.collectAccountSettings(actx, a)
 		if ctx.Err() != nil {
-			// Stopped (--timeout) while this account was read: what
-			// its calls did not finish is unknown.
-			c.cutShortAccount(ctx, a.ID)
-			return
+			return // stopped (--timeout) while this account was read: see below
 		}
 		progMu.Lock()
 		done++
@@ -432,9 +429,7 @@ func (c *collector) collectAccounts(ctx context.Context, work []*snapshot.Accoun
 		c.log.Debug("account collected", "account", a.ID, "done", p.Done, "total", total, "api_calls", p.APICalls, "gaps", p.Gaps)
 	})
 	for _, a := range work {
-		if a.IAM == nil {
-			c.cutShortAccount(ctx, a.ID) // never started
-		}
+		c.cutShortAccount(ctx, a) // stopped while it was read, or before it started
 	}
 }
 
@@ -452,11 +447,28 @@ func (c *collector) cutShort(ctx context.Context, section string) {
 	}
 }
 
-// cutShortAccount records that an account's IAM was not (fully) read
-// because the run stopped at its time limit, unless a gap says so already.
-func (c *collector) cutShortAccount(ctx context.Context, accountID string) {
-	if c.stopped(ctx) && c.gaps.count(accountID) == 0 {
-		c.addGap(accountID, snapshot.SectionAccount, "", CodeTimeout, fmt.Sprintf("collection stopped at --timeout %s before this account was fully read", c.opts.Timeout))
+// cutShortAccount records, when the run stopped at its time limit, each
+// part of an account that was not read and that no gap explains yet: its
+// IAM (an account that was never started, section account) and, for an
+// active account, what AWS Account Management was to say about it. A call
+// that the time limit interrupted records its own gap (see gap).
+func (c *collector) cutShortAccount(ctx context.Context, a *snapshot.Account) {
+	if !c.stopped(ctx) {
+		return
+	}
+	missing := func(section, operation string, unread bool) {
+		if unread && !c.gaps.has(a.ID, section) {
+			c.addGap(a.ID, section, operation, CodeTimeout, fmt.Sprintf("collection stopped at --timeout %s before this was read", c.opts.Timeout))
+		}
+	}
+	missing(snapshot.SectionAccount, "", a.IAM == nil)
+	if a.Status != "" && a.Status != "ACTIVE" {
+		return // not read on purpose: its gap says so
+	}
+	missing(snapshot.SectionAlternateContacts, "account:GetAlternateContact", a.AlternateContacts == nil)
+	missing(snapshot.SectionRegions, "account:ListRegions", a.EnabledRegions == nil)
+	if a.IAM != nil {
+		missing(snapshot.SectionCredentialReport, "iam:GetCredentialReport", a.IAM.CredentialReport == nil)
 	}
 }
 
@@ -492,12 +504,17 @@ feed:
 // gap records that section of account (empty: organization-wide) could
 // not be read. Nothing is recorded once the run is canceled: the run fails
 // as a whole then (a run that ran out of time records its gaps).
-func (c *collector) gap(_ context.Context, accountID, section, operation string, err error) {
+func (c *collector) gap(ctx context.Context, accountID, section, operation string, err error) {
+	c.gapHint(ctx, accountID, section, operation, "", err)
+}
+
+// gapHint records, as gap does, a gap whose message ends with hint.
+func (c *collector) gapHint(_ context.Context, accountID, section, operation, hint string, err error) {
 	if c.parent.Err() != nil {
 		return
 	}
 	code, msg := classify(err)
-	c.addGap(accountID, section, operation, code, msg)
+	c.addGap(accountID, section, operation, code, msg+hint)
 }
 
 func (c *collector) addGap(accountID, section, operation, code, msg string) {

@@ -41,6 +41,18 @@ func (g *gapSet) count(accountID string) int {
 	return n
 }
 
+// has reports whether a gap covers section of the account.
+func (g *gapSet) has(accountID, section string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, gap := range g.gaps {
+		if gap.AccountID == accountID && gap.Section == section {
+			return true
+		}
+	}
+	return false
+}
+
 // sorted returns the gaps in a stable order: organization-wide first, then
 // by account, section, operation, error code and message.
 func (g *gapSet) sorted() []snapshot.Gap {
