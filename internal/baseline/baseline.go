@@ -6,18 +6,19 @@
 package baseline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
-	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/input"
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 // Entry is one finding of the baseline report.
-type Entry = report.BaselineFinding
+type Entry = output.BaselineFinding
 
 // Baseline is the set of findings of a previous report.
 type Baseline struct {
@@ -31,11 +32,14 @@ type Baseline struct {
 // Len returns the number of findings in the baseline.
 func (b *Baseline) Len() int { return len(b.entries) }
 
-// Load reads a previous orgaudit report in JSON or SARIF format.
-func Load(path string) (*Baseline, error) {
-	raw, err := os.ReadFile(path)
+// Load reads a previous orgaudit report in JSON or SARIF format, at most
+// maxSize bytes (input.DefaultMaxSize when not positive), stopping when
+// ctx is done. Malformed JSON, duplicate keys and invalid UTF-8 are refused
+// as soon as they are read, with the line and column.
+func Load(ctx context.Context, path string, maxSize int64) (*Baseline, error) {
+	raw, err := input.ReadJSONFile(ctx, path, maxSize)
 	if err != nil {
-		return nil, fmt.Errorf("read baseline: %w", err)
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	b, err := Parse(raw)
 	if err != nil {
@@ -45,8 +49,12 @@ func Load(path string) (*Baseline, error) {
 	return b, nil
 }
 
-// Parse reads a JSON or SARIF orgaudit report.
+// Parse reads a JSON or SARIF orgaudit report. Duplicate keys and invalid
+// UTF-8 are refused with the line and column.
 func Parse(raw []byte) (*Baseline, error) {
+	if err := input.CheckJSON(raw); err != nil {
+		return nil, err
+	}
 	var probe struct {
 		ReportVersion *string         `json:"report_version"`
 		Version       *string         `json:"version"`
@@ -66,8 +74,8 @@ func Parse(raw []byte) (*Baseline, error) {
 }
 
 func parseJSON(raw []byte, version string) (*Baseline, error) {
-	if version != report.JSONVersion {
-		return nil, fmt.Errorf("unsupported JSON report_version %q (this build reads %q)", version, report.JSONVersion)
+	if version != output.JSONVersion {
+		return nil, fmt.Errorf("unsupported JSON report_version %q (this build reads %q)", version, output.JSONVersion)
 	}
 	var doc struct {
 		Findings []Entry `json:"findings"`
@@ -121,9 +129,9 @@ func parseSARIF(raw []byte) (*Baseline, error) {
 			continue
 		}
 		for i, r := range run.Results {
-			fp := r.PartialFingerprints[report.FingerprintKey]
+			fp := r.PartialFingerprints[output.FingerprintKey]
 			if fp == "" {
-				return nil, fmt.Errorf("result %d has no %s partial fingerprint", i, report.FingerprintKey)
+				return nil, fmt.Errorf("result %d has no %s partial fingerprint", i, output.FingerprintKey)
 			}
 			e := Entry{Fingerprint: fp, RuleID: r.RuleID, Message: r.Message.Text}
 			if acct, ok := r.Properties["account_id"].(string); ok {
@@ -140,8 +148,8 @@ func parseSARIF(raw []byte) (*Baseline, error) {
 
 // Apply marks every finding of res as new or existing and returns the
 // counts and the findings that were fixed since the baseline, for reports.
-func (b *Baseline) Apply(res *engine.Result) *report.BaselineInfo {
-	c := &report.BaselineInfo{Path: b.Path, Fixed: []report.BaselineFinding{}}
+func (b *Baseline) Apply(res *engine.Result) *output.BaselineInfo {
+	c := &output.BaselineInfo{Path: b.Path, Fixed: []output.BaselineFinding{}}
 	seen := make(map[string]bool, len(res.Findings))
 	for i := range res.Findings {
 		f := &res.Findings[i]

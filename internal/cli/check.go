@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -18,20 +16,25 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/graph"
-	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
 
 type checkOptions struct {
 	Snapshot    string
-	Format      string
-	Output      string
+	out         *outputFlags
 	MinSeverity string
+	Severities  []string
+	Rules       []string
+	SkipRules   []string
 	FailOn      string
+	AllowGaps   bool
 	RuleDirs    []string
 	Baseline    string
 	Config      string
+	RuleTimeout time.Duration
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -40,7 +43,11 @@ func newCheckCmd(app *App) *cobra.Command {
 		Use:   "check --snapshot FILE",
 		Short: "Evaluate the rules over a snapshot and report findings",
 		Long: `Evaluate every built-in rule (and the rules of each --rules directory) over a
-snapshot, and report the findings as a table, JSON or SARIF.
+snapshot, and report the findings. --format and --output write one report;
+--report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several in
+one run. Files are written atomically with mode 0600.
+
+` + formatsHelp(output.Check) + `
 
 Checks whose data is missing from the snapshot (a gap recorded at collection
 time) are listed as "not evaluated": unknown is never reported as passed.
@@ -54,23 +61,37 @@ fail the run; an expired exception is reported as OA-CONFIG-001.
 With --baseline, findings already present in a previous JSON or SARIF report
 are marked "existing" and do not fail the run; new ones are marked "new".
 
-Exit codes:
-  0  no finding at or above --fail-on, and every check was evaluated
-  1  findings at or above --fail-on (new ones only, with --baseline)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  no finding at or above --fail-on, but some checks could not be evaluated
-     (snapshot gaps, or configuration a rule needs is missing)`,
-		Example: `  # Human-readable table
-  orgaudit check --snapshot fixtures/dynamo6-billing.json
+--severity (a set), --rule and --skip-rule narrow what is reported, next to
+--min-severity.
 
-  # SARIF for code scanning, failing the job on high or critical findings
-  orgaudit check --snapshot snap.json --format sarif --output orgaudit.sarif --fail-on high
+Exit codes:
+  0    no finding at or above --fail-on, and every check was evaluated (or
+       --allow-gaps)
+  1    findings at or above --fail-on (new ones only, with --baseline)
+  2    usage or input error (bad flag, unreadable, invalid or oversized snapshot,
+       broken rule, a rule that ran past --rule-timeout)
+  3    no finding at or above --fail-on, but some checks could not be evaluated
+       (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
+       exits 0 instead, the report still lists them
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
+		Example: `  # A table of a bundled fixture's findings, with its configuration
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --config fixtures/startup-dev-prod.orgaudit.yaml
+
+  # SARIF for code scanning and a Markdown summary in one run, failing on
+  # high or critical findings
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --report sarif=orgaudit.sarif \
+    --report markdown=summary.md --fail-on high
 
   # Nightly CI: fail only on findings that are not in yesterday's report
-  orgaudit check --snapshot snap.json --format sarif --output today.sarif --baseline yesterday.sarif
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --format sarif --output today.sarif \
+    --baseline orgaudit.sarif
+
+  # Only high and critical findings of two rules; gaps do not fail the run
+  orgaudit check --snapshot fixtures/identity-account-ous.json --severity high,critical \
+    --rule OA-REACH-001,OA-IAM-004 --allow-gaps
 
   # Add your own rules
-  orgaudit check --snapshot snap.json --rules ./policies --rules ./more-policies`,
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --rules ./policies`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), app, opts)
@@ -78,31 +99,35 @@ Exit codes:
 	}
 	cmd.Flags().StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
 	addCheckFlags(cmd, opts)
+	cmd.Flags().BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	return cmd
 }
 
 // addCheckFlags binds the flags that say which rules run and how results
-// are reported (shared by check and scan).
+// are reported (shared by check and scan; each binds its own --allow-gaps).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
+	opts.out = addOutputFlags(cmd, output.Check, true)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
-	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
+	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+severityList())
+	f.StringSliceVar(&opts.Severities, "severity", nil, "report only findings of these severities (comma-separated set of "+severityList()+")")
+	f.StringSliceVar(&opts.Rules, "rule", nil, "evaluate only these rules (comma-separated ids, repeatable)")
+	f.StringSliceVar(&opts.SkipRules, "skip-rule", nil, "do not evaluate these rules (comma-separated ids, repeatable)")
+	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+severityList()+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
+	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
 	addConfigFlag(cmd, &opts.Config)
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
 	_ = cmd.MarkFlagDirname("rules")
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
-	prep, err := prepareCheck(ctx, opts)
+	prep, err := prepareCheck(ctx, app, opts)
 	if err != nil {
 		return err
 	}
@@ -115,7 +140,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		ev      *evaluation
 		evalErr error
 	)
-	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
 			ev, evalErr = prep.evaluate(ctx, log, doc, typed)
 		},
@@ -124,7 +149,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		DiscardDocument: true,
 	})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	if evalErr != nil {
 		return evalErr
@@ -141,6 +166,8 @@ type preparedCheck struct {
 	minSev     engine.Severity
 	failOn     engine.Severity
 	failOnNone bool
+	dests      []output.Destination
+	filter     *ruleFilter
 	base       *baseline.Baseline
 	cfg        *config.File
 	rules      *engine.Compiled
@@ -148,24 +175,27 @@ type preparedCheck struct {
 
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
-func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
-	if !report.ValidFormat(opts.Format) {
-		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
-	}
+func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
 	p := &preparedCheck{opts: opts}
 	var err error
+	if p.dests, err = opts.out.destinations(); err != nil {
+		return nil, err
+	}
 	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
-		return nil, usageErrorf("--min-severity: %v", err)
+		return nil, usageErrorf("--min-severity: %v%s", err, suggest.Hint(opts.MinSeverity, engine.SeverityNames()))
 	}
 	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
 		return nil, usageError(err)
 	}
+	if opts.RuleTimeout <= 0 {
+		return nil, usageErrorf("--rule-timeout must be positive")
+	}
 	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
 			return nil, usageError(err)
 		}
 	}
-	if p.cfg, err = loadConfig(opts.Config); err != nil {
+	if p.cfg, err = loadConfig(ctx, app, opts.Config); err != nil {
 		return nil, usageError(err)
 	}
 	sources, err := ruleSources(opts.RuleDirs)
@@ -178,7 +208,10 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 		return nil, usageError(err)
 	}
 	if err := p.cfg.CheckRules(ruleIDs(p.rules.Rules())); err != nil {
-		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, err))
+		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, config.WithSuggestions(err, ruleIDs(p.rules.Rules()))))
+	}
+	if p.filter, err = parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.rules.Rules()); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -186,9 +219,10 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 // engine binds the compiled rules to the resolved configuration.
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
-		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: p.cfg.Disabled(),
-		Severity: p.cfg.SeverityOverrides(),
+		Data:        map[string]any{"config": resolved.Data()},
+		Disabled:    append(p.cfg.Disabled(), p.filter.disabled...),
+		Severity:    p.cfg.SeverityOverrides(),
+		RuleTimeout: p.opts.RuleTimeout,
 	})
 }
 
@@ -261,29 +295,25 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 	}
 	res := ev.res
 	ev.resolved.Apply(res)
-	res = res.AtOrAbove(p.minSev)
+	res = p.filter.apply(res.AtOrAbove(p.minSev))
 
 	start := time.Now()
-	rep := report.New(version.Version, snap, res)
-	toStdout := p.opts.Output == "" || p.opts.Output == "-"
-	rep.Color = toStdout && app.colorOutput(app.Out)
+	rep := output.NewCheckReport(version.String(), snap, res)
 	if p.base != nil {
 		rep.Baseline = p.base.Apply(res)
 	}
-	if err := writeOutput(app.Out, p.opts.Output, func(w io.Writer) error {
-		return report.Write(w, p.opts.Format, rep)
-	}); err != nil {
+	if err := writeTo(app, output.Check, p.dests, rep); err != nil {
 		return err
 	}
-	log.Debug("report written", "format", p.opts.Format, "took", time.Since(start).Round(time.Millisecond))
-	if !toStdout {
-		log.Info(rep.SummaryLine(), "report", p.opts.Output)
+	log.Debug("report written", "reports", len(p.dests), "took", time.Since(start).Round(time.Millisecond))
+	if !toStdout(p.dests) {
+		log.Info(rep.SummaryLine(), "report", strings.Join(files(p.dests), ","))
 	}
 
 	if !p.failOnNone && res.HasFindingAtOrAbove(p.failOn) {
 		return &ExitError{Code: ExitFindings}
 	}
-	if len(res.NotEvaluated) > 0 {
+	if len(res.NotEvaluated) > 0 && !p.opts.AllowGaps {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
@@ -310,7 +340,7 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 	}
 	sev, err := engine.ParseSeverity(s)
 	if err != nil {
-		return 0, false, fmt.Errorf("--fail-on: %w", err)
+		return 0, false, fmt.Errorf("--fail-on: %w%s", err, suggest.Hint(s, append(engine.SeverityNames(), "none")))
 	}
 	return sev, false, nil
 }
@@ -346,15 +376,17 @@ func addConfigFlag(cmd *cobra.Command, path *string) {
 }
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
-// directory when it exists; nil means no configuration (defaults).
-func loadConfig(path string) (*config.File, error) {
+// directory when it exists; nil means no configuration (defaults). An
+// unknown key gets a "did you mean".
+func loadConfig(ctx context.Context, app *App, path string) (*config.File, error) {
 	if path == "" {
 		if _, err := os.Stat(config.DefaultFile); err != nil {
 			return nil, nil
 		}
 		path = config.DefaultFile
 	}
-	return config.Load(path)
+	f, err := config.Load(ctx, path, app.MaxInputSize)
+	return f, config.WithSuggestions(err, nil)
 }
 
 func ruleIDs(rules []engine.Rule) []string {
@@ -384,20 +416,4 @@ func ruleSources(dirs []string) ([]engine.Source, error) {
 		sources = append(sources, src)
 	}
 	return sources, nil
-}
-
-// writeOutput renders to stdout, or to a file (mode 0600, replaced only
-// once rendering succeeded).
-func writeOutput(stdout io.Writer, path string, render func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return render(stdout)
-	}
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		return usageError(fmt.Errorf("write report: %w", err))
-	}
-	return nil
 }

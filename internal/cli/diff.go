@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,14 +10,15 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 type diffOptions struct {
-	Format string
-	Output string
-	FailOn []string
-	Config string
+	out       *outputFlags
+	FailOn    []string
+	Config    string
+	AllowGaps bool
 }
 
 func newDiffCmd(app *App) *cobra.Command {
@@ -41,12 +40,23 @@ Identity Center assignments added, removed or changed (with the policy
 statements that differ); new paths into production and paths that lost their
 MFA condition.
 
+What either snapshot could not read (its metadata.gaps: an account whose
+role could not be assumed, an AccessDenied, an unreadable organization) is
+never reported as added or removed: such a change is listed with the kind
+"unknown", saying what it would have been and which gap hides it.
+
 Change kinds: ` + strings.Join(kinds, ", ") + `
 
+` + formatsHelp(output.Drift) + `
+
 Exit codes:
-  0  no change of a --fail-on kind
-  1  at least one change of a --fail-on kind
-  2  usage or input error`,
+  0    no change of a --fail-on kind, and both snapshots had what the
+       comparison needs
+  1    at least one change of a --fail-on kind
+  2    usage or input error
+  3    no change of a --fail-on kind, but gaps in either snapshot left
+       some changes unknown (0 with --allow-gaps)
+  130  interrupted`,
 		Example: `  orgaudit diff yesterday.json today.json
   orgaudit diff old.json new.json --format markdown >> "$GITHUB_STEP_SUMMARY"
   orgaudit diff old.json new.json --fail-on path.added,role.added --format json`,
@@ -55,12 +65,11 @@ Exit codes:
 			return runDiff(cmd.Context(), app, opts, args[0], args[1])
 		},
 	}
+	opts.out = addOutputFlags(cmd, output.Drift, true)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(drift.Formats, ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the comparison to this file instead of stdout")
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
+	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 rather than 3 when gaps left some changes unknown (they are still listed)")
 	addConfigFlag(cmd, &opts.Config)
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(drift.Formats...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
 }
@@ -76,45 +85,50 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 			return drift.Kinds, nil
 		}
 		if !drift.ValidKind(drift.Kind(v)) {
-			return nil, fmt.Errorf("--fail-on: unknown change kind %q", v)
+			return nil, fmt.Errorf("--fail-on: unknown change kind %q%s", v, suggestKind(v))
 		}
 		out = append(out, drift.Kind(v))
 	}
 	return out, nil
 }
 
-func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath string) error {
+func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath string) error {
 	failKinds, err := parseKinds(opts.FailOn)
 	if err != nil {
 		return usageError(err)
 	}
-	if !slices.Contains(drift.Formats, opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(drift.Formats, ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
-	cfg, err := loadConfig(opts.Config)
+	cfg, err := loadConfig(ctx, app, opts.Config)
 	if err != nil {
 		return usageError(err)
 	}
-	old, err := snapshot.LoadFile(oldPath)
+	old, err := app.loadSnapshot(ctx, oldPath, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
-	cur, err := snapshot.LoadFile(newPath)
+	cur, err := app.loadSnapshot(ctx, newPath, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(cfg)})
 	if err != nil {
 		return usageError(err)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { return drift.Write(w, opts.Format, res) }); err != nil {
+	if err := writeTo(app, output.Drift, dests, res); err != nil {
 		return err
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(res.SummaryLine(), "output", opts.Output)
+	if !toStdout(dests) {
+		app.Logger().Info(res.SummaryLine(), "output", strings.Join(files(dests), ","))
 	}
 	if res.Any(failKinds) {
 		return &ExitError{Code: ExitFindings}
+	}
+	if res.Incomplete && !opts.AllowGaps {
+		return &ExitError{Code: ExitIncomplete, Err: fmt.Errorf("comparison incomplete: %d %s unknown because of gaps in the snapshots (listed as unknown; --allow-gaps exits 0)",
+			res.Counts()[drift.Unknown], plural(res.Counts()[drift.Unknown], "change is", "changes are"))}
 	}
 	return nil
 }

@@ -13,6 +13,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/input"
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 // App is what every command shares: the process's streams and the global
@@ -26,6 +29,8 @@ type App struct {
 	Verbose   bool
 	NoColor   bool
 	LogFormat string
+	// MaxInputSize caps the size of every input file (--max-input-size).
+	MaxInputSize int64
 
 	logger *slog.Logger
 }
@@ -53,16 +58,16 @@ func (a *App) Logger() *slog.Logger {
 }
 
 // Execute runs the orgaudit command line with args and returns the process
-// exit code. Errors are printed as one line on stderr, never as a stack
-// trace.
+// exit code. Errors are printed as one line on stderr starting with
+// "error:", never as a stack trace.
 func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
-	app := &App{In: in, Out: out, Err: errOut}
+	app := &App{In: in, Out: out, Err: errOut, MaxInputSize: input.DefaultMaxSize}
 	root := NewRootCmd(app)
 	root.SetArgs(args)
 	root.SetIn(in)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
+	err := interrupted(root.ExecuteContext(ctx))
 	code := exitCode(err)
 	if err != nil {
 		var ee *ExitError
@@ -70,7 +75,7 @@ func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Wr
 			if app.LogFormat == "json" {
 				app.Logger().Error(oneLine(err.Error()), "exit_code", code)
 			} else {
-				fmt.Fprintf(errOut, "orgaudit: %s\n", oneLine(err.Error()))
+				fmt.Fprintf(errOut, "error: %s\n", oneLine(err.Error()))
 			}
 		}
 	}
@@ -87,11 +92,13 @@ IAM users, groups, roles and trust policies, root credentials, Identity Center)
 into one JSON graph, checks it with Rego rules, and answers "who can reach prod?".
 
 Exit codes (all commands):
-  0  success: no finding at or above --fail-on
-  1  findings at or above --fail-on (handover: items left; diff: failing changes)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  incomplete: snapshot written with gaps (collect), or checks not evaluated
-     because of gaps (check)`,
+  0    success: no finding at or above --fail-on
+  1    findings at or above --fail-on (handover: items left; diff: failing changes)
+  2    usage or input error (bad flag, unreadable, invalid or oversized input,
+       broken rule or one past --rule-timeout)
+  3    incomplete: snapshot written with gaps (collect), checks not evaluated
+       because of gaps (check), changes unknown because of gaps (diff)
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -108,11 +115,14 @@ Exit codes (all commands):
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = output.VersionLine(buildInfo())
+	root.SetVersionTemplate("{{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&app.Quiet, "quiet", "q", false, "print only errors on stderr")
 	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "print debug logs on stderr")
 	pf.BoolVar(&app.NoColor, "no-color", false, "disable colors (also set by the NO_COLOR environment variable)")
 	pf.StringVar(&app.LogFormat, "log-format", "text", "log format on stderr: text or json")
+	pf.Var(sizeValue{&app.MaxInputSize}, "max-input-size", maxInputSizeUsage)
 
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(

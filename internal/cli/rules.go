@@ -2,18 +2,17 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/compliance"
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 )
 
 func newRulesCmd(app *App) *cobra.Command {
@@ -38,8 +37,9 @@ func subcommandNames(cmd *cobra.Command) []string {
 }
 
 type rulesListOptions struct {
-	Format   string
-	RuleDirs []string
+	out       *outputFlags
+	RuleDirs  []string
+	Framework string
 }
 
 func newRulesListCmd(app *App) *cobra.Command {
@@ -47,54 +47,64 @@ func newRulesListCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in rules (and those of --rules directories)",
+		Long: `List the built-in rules and those of --rules directories: id, severity,
+title, framework controls and where each comes from.
+
+With --framework, list that framework's controls instead, each covered
+(by which rules), manual (with the steps to check it by hand) or not
+applicable (with the reason).
+
+` + formatsHelp(output.Rules),
 		Example: `  orgaudit rules list
   orgaudit rules list --format json
-  orgaudit rules list --rules ./policies`,
+  orgaudit rules list --rules ./policies
+  orgaudit rules list --framework cis-v5.0.0 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRulesList(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output format: table or json")
+	opts.out = addOutputFlags(cmd, output.Rules, false)
 	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	cmd.Flags().StringVar(&opts.Framework, "framework", "", "list the controls of a framework instead ("+strings.Join(compliance.IDs(), ", ")+"): covered by which rules, manual or not applicable")
+	_ = cmd.RegisterFlagCompletionFunc("framework", completeValues(compliance.IDs()...))
 	return cmd
 }
 
 func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
-	if opts.Format != "table" && opts.Format != "json" {
-		return usageErrorf("unknown format %q (valid: json, table)", opts.Format)
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
+	}
+	var f *compliance.Framework
+	if opts.Framework != "" {
+		fw, ok := compliance.Lookup(opts.Framework)
+		if !ok {
+			return usageError(unknownFramework(opts.Framework))
+		}
+		f = &fw
 	}
 	eng, err := newEngine(ctx, opts.RuleDirs)
 	if err != nil {
 		return usageError(err)
 	}
-	rules := eng.Rules()
-	if opts.Format == "json" {
-		enc := json.NewEncoder(app.Out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rules)
+	list := &output.RuleList{Rules: eng.Rules()}
+	if f != nil {
+		coverage := compliance.Cover(*f, engine.FrameworkMappings(list.Rules))
+		list = &output.RuleList{Framework: &coverage}
 	}
-	t := tablewriter.NewTable(app.Out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-		tablewriter.WithRowMaxWidth(60),
-	)
-	t.Header("ID", "Severity", "Title", "Frameworks", "Source")
-	for _, r := range rules {
-		var fw []string
-		for name, controls := range r.Frameworks {
-			fw = append(fw, name+" "+strings.Join(controls, ","))
-		}
-		if err := t.Append(r.ID, strings.ToUpper(r.Severity.String()), r.Title, strings.Join(slices.Sorted(slices.Values(fw)), "; "), r.Source); err != nil {
-			return err
-		}
+	return writeTo(app, output.Rules, dests, list)
+}
+
+// unknownFramework is the error for a --framework the catalogue lacks,
+// with the closest id.
+func unknownFramework(id string) error {
+	ids := compliance.IDs()
+	msg := fmt.Sprintf("unknown framework %q (valid: %s)", id, strings.Join(ids, ", "))
+	if s := suggest.Closest(id, ids); s != "" {
+		msg += "; did you mean " + s + "?"
 	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(app.Out, "%d rules\n", len(rules))
-	return err
+	return errors.New(msg)
 }
 
 type rulesTestOptions struct {
@@ -181,9 +191,12 @@ stale.`,
 			if err != nil {
 				return usageError(err)
 			}
-			return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
+			if opts.Output == "" || opts.Output == "-" {
+				return engine.WriteRulesMarkdown(app.Out, rules)
+			}
+			return usageError(output.WriteFile(opts.Output, func(w io.Writer) error {
 				return engine.WriteRulesMarkdown(w, rules)
-			})
+			}))
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")

@@ -76,9 +76,15 @@ func TestSimulateInputErrors(t *testing.T) {
 		want  string
 	}{
 		{"no input flag", []string{"simulate"}, "", "--input is required"},
-		{"bad format", []string{"simulate", "--input", "-", "--format", "yaml"}, "{}", `invalid --format "yaml"`},
+		{"bad format", []string{"simulate", "--input", "-", "--format", "yaml"}, "{}", `unknown format "yaml" for simulate (valid: table, json)`},
+		{"misspelt format", []string{"simulate", "--input", "-", "--format", "tabel"}, "{}", "did you mean table?"},
 		{"missing file", []string{"simulate", "--input", "testdata/simulate/nope.json"}, "", "read simulation input testdata/simulate/nope.json"},
-		{"not json", []string{"simulate", "--input", "-"}, "nope", "decode simulation input"},
+		{"not json", []string{"simulate", "--input", "-"}, "nope", "read simulation input standard input: invalid JSON at line 1, column 2: invalid character 'o' in literal null"},
+		{"not json inside", []string{"simulate", "--input", "-"}, "{\n  nope", "read simulation input standard input: invalid JSON at line 2, column 4"},
+		{"duplicate key", []string{"simulate", "--input", "-"}, `{"request":{"principal":"a","action":"s3:GetObject","action":"s3:PutObject"}}`, `invalid JSON at line 1, column 53: duplicate key "action" in $.request`},
+		{"invalid UTF-8", []string{"simulate", "--input", "-"}, "{\"request\":{\"principal\":\"\xff\",\"action\":\"s3:GetObject\"}}", "invalid UTF-8"},
+		{"over the size cap", []string{"simulate", "--input", "-", "--max-input-size", "64"}, `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject"}}`, "standard input is larger than the limit of 64 bytes (raise it with --max-input-size)"},
+		{"file over the size cap", []string{"simulate", "--input", "testdata/simulate/requests.jsonl", "--max-input-size", "1KiB"}, "", "testdata/simulate/requests.jsonl is larger than the limit of 1 KiB"},
 		{"unknown field", []string{"simulate", "--input", "-"}, `{"request":{"principal":"a","action":"s3:GetObject"},"identity_policy":[]}`, `unknown field "identity_policy"`},
 		{"missing action", []string{"simulate", "--input", "-"}, `{"request":{"principal":"a"}}`, "request.action is required"},
 		{"bad policy", []string{"simulate", "--input", "-"}, `{"request":{"principal":"a","action":"s3:GetObject"},"scps":[[{"Statement":{"Effect":"Allow"}}]]}`, "scps[0][0]: policy: statement 0: missing Action or NotAction"},
@@ -246,7 +252,9 @@ func TestSimulateBatch(t *testing.T) {
 		{"exit code", allowed + "\n" + denied + "\n", []string{"--exit-code"}, []line{{1, "Allowed", ""}, {2, "ImplicitlyDenied", ""}}, ExitFindings},
 		{"all allowed", allowed + "\n\n" + allowed, []string{"--exit-code"}, []line{{1, "Allowed", ""}, {3, "Allowed", ""}}, ExitOK},
 		{"a bad line", allowed + "\n{\"request\":{\"principal\":\"x\"}}\nnot json\n" + denied + "\n", []string{"--exit-code"},
-			[]line{{1, "Allowed", ""}, {2, "", "invalid simulation input: request.action is required"}, {3, "", "decode simulation input: invalid character 'o' in literal null (expecting 'u')"}, {4, "ImplicitlyDenied", ""}}, ExitUsage},
+			[]line{{1, "Allowed", ""}, {2, "", "invalid simulation input: request.action is required"}, {3, "", "invalid JSON at column 2: invalid character 'o' in literal null (expecting 'u')"}, {4, "ImplicitlyDenied", ""}}, ExitUsage},
+		{"a duplicate key", allowed + "\n" + `{"request":{"principal":"a","action":"s3:GetObject","action":"s3:PutObject"}}` + "\n", nil,
+			[]line{{1, "Allowed", ""}, {2, "", `invalid JSON at column 53: duplicate key "action" in $.request`}}, ExitUsage},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -332,4 +340,42 @@ func FuzzParseContextFlags(f *testing.F) {
 			t.Fatalf("%d values from two flags: %v", n, m)
 		}
 	})
+}
+
+// TestSimulateOutputFile: --output writes the decision (or a batch's JSON
+// Lines) to a file with mode 0600 and nothing to stdout; the file holds
+// what stdout would have.
+func TestSimulateOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, input string
+		args        []string
+	}{
+		{"single as table", "testdata/simulate/single-carlos-logs-denied.input.json", nil},
+		{"single as json", "testdata/simulate/single-carlos-logs-denied.input.json", []string{"--format", "json"}},
+		{"batch", "testdata/simulate/requests.jsonl", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"simulate", "--input", c.input}, c.args...)
+			var want, errOut bytes.Buffer
+			if code := Execute(context.Background(), args, strings.NewReader(""), &want, &errOut); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
+			var out bytes.Buffer
+			if code := Execute(context.Background(), append(args, "--output", path), strings.NewReader(""), &out, &errOut); code != ExitOK || out.Len() > 0 {
+				t.Fatalf("exit %d, stdout %q: %s", code, out.String(), errOut.String())
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Errorf("file:\n%s\nstdout:\n%s", got, want.String())
+			}
+			if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v (%v), want 0600", st.Mode().Perm(), err)
+			}
+		})
+	}
 }

@@ -364,11 +364,19 @@ func joinClauses(set []policy.Clause) string {
 
 // Lines renders the evidence for people, one line for the actions and
 // resource and one for the deciding statements; none for a nil Evidence.
-func (ev *Evidence) Lines() []string {
+func (ev *Evidence) Lines() []string { return ev.LinesNaming(nil) }
+
+// LinesNaming is Lines with the ARNs (the resource, the policies of the
+// statements) passed through name, e.g. to shorten them on a terminal; a
+// nil name keeps them whole.
+func (ev *Evidence) LinesNaming(name func(arn string) string) []string {
 	if ev == nil {
 		return nil
 	}
-	line := strings.Join(ev.Actions, " + ") + " on " + ev.Resource
+	if name == nil {
+		name = func(arn string) string { return arn }
+	}
+	line := strings.Join(ev.Actions, " + ") + " on " + name(ev.Resource)
 	if ev.Service != "" {
 		line += " for " + ev.Service
 	}
@@ -379,7 +387,7 @@ func (ev *Evidence) Lines() []string {
 	if len(ev.Statements) > 0 {
 		refs := make([]string, len(ev.Statements))
 		for i, r := range ev.Statements {
-			refs[i] = r.Policy + "#" + strconv.Itoa(r.Index)
+			refs[i] = name(r.Policy) + "#" + strconv.Itoa(r.Index)
 			if r.Sid != "" {
 				refs[i] += " (" + r.Sid + ")"
 			}
@@ -387,17 +395,6 @@ func (ev *Evidence) Lines() []string {
 		out = append(out, "granted by "+strings.Join(refs, ", "))
 	}
 	return out
-}
-
-// edgesNote says, in a report's heading, which edges a query followed.
-func edgesNote(f EdgeFilter) string {
-	switch f {
-	case EdgesAssume:
-		return ", --edges assume: role assumption only"
-	case EdgesEscalate:
-		return ", --edges escalate: only sources that need an escalation"
-	}
-	return ""
 }
 
 // Edge is one "can assume" or "can escalate to" relation.

@@ -3,6 +3,8 @@ package policy_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -35,7 +37,7 @@ func TestSimulateLines(t *testing.T) {
 	// A bad line in the middle, a blank line, and no final newline.
 	input := string(lines[:len(lines)-1]) + "\n\n{\"request\":{}}\n" + `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"sts:GetCallerIdentity"}}`
 	var got []string
-	err := policy.SimulateLines(strings.NewReader(input), func(line int, in *policy.SimulationInput, res policy.Result, err error) error {
+	err := policy.SimulateLines(strings.NewReader(input), nil, func(line int, in *policy.SimulationInput, res policy.Result, err error) error {
 		switch {
 		case err != nil:
 			got = append(got, "error "+err.Error())
@@ -65,6 +67,38 @@ func TestSimulateLines(t *testing.T) {
 	}
 }
 
+// TestSimulateLinesCheck: a line the check refuses gets the check's error
+// and is not decoded; the lines around it are evaluated.
+func TestSimulateLinesCheck(t *testing.T) {
+	ok := `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"sts:GetCallerIdentity"}}`
+	input := ok + "\n" + `{"request":{"principal":"p","action":"s3:GetObject","action":"x"}}` + "\n" + ok + "\n"
+	refused := errors.New("refused")
+	check := func(raw []byte) error {
+		if bytes.Count(raw, []byte(`"action"`)) > 1 {
+			return refused
+		}
+		return nil
+	}
+	var got []string
+	err := policy.SimulateLines(strings.NewReader(input), check, func(line int, in *policy.SimulationInput, res policy.Result, err error) error {
+		switch {
+		case errors.Is(err, refused) && in == nil:
+			got = append(got, "refused")
+		case err != nil:
+			got = append(got, "error "+err.Error())
+		default:
+			got = append(got, string(res.Decision))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Allowed", "refused", "Allowed"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
 // BenchmarkSimulateLines measures batch simulation throughput over the
 // case corpus (decode, parse every policy, evaluate), the work of
 // `orgaudit simulate --input FILE.jsonl` per line. Decisions per second is
@@ -75,7 +109,7 @@ func BenchmarkSimulateLines(b *testing.B) {
 	b.ReportAllocs()
 	decisions := 0
 	for b.Loop() {
-		err := policy.SimulateLines(bytes.NewReader(lines), func(int, *policy.SimulationInput, policy.Result, error) error {
+		err := policy.SimulateLines(bytes.NewReader(lines), nil, func(int, *policy.SimulationInput, policy.Result, error) error {
 			decisions++
 			return nil
 		})

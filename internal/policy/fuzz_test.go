@@ -149,7 +149,7 @@ func FuzzSimulateLines(f *testing.F) {
 			}
 		}
 		got, last := 0, 0
-		err := SimulateLines(strings.NewReader(input), func(line int, in *SimulationInput, res Result, err error) error {
+		err := SimulateLines(strings.NewReader(input), nil, func(line int, in *SimulationInput, res Result, err error) error {
 			got++
 			if line <= last {
 				t.Fatalf("line %d after line %d", line, last)

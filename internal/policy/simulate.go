@@ -287,15 +287,26 @@ func Simulate(r io.Reader) (*SimulationInput, Result, error) {
 
 // SimulateLines evaluates JSON Lines: one SimulationInput per line of r
 // (blank lines are skipped), calling emit with the line number (from 1),
-// the decoded input and its result, or the line's error, in input order. A
-// bad line does not stop the run; only a read error or an error from emit
-// does.
-func SimulateLines(r io.Reader, emit func(line int, in *SimulationInput, res Result, err error) error) error {
+// the decoded input and its result, or the line's error, in input order.
+// check, when not nil, vets each line's bytes before they are decoded (its
+// error is the line's error). A bad line does not stop the run; only a
+// read error or an error from emit does.
+func SimulateLines(r io.Reader, check func(raw []byte) error, emit func(line int, in *SimulationInput, res Result, err error) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for n := 1; ; n++ {
 		raw, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(raw)) > 0 {
-			in, res, serr := Simulate(bytes.NewReader(raw))
+			var (
+				in   *SimulationInput
+				res  Result
+				serr error
+			)
+			if check != nil {
+				serr = check(raw)
+			}
+			if serr == nil {
+				in, res, serr = Simulate(bytes.NewReader(raw))
+			}
 			if eerr := emit(n, in, res, serr); eerr != nil {
 				return eerr
 			}

@@ -26,7 +26,7 @@
 #   - ref: https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_permissions_least_privileges.html
 #     description: "SEC03-BP02: Grant least privilege access"
 # custom:
-#   id: OA-REACH-006
+#   id: OA-REACH-007
 #   severity: high
 #   remediation: |
 #     Remove the permission the first escalation hop uses (the finding's

@@ -24,7 +24,7 @@
 #   - ref: https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_permissions_least_privileges.html
 #     description: "SEC03-BP02: Grant least privilege access"
 # custom:
-#   id: OA-REACH-007
+#   id: OA-REACH-008
 #   severity: high
 #   remediation: |
 #     Remove the IAM write permission on the principal itself (its user or
