@@ -127,6 +127,7 @@ Exit codes (all commands):
 		newCollectCmd(app),
 		newScanCmd(app),
 		newPathsCmd(app),
+		newProfilesCmd(app),
 	)
 	return root
 }
