@@ -128,6 +128,7 @@ Exit codes (all commands):
 		newScanCmd(app),
 		newPathsCmd(app),
 		newProfilesCmd(app),
+		newPlanCmd(app),
 	)
 	return root
 }

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestPlanGolden(t *testing.T) {
+	chdirRoot(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{name: "plan-dev-trusted-in-prod.markdown", code: ExitFindings, args: []string{"--snapshot", "fixtures/identity-account-ous.json", "--config", "fixtures/identity-account-ous.orgaudit.yaml",
+			"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--format", "markdown"}},
+		{name: "plan-seed004.markdown", code: ExitFindings, args: []string{"--snapshot", "fixtures/plan/empty-organization.json", "--plan", "fixtures/plan/seed004-organization.plan.json", "--format", "markdown"}},
+		{name: "plan-unknowns.table", code: ExitFindings, args: []string{"--snapshot", "fixtures/identity-account-ous.json", "--plan", "fixtures/plan/unknowns.plan.json"}},
+		{name: "plan-dev-trusted-in-prod.json", code: ExitFindings, args: []string{"--snapshot", "fixtures/identity-account-ous.json", "--config", "fixtures/identity-account-ous.orgaudit.yaml",
+			"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--format", "json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, append([]string{"plan"}, tt.args...)...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", r.code, tt.code, r.stderr)
+			}
+			golden(t, tt.name, r.stdout)
+			if again := run(t, append([]string{"plan"}, tt.args...)...); again.stdout != r.stdout {
+				t.Error("output differs between runs")
+			}
+		})
+	}
+}
+
+func TestPlanDevTrustedInProd(t *testing.T) {
+	chdirRoot(t)
+	r := run(t, "plan", "--snapshot", "fixtures/identity-account-ous.json", "--config", "fixtures/identity-account-ous.orgaudit.yaml",
+		"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--format", "json")
+	var rep struct {
+		FindingsAdded []struct {
+			RuleID   string `json:"rule_id"`
+			Resource string `json:"resource"`
+		} `json:"findings_added"`
+		Changes []struct{ Kind, Resource string } `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var door bool
+	for _, c := range rep.Changes {
+		if c.Kind == "path.added" && c.Resource == "arn:aws:iam::600000000001:role/developer" {
+			door = true
+		}
+	}
+	if !door {
+		t.Errorf("no new path from the dev account into production: %+v", rep.Changes)
+	}
+	var reach bool
+	for _, f := range rep.FindingsAdded {
+		if f.RuleID == "OA-REACH-003" {
+			reach = true
+		}
+	}
+	if !reach {
+		t.Errorf("development reaching production not reported: %+v", rep.FindingsAdded)
+	}
+}
+
+func TestPlanExitCodes(t *testing.T) {
+	chdirRoot(t)
+	base := []string{"plan", "--snapshot", "fixtures/identity-account-ous.json", "--config", "fixtures/identity-account-ous.orgaudit.yaml"}
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"nothing fails when told so", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on", "none", "--fail-on-change", "none"}, ExitOK},
+		{"a door into prod fails alone", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on", "none"}, ExitFindings},
+		{"findings alone fail", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none"}, ExitFindings},
+		{"a finding below --fail-on passes", []string{"--plan", "fixtures/plan/types/aws_iam_group.plan.json"}, ExitOK},
+		{"MFA dropped fails", []string{"--plan", "fixtures/plan/types/aws_iam_role.plan.json", "--fail-on", "none"}, ExitFindings},
+		{"unknown format", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--format", "sarif"}, ExitUsage},
+		{"bad account map", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--account-map", "aws=12"}, ExitUsage},
+		{"bad change kind", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "door.opened"}, ExitUsage},
+		{"not a plan", []string{"--plan", "fixtures/identity-account-ous.json"}, ExitUsage},
+		{"missing plan", []string{"--plan", "nope.json"}, ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, append(slices.Clone(base), tt.args...)...)
+			if r.code != tt.want {
+				t.Errorf("exit %d, want %d; stderr: %s", r.code, tt.want, r.stderr)
+			}
+			if tt.want == ExitUsage && strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
+				t.Errorf("error is not one line: %q", r.stderr)
+			}
+		})
+	}
+}
