@@ -86,17 +86,11 @@ Exit codes:
 // addCheckFlags binds the flags that say which rules run and how results
 // are reported (shared by check and scan).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
+	addReportFlags(cmd, opts)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
-	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	addConfigFlag(cmd, &opts.Config)
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
-	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
 	_ = cmd.MarkFlagDirname("rules")
 }
@@ -149,16 +143,9 @@ type preparedCheck struct {
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
 func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
-	if !report.ValidFormat(opts.Format) {
-		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
-	}
-	p := &preparedCheck{opts: opts}
-	var err error
-	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
-		return nil, usageErrorf("--min-severity: %v", err)
-	}
-	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
-		return nil, usageError(err)
+	p, err := reportOnly(opts)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Baseline != "" {
 		if p.base, err = baseline.Load(opts.Baseline); err != nil {

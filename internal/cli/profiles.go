@@ -93,9 +93,9 @@ Reports come in every format of check, with the same exit codes:
 	return cmd
 }
 
-// addReportFlags binds the flags that say how findings are reported, for
-// commands that report findings in the formats of check without running
-// its rules.
+// addReportFlags binds the flags that say how findings are reported
+// (format, output, minimum severity, fail-on): check's, shared by every
+// command that reports findings in check's formats.
 func addReportFlags(cmd *cobra.Command, opts *checkOptions) {
 	f := cmd.Flags()
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
@@ -108,8 +108,9 @@ func addReportFlags(cmd *cobra.Command, opts *checkOptions) {
 }
 
 // reportOnly validates the report flags and returns a prepared check that
-// only reports (no rules, configuration or baseline): its report method is
-// the one check uses, so formats and exit codes are the same.
+// only reports (no rules, configuration or baseline yet): prepareCheck
+// builds on it, and profiles check reports through its report method, so
+// formats and exit codes are check's.
 func reportOnly(opts *checkOptions) (*preparedCheck, error) {
 	if !report.ValidFormat(opts.Format) {
 		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
