@@ -3,7 +3,12 @@
 GO            ?= go
 BIN           := bin/orgaudit
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS       := -s -w -X github.com/orgaudit/orgaudit/internal/version.Version=$(VERSION)
+COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null)
+# The commit's date, not the time of the build: the same commit gives the
+# same binary.
+DATE          ?= $(shell git log -1 --format=%cI 2>/dev/null)
+VERSION_PKG   := github.com/orgaudit/orgaudit/internal/version
+LDFLAGS       := -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Commit=$(COMMIT) -X $(VERSION_PKG).Date=$(DATE)
 # golangci-lint is pinned and run through `go run`, so nothing needs installing.
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 DEMO_SNAPSHOT ?= fixtures/startup-dev-prod.json

@@ -13,11 +13,11 @@ import (
 	"sort"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
-	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 // Entry is one finding of the baseline report.
-type Entry = report.BaselineFinding
+type Entry = output.BaselineFinding
 
 // Baseline is the set of findings of a previous report.
 type Baseline struct {
@@ -66,8 +66,8 @@ func Parse(raw []byte) (*Baseline, error) {
 }
 
 func parseJSON(raw []byte, version string) (*Baseline, error) {
-	if version != report.JSONVersion {
-		return nil, fmt.Errorf("unsupported JSON report_version %q (this build reads %q)", version, report.JSONVersion)
+	if version != output.JSONVersion {
+		return nil, fmt.Errorf("unsupported JSON report_version %q (this build reads %q)", version, output.JSONVersion)
 	}
 	var doc struct {
 		Findings []Entry `json:"findings"`
@@ -121,9 +121,9 @@ func parseSARIF(raw []byte) (*Baseline, error) {
 			continue
 		}
 		for i, r := range run.Results {
-			fp := r.PartialFingerprints[report.FingerprintKey]
+			fp := r.PartialFingerprints[output.FingerprintKey]
 			if fp == "" {
-				return nil, fmt.Errorf("result %d has no %s partial fingerprint", i, report.FingerprintKey)
+				return nil, fmt.Errorf("result %d has no %s partial fingerprint", i, output.FingerprintKey)
 			}
 			e := Entry{Fingerprint: fp, RuleID: r.RuleID, Message: r.Message.Text}
 			if acct, ok := r.Properties["account_id"].(string); ok {
@@ -140,8 +140,8 @@ func parseSARIF(raw []byte) (*Baseline, error) {
 
 // Apply marks every finding of res as new or existing and returns the
 // counts and the findings that were fixed since the baseline, for reports.
-func (b *Baseline) Apply(res *engine.Result) *report.BaselineInfo {
-	c := &report.BaselineInfo{Path: b.Path, Fixed: []report.BaselineFinding{}}
+func (b *Baseline) Apply(res *engine.Result) *output.BaselineInfo {
+	c := &output.BaselineInfo{Path: b.Path, Fixed: []output.BaselineFinding{}}
 	seen := make(map[string]bool, len(res.Findings))
 	for i := range res.Findings {
 		f := &res.Findings[i]

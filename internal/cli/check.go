@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -18,17 +16,21 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/graph"
-	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
 
 type checkOptions struct {
 	Snapshot    string
-	Format      string
-	Output      string
+	out         *outputFlags
 	MinSeverity string
+	Severities  []string
+	Rules       []string
+	SkipRules   []string
 	FailOn      string
+	AllowGaps   bool
 	RuleDirs    []string
 	Baseline    string
 	Config      string
@@ -40,7 +42,11 @@ func newCheckCmd(app *App) *cobra.Command {
 		Use:   "check --snapshot FILE",
 		Short: "Evaluate the rules over a snapshot and report findings",
 		Long: `Evaluate every built-in rule (and the rules of each --rules directory) over a
-snapshot, and report the findings as a table, JSON or SARIF.
+snapshot, and report the findings. --format and --output write one report;
+--report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several in
+one run. Files are written atomically with mode 0600.
+
+` + formatsHelp(output.Check) + `
 
 Checks whose data is missing from the snapshot (a gap recorded at collection
 time) are listed as "not evaluated": unknown is never reported as passed.
@@ -54,23 +60,35 @@ fail the run; an expired exception is reported as OA-CONFIG-001.
 With --baseline, findings already present in a previous JSON or SARIF report
 are marked "existing" and do not fail the run; new ones are marked "new".
 
+--severity (a set), --rule and --skip-rule narrow what is reported, next to
+--min-severity.
+
 Exit codes:
-  0  no finding at or above --fail-on, and every check was evaluated
+  0  no finding at or above --fail-on, and every check was evaluated (or
+     --allow-gaps)
   1  findings at or above --fail-on (new ones only, with --baseline)
   2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
   3  no finding at or above --fail-on, but some checks could not be evaluated
-     (snapshot gaps, or configuration a rule needs is missing)`,
-		Example: `  # Human-readable table
-  orgaudit check --snapshot fixtures/dynamo6-billing.json
+     (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
+     exits 0 instead, the report still lists them`,
+		Example: `  # A table of a bundled fixture's findings, with its configuration
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --config fixtures/startup-dev-prod.orgaudit.yaml
 
-  # SARIF for code scanning, failing the job on high or critical findings
-  orgaudit check --snapshot snap.json --format sarif --output orgaudit.sarif --fail-on high
+  # SARIF for code scanning and a Markdown summary in one run, failing on
+  # high or critical findings
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --report sarif=orgaudit.sarif \
+    --report markdown=summary.md --fail-on high
 
   # Nightly CI: fail only on findings that are not in yesterday's report
-  orgaudit check --snapshot snap.json --format sarif --output today.sarif --baseline yesterday.sarif
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --format sarif --output today.sarif \
+    --baseline orgaudit.sarif
+
+  # Only high and critical findings of two rules; gaps do not fail the run
+  orgaudit check --snapshot fixtures/identity-account-ous.json --severity high,critical \
+    --rule OA-REACH-001,OA-IAM-004 --allow-gaps
 
   # Add your own rules
-  orgaudit check --snapshot snap.json --rules ./policies --rules ./more-policies`,
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --rules ./policies`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), app, opts)
@@ -86,12 +104,41 @@ Exit codes:
 // addCheckFlags binds the flags that say which rules run and how results
 // are reported (shared by check and scan).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
-	addReportFlags(cmd, opts)
+	addFindingFlags(cmd, opts, output.Check)
+	addBaselineFlag(cmd, opts)
+	addRegoFlags(cmd, opts)
+}
+
+// addFindingFlags binds the flags of every command that reports rule
+// findings (check, scan, profiles check, plan): --format, --output and
+// --report for the kind of output the command writes, which findings are
+// reported (--min-severity, --severity, --rule, --skip-rule) and how they
+// end the run (--fail-on, --allow-gaps).
+func addFindingFlags(cmd *cobra.Command, opts *checkOptions, spec output.Spec) {
+	opts.out = addOutputFlags(cmd, spec, true)
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
-	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
-	addConfigFlag(cmd, &opts.Config)
+	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+severityList())
+	f.StringSliceVar(&opts.Severities, "severity", nil, "report only findings of these severities (comma-separated set of "+severityList()+")")
+	f.StringSliceVar(&opts.Rules, "rule", nil, "evaluate only these rules (comma-separated ids, repeatable)")
+	f.StringSliceVar(&opts.SkipRules, "skip-rule", nil, "do not evaluate these rules (comma-separated ids, repeatable)")
+	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+severityList()+", or none)")
+	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
+	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
+}
+
+// addBaselineFlag binds --baseline (check, scan, profiles check).
+func addBaselineFlag(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
+}
+
+// addRegoFlags binds what the Rego rules read: --rules directories and the
+// --config file (check, scan, plan).
+func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagDirname("rules")
 }
 
@@ -135,6 +182,8 @@ type preparedCheck struct {
 	minSev     engine.Severity
 	failOn     engine.Severity
 	failOnNone bool
+	dests      []output.Destination
+	filter     *ruleFilter
 	base       *baseline.Baseline
 	cfg        *config.File
 	rules      *engine.Compiled
@@ -143,14 +192,9 @@ type preparedCheck struct {
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
 func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
-	p, err := reportOnly(opts)
+	p, err := prepareReport(opts)
 	if err != nil {
 		return nil, err
-	}
-	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(opts.Baseline); err != nil {
-			return nil, usageError(err)
-		}
 	}
 	if p.cfg, err = loadConfig(opts.Config); err != nil {
 		return nil, usageError(err)
@@ -165,7 +209,34 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 		return nil, usageError(err)
 	}
 	if err := p.cfg.CheckRules(ruleIDs(p.rules.Rules())); err != nil {
-		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, err))
+		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, config.WithSuggestions(err, ruleIDs(p.rules.Rules()))))
+	}
+	if p.filter, err = parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.rules.Rules()); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// prepareReport validates the flags addFindingFlags and addBaselineFlag
+// bind (the destinations against the kind they were bound for) and loads
+// the baseline. The rule filter is left to the caller, which knows the
+// rules: prepareCheck for the Rego rules, profiles check for its own.
+func prepareReport(opts *checkOptions) (*preparedCheck, error) {
+	p := &preparedCheck{opts: opts}
+	var err error
+	if p.dests, err = opts.out.destinations(); err != nil {
+		return nil, err
+	}
+	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
+		return nil, usageErrorf("--min-severity: %v%s", err, suggest.Hint(opts.MinSeverity, engine.SeverityNames()))
+	}
+	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
+		return nil, usageError(err)
+	}
+	if opts.Baseline != "" {
+		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+			return nil, usageError(err)
+		}
 	}
 	return p, nil
 }
@@ -174,7 +245,7 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
 		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: p.cfg.Disabled(),
+		Disabled: append(p.cfg.Disabled(), p.filter.disabled...),
 		Severity: p.cfg.SeverityOverrides(),
 	})
 }
@@ -248,29 +319,25 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 	}
 	res := ev.res
 	ev.resolved.Apply(res)
-	res = res.AtOrAbove(p.minSev)
+	res = p.filter.apply(res.AtOrAbove(p.minSev))
 
 	start := time.Now()
-	rep := report.New(version.Version, snap, res)
-	toStdout := p.opts.Output == "" || p.opts.Output == "-"
-	rep.Color = toStdout && app.colorOutput(app.Out)
+	rep := output.NewCheckReport(version.String(), snap, res)
 	if p.base != nil {
 		rep.Baseline = p.base.Apply(res)
 	}
-	if err := writeOutput(app.Out, p.opts.Output, func(w io.Writer) error {
-		return report.Write(w, p.opts.Format, rep)
-	}); err != nil {
+	if err := writeTo(app, output.Check, p.dests, rep); err != nil {
 		return err
 	}
-	log.Debug("report written", "format", p.opts.Format, "took", time.Since(start).Round(time.Millisecond))
-	if !toStdout {
-		log.Info(rep.SummaryLine(), "report", p.opts.Output)
+	log.Debug("report written", "reports", len(p.dests), "took", time.Since(start).Round(time.Millisecond))
+	if !toStdout(p.dests) {
+		log.Info(rep.SummaryLine(), "report", strings.Join(files(p.dests), ","))
 	}
 
 	if !p.failOnNone && res.HasFindingAtOrAbove(p.failOn) {
 		return &ExitError{Code: ExitFindings}
 	}
-	if len(res.NotEvaluated) > 0 {
+	if len(res.NotEvaluated) > 0 && !p.opts.AllowGaps {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
@@ -297,7 +364,7 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 	}
 	sev, err := engine.ParseSeverity(s)
 	if err != nil {
-		return 0, false, fmt.Errorf("--fail-on: %w", err)
+		return 0, false, fmt.Errorf("--fail-on: %w%s", err, suggest.Hint(s, append(engine.SeverityNames(), "none")))
 	}
 	return sev, false, nil
 }
@@ -333,7 +400,8 @@ func addConfigFlag(cmd *cobra.Command, path *string) {
 }
 
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
-// directory when it exists; nil means no configuration (defaults).
+// directory when it exists; nil means no configuration (defaults). An
+// unknown key gets a "did you mean".
 func loadConfig(path string) (*config.File, error) {
 	if path == "" {
 		if _, err := os.Stat(config.DefaultFile); err != nil {
@@ -341,7 +409,8 @@ func loadConfig(path string) (*config.File, error) {
 		}
 		path = config.DefaultFile
 	}
-	return config.Load(path)
+	f, err := config.Load(path)
+	return f, config.WithSuggestions(err, nil)
 }
 
 func ruleIDs(rules []engine.Rule) []string {
@@ -371,20 +440,4 @@ func ruleSources(dirs []string) ([]engine.Source, error) {
 		sources = append(sources, src)
 	}
 	return sources, nil
-}
-
-// writeOutput renders to stdout, or to a file (mode 0600, replaced only
-// once rendering succeeded).
-func writeOutput(stdout io.Writer, path string, render func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return render(stdout)
-	}
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		return usageError(fmt.Errorf("write report: %w", err))
-	}
-	return nil
 }

@@ -111,14 +111,17 @@ func TestCIExamples(t *testing.T) {
 			var want []string
 			switch filepath.Base(file) {
 			case "github-actions.yml":
-				want = []string{"schedule", "id-token", "aws-actions/configure-aws-credentials", "orgaudit scan", "--baseline", "github/codeql-action/upload-sarif", "--format sarif", "upload-artifact"}
+				want = []string{"schedule", "id-token", "aws-actions/configure-aws-credentials", "orgaudit scan", "--baseline", "github/codeql-action/upload-sarif", "--report sarif=orgaudit.sarif", "--report markdown=", "GITHUB_STEP_SUMMARY", "upload-artifact"}
 			case "gitlab-ci.yml":
-				want = []string{"id_tokens", "AWS_WEB_IDENTITY_TOKEN_FILE", "orgaudit scan", "--format junit", "junit:", "--format markdown", "--baseline"}
+				want = []string{"id_tokens", "AWS_WEB_IDENTITY_TOKEN_FILE", "orgaudit scan", "--report junit=orgaudit-junit.xml", "junit:", "--report markdown=", "--baseline"}
 			}
 			for _, w := range want {
 				if !strings.Contains(string(raw), w) {
 					t.Errorf("%s does not contain %q", file, w)
 				}
+			}
+			if strings.Contains(all, "orgaudit check") {
+				t.Errorf("%s runs orgaudit check after scan: write every report in the scan with --report", file)
 			}
 		})
 	}

@@ -52,7 +52,7 @@ func TestCollectUsageErrors(t *testing.T) {
 		if code != ExitUsage {
 			t.Errorf("%s: exit %d, want %d; stderr %s", name, code, ExitUsage, stderr)
 		}
-		if stdout != "" || !strings.HasPrefix(stderr, "orgaudit: ") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		if stdout != "" || !strings.HasPrefix(stderr, "error: ") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 			t.Errorf("%s: want one error line on stderr, got stdout %q stderr %q", name, stdout, stderr)
 		}
 		if _, err := os.Stat(out); err == nil {

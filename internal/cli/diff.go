@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,22 +10,19 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 type diffOptions struct {
-	Format string
-	Output string
+	out    *outputFlags
 	FailOn []string
 	Config string
 }
 
 func newDiffCmd(app *App) *cobra.Command {
 	opts := &diffOptions{}
-	kinds := make([]string, len(drift.Kinds))
-	for i, k := range drift.Kinds {
-		kinds[i] = string(k)
-	}
+	kinds := kindNames()
 	defaults := make([]string, len(drift.DefaultFailKinds))
 	for i, k := range drift.DefaultFailKinds {
 		defaults[i] = string(k)
@@ -43,6 +38,8 @@ MFA condition.
 
 Change kinds: ` + strings.Join(kinds, ", ") + `
 
+` + formatsHelp(output.Drift) + `
+
 Exit codes:
   0  no change of a --fail-on kind
   1  at least one change of a --fail-on kind
@@ -55,17 +52,17 @@ Exit codes:
 			return runDiff(cmd.Context(), app, opts, args[0], args[1])
 		},
 	}
+	opts.out = addOutputFlags(cmd, output.Drift, true)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(drift.Formats, ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the comparison to this file instead of stdout")
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
 	addConfigFlag(cmd, &opts.Config)
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(drift.Formats...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
 }
 
-func parseKinds(values []string) ([]drift.Kind, error) {
+// parseKinds reads the change kinds of a flag (diff --fail-on, plan
+// --fail-on-change).
+func parseKinds(flag string, values []string) ([]drift.Kind, error) {
 	var out []drift.Kind
 	for _, v := range values {
 		v = strings.TrimSpace(v)
@@ -76,7 +73,7 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 			return drift.Kinds, nil
 		}
 		if !drift.ValidKind(drift.Kind(v)) {
-			return nil, fmt.Errorf("--fail-on: unknown change kind %q", v)
+			return nil, fmt.Errorf("%s: unknown change kind %q%s", flag, v, suggestKind(v))
 		}
 		out = append(out, drift.Kind(v))
 	}
@@ -84,12 +81,13 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 }
 
 func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath string) error {
-	failKinds, err := parseKinds(opts.FailOn)
+	failKinds, err := parseKinds("--fail-on", opts.FailOn)
 	if err != nil {
 		return usageError(err)
 	}
-	if !slices.Contains(drift.Formats, opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(drift.Formats, ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	cfg, err := loadConfig(opts.Config)
 	if err != nil {
@@ -107,11 +105,11 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	if err != nil {
 		return usageError(err)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { return drift.Write(w, opts.Format, res) }); err != nil {
+	if err := writeTo(app, output.Drift, dests, res); err != nil {
 		return err
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(res.SummaryLine(), "output", opts.Output)
+	if !toStdout(dests) {
+		app.Logger().Info(res.SummaryLine(), "output", strings.Join(files(dests), ","))
 	}
 	if res.Any(failKinds) {
 		return &ExitError{Code: ExitFindings}

@@ -12,7 +12,16 @@ import (
 // reports name the files the same way on every machine.
 func writeDiffPair(t *testing.T) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "identity-account-ous.json"))
+	dir := t.TempDir()
+	makeDiffPair(t, filepath.Join(repoRoot, "fixtures"), dir, "old.json", "new.json")
+	t.Chdir(dir)
+}
+
+// makeDiffPair writes into dir oldName, the identity-account-ous fixture of
+// fixtures, and newName, the same with typical drift.
+func makeDiffPair(t *testing.T, fixtures, dir, oldName, newName string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(fixtures, "identity-account-ous.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,14 +73,12 @@ func writeDiffPair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "old.json"), raw, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, oldName), raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "new.json"), out, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, newName), out, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(dir)
 }
 
 func TestDiffGolden(t *testing.T) {

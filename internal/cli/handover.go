@@ -2,22 +2,20 @@ package cli
 
 import (
 	"context"
-	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 type handoverOptions struct {
 	Snapshot   string
 	Account    string
-	Format     string
-	Output     string
+	out        *outputFlags
 	OurDomains []string
 	MaxHops    int
 }
@@ -41,13 +39,16 @@ the organization that manages it, as a checklist:
 
 Data missing from the snapshot is listed as unknown and counts as left.
 
+` + formatsHelp(output.Handover) + `
+
 Exit codes:
   0  nothing left: the account can be handed over
   1  items left
   2  usage or input error`,
-		Example: `  orgaudit handover --snapshot snap.json --account 200000000002
-  orgaudit handover --snapshot snap.json --account client-acme --format markdown > handover.md
-  orgaudit handover --snapshot snap.json --account 200000000002 --our-domain metal-consult.example`,
+		Example: `  orgaudit handover --snapshot fixtures/consultancy-clients.json --account 200000000002
+  orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-acme --format markdown > handover.md
+  orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-globex \
+    --our-domain metal-consult.example --report table --report json=handover.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runHandover(cmd.Context(), app, opts)
@@ -56,19 +57,18 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file (required)")
 	f.StringVarP(&opts.Account, "account", "a", "", "account id or name to hand over (required)")
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(handover.Formats, ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the checklist to this file instead of stdout")
+	opts.out = addOutputFlags(cmd, output.Handover, true)
 	f.StringSliceVar(&opts.OurDomains, "our-domain", nil, "our email domains: a root email on one of them must change (default: the management account's email domain)")
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, "longest path of role assumptions to follow")
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("account")
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(handover.Formats...))
 	return cmd
 }
 
 func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
-	if !slices.Contains(handover.Formats, opts.Format) {
-		return usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(handover.Formats, ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	if opts.MaxHops < 1 {
 		return usageErrorf("--max-hops must be at least 1")
@@ -91,11 +91,11 @@ func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { return handover.Write(w, opts.Format, c) }); err != nil {
+	if err := writeTo(app, output.Handover, dests, c); err != nil {
 		return err
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info(c.Summary(), "output", opts.Output)
+	if !toStdout(dests) {
+		app.Logger().Info(c.Summary(), "output", strings.Join(files(dests), ","))
 	}
 	if c.Open > 0 {
 		return &ExitError{Code: ExitFindings}

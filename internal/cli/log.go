@@ -13,8 +13,10 @@ import (
 )
 
 // lineHandler is the text log handler: one terse line per record on
-// stderr, "orgaudit: msg key=value ...", prefixed with the level unless it
-// is INFO. JSON logs use slog's JSON handler instead.
+// stderr, "orgaudit: msg key=value ..." for information, "warning: ...",
+// "error: ..." and "orgaudit: debug: ..." for the other levels, so that
+// only errors start with "error:". JSON logs use slog's JSON handler
+// instead.
 type lineHandler struct {
 	mu    *sync.Mutex
 	w     io.Writer
@@ -30,9 +32,15 @@ func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >
 
 func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	b.WriteString("orgaudit: ")
-	if r.Level != slog.LevelInfo {
-		b.WriteString(strings.ToLower(r.Level.String()) + ": ")
+	switch {
+	case r.Level >= slog.LevelError:
+		b.WriteString("error: ")
+	case r.Level >= slog.LevelWarn:
+		b.WriteString("warning: ")
+	case r.Level >= slog.LevelInfo:
+		b.WriteString("orgaudit: ")
+	default:
+		b.WriteString("orgaudit: debug: ")
 	}
 	b.WriteString(r.Message)
 	write := func(a slog.Attr) {
@@ -66,6 +74,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
-
-// colorOutput reports whether reports written to w may use colors.
-func (a *App) colorOutput(w io.Writer) bool { return !a.NoColor && isTerminal(w) }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -22,8 +21,7 @@ type pathsOptions struct {
 	Snapshot string
 	To       string
 	From     string
-	Format   string
-	Output   string
+	out      *outputFlags
 	MaxHops  int
 	Config   string
 }
@@ -51,11 +49,19 @@ TARGET is one of:
 External accounts, principals outside the snapshot, identity providers and "*"
 (any AWS principal) appear as starting points. Reachability is not a failure:
 paths exits 0 whatever it finds, and 2 on a usage or input error. See
-docs/paths.md for the JSON format.`,
-		Example: `  orgaudit paths --snapshot snap.json --to ou:Prod
-  orgaudit paths --snapshot snap.json --to env:production --format json
-  orgaudit paths --snapshot snap.json --to arn:aws:iam::444455556666:role/admin --from arn:aws:iam::111122223333:user/alice
-  orgaudit paths --snapshot snap.json --to prod-web --format dot | dot -Tsvg > paths.svg`,
+docs/paths.md for the JSON format.
+
+` + formatsHelp(output.Paths) + `
+
+--report FORMAT=FILE (repeatable; FORMAT alone for stdout) writes several in
+one run.`,
+		Example: `  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to env:production --format json
+  orgaudit paths --snapshot fixtures/consultancy-clients.json \
+    --to arn:aws:iam::200000000003:role/org-readonly --from ic:user/u-dan
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to prod-web --format dot | dot -Tsvg > paths.svg
+  orgaudit paths --snapshot fixtures/startup-dev-prod.json --to production \
+    --report table --report mermaid=paths.mmd`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return runPaths(app, opts)
@@ -65,8 +71,7 @@ docs/paths.md for the JSON format.`,
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file (required)")
 	f.StringVar(&opts.To, "to", "", "TARGET: account id or name, ou:NAME-OR-ID, role ARN, or env:NAME (required)")
 	f.StringVar(&opts.From, "from", "", "show only this principal (an ARN, ic:user/ID, ic:group/ID or *)")
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(graph.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")
+	opts.out = addOutputFlags(cmd, output.Paths, true)
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagRequired("snapshot")
@@ -75,8 +80,9 @@ docs/paths.md for the JSON format.`,
 }
 
 func runPaths(app *App, opts *pathsOptions) error {
-	if !slices.Contains(graph.Formats(), opts.Format) {
-		return usageErrorf("invalid --format %q: use %s", opts.Format, strings.Join(graph.Formats(), ", "))
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	if opts.MaxHops < 1 || opts.MaxHops > maxHopsLimit {
 		return usageErrorf("invalid --max-hops %d: use 1 to %d", opts.MaxHops, maxHopsLimit)
@@ -116,8 +122,12 @@ func runPaths(app *App, opts *pathsOptions) error {
 	log.Debug("snapshot loaded and access graph built", "file", opts.Snapshot, "accounts", len(snap.Accounts), "nodes", st.Nodes, "edges", st.Edges,
 		"class_edges", st.ClassEdges, "classes", st.Classes, "expanded_edges", st.ExpandedEdges, "graph", built.Round(time.Millisecond), "elapsed", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	t, err := g.ResolveTarget(opts.To, config.Environments(cfg, snap))
+	envs := config.Environments(cfg, snap)
+	t, err := g.ResolveTarget(opts.To, envs)
 	if err != nil {
+		if s := g.SuggestTarget(opts.To, envs); s != "" {
+			return usageErrorf("--to: %v; did you mean --to %s?", err, s)
+		}
 		return usageErrorf("--to: %v", err)
 	}
 	if t.Kind == graph.TargetEnvironment && cfg == nil {
@@ -129,7 +139,5 @@ func runPaths(app *App, opts *pathsOptions) error {
 	}
 	log.Debug("paths found", "sources", len(res.Sources), "targets", len(res.Targets), "elapsed", time.Since(start).Round(time.Millisecond))
 	rep := &graph.Report{Graph: g, Result: res, Spec: opts.To, SnapshotPath: opts.Snapshot}
-	return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
-		return graph.Render(w, opts.Format, rep)
-	})
+	return writeTo(app, output.Paths, dests, rep)
 }

@@ -66,7 +66,7 @@ func TestPathsInputErrors(t *testing.T) {
 	}{
 		{"no target", []string{"paths", "--snapshot", fx}, `required flag(s) "to" not set`},
 		{"no snapshot", []string{"paths", "--to", "ou:Prod"}, `required flag(s) "snapshot" not set`},
-		{"bad format", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--format", "svg"}, `invalid --format "svg"`},
+		{"bad format", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--format", "svg"}, `unknown format "svg" for paths`},
 		{"bad max hops", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--max-hops", "0"}, "invalid --max-hops 0"},
 		{"empty ou", []string{"paths", "--snapshot", fx, "--to", "ou:"}, "--to: target ou:: missing value"},
 		{"user arn", []string{"paths", "--snapshot", fx, "--to", "arn:aws:iam::500000000001:user/ali"}, "must be a role ARN"},

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/drift"
+	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -51,16 +52,31 @@ configuration's references to other planned resources where possible; a trust
 or policy document that stays unknown is evaluated as admitting anything. The
 report lists each such decision under "unknown until apply".
 
+--format and --output write one report; --report FORMAT=FILE (repeatable;
+FORMAT alone for stdout) writes several in one run, files atomically with
+mode 0600. --min-severity, --severity, --rule and --skip-rule narrow the
+findings compared, as they narrow check's.
+
+` + formatsHelp(output.Plan) + `
+
 Exit codes:
   0  no added finding at or above --fail-on, no change of a --fail-on-change kind
   1  the plan adds a finding at or above --fail-on, or a change of a
      --fail-on-change kind
   2  usage or input error (bad flag, invalid snapshot or plan)
   3  nothing fails, but the planned organization has checks that cannot be
-     evaluated`,
-		Example: `  terraform plan -out tfplan && terraform show -json tfplan > plan.json
-  orgaudit plan --snapshot snapshot.json --plan plan.json
-  orgaudit plan --snapshot snapshot.json --plan plan.json --account-map aws=111111111111 --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+     evaluated (0 with --allow-gaps)`,
+		Example: `  # In the Terraform working directory: the plan as JSON
+  terraform plan -out tfplan && terraform show -json tfplan > plan.json
+
+  # A bundled plan: a role in prod trusting the dev account
+  orgaudit plan --snapshot fixtures/identity-account-ous.json --plan fixtures/plan/dev-trusted-in-prod.plan.json \
+    --config fixtures/identity-account-ous.orgaudit.yaml
+
+  # A Markdown summary for the pull request and the JSON report as an
+  # artifact; the plan's default provider deploys into the dev account
+  orgaudit plan --snapshot fixtures/identity-account-ous.json --plan fixtures/plan/unknowns.plan.json \
+    --account-map aws=600000000001 --report markdown --report json=plan-report.json >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPlan(cmd.Context(), app, opts)
@@ -70,39 +86,30 @@ Exit codes:
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot of the organization the plan applies to (required)")
 	f.StringVarP(&opts.Plan, "plan", "p", "", "JSON of terraform show -json PLANFILE (required; - reads standard input)")
 	f.StringArrayVar(&opts.AccountMap, "account-map", nil, "PROVIDER=ACCOUNT_ID: the account of a provider configuration's resources (repeatable)")
-	f.StringVarP(&opts.check.Format, "format", "f", "table", "output format: "+strings.Join(plan.Formats, ", "))
-	f.StringVarP(&opts.check.Output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringVar(&opts.check.MinSeverity, "min-severity", "info", "compare only findings at or above this severity")
-	f.StringVar(&opts.check.FailOn, "fail-on", "low", "exit 1 when the plan adds a finding at or above this severity (or none)")
 	f.StringSliceVar(&opts.FailOnChange, "fail-on-change", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\"; see orgaudit diff --help)")
-	f.StringArrayVar(&opts.check.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
-	addConfigFlag(cmd, &opts.check.Config)
+	addFindingFlags(cmd, &opts.check, output.Plan)
+	addRegoFlags(cmd, &opts.check)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("plan")
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	_ = cmd.MarkFlagFilename("plan", "json")
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(plan.Formats...))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on-change", completeValues(append(kindNames(), "none", "all")...))
 	return cmd
 }
 
 func runPlan(ctx context.Context, app *App, opts *planOptions) error {
-	format := opts.check.Format
-	if !slices.Contains(plan.Formats, format) {
-		return usageErrorf("unknown format %q (valid: %s)", format, strings.Join(plan.Formats, ", "))
-	}
-	failKinds, err := parseKinds(opts.FailOnChange)
+	failKinds, err := parseKinds("--fail-on-change", opts.FailOnChange)
 	if err != nil {
-		return usageError(fmt.Errorf("--fail-on-change: %w", err))
+		return usageError(err)
 	}
 	accounts, err := parseAccountMap(opts.AccountMap)
 	if err != nil {
 		return usageError(err)
 	}
-	// The rules, configuration and severities are check's, validated the
-	// way check validates them (the report format is the plan's own).
-	checkOpts := opts.check
-	checkOpts.Format = "json"
-	prep, err := prepareCheck(ctx, &checkOpts)
+	// The rules, configuration, filters and severities are check's,
+	// validated the way check validates them; the destinations are
+	// validated against the plan's formats, for which they were bound.
+	prep, err := prepareCheck(ctx, &opts.check)
 	if err != nil {
 		return err
 	}
@@ -127,38 +134,33 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 		return usageError(fmt.Errorf("plan %s: %w", opts.Plan, err))
 	}
 	log := app.Logger()
-	evBefore, err := prep.evaluate(ctx, log, before.Doc, before.Snapshot)
-	if err != nil {
-		return err
-	}
-	evAfter, err := prep.evaluate(ctx, log, after.Doc, after.Snapshot)
-	if err != nil {
-		return err
-	}
-	results := make([]*evaluation, 0, 2)
-	for _, ev := range []*evaluation{evBefore, evAfter} {
+	results := make([]*engine.Result, 0, 2)
+	for _, s := range []*snapshot.Loaded{before, after} {
+		ev, err := prep.evaluate(ctx, log, s.Doc, s.Snapshot)
+		if err != nil {
+			return err
+		}
 		for _, w := range ev.resolved.Warnings {
 			log.Debug(w)
 		}
 		ev.resolved.Apply(ev.res)
-		ev.res = ev.res.AtOrAbove(prep.minSev)
-		results = append(results, ev)
+		results = append(results, prep.filter.apply(ev.res.AtOrAbove(prep.minSev)))
 	}
 	changes, err := drift.Compare(before, after, drift.Options{Reach: productionPaths(prep.cfg)})
 	if err != nil {
 		return usageError(err)
 	}
-	rep := plan.NewReport(opts.Plan, opts.Snapshot, before.Snapshot.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z"), applied, results[0].res, results[1].res, changes)
-	if err := writeOutput(app.Out, opts.check.Output, func(w io.Writer) error { return plan.Write(w, format, rep) }); err != nil {
+	rep := plan.NewReport(opts.Plan, opts.Snapshot, before.Snapshot.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z"), applied, results[0], results[1], changes)
+	if err := writeTo(app, output.Plan, prep.dests, rep); err != nil {
 		return err
 	}
-	if opts.check.Output != "" && opts.check.Output != "-" {
-		log.Info(rep.SummaryLine(), "report", opts.check.Output)
+	if !toStdout(prep.dests) {
+		log.Info(rep.SummaryLine(), "report", strings.Join(files(prep.dests), ","))
 	}
 	if !prep.failOnNone && rep.AddsFindingAtOrAbove(prep.failOn) || changes.Any(failKinds) {
 		return &ExitError{Code: ExitFindings}
 	}
-	if len(rep.NotEvaluatedAdded) > 0 {
+	if len(rep.NotEvaluatedAdded) > 0 && !opts.check.AllowGaps {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil

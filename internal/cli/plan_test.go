@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -83,6 +84,10 @@ func TestPlanExitCodes(t *testing.T) {
 		{"a finding below --fail-on passes", []string{"--plan", "fixtures/plan/types/aws_iam_group.plan.json"}, ExitOK},
 		{"MFA dropped fails", []string{"--plan", "fixtures/plan/types/aws_iam_role.plan.json", "--fail-on", "none"}, ExitFindings},
 		{"unknown format", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--format", "sarif"}, ExitUsage},
+		{"checks not evaluated", []string{"--snapshot", "fixtures/plan/empty-organization.json", "--plan", "fixtures/plan/seed004-organization.plan.json", "--fail-on", "none", "--fail-on-change", "none"}, ExitIncomplete},
+		{"--allow-gaps", []string{"--snapshot", "fixtures/plan/empty-organization.json", "--plan", "fixtures/plan/seed004-organization.plan.json", "--fail-on", "none", "--fail-on-change", "none", "--allow-gaps"}, ExitOK},
+		{"--skip-rule leaves out what fails", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none", "--skip-rule", "OA-REACH-003,OA-TRUST-001,OA-TRUST-004"}, ExitOK},
+		{"--rule keeps what fails", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none", "--rule", "OA-TRUST-004"}, ExitFindings},
 		{"bad account map", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--account-map", "aws=12"}, ExitUsage},
 		{"bad change kind", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "door.opened"}, ExitUsage},
 		{"not a plan", []string{"--plan", "fixtures/identity-account-ous.json"}, ExitUsage},
@@ -94,9 +99,45 @@ func TestPlanExitCodes(t *testing.T) {
 			if r.code != tt.want {
 				t.Errorf("exit %d, want %d; stderr: %s", r.code, tt.want, r.stderr)
 			}
-			if tt.want == ExitUsage && strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
-				t.Errorf("error is not one line: %q", r.stderr)
+			if tt.want == ExitUsage {
+				assertCleanError(t, r, ExitUsage)
 			}
 		})
+	}
+}
+
+// TestPlanReports: plan's formats come from the registry: --report writes
+// several in one run, each equal to the single-format run; an unknown
+// format, rule or change kind gets one error line with a did-you-mean.
+func TestPlanReports(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	args := []string{"plan", "--snapshot", "fixtures/identity-account-ous.json", "--config", "fixtures/identity-account-ous.orgaudit.yaml", "--plan", "fixtures/plan/dev-trusted-in-prod.plan.json"}
+	md, js := filepath.Join(dir, "plan.md"), filepath.Join(dir, "plan.json")
+	r := run(t, append(slices.Clone(args), "--report", "markdown="+md, "--report", "json="+js, "--report", "table")...)
+	if r.code != ExitFindings {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for format, got := range map[string]string{"table": r.stdout, "markdown": readFile(t, md), "json": readFile(t, js)} {
+		if single := run(t, append(slices.Clone(args), "--format", format)...); got != single.stdout {
+			t.Errorf("--report %s differs from --format %s", format, format)
+		}
+	}
+	r = run(t, append(slices.Clone(args), "--report", "json="+js)...)
+	if r.stdout != "" || !strings.Contains(r.stderr, "orgaudit: 2 resource changes") {
+		t.Errorf("--report alone: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "markdwon"}, "did you mean markdown?"},
+		{[]string{"--report", "sarif=x.sarif"}, "sarif is a format of other commands"},
+		{[]string{"--rule", "OA-REACH-03"}, "did you mean OA-REACH-003?"},
+		{[]string{"--fail-on-change", "path.addd"}, "--fail-on-change: unknown change kind \"path.addd\" (did you mean path.added?)"},
+		{[]string{"--min-severity", "hihg"}, "did you mean high?"},
+	} {
+		assertCleanError(t, run(t, append(slices.Clone(args), tt.args...)...), ExitUsage, tt.want)
 	}
 }

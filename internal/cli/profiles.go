@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,10 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/config"
-	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/profiles"
-	"github.com/orgaudit/orgaudit/internal/report"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
@@ -70,17 +67,39 @@ The user behind a source profile's keys is taken from --source-user, else
 from the MFA device an mfa_serial names; where it stays unknown, the checks
 that need it are reported as not evaluated.
 
-Reports come in every format of check, with the same exit codes:
-  0  no finding at or above --fail-on, every check evaluated
-  1  findings at or above --fail-on
+Reports come in every format of check, through the same writers: --format
+and --output write one report, --report FORMAT=FILE (repeatable; FORMAT
+alone for stdout) several in one run, files atomically with mode 0600.
+--severity, --rule, --skip-rule, --min-severity and --baseline work as for
+check.
+
+` + formatsHelp(output.Check) + `
+
+Exit codes (as check's):
+  0  no finding at or above --fail-on, every check evaluated (or --allow-gaps)
+  1  findings at or above --fail-on (new ones only, with --baseline)
   2  usage or input error
-  3  no finding at or above --fail-on, but some checks could not be evaluated`,
-		Example: `  orgaudit profiles check
-  orgaudit profiles check --snapshot snap.json --source-user demo-master-cobus=arn:aws:iam::111111111111:user/cobus
-  orgaudit profiles check --config ./aws/config --credentials ./aws/credentials --format sarif --output profiles.sarif`,
+  3  no finding at or above --fail-on, but some checks could not be evaluated
+     (0 with --allow-gaps)`,
+		Example: `  # The bundled example of every problem, as a table
+  orgaudit profiles check --config fixtures/profiles/bad/config \
+    --credentials fixtures/profiles/bad/credentials
+
+  # Role profiles compared with a snapshot; SARIF and a Markdown summary
+  orgaudit profiles check --config fixtures/profiles/good/config \
+    --credentials fixtures/profiles/good/credentials --snapshot fixtures/startup-dev-prod.json \
+    --report sarif=profiles.sarif --report markdown=profiles.md
+
+  # Say whose keys a source profile holds
+  orgaudit profiles check --config fixtures/profiles/bad/config \
+    --credentials fixtures/profiles/bad/credentials --snapshot fixtures/startup-dev-prod.json \
+    --source-user demo-master-cobus=arn:aws:iam::111111111111:user/cobus --format json
+
+  # Your own files, where the AWS CLI finds them
+  orgaudit profiles check --fail-on high`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runProfilesCheck(cmd.Context(), app, opts)
+			return runProfilesCheck(app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -88,47 +107,19 @@ Reports come in every format of check, with the same exit codes:
 	f.StringVar(&opts.CredentialsFile, "credentials", "", "AWS shared credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot to compare role profiles with")
 	f.StringArrayVar(&opts.SourceUsers, "source-user", nil, "PROFILE=USER-ARN: the IAM user whose keys a source profile holds (repeatable)")
-	addReportFlags(cmd, &opts.report)
+	addFindingFlags(cmd, &opts.report, output.Check)
+	addBaselineFlag(cmd, &opts.report)
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	return cmd
 }
 
-// addReportFlags binds the flags that say how findings are reported
-// (format, output, minimum severity, fail-on): check's, shared by every
-// command that reports findings in check's formats.
-func addReportFlags(cmd *cobra.Command, opts *checkOptions) {
-	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+strings.Join(engine.SeverityNames(), ", "))
-	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(engine.SeverityNames(), ", ")+", or none)")
-	_ = cmd.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
-	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
-}
-
-// reportOnly validates the report flags and returns a prepared check that
-// only reports (no rules, configuration or baseline yet): prepareCheck
-// builds on it, and profiles check reports through its report method, so
-// formats and exit codes are check's.
-func reportOnly(opts *checkOptions) (*preparedCheck, error) {
-	if !report.ValidFormat(opts.Format) {
-		return nil, usageErrorf("unknown format %q (valid: %s)", opts.Format, strings.Join(report.Formats(), ", "))
-	}
-	p := &preparedCheck{opts: opts}
-	var err error
-	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
-		return nil, usageErrorf("--min-severity: %v", err)
-	}
-	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
-		return nil, usageError(err)
-	}
-	return p, nil
-}
-
-func runProfilesCheck(_ context.Context, app *App, opts *profilesCheckOptions) error {
-	prep, err := reportOnly(&opts.report)
+func runProfilesCheck(app *App, opts *profilesCheckOptions) error {
+	prep, err := prepareReport(&opts.report)
 	if err != nil {
+		return err
+	}
+	rules := profiles.Rules(true)
+	if prep.filter, err = parseRuleFilter(opts.report.Rules, opts.report.SkipRules, opts.report.Severities, rules); err != nil {
 		return err
 	}
 	users, err := parseSourceUsers(opts.SourceUsers)
@@ -151,7 +142,7 @@ func runProfilesCheck(_ context.Context, app *App, opts *profilesCheckOptions) e
 
 	// The report describes the files; with --snapshot, the snapshot too.
 	snap := &snapshot.Loaded{Path: cfgPath, Snapshot: &snapshot.Snapshot{Metadata: snapshot.Metadata{Scope: "profiles"}}}
-	checkOpts := profiles.CheckOptions{SourceUsers: users}
+	checkOpts := profiles.CheckOptions{SourceUsers: users, Disabled: prep.filter.disabled}
 	if opts.Snapshot != "" {
 		if snap, err = snapshot.LoadFile(opts.Snapshot); err != nil {
 			return usageError(err)
@@ -200,13 +191,19 @@ source profile, or the profile of the previous role for a role reached through
 another), mfa_serial where every path into the role needs MFA, and
 role_session_name. The order is deterministic (by profile name).
 
-Profiles go to stdout, or to --output; an existing file is never overwritten
-unless --force is given. Nothing secret is written: the source profile keeps
+Profiles go to stdout, or to --output (written atomically, mode 0600); an
+existing file is never overwritten unless --force is given. Nothing secret is written: the source profile keeps
 its credentials.`,
-		Example: `  orgaudit profiles generate --snapshot snap.json --principal arn:aws:iam::111111111111:user/cobus \
-    --source-profile demo-master-cobus --prefix demo- --region us-west-2 >> ~/.aws/config
-  orgaudit profiles generate --snapshot snap.json --principal arn:aws:iam::111111111111:user/cobus \
-    --source-profile demo-master-cobus --output profiles.ini --force`,
+		Example: `  # cobus's role profiles in the bundled startup organization, appended to
+  # the AWS CLI's config file
+  orgaudit profiles generate --snapshot fixtures/startup-dev-prod.json \
+    --principal arn:aws:iam::111111111111:user/cobus --source-profile demo-master-cobus \
+    --prefix demo- --region us-west-2 >> ~/.aws/config
+
+  # Into a file of their own, replacing it if it exists
+  orgaudit profiles generate --snapshot fixtures/identity-account-ous.json \
+    --principal arn:aws:iam::500000000001:user/ali --source-profile identity-ali \
+    --output profiles.ini --force`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runProfilesGenerate(app, opts)
@@ -219,7 +216,7 @@ its credentials.`,
 	f.StringVar(&opts.Prefix, "prefix", "", "prefix of every profile name, e.g. demo-")
 	f.StringVar(&opts.Region, "region", "", "region written into every profile")
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, "longest role chain followed")
-	f.StringVarP(&opts.Output, "output", "o", "", "write the profiles to this file instead of stdout")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the profiles to this file (mode 0600, replaced atomically) instead of stdout")
 	f.BoolVar(&opts.Force, "force", false, "overwrite the --output file if it exists")
 	for _, name := range []string{"snapshot", "principal", "source-profile"} {
 		_ = cmd.MarkFlagRequired(name)
@@ -232,8 +229,9 @@ func runProfilesGenerate(app *App, opts *profilesGenerateOptions) error {
 	if strings.ContainsAny(opts.SourceProfile, "[] \t\n") || strings.ContainsAny(opts.Prefix, "[] \t\n") {
 		return usageErrorf("--source-profile and --prefix cannot contain spaces or brackets")
 	}
-	if opts.Output != "" && opts.Output != "-" && !opts.Force {
-		if _, err := os.Stat(opts.Output); err == nil {
+	toFile := opts.Output != "" && opts.Output != "-"
+	if toFile && !opts.Force {
+		if _, err := os.Lstat(opts.Output); err == nil {
 			return usageErrorf("%s exists: pass --force to overwrite it", opts.Output)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return usageError(err)
@@ -254,19 +252,17 @@ func runProfilesGenerate(app *App, opts *profilesGenerateOptions) error {
 		return usageError(err)
 	}
 	header := []string{
-		fmt.Sprintf("Generated by orgaudit %s profiles generate from %s (collected %s).", version.Version, snap.Path, snap.Snapshot.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z")),
+		fmt.Sprintf("Generated by orgaudit %s profiles generate from %s (collected %s).", version.String(), snap.Path, snap.Snapshot.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z")),
 		fmt.Sprintf("%d %s that %s can reach; source profile %s holds its credentials.", len(gen), pluralWord(len(gen), "role", "roles"), opts.Principal, opts.SourceProfile),
 	}
-	var buf bytes.Buffer
-	if err := profiles.WriteINI(&buf, header, gen); err != nil {
-		return err
+	write := func(w io.Writer) error { return profiles.WriteINI(w, header, gen) }
+	if !toFile {
+		return write(app.Out)
 	}
-	if err := writeOutput(app.Out, opts.Output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-		return err
+	if err := output.WriteFile(opts.Output, write); err != nil {
+		return usageError(err)
 	}
-	if opts.Output != "" && opts.Output != "-" {
-		app.Logger().Info("profiles written", "profiles", len(gen), "output", opts.Output)
-	}
+	app.Logger().Info("profiles written", "profiles", len(gen), "output", opts.Output)
 	return nil
 }
 

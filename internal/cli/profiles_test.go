@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/orgaudit/orgaudit/internal/report"
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 // profileSecrets are the secret values and key ids of
@@ -45,7 +48,7 @@ func profilesWorkdir(t *testing.T, fixture, snap string) {
 }
 
 func TestProfilesCheckFormats(t *testing.T) {
-	for _, format := range report.Formats() {
+	for _, format := range output.Check.Formats() {
 		t.Run(format, func(t *testing.T) {
 			profilesWorkdir(t, "bad", "startup-dev-prod.json")
 			r := run(t, "profiles", "check", "--config", "config", "--credentials", "credentials", "--snapshot", "snapshot.json", "--format", format)
@@ -62,8 +65,18 @@ func TestProfilesCheckFormats(t *testing.T) {
 					t.Errorf("%s output lacks %s", format, id)
 				}
 			}
-			if format == "markdown" || format == "json" {
+			switch format {
+			case "markdown", "json":
 				golden(t, "profiles-check-bad."+format, r.stdout)
+			case "sarif":
+				validateSARIF(t, r.stdout)
+			case "junit":
+				var suites struct {
+					Failures int `xml:"failures,attr"`
+				}
+				if err := xml.Unmarshal([]byte(r.stdout), &suites); err != nil || suites.Failures == 0 {
+					t.Errorf("junit: %v, %d failures", err, suites.Failures)
+				}
 			}
 		})
 	}
@@ -160,7 +173,90 @@ func TestProfilesGenerateRefusesToOverwrite(t *testing.T) {
 	if st, err := os.Stat(fresh); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("new file mode: %v %v", st, err)
 	}
-	if r := run(t, "profiles", "generate", "--snapshot", snap, "--principal", "arn:aws:iam::111111111111:user/nobody", "--source-profile", "x"); r.code != ExitUsage {
-		t.Errorf("unknown principal: exit %d", r.code)
+	assertCleanError(t, run(t, "profiles", "generate", "--snapshot", snap, "--principal", "arn:aws:iam::111111111111:user/cobsu", "--source-profile", "x"),
+		ExitUsage, "did you mean arn:aws:iam::111111111111:user/cobus?")
+
+	// A symbolic link at --output counts as an existing file.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(out, link); err != nil {
+		t.Fatal(err)
 	}
+	assertCleanError(t, run(t, append(args[:len(args)-1], link)...), ExitUsage, "--force")
+}
+
+// TestProfilesCheckReports: profiles check writes several reports in one
+// run, each equal to the single-format run.
+func TestProfilesCheckReports(t *testing.T) {
+	profilesWorkdir(t, "bad", "startup-dev-prod.json")
+	args := []string{"profiles", "check", "--config", "config", "--credentials", "credentials", "--snapshot", "snapshot.json"}
+	r := run(t, append(slices.Clone(args), "--report", "sarif=p.sarif", "--report", "junit=p.xml", "--report", "table")...)
+	if r.code != ExitFindings {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for format, got := range map[string]string{"table": r.stdout, "sarif": readFile(t, "p.sarif"), "junit": readFile(t, "p.xml")} {
+		if single := run(t, append(slices.Clone(args), "--format", format)...); got != single.stdout {
+			t.Errorf("--report %s differs from --format %s", format, format)
+		}
+		if format != "table" {
+			if st, err := os.Stat(map[string]string{"sarif": "p.sarif", "junit": "p.xml"}[format]); err != nil || st.Mode().Perm() != 0o600 {
+				t.Errorf("%s report: %v %v, want mode 0600", format, err, st)
+			}
+		}
+	}
+}
+
+// TestProfilesCheckFilters: --rule, --skip-rule, --severity and --baseline
+// work as for check, over the profile rules.
+func TestProfilesCheckFilters(t *testing.T) {
+	profilesWorkdir(t, "bad", "startup-dev-prod.json")
+	args := []string{"profiles", "check", "--config", "config", "--credentials", "credentials", "--snapshot", "snapshot.json", "--format", "json"}
+	rules := func(r runResult) []string {
+		var rep struct {
+			Findings []struct {
+				RuleID        string `json:"rule_id"`
+				BaselineState string `json:"baseline_state"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatalf("%v: %s", err, r.stderr)
+		}
+		var out []string
+		for _, f := range rep.Findings {
+			if !slices.Contains(out, f.RuleID+f.BaselineState) {
+				out = append(out, f.RuleID+f.BaselineState)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"--rule", []string{"--rule", "OA-PROFILE-004,OA-PROFILE-009"}, []string{"OA-PROFILE-004", "OA-PROFILE-009"}},
+		{"--skip-rule", []string{"--skip-rule", "OA-PROFILE-002", "--skip-rule", "OA-PROFILE-003,OA-PROFILE-004,OA-PROFILE-006,OA-PROFILE-007,OA-PROFILE-008,OA-PROFILE-009"}, []string{"OA-PROFILE-001"}},
+		{"--severity", []string{"--severity", "low"}, []string{"OA-PROFILE-007", "OA-PROFILE-008"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, append(slices.Clone(args), tt.args...)...)
+			if got := rules(r); !slices.Equal(got, tt.want) {
+				t.Errorf("rules reported %v, want %v", got, tt.want)
+			}
+		})
+	}
+
+	// A report as the baseline of the next run: nothing new, exit 0.
+	if err := os.WriteFile("base.json", []byte(run(t, args...).stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, append(slices.Clone(args), "--baseline", "base.json", "--rule", "OA-PROFILE-004")...)
+	if r.code != ExitOK || !slices.Equal(rules(r), []string{"OA-PROFILE-004existing"}) {
+		t.Errorf("with the baseline: exit %d, %v", r.code, rules(r))
+	}
+
+	assertCleanError(t, run(t, append(slices.Clone(args), "--rule", "OA-PROFILE-04")...), ExitUsage, "did you mean OA-PROFILE-004?")
+	assertCleanError(t, run(t, append(slices.Clone(args), "--format", "sraif")...), ExitUsage, "did you mean sarif?")
+	assertCleanError(t, run(t, append(slices.Clone(args), "--report", "dot=x.dot")...), ExitUsage, "dot is a format of other commands")
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 // App is what every command shares: the process's streams and the global
@@ -53,8 +55,8 @@ func (a *App) Logger() *slog.Logger {
 }
 
 // Execute runs the orgaudit command line with args and returns the process
-// exit code. Errors are printed as one line on stderr, never as a stack
-// trace.
+// exit code. Errors are printed as one line on stderr starting with
+// "error:", never as a stack trace.
 func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
 	app := &App{In: in, Out: out, Err: errOut}
 	root := NewRootCmd(app)
@@ -70,7 +72,7 @@ func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Wr
 			if app.LogFormat == "json" {
 				app.Logger().Error(oneLine(err.Error()), "exit_code", code)
 			} else {
-				fmt.Fprintf(errOut, "orgaudit: %s\n", oneLine(err.Error()))
+				fmt.Fprintf(errOut, "error: %s\n", oneLine(err.Error()))
 			}
 		}
 	}
@@ -108,6 +110,8 @@ Exit codes (all commands):
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = output.VersionLine(buildInfo())
+	root.SetVersionTemplate("{{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&app.Quiet, "quiet", "q", false, "print only errors on stderr")
 	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "print debug logs on stderr")

@@ -2,18 +2,14 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/output"
 )
 
 func newRulesCmd(app *App) *cobra.Command {
@@ -38,7 +34,7 @@ func subcommandNames(cmd *cobra.Command) []string {
 }
 
 type rulesListOptions struct {
-	Format   string
+	out      *outputFlags
 	RuleDirs []string
 }
 
@@ -47,6 +43,10 @@ func newRulesListCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in rules (and those of --rules directories)",
+		Long: `List the built-in rules and those of --rules directories: id, severity,
+title, framework controls and where each comes from.
+
+` + formatsHelp(output.Rules),
 		Example: `  orgaudit rules list
   orgaudit rules list --format json
   orgaudit rules list --rules ./policies`,
@@ -55,46 +55,21 @@ func newRulesListCmd(app *App) *cobra.Command {
 			return runRulesList(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Format, "format", "f", "table", "output format: table or json")
+	opts.out = addOutputFlags(cmd, output.Rules, false)
 	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	return cmd
 }
 
 func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
-	if opts.Format != "table" && opts.Format != "json" {
-		return usageErrorf("unknown format %q (valid: json, table)", opts.Format)
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	eng, err := newEngine(ctx, opts.RuleDirs)
 	if err != nil {
 		return usageError(err)
 	}
-	rules := eng.Rules()
-	if opts.Format == "json" {
-		enc := json.NewEncoder(app.Out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rules)
-	}
-	t := tablewriter.NewTable(app.Out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-		tablewriter.WithRowMaxWidth(60),
-	)
-	t.Header("ID", "Severity", "Title", "Frameworks", "Source")
-	for _, r := range rules {
-		var fw []string
-		for name, controls := range r.Frameworks {
-			fw = append(fw, name+" "+strings.Join(controls, ","))
-		}
-		if err := t.Append(r.ID, strings.ToUpper(r.Severity.String()), r.Title, strings.Join(slices.Sorted(slices.Values(fw)), "; "), r.Source); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(app.Out, "%d rules\n", len(rules))
-	return err
+	return writeTo(app, output.Rules, dests, eng.Rules())
 }
 
 type rulesTestOptions struct {
@@ -181,9 +156,12 @@ stale.`,
 			if err != nil {
 				return usageError(err)
 			}
-			return writeOutput(app.Out, opts.Output, func(w io.Writer) error {
+			if opts.Output == "" || opts.Output == "-" {
+				return engine.WriteRulesMarkdown(app.Out, rules)
+			}
+			return usageError(output.WriteFile(opts.Output, func(w io.Writer) error {
 				return engine.WriteRulesMarkdown(w, rules)
-			})
+			}))
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout")

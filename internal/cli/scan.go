@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -22,22 +23,28 @@ func newScanCmd(app *App) *cobra.Command {
 		Short: "Collect a live organization and check it, in one process (for nightly jobs)",
 		Long: `scan runs collect and then check in one process: it snapshots the organization
 (read-only, the same flags and credentials as collect), evaluates the rules
-(the same flags as check) and writes the report. Flags and rules are
+(the same flags as check) and writes the reports (--format/--output, and
+--report FORMAT=FILE, repeatable). Flags, rules and report destinations are
 validated before any AWS call. --snapshot-output keeps the snapshot too
 (mode 0600), e.g. as the next run's diff input.
 
 Data that could not be collected is reported as "not evaluated", never as
 passed.
 
+` + formatsHelp(output.Check) + `
+
 Exit codes:
   0    no finding at or above --fail-on, every check evaluated
   1    findings at or above --fail-on (new ones only, with --baseline)
   2    usage, configuration, credential or input error
   3    no finding at or above --fail-on, but gaps left some checks unevaluated
+       (0 with --allow-gaps)
   130  interrupted (nothing written)`,
-		Example: `  # nightly CI job: SARIF for code scanning, fail on new high findings
-  orgaudit scan --role-name OrgAuditReadOnly --format sarif --output orgaudit.sarif \
-    --fail-on high --baseline previous/orgaudit.sarif --snapshot-output snapshot.json
+		Example: `  # nightly CI job: SARIF for code scanning and a Markdown summary, fail on
+  # new high findings
+  orgaudit scan --role-name OrgAuditReadOnly --report sarif=orgaudit.sarif \
+    --report markdown=summary.md --fail-on high --baseline previous/orgaudit.sarif \
+    --snapshot-output snapshot.json
 
   # a quick look at the whole organization
   orgaudit scan --profile mgmt`,
@@ -63,8 +70,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions) error {
 			return err
 		}
 	}
-	if o.check.Output != "" && o.check.Output != "-" {
-		if err := checkWritable(o.check.Output); err != nil {
+	for _, path := range files(prep.dests) {
+		if err := checkWritable(path); err != nil {
 			return err
 		}
 	}

@@ -21,12 +21,22 @@ type CheckOptions struct {
 	// keys it holds. Where a source profile is not listed, its user is
 	// inferred from the mfa_serial of the role profiles that use it.
 	SourceUsers map[string]string
+	// Disabled lists rule ids that do not run (--rule, --skip-rule): they
+	// report neither findings nor checks not evaluated, and are not listed
+	// among the rules.
+	Disabled []string
 }
 
 // Check audits the profiles and returns the result in the shape of a rule
 // evaluation, so that every report format renders it.
 func Check(f *Files, opts CheckOptions) *engine.Result {
-	c := &checker{f: f, opts: opts, res: &engine.Result{Rules: Rules(opts.Graph != nil), Findings: []engine.Finding{}, NotEvaluated: []engine.NotEvaluated{}}}
+	var rules []engine.Rule
+	for _, r := range Rules(opts.Graph != nil) {
+		if !slices.Contains(opts.Disabled, r.ID) {
+			rules = append(rules, r)
+		}
+	}
+	c := &checker{f: f, opts: opts, res: &engine.Result{Rules: rules, Findings: []engine.Finding{}, NotEvaluated: []engine.NotEvaluated{}}}
 	c.sev = map[string]engine.Severity{}
 	for _, r := range c.res.Rules {
 		c.sev[r.ID] = r.Severity
@@ -72,12 +82,18 @@ type checker struct {
 }
 
 func (c *checker) add(rule, account, resource, msg string, evidence map[string]any) {
+	if _, enabled := c.sev[rule]; !enabled {
+		return
+	}
 	c.res.Findings = append(c.res.Findings, engine.Finding{
 		RuleID: rule, Severity: c.sev[rule], AccountID: account, Resource: resource, Message: msg, Evidence: evidence,
 	})
 }
 
 func (c *checker) notEvaluated(rule, account, section, reason string) {
+	if _, enabled := c.sev[rule]; !enabled {
+		return
+	}
 	c.res.NotEvaluated = append(c.res.NotEvaluated, engine.NotEvaluated{RuleID: rule, AccountID: account, Section: section, Reason: reason})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 )
 
 // GenerateOptions say whose profiles to write and how to name them.
@@ -134,7 +135,13 @@ func forward(g *graph.Graph, from string, maxHops int, noMFA bool) map[string]vi
 func Generate(g *graph.Graph, opts GenerateOptions) ([]Generated, error) {
 	n, ok := g.Node(opts.Principal)
 	if !ok {
-		return nil, fmt.Errorf("principal %s is not in the snapshot's access graph", opts.Principal)
+		var principals []string
+		for _, n := range g.Nodes() {
+			if n.Kind == graph.KindUser || n.Kind == graph.KindRole {
+				principals = append(principals, n.ID)
+			}
+		}
+		return nil, fmt.Errorf("principal %s is not in the snapshot's access graph%s", opts.Principal, suggest.Hint(opts.Principal, principals))
 	}
 	if n.Kind != graph.KindUser && n.Kind != graph.KindRole {
 		return nil, fmt.Errorf("principal %s is a %s: profiles are written for IAM users and roles", opts.Principal, n.Kind)

@@ -153,6 +153,17 @@ func TestGenerateRejects(t *testing.T) {
 	if _, err := Generate(g, GenerateOptions{Principal: "arn:aws:iam::111111111111:user/nobody"}); err == nil {
 		t.Error("unknown principal accepted")
 	}
+	for _, n := range g.Nodes() {
+		if n.Kind != graph.KindUser {
+			continue
+		}
+		typo := n.ID[:len(n.ID)-1]
+		_, err := Generate(g, GenerateOptions{Principal: typo})
+		if err == nil || !strings.Contains(err.Error(), "did you mean "+n.ID+"?") {
+			t.Errorf("%s: %v, want a did-you-mean naming %s", typo, err, n.ID)
+		}
+		break
+	}
 }
 
 func TestSessionName(t *testing.T) {

@@ -269,10 +269,11 @@ func TestMaskKeyID(t *testing.T) {
 }
 
 func TestLocationsFollowTheSDK(t *testing.T) {
-	t.Setenv("AWS_CONFIG_FILE", "/tmp/x/config")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/tmp/x/credentials")
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
 	c, k, err := Locations("", "")
-	if err != nil || c != "/tmp/x/config" || k != "/tmp/x/credentials" {
+	if err != nil || c != filepath.Join(dir, "config") || k != filepath.Join(dir, "credentials") {
 		t.Errorf("Locations = %s, %s, %v", c, k, err)
 	}
 	c, k, _ = Locations("a", "b")
@@ -281,9 +282,11 @@ func TestLocationsFollowTheSDK(t *testing.T) {
 	}
 	t.Setenv("AWS_CONFIG_FILE", "")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
-	t.Setenv("HOME", "/home/someone")
+	// A home of its own: nothing is read, the paths are only computed.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
 	c, k, _ = Locations("", "")
-	if c != "/home/someone/.aws/config" || k != "/home/someone/.aws/credentials" {
+	if c != filepath.Join(home, ".aws", "config") || k != filepath.Join(home, ".aws", "credentials") {
 		t.Errorf("defaults = %s, %s", c, k)
 	}
 }
@@ -296,5 +299,33 @@ func TestMissingFiles(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "config"), filepath.Join(dir, "credentials"), true, false); err == nil {
 		t.Error("a named config file that does not exist must be an error")
+	}
+}
+
+// TestCheckDisabled: disabled rules report nothing and are not listed.
+func TestCheckDisabled(t *testing.T) {
+	cfg, cred := copyFixture(t, "bad", 0o644)
+	f, err := Load(cfg, cred, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := Check(f, CheckOptions{Graph: loadGraph(t, "startup-dev-prod.json")})
+	some := Check(f, CheckOptions{Graph: loadGraph(t, "startup-dev-prod.json"), Disabled: []string{RuleFileReadable, RuleSourceCycle}})
+	if len(some.Rules) != len(all.Rules)-2 {
+		t.Errorf("%d rules listed, want %d", len(some.Rules), len(all.Rules)-2)
+	}
+	want := 0
+	for _, fd := range all.Findings {
+		if fd.RuleID != RuleFileReadable && fd.RuleID != RuleSourceCycle {
+			want++
+		}
+	}
+	if len(some.Findings) != want || want == len(all.Findings) {
+		t.Errorf("%d findings with two rules disabled, want %d (of %d)", len(some.Findings), want, len(all.Findings))
+	}
+	for _, fd := range some.Findings {
+		if fd.RuleID == RuleFileReadable || fd.RuleID == RuleSourceCycle {
+			t.Errorf("disabled rule reported: %+v", fd)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"encoding/xml"
@@ -52,7 +52,7 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-func writeJUnit(w io.Writer, r *Report) error {
+func writeCheckJUnit(w io.Writer, r *CheckReport, _ Options) error {
 	byRule := map[string][]junitCase{}
 	for _, f := range r.Result.Findings {
 		c := junitCase{Name: caseName(f.Resource, f.Key), ClassName: "orgaudit." + f.RuleID}
@@ -111,7 +111,7 @@ func caseName(resource, key string) string {
 	return resource + " (" + key + ")"
 }
 
-func (r *Report) junitDetail(f engine.Finding) string {
+func (r *CheckReport) junitDetail(f engine.Finding) string {
 	rule := r.Rule(f.RuleID)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\nSeverity: %s\nAccount: %s\nResource: %s\n", f.Message, f.Severity, r.accountLabel(f.AccountID), f.Resource)

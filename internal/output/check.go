@@ -1,21 +1,16 @@
-// Package report renders the result of a check in the formats orgaudit
-// offers. Every renderer is deterministic: the same result gives the same
-// bytes.
-package report
+package output
 
 import (
 	"fmt"
-	"io"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-// Report is everything a renderer needs.
-type Report struct {
+// CheckReport is a check's result with everything its writers need.
+type CheckReport struct {
 	// ToolVersion is the orgaudit version.
 	ToolVersion string
 	// Snapshot is the checked snapshot (its path, raw bytes and model).
@@ -26,16 +21,14 @@ type Report struct {
 
 	// Baseline is set when the run compared against a baseline report.
 	Baseline *BaselineInfo
-	// Color lets text formats use ANSI colors (a terminal, no NO_COLOR).
-	Color bool
 
 	accounts *snapshot.Index
 	rules    map[string]engine.Rule
 }
 
-// New prepares a report.
-func New(toolVersion string, snap *snapshot.Loaded, res *engine.Result) *Report {
-	r := &Report{ToolVersion: toolVersion, Snapshot: snap, Result: res, rules: map[string]engine.Rule{}}
+// NewCheckReport prepares the report of a check.
+func NewCheckReport(toolVersion string, snap *snapshot.Loaded, res *engine.Result) *CheckReport {
+	r := &CheckReport{ToolVersion: toolVersion, Snapshot: snap, Result: res, rules: map[string]engine.Rule{}}
 	r.accounts = snapshot.NewIndex(snap.Snapshot)
 	for _, rule := range res.Rules {
 		r.rules[rule.ID] = rule
@@ -65,10 +58,10 @@ type BaselineFinding struct {
 }
 
 // Rule returns the metadata of a rule by id.
-func (r *Report) Rule(id string) engine.Rule { return r.rules[id] }
+func (r *CheckReport) Rule(id string) engine.Rule { return r.rules[id] }
 
 // AccountName returns the name of an account, or "" when unknown.
-func (r *Report) AccountName(id string) string {
+func (r *CheckReport) AccountName(id string) string {
 	if a, ok := r.accounts.Account(id); ok {
 		return a.Name
 	}
@@ -76,7 +69,7 @@ func (r *Report) AccountName(id string) string {
 }
 
 // accountLabel renders "name (id)", or the id alone.
-func (r *Report) accountLabel(id string) string {
+func (r *CheckReport) accountLabel(id string) string {
 	if id == "" {
 		return "organization"
 	}
@@ -85,7 +78,7 @@ func (r *Report) accountLabel(id string) string {
 
 // Counts returns the number of findings per severity, leaving out the
 // findings an exception suppresses.
-func (r *Report) Counts() map[engine.Severity]int {
+func (r *CheckReport) Counts() map[engine.Severity]int {
 	c := map[engine.Severity]int{}
 	for _, f := range r.Result.Findings {
 		if f.Suppression == nil {
@@ -96,7 +89,7 @@ func (r *Report) Counts() map[engine.Severity]int {
 }
 
 // Suppressed returns the number of findings an exception suppresses.
-func (r *Report) Suppressed() int {
+func (r *CheckReport) Suppressed() int {
 	n := 0
 	for _, f := range r.Result.Findings {
 		if f.Suppression != nil {
@@ -110,7 +103,7 @@ func (r *Report) Suppressed() int {
 // "7 findings: 2 critical, 3 high, 1 medium, 1 low, 0 info; 1 suppressed by
 // exceptions; 2 checks not evaluated (snapshot gaps or missing
 // configuration)". Suppressed findings are not counted as findings.
-func (r *Report) SummaryLine() string {
+func (r *CheckReport) SummaryLine() string {
 	c := r.Counts()
 	var parts []string
 	n := 0
@@ -136,39 +129,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// Formats lists the supported output formats.
-func Formats() []string {
-	out := make([]string, 0, len(writers))
-	for k := range writers {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var writers = map[string]func(io.Writer, *Report) error{
-	"table":    writeTable,
-	"json":     writeJSON,
-	"sarif":    writeSARIF,
-	"markdown": writeMarkdown,
-	"junit":    writeJUnit,
-}
-
-// ValidFormat reports whether name is a supported format.
-func ValidFormat(name string) bool {
-	_, ok := writers[name]
-	return ok
-}
-
-// Write renders the report in the named format.
-func Write(w io.Writer, format string, r *Report) error {
-	fn, ok := writers[format]
-	if !ok {
-		return fmt.Errorf("unknown format %q (valid: %s)", format, strings.Join(Formats(), ", "))
-	}
-	return fn(w, r)
 }
 
 // frameworkRefs renders a rule's framework mappings as sorted

@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ const markdownPerSeverity = 25
 
 // writeMarkdown renders a summary for CI job summaries and merge-request
 // comments: counts first, then findings grouped by severity.
-func writeMarkdown(w io.Writer, r *Report) error {
+func writeCheckMarkdown(w io.Writer, r *CheckReport, _ Options) error {
 	var b strings.Builder
 	s := r.Snapshot.Snapshot
 	b.WriteString("## orgaudit\n\n")

@@ -1,8 +1,7 @@
-package report
+package output
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -60,17 +59,27 @@ func artifactURI(path string) string {
 }
 
 // SARIF builds the SARIF 2.1.0 log of the report.
-func (r *Report) SARIF() *sarif.Report {
+func (r *CheckReport) SARIF() *sarif.Report {
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("orgaudit", informationURI)
 	run.Tool.Driver.WithVersion(r.ToolVersion)
 
-	for _, rule := range r.Result.Rules {
-		run.Tool.Driver.AddRule(sarifRule(rule))
+	// Only the rules a result or a notification refers to: the others
+	// would carry their whole help for nothing (the JSON report lists
+	// every rule that ran).
+	used := map[string]bool{}
+	for _, f := range r.Result.Findings {
+		used[f.RuleID] = true
+	}
+	for _, n := range r.Result.NotEvaluated {
+		used[n.RuleID] = true
 	}
 	ruleIndex := map[string]int{}
-	for i, rule := range r.Result.Rules {
-		ruleIndex[rule.ID] = i
+	for _, rule := range r.Result.Rules {
+		if used[rule.ID] {
+			ruleIndex[rule.ID] = len(ruleIndex)
+			run.Tool.Driver.AddRule(sarifRule(rule))
+		}
 	}
 
 	uri := artifactURI(r.Snapshot.Path)
@@ -127,8 +136,24 @@ func (r *Report) SARIF() *sarif.Report {
 			WithDescriptor(sarif.NewReportingDescriptorReference().WithID(n.RuleID)))
 	}
 	run.AddInvocation(inv)
+	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(r.AutomationID()))
 	log.AddRun(run)
 	return log
+}
+
+// AutomationID is the SARIF runAutomationDetails.id of the report,
+// "orgaudit/<organization id>/" (the account id for a snapshot outside an
+// organization), so that code scanning keeps the runs of several
+// organizations apart.
+func (r *CheckReport) AutomationID() string {
+	s := r.Snapshot.Snapshot
+	switch {
+	case s.Organization != nil && s.Organization.ID != "":
+		return "orgaudit/" + s.Organization.ID + "/"
+	case len(s.Accounts) == 1:
+		return "orgaudit/" + s.Accounts[0].ID + "/"
+	}
+	return "orgaudit/"
 }
 
 func sarifRule(rule engine.Rule) *sarif.ReportingDescriptor {
@@ -268,12 +293,9 @@ func locateLines(raw []byte, findings []engine.Finding) map[string]int {
 	return want
 }
 
-func writeSARIF(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r.SARIF()); err != nil {
-		return fmt.Errorf("render sarif: %w", err)
-	}
-	return nil
+// writeCheckSARIF writes the SARIF log without the empty lists and
+// objects, -1 indexes and default values go-sarif writes for every field
+// that is not set.
+func writeCheckSARIF(w io.Writer, r *CheckReport, _ Options) error {
+	return writeLeanJSON(w, r.SARIF())
 }

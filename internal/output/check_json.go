@@ -1,8 +1,6 @@
-package report
+package output
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 
@@ -93,7 +91,7 @@ type JSONRule struct {
 }
 
 // JSON builds the JSON report document.
-func (r *Report) JSON() JSONReport {
+func (r *CheckReport) JSON() JSONReport {
 	s := r.Snapshot.Snapshot
 	out := JSONReport{
 		ReportVersion: JSONVersion,
@@ -174,12 +172,6 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func writeJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r.JSON()); err != nil {
-		return fmt.Errorf("render json: %w", err)
-	}
-	return nil
+func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
+	return writeIndentedJSON(w, "json", r.JSON())
 }

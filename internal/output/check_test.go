@@ -1,4 +1,4 @@
-package report
+package output
 
 import (
 	"strings"
@@ -64,7 +64,7 @@ func TestSummaryLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := New("dev", s, tt.res).SummaryLine(); got != tt.want {
+			if got := NewCheckReport("dev", s, tt.res).SummaryLine(); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -72,9 +72,9 @@ func TestSummaryLine(t *testing.T) {
 }
 
 func TestWriteUnknownFormat(t *testing.T) {
-	r := New("dev", &snapshot.Loaded{Snapshot: &snapshot.Snapshot{}}, &engine.Result{})
-	err := Write(&strings.Builder{}, "yaml", r)
-	if err == nil || !strings.Contains(err.Error(), "json, junit, markdown, sarif, table") {
+	r := NewCheckReport("dev", &snapshot.Loaded{Snapshot: &snapshot.Snapshot{}}, &engine.Result{})
+	err := Check.Write(&strings.Builder{}, "yaml", r, Options{})
+	if err == nil || !strings.Contains(err.Error(), "table, json, sarif, markdown, junit") {
 		t.Errorf("error %v should list the formats", err)
 	}
 }
