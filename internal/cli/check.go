@@ -187,6 +187,9 @@ type preparedCheck struct {
 	base       *baseline.Baseline
 	cfg        *config.File
 	rules      *engine.Compiled
+	// describe, when set, completes a report before it is written
+	// (profiles check: its SARIF category and where its findings are).
+	describe func(*output.CheckReport)
 }
 
 // prepareCheck validates the check flags and loads the rules and the
@@ -323,6 +326,9 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 
 	start := time.Now()
 	rep := output.NewCheckReport(version.String(), snap, res)
+	if p.describe != nil {
+		p.describe(rep)
+	}
 	if p.base != nil {
 		rep.Baseline = p.base.Apply(res)
 	}

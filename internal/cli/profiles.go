@@ -152,6 +152,10 @@ func runProfilesCheck(app *App, opts *profilesCheckOptions) error {
 		}
 	}
 	res := profiles.Check(files, checkOpts)
+	prep.describe = func(rep *output.CheckReport) {
+		rep.Category = "profiles"
+		rep.Locate = files.Locate
+	}
 	return prep.report(app, snap, &evaluation{resolved: config.Resolve(nil, snap.Snapshot), res: res})
 }
 

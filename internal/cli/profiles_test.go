@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -185,7 +186,9 @@ func TestProfilesGenerateRefusesToOverwrite(t *testing.T) {
 }
 
 // TestProfilesCheckReports: profiles check writes several reports in one
-// run, each equal to the single-format run.
+// run, each equal to the single-format run; its SARIF has a category of its
+// own (so that uploading it does not replace check's results) and points
+// at the profile's section in the file it is about.
 func TestProfilesCheckReports(t *testing.T) {
 	profilesWorkdir(t, "bad", "startup-dev-prod.json")
 	args := []string{"profiles", "check", "--config", "config", "--credentials", "credentials", "--snapshot", "snapshot.json"}
@@ -201,6 +204,38 @@ func TestProfilesCheckReports(t *testing.T) {
 			if st, err := os.Stat(map[string]string{"sarif": "p.sarif", "junit": "p.xml"}[format]); err != nil || st.Mode().Perm() != 0o600 {
 				t.Errorf("%s report: %v %v, want mode 0600", format, err, st)
 			}
+		}
+	}
+	var log struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string } `json:"automationDetails"`
+			Results           []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, "p.sarif")), &log); err != nil {
+		t.Fatal(err)
+	}
+	if id := log.Runs[0].AutomationDetails.ID; id != "orgaudit/profiles/o-dyn6example1/" {
+		t.Errorf("automationDetails.id = %q, want orgaudit/profiles/o-dyn6example1/", id)
+	}
+	where := map[string]string{}
+	for _, res := range log.Runs[0].Results {
+		loc := res.Locations[0].PhysicalLocation
+		where[res.RuleID] = fmt.Sprintf("%s:%d", loc.ArtifactLocation.URI, loc.Region.StartLine)
+	}
+	for rule, want := range map[string]string{"OA-PROFILE-001": "credentials:4", "OA-PROFILE-007": "config:6", "OA-PROFILE-009": "config:28"} {
+		if where[rule] != want {
+			t.Errorf("%s located at %s, want %s", rule, where[rule], want)
 		}
 	}
 }

@@ -19,6 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"gopkg.in/ini.v1"
+
+	"github.com/orgaudit/orgaudit/internal/engine"
 )
 
 // Keys of the shared files that orgaudit reads.
@@ -67,6 +69,9 @@ type Profile struct {
 	// none (both an access key id and a secret are needed, as the SDK
 	// requires).
 	Keys *Keys `json:"keys,omitempty"`
+
+	// lines are the lines of the profile's section headers, by file.
+	lines map[string]int
 }
 
 // Keys describes static credentials without revealing them.
@@ -101,6 +106,28 @@ func (f *Files) Profile(name string) (*Profile, bool) {
 		return nil, false
 	}
 	return &f.Profiles[i], true
+}
+
+// Locate returns the file and line a finding of Check is about: the
+// section of its profile (in the file that holds the keys, for the rules
+// about keys), or the file itself; "" when it names neither.
+func (f *Files) Locate(fd engine.Finding) (string, int) {
+	name, isProfile := strings.CutPrefix(fd.Resource, "profile:")
+	if !isProfile {
+		if fd.Resource == f.ConfigPath || fd.Resource == f.CredentialsPath {
+			return fd.Resource, 1
+		}
+		return "", 0
+	}
+	p, ok := f.Profile(name)
+	if !ok || len(p.Files) == 0 {
+		return "", 0
+	}
+	file := p.Files[0]
+	if p.Keys != nil && (fd.RuleID == RuleDefaultKeys || fd.RuleID == RuleKeysOutsideSrc) {
+		file = p.Keys.File
+	}
+	return file, p.lines[file]
 }
 
 // Locations are the files the SDK reads: AWS_CONFIG_FILE and
@@ -164,7 +191,29 @@ func readFile(path string, required bool) ([]byte, fs.FileMode, error) {
 type section struct {
 	file   string
 	name   string
+	line   int
 	values map[string]string
+}
+
+// headerLines maps each section name of an INI file to the line of its
+// first header, for reports that point at a profile.
+func headerLines(data []byte) map[string]int {
+	out := map[string]int{}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "[") {
+			continue
+		}
+		end := strings.IndexByte(line, ']')
+		if end < 0 {
+			continue
+		}
+		name := strings.Join(strings.Fields(line[1:end]), " ")
+		if _, seen := out[name]; !seen {
+			out[name] = i + 1
+		}
+	}
+	return out
 }
 
 // Parse parses the content of the config and credentials files (either
@@ -181,6 +230,7 @@ func Parse(configPath string, configData []byte, credentialsPath string, credent
 		return nil, err
 	}
 	var sections []section
+	cfgLines, credLines := headerLines(configData), headerLines(credentialsData)
 	// Config file: [default] and [profile NAME]; [profile default] counts
 	// as default; sso-session and services sections are not profiles;
 	// anything else is ignored by the SDK.
@@ -201,7 +251,7 @@ func Parse(configPath string, configData []byte, credentialsPath string, credent
 			out.Ignored = append(out.Ignored, fmt.Sprintf("%s: [%s]", configPath, name))
 			continue
 		}
-		sections = append(sections, section{file: configPath, name: name, values: values(s)})
+		sections = append(sections, section{file: configPath, name: name, line: cfgLines[s.Name()], values: values(s)})
 	}
 	// Credentials file: [NAME]; sections with the "profile " prefix are
 	// ignored by the SDK.
@@ -217,17 +267,18 @@ func Parse(configPath string, configData []byte, credentialsPath string, credent
 			out.Ignored = append(out.Ignored, fmt.Sprintf("%s: [%s]", credentialsPath, name))
 			continue
 		}
-		sections = append(sections, section{file: credentialsPath, name: name, values: values(s)})
+		sections = append(sections, section{file: credentialsPath, name: name, line: credLines[s.Name()], values: values(s)})
 	}
 	byName := map[string]*Profile{}
 	for _, s := range sections {
 		p, ok := byName[s.name]
 		if !ok {
-			p = &Profile{Name: s.name}
+			p = &Profile{Name: s.name, lines: map[string]int{}}
 			byName[s.name] = p
 		}
 		if !slices.Contains(p.Files, s.file) {
 			p.Files = append(p.Files, s.file)
+			p.lines[s.file] = s.line
 		}
 		p.merge(s)
 	}

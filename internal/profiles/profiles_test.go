@@ -240,7 +240,7 @@ func TestParseRules(t *testing.T) {
 			}
 			for _, p := range f.Profiles {
 				w := tt.want[p.Name]
-				p.Files = nil
+				p.Files, p.lines = nil, nil
 				if !reflect.DeepEqual(p, w) {
 					t.Errorf("profile %s = %+v, want %+v", p.Name, p, w)
 				}
@@ -299,6 +299,35 @@ func TestMissingFiles(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "config"), filepath.Join(dir, "credentials"), true, false); err == nil {
 		t.Error("a named config file that does not exist must be an error")
+	}
+}
+
+// TestLocate: a finding points at its profile's section header, in the
+// file that holds the keys for the rules about keys, or at the file itself.
+func TestLocate(t *testing.T) {
+	cfg, cred := copyFixture(t, "bad", 0o644)
+	f, err := Load(cfg, cred, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		rule, resource, file string
+		line                 int
+	}{
+		{RuleDefaultKeys, "profile:default", cred, 4},
+		{RuleKeysOutsideSrc, "profile:old-laptop", cred, 13},
+		{RuleSourceMissing, "profile:broken-source", cfg, 33},
+		{RuleSourceCycle, "profile:loop-b", cfg, 50},
+		{RuleMFASerialMissing, "profile:demo-production-cobus", cfg, 6},
+		{RuleFileReadable, cred, cred, 1},
+		{RuleSourceMissing, "profile:nope", "", 0},
+		{RuleFileReadable, "/elsewhere", "", 0},
+	}
+	for _, tt := range tests {
+		file, line := f.Locate(engine.Finding{RuleID: tt.rule, Resource: tt.resource})
+		if file != tt.file || line != tt.line {
+			t.Errorf("%s %s: %s:%d, want %s:%d", tt.rule, tt.resource, file, line, tt.file, tt.line)
+		}
 	}
 }
 
