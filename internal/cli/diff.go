@@ -23,10 +23,7 @@ type diffOptions struct {
 func newDiffCmd(app *App) *cobra.Command {
 	opts := &diffOptions{}
 	kinds := kindNames()
-	defaults := make([]string, len(drift.DefaultFailKinds))
-	for i, k := range drift.DefaultFailKinds {
-		defaults[i] = string(k)
-	}
+	defaults := defaultFailKindNames()
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Compare two snapshots: what changed in the organization and its access",

@@ -95,9 +95,15 @@ func severityList() string { return strings.Join(engine.SeverityNames(), ", ") }
 func suggestKind(v string) string { return suggest.Hint(v, kindNames()) }
 
 // kindNames are the names of the change kinds of diff and plan.
-func kindNames() []string {
-	names := make([]string, len(drift.Kinds))
-	for i, k := range drift.Kinds {
+func kindNames() []string { return kindStrings(drift.Kinds) }
+
+// defaultFailKindNames are the change kinds that fail diff and plan by
+// default.
+func defaultFailKindNames() []string { return kindStrings(drift.DefaultFailKinds) }
+
+func kindStrings(kinds []drift.Kind) []string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
 		names[i] = string(k)
 	}
 	return names

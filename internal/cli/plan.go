@@ -26,10 +26,7 @@ type planOptions struct {
 
 func newPlanCmd(app *App) *cobra.Command {
 	opts := &planOptions{}
-	defaults := make([]string, len(drift.DefaultFailKinds))
-	for i, k := range drift.DefaultFailKinds {
-		defaults[i] = string(k)
-	}
+	defaults := defaultFailKindNames()
 	cmd := &cobra.Command{
 		Use:   "plan --snapshot FILE --plan PLAN.json",
 		Short: "Check a Terraform plan before it is applied: findings and doors into prod it adds",
