@@ -6,13 +6,14 @@
 package baseline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/input"
 	"github.com/orgaudit/orgaudit/internal/output"
 )
 
@@ -31,11 +32,14 @@ type Baseline struct {
 // Len returns the number of findings in the baseline.
 func (b *Baseline) Len() int { return len(b.entries) }
 
-// Load reads a previous orgaudit report in JSON or SARIF format.
-func Load(path string) (*Baseline, error) {
-	raw, err := os.ReadFile(path)
+// Load reads a previous orgaudit report in JSON or SARIF format, at most
+// maxSize bytes (input.DefaultMaxSize when not positive), stopping when
+// ctx is done. Malformed JSON, duplicate keys and invalid UTF-8 are refused
+// as soon as they are read, with the line and column.
+func Load(ctx context.Context, path string, maxSize int64) (*Baseline, error) {
+	raw, err := input.ReadJSONFile(ctx, path, maxSize)
 	if err != nil {
-		return nil, fmt.Errorf("read baseline: %w", err)
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	b, err := Parse(raw)
 	if err != nil {
@@ -45,8 +49,12 @@ func Load(path string) (*Baseline, error) {
 	return b, nil
 }
 
-// Parse reads a JSON or SARIF orgaudit report.
+// Parse reads a JSON or SARIF orgaudit report. Duplicate keys and invalid
+// UTF-8 are refused with the line and column.
 func Parse(raw []byte) (*Baseline, error) {
+	if err := input.CheckJSON(raw); err != nil {
+		return nil, err
+	}
 	var probe struct {
 		ReportVersion *string         `json:"report_version"`
 		Version       *string         `json:"version"`

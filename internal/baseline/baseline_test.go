@@ -1,6 +1,10 @@
 package baseline
 
 import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,7 +28,10 @@ func TestParse(t *testing.T) {
 		{"no fingerprint", `{"report_version": "1", "findings": [{"rule_id": "R"}]}`, "", 0, "no fingerprint"},
 		{"sarif no fingerprint", `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "orgaudit"}}, "results": [{"ruleId": "R"}]}]}`, "", 0, "partial fingerprint"},
 		{"not a report", `{"hello": 1}`, "", 0, "not an orgaudit report"},
-		{"not json", `<testsuites/>`, "", 0, "not a JSON or SARIF report"},
+		{"not json", `<testsuites/>`, "", 0, "invalid JSON at line 1, column 1"},
+		{"duplicate key", "{\"report_version\": \"1\",\n \"findings\": [{\"fingerprint\": \"a\"}],\n \"findings\": []}", "", 0, `line 3, column 2: duplicate key "findings" in $`},
+		{"duplicate nested key", `{"version": "2.1.0", "runs": [{"results": [{"ruleId": "R", "ruleId": "S"}]}]}`, "", 0, `duplicate key "ruleId" in $.runs[0].results[0]`},
+		{"invalid UTF-8", "{\"report_version\": \"1\", \"findings\": [{\"fingerprint\": \"a\xff\"}]}", "", 0, "invalid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,4 +82,24 @@ func FuzzParse(f *testing.F) {
 			b.Apply(&engine.Result{})
 		}
 	})
+}
+
+func TestLoadBounds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	content := `{"report_version": "1", "findings": [{"fingerprint": "a", "rule_id": "R"}]}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if b, err := Load(ctx, path, int64(len(content))); err != nil || b.Len() != 1 || b.Path != path {
+		t.Fatalf("at the cap: %v", err)
+	}
+	if _, err := Load(ctx, path, int64(len(content))-1); err == nil || !strings.Contains(err.Error(), "--max-input-size") {
+		t.Errorf("over the cap: %v", err)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Load(canceled, path, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: %v", err)
+	}
 }

@@ -34,6 +34,7 @@ type checkOptions struct {
 	RuleDirs    []string
 	Baseline    string
 	Config      string
+	RuleTimeout time.Duration
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -64,13 +65,15 @@ are marked "existing" and do not fail the run; new ones are marked "new".
 --min-severity.
 
 Exit codes:
-  0  no finding at or above --fail-on, and every check was evaluated (or
-     --allow-gaps)
-  1  findings at or above --fail-on (new ones only, with --baseline)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  no finding at or above --fail-on, but some checks could not be evaluated
-     (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
-     exits 0 instead, the report still lists them`,
+  0    no finding at or above --fail-on, and every check was evaluated (or
+       --allow-gaps)
+  1    findings at or above --fail-on (new ones only, with --baseline)
+  2    usage or input error (bad flag, unreadable, invalid or oversized snapshot,
+       broken rule, a rule that ran past --rule-timeout)
+  3    no finding at or above --fail-on, but some checks could not be evaluated
+       (snapshot gaps, or configuration a rule needs is missing); --allow-gaps
+       exits 0 instead, the report still lists them
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
 		Example: `  # A table of a bundled fixture's findings, with its configuration
   orgaudit check --snapshot fixtures/startup-dev-prod.json --config fixtures/startup-dev-prod.orgaudit.yaml
 
@@ -96,13 +99,14 @@ Exit codes:
 	}
 	cmd.Flags().StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
 	addCheckFlags(cmd, opts)
+	addAllowGapsFlag(cmd, opts)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	return cmd
 }
 
 // addCheckFlags binds the flags that say which rules run and how results
-// are reported (shared by check and scan).
+// are reported (shared by check and scan; each binds its own --allow-gaps).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	addFindingFlags(cmd, opts, output.Check)
 	addBaselineFlag(cmd, opts)
@@ -112,8 +116,8 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 // addFindingFlags binds the flags of every command that reports rule
 // findings (check, scan, profiles check, plan): --format, --output and
 // --report for the kind of output the command writes, which findings are
-// reported (--min-severity, --severity, --rule, --skip-rule) and how they
-// end the run (--fail-on, --allow-gaps).
+// reported (--min-severity, --severity, --rule, --skip-rule) and which
+// fail the run (--fail-on).
 func addFindingFlags(cmd *cobra.Command, opts *checkOptions, spec output.Spec) {
 	opts.out = addOutputFlags(cmd, spec, true)
 	f := cmd.Flags()
@@ -122,10 +126,15 @@ func addFindingFlags(cmd *cobra.Command, opts *checkOptions, spec output.Spec) {
 	f.StringSliceVar(&opts.Rules, "rule", nil, "evaluate only these rules (comma-separated ids, repeatable)")
 	f.StringSliceVar(&opts.SkipRules, "skip-rule", nil, "do not evaluate these rules (comma-separated ids, repeatable)")
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+severityList()+", or none)")
-	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
+}
+
+// addAllowGapsFlag binds --allow-gaps as check, profiles check and plan
+// mean it (scan binds its own).
+func addAllowGapsFlag(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
 }
 
 // addBaselineFlag binds --baseline (check, scan, profiles check).
@@ -134,16 +143,18 @@ func addBaselineFlag(cmd *cobra.Command, opts *checkOptions) {
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
 }
 
-// addRegoFlags binds what the Rego rules read: --rules directories and the
-// --config file (check, scan, plan).
+// addRegoFlags binds what the Rego rules need: --rules directories,
+// --rule-timeout and the --config file (check, scan, plan).
 func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
-	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagDirname("rules")
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
-	prep, err := prepareCheck(ctx, opts)
+	prep, err := prepareCheck(ctx, app, opts)
 	if err != nil {
 		return err
 	}
@@ -156,7 +167,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		ev      *evaluation
 		evalErr error
 	)
-	snap, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
 			ev, evalErr = prep.evaluate(ctx, log, doc, typed)
 		},
@@ -165,7 +176,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		DiscardDocument: true,
 	})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	if evalErr != nil {
 		return evalErr
@@ -194,12 +205,15 @@ type preparedCheck struct {
 
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
-func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, error) {
-	p, err := prepareReport(opts)
+func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
+	p, err := prepareReport(ctx, app, opts)
 	if err != nil {
 		return nil, err
 	}
-	if p.cfg, err = loadConfig(opts.Config); err != nil {
+	if opts.RuleTimeout <= 0 {
+		return nil, usageErrorf("--rule-timeout must be positive")
+	}
+	if p.cfg, err = loadConfig(ctx, app, opts.Config); err != nil {
 		return nil, usageError(err)
 	}
 	sources, err := ruleSources(opts.RuleDirs)
@@ -224,7 +238,7 @@ func prepareCheck(ctx context.Context, opts *checkOptions) (*preparedCheck, erro
 // bind (the destinations against the kind they were bound for) and loads
 // the baseline. The rule filter is left to the caller, which knows the
 // rules: prepareCheck for the Rego rules, profiles check for its own.
-func prepareReport(opts *checkOptions) (*preparedCheck, error) {
+func prepareReport(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
 	p := &preparedCheck{opts: opts}
 	var err error
 	if p.dests, err = opts.out.destinations(); err != nil {
@@ -237,7 +251,7 @@ func prepareReport(opts *checkOptions) (*preparedCheck, error) {
 		return nil, usageError(err)
 	}
 	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(opts.Baseline); err != nil {
+		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
 			return nil, usageError(err)
 		}
 	}
@@ -247,9 +261,10 @@ func prepareReport(opts *checkOptions) (*preparedCheck, error) {
 // engine binds the compiled rules to the resolved configuration.
 func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
-		Data:     map[string]any{"config": resolved.Data()},
-		Disabled: append(p.cfg.Disabled(), p.filter.disabled...),
-		Severity: p.cfg.SeverityOverrides(),
+		Data:        map[string]any{"config": resolved.Data()},
+		Disabled:    append(p.cfg.Disabled(), p.filter.disabled...),
+		Severity:    p.cfg.SeverityOverrides(),
+		RuleTimeout: p.opts.RuleTimeout,
 	})
 }
 
@@ -408,14 +423,14 @@ func addConfigFlag(cmd *cobra.Command, path *string) {
 // loadConfig reads the --config file, or .orgaudit.yaml from the working
 // directory when it exists; nil means no configuration (defaults). An
 // unknown key gets a "did you mean".
-func loadConfig(path string) (*config.File, error) {
+func loadConfig(ctx context.Context, app *App, path string) (*config.File, error) {
 	if path == "" {
 		if _, err := os.Stat(config.DefaultFile); err != nil {
 			return nil, nil
 		}
 		path = config.DefaultFile
 	}
-	f, err := config.Load(path)
+	f, err := config.Load(ctx, path, app.MaxInputSize)
 	return f, config.WithSuggestions(err, nil)
 }
 

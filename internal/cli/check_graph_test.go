@@ -66,6 +66,13 @@ func TestReachRulesOnFixture(t *testing.T) {
 		"OA-REACH-005 arn:aws:iam::600000000002:role/developer",
 		"OA-REACH-005 arn:aws:iam::700000000002:role/DataAdmin",
 		"OA-REACH-005 arn:aws:iam::700000000002:role/OrganizationAccountAccessRole",
+		"OA-REACH-005 arn:aws:iam::700000000002:role/support",
+		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/500000000000",
+		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/500000000001",
+		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/600000000001",
+		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/600000000002",
+		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/700000000001",
+		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/700000000002",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("reach findings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -19,10 +19,6 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-// ExitInterrupted is collect's exit code when it is interrupted (Ctrl-C,
-// SIGTERM): nothing was written. 130 is the shell's code for SIGINT.
-const ExitInterrupted = 130
-
 // collectOptions are the flags of orgaudit collect.
 type collectOptions struct {
 	profile     string
@@ -30,9 +26,12 @@ type collectOptions struct {
 	roleName    string
 	externalID  string
 	accounts    []string
+	regions     []string
 	concurrency int
 	endpointURL string
 	output      string
+	timeout     time.Duration
+	allowGaps   bool
 }
 
 func newCollectCmd(app *App) *cobra.Command {
@@ -43,8 +42,11 @@ func newCollectCmd(app *App) *cobra.Command {
 		Long: `collect reads an AWS Organization, read-only, into one snapshot file: the OU
 tree, accounts, SCPs, delegated administrators and handshakes; every
 account's IAM users, groups, roles (with trust policies), policies,
-credential report, password policy, MFA devices and identity providers;
-and IAM Identity Center (permission sets, assignments, users and groups).
+credential report, password policy, MFA devices, identity providers and
+server certificates; each account's security contact and enabled regions;
+IAM Access Analyzer analyzers in --regions (default: the regions the
+accounts have enabled); and IAM Identity Center (permission sets,
+assignments, users and groups).
 
 Credentials come from the AWS SDK's default chain: environment variables,
 --profile or AWS_PROFILE (including role_arn/source_profile chains and
@@ -59,13 +61,22 @@ fails inside the client before it is sent. docs/audit-role-policy.json is
 the IAM policy the caller and the audit role need.
 
 What cannot be read (an account whose role cannot be assumed, an
-AccessDenied, an operation the endpoint does not implement) is recorded in
-metadata.gaps and collection goes on. The file is written atomically with
-mode 0600.
+AccessDenied, an operation the endpoint does not implement, an answer that
+stays unreadable or never comes after retries) is recorded in
+metadata.gaps and collection goes on. Every call has deadlines (connect,
+TLS, response headers, each attempt, the call with its retries); --timeout
+bounds the whole run, after which what was not read is recorded as gaps
+and the snapshot is written with what was read. When the organization
+itself cannot be described, nothing is written (exit 2) unless
+--allow-gaps asks for a single-account snapshot that records the gap.
+The file is written atomically with mode 0600.
 
-Exit codes: 0 complete snapshot written; 3 snapshot written with gaps;
-2 usage, configuration or credential error (nothing written); 130
-interrupted (nothing written).`,
+Exit codes:
+  0    complete snapshot written
+  2    usage, configuration or credential error, or the organization could
+       not be described (nothing written)
+  3    snapshot written with gaps
+  130  interrupted (nothing written)`,
 		Example: `  # the whole organization, default credentials
   orgaudit collect --output snapshot.json
 
@@ -76,6 +87,9 @@ interrupted (nothing written).`,
   # two member accounts only (the organization tree is still read)
   orgaudit collect --accounts 111111111111,222222222222 -o partial.json
 
+  # IAM Access Analyzer read in two regions only
+  orgaudit collect --regions us-east-1,eu-west-1 -o snapshot.json
+
   # against an emulator such as moto_server
   orgaudit collect --endpoint-url http://127.0.0.1:5000 -o test.json`,
 		Args: cobra.NoArgs,
@@ -85,6 +99,7 @@ interrupted (nothing written).`,
 	}
 	addCollectFlags(cmd.Flags(), o)
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "snapshot file to write (required)")
+	cmd.Flags().BoolVar(&o.allowGaps, "allow-gaps", false, allowGapsCollectUsage)
 	return cmd
 }
 
@@ -96,26 +111,40 @@ func addCollectFlags(f *pflag.FlagSet, o *collectOptions) {
 	f.StringVar(&o.roleName, "role-name", collect.DefaultRoleName, "role assumed in each member account")
 	f.StringVar(&o.externalID, "external-id", "", "external id passed to sts:AssumeRole")
 	f.StringSliceVar(&o.accounts, "accounts", nil, "comma-separated member account ids to collect (default: all; the organization tree and the management account are always read)")
+	f.StringSliceVar(&o.regions, "regions", nil, "comma-separated regions to read IAM Access Analyzer in (default: every region enabled in a collected account)")
 	f.IntVar(&o.concurrency, "concurrency", collect.DefaultConcurrency, fmt.Sprintf("accounts collected at once (1-%d)", collect.MaxConcurrency))
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every AWS API call to this URL (an emulator or a proxy)")
+	f.DurationVar(&o.timeout, "timeout", collect.DefaultTimeout, "longest collection: then what was not read is recorded as gaps and the snapshot holds what was")
 }
 
+// allowGapsCollectUsage documents --allow-gaps for collecting.
+const allowGapsCollectUsage = "when the organization cannot be described, write a single-account snapshot that records the gap (exit 3) instead of nothing (exit 2)"
+
 func (o *collectOptions) toOptions() collect.Options {
-	var accounts []string
-	for _, a := range o.accounts {
-		if a = strings.TrimSpace(a); a != "" {
-			accounts = append(accounts, a)
-		}
-	}
+	accounts := trimmed(o.accounts)
 	return collect.Options{
 		Profile:     o.profile,
 		Region:      o.region,
 		RoleName:    o.roleName,
 		ExternalID:  o.externalID,
 		Accounts:    accounts,
+		Regions:     trimmed(o.regions),
 		Concurrency: o.concurrency,
 		EndpointURL: o.endpointURL,
+		Timeout:     o.timeout,
+		AllowGaps:   o.allowGaps,
 	}
+}
+
+// trimmed drops blanks around and between comma-separated values.
+func trimmed(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func runCollect(ctx context.Context, app *App, o *collectOptions) error {
@@ -177,6 +206,9 @@ func collectSnapshot(ctx context.Context, app *App, o *collectOptions) (*snapsho
 	}
 	if strings.TrimSpace(o.roleName) == "" {
 		return nil, usageErrorf("--role-name cannot be empty")
+	}
+	if o.timeout <= 0 {
+		return nil, usageErrorf("--timeout must be positive")
 	}
 	opts := o.toOptions()
 	if err := opts.Validate(); err != nil {

@@ -15,9 +15,10 @@ import (
 )
 
 type diffOptions struct {
-	out    *outputFlags
-	FailOn []string
-	Config string
+	out       *outputFlags
+	FailOn    []string
+	Config    string
+	AllowGaps bool
 }
 
 func newDiffCmd(app *App) *cobra.Command {
@@ -33,14 +34,23 @@ Identity Center assignments added, removed or changed (with the policy
 statements that differ); new paths into production and paths that lost their
 MFA condition.
 
+What either snapshot could not read (its metadata.gaps: an account whose
+role could not be assumed, an AccessDenied, an unreadable organization) is
+never reported as added or removed: such a change is listed with the kind
+"unknown", saying what it would have been and which gap hides it.
+
 Change kinds: ` + strings.Join(kinds, ", ") + `
 
 ` + formatsHelp(output.Drift) + `
 
 Exit codes:
-  0  no change of a --fail-on kind
-  1  at least one change of a --fail-on kind
-  2  usage or input error`,
+  0    no change of a --fail-on kind, and both snapshots had what the
+       comparison needs
+  1    at least one change of a --fail-on kind
+  2    usage or input error
+  3    no change of a --fail-on kind, but gaps in either snapshot left
+       some changes unknown (0 with --allow-gaps)
+  130  interrupted`,
 		Example: `  orgaudit diff yesterday.json today.json
   orgaudit diff old.json new.json --format markdown >> "$GITHUB_STEP_SUMMARY"
   orgaudit diff old.json new.json --fail-on path.added,role.added --format json`,
@@ -52,6 +62,7 @@ Exit codes:
 	opts.out = addOutputFlags(cmd, output.Drift, true)
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
+	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 rather than 3 when gaps left some changes unknown (they are still listed)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
@@ -77,7 +88,7 @@ func parseKinds(flag string, values []string) ([]drift.Kind, error) {
 	return out, nil
 }
 
-func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath string) error {
+func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath string) error {
 	failKinds, err := parseKinds("--fail-on", opts.FailOn)
 	if err != nil {
 		return usageError(err)
@@ -86,17 +97,17 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(opts.Config)
+	cfg, err := loadConfig(ctx, app, opts.Config)
 	if err != nil {
 		return usageError(err)
 	}
-	old, err := snapshot.LoadFile(oldPath)
+	old, err := app.loadSnapshot(ctx, oldPath, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
-	cur, err := snapshot.LoadFile(newPath)
+	cur, err := app.loadSnapshot(ctx, newPath, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(cfg)})
 	if err != nil {
@@ -110,6 +121,10 @@ func runDiff(_ context.Context, app *App, opts *diffOptions, oldPath, newPath st
 	}
 	if res.Any(failKinds) {
 		return &ExitError{Code: ExitFindings}
+	}
+	if res.Incomplete && !opts.AllowGaps {
+		return &ExitError{Code: ExitIncomplete, Err: fmt.Errorf("comparison incomplete: %d %s unknown because of gaps in the snapshots (listed as unknown; --allow-gaps exits 0)",
+			res.Counts()[drift.Unknown], plural(res.Counts()[drift.Unknown], "change is", "changes are"))}
 	}
 	return nil
 }

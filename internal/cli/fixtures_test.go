@@ -47,6 +47,13 @@ var plantedFindings = map[string]struct {
 		"OA-TRUST-004 arn:aws:iam::222222222222:role/administrator", // AdministratorAccess, no MFA
 		"OA-TRUST-006 arn:aws:iam::333333333333:role/legacy-vendor", // 444455556666 is no known vendor
 		"OA-TRUST-007 arn:aws:iam::333333333333:role/legacy-vendor",
+		"OA-IAM-010 arn:aws:iam::111111111111:user/dave",                                       // key created with the user, never used
+		"OA-IAM-013 arn:aws:iam::333333333333:server-certificate/legacy-www",                   // expired; www-2027 is current
+		"OA-IAM-014 arn:aws:organizations::111111111111:account/o-dyn6example1/111111111111",   // organization analyzer in us-east-1 only
+		"OA-IAM-014 arn:aws:organizations::111111111111:account/o-dyn6example1/333333333333",   // development has its own in eu-west-1
+		"OA-ORG-008 arn:aws:organizations::111111111111:account/o-dyn6example1/222222222222",   // no security contact
+		"OA-REACH-006 arn:aws:organizations::111111111111:account/o-dyn6example1/111111111111", // production's support role is reachable
+		"OA-REACH-006 arn:aws:organizations::111111111111:account/o-dyn6example1/222222222222",
 	}},
 	"fixtures/consultancy-clients.json": {findings: []string{
 		"OA-CONFIG-001 arn:aws:organizations::*:handshake/*/invite/h-mt01invite1 (OA-ORG-003)", // expired exception
@@ -69,6 +76,12 @@ var plantedFindings = map[string]struct {
 		"OA-TRUST-004 arn:aws:iam::200000000003:role/ConsultancyAdmin",
 		"OA-TRUST-005 arn:aws:iam::200000000002:role/OrganizationAccountAccessRole",
 		"OA-TRUST-007 arn:aws:iam::200000000002:role/OrganizationAccountAccessRole",
+		"OA-IAM-011 arn:aws:iam::100000000004:role/github-actions", // NotAction iam:* plus iam:*: full administrator
+		"OA-IAM-015 arn:aws:iam::100000000001:group/Engineers",
+		"OA-ORG-008 arn:aws:organizations::100000000001:account/o-mtconsult01/200000000003",
+		"OA-REACH-006 arn:aws:organizations::100000000001:account/o-mtconsult01/100000000001", // client-acme's support role is reachable
+		"OA-REACH-006 arn:aws:organizations::100000000001:account/o-mtconsult01/100000000004",
+		"OA-REACH-006 arn:aws:organizations::100000000001:account/o-mtconsult01/200000000003",
 	}, notEvaluated: []string{
 		"OA-REACH-003  config.environments.development", // the consultancy has no development environment
 	}},
@@ -102,6 +115,19 @@ var plantedFindings = map[string]struct {
 			"OA-TRUST-005 arn:aws:iam::700000000001:role/OrganizationAccountAccessRole", // prod-data's is tightened
 			"OA-TRUST-007 arn:aws:iam::700000000001:role/old-batch",
 			"~OA-TRUST-007 arn:aws:iam::700000000002:role/DataAdmin", // break-glass exception
+			"OA-IAM-010 arn:aws:iam::500000000001:user/sam",
+			"OA-IAM-011 arn:aws:iam::700000000002:role/OrganizationAccountAccessRole",           // inline "*" on "*"
+			"OA-IAM-014 arn:aws:organizations::500000000000:account/o-envlayout01/500000000000", // no organization analyzer
+			"OA-IAM-014 arn:aws:organizations::500000000000:account/o-envlayout01/500000000001",
+			"OA-IAM-014 arn:aws:organizations::500000000000:account/o-envlayout01/700000000002",
+			"OA-ORG-008 arn:aws:organizations::500000000000:account/o-envlayout01/700000000002",
+			"OA-REACH-005 arn:aws:iam::700000000002:role/support", // trusts a user who left
+			"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/500000000000",
+			"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/500000000001",
+			"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/600000000001",
+			"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/600000000002",
+			"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/700000000001", // needs MFA, legacy-admin has none
+			"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/700000000002", // nobody can assume it
 		},
 		notEvaluated: []string{
 			// dev's password policy could not be read: unknown, not "no policy".
@@ -113,6 +139,10 @@ var plantedFindings = map[string]struct {
 			"OA-IAM-007 600000000002 iam.credential_report",
 			"OA-ROOT-002 600000000002 iam.credential_report",
 			"OA-ROOT-003 600000000002 iam.credential_report",
+			"OA-IAM-010 600000000002 iam.credential_report",
+			"OA-IAM-013 600000000001 iam.server_certificates",
+			"OA-IAM-014 600000000001 iam.access_analyzer", // eu-central-1 refused
+			"OA-ORG-008 600000000002 account.alternate_contacts",
 		},
 	},
 }

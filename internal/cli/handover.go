@@ -65,7 +65,7 @@ Exit codes:
 	return cmd
 }
 
-func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
+func runHandover(ctx context.Context, app *App, opts *handoverOptions) error {
 	dests, err := opts.out.destinations()
 	if err != nil {
 		return err
@@ -73,9 +73,9 @@ func runHandover(_ context.Context, app *App, opts *handoverOptions) error {
 	if opts.MaxHops < 1 {
 		return usageErrorf("--max-hops must be at least 1")
 	}
-	l, err := snapshot.LoadFile(opts.Snapshot)
+	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	g, err := graph.Build(l.Snapshot)
 	if err != nil {

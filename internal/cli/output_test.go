@@ -35,7 +35,7 @@ func TestReportFlag(t *testing.T) {
 
 	// --report alone writes nothing to stdout and logs the summary.
 	r = run(t, append([]string{"check", "--report", "json=" + filepath.Join(dir, "r.json")}, fx...)...)
-	if r.stdout != "" || !strings.Contains(r.stderr, "orgaudit: 18 findings") || !strings.Contains(r.stderr, "report="+filepath.Join(dir, "r.json")) {
+	if r.stdout != "" || !strings.Contains(r.stderr, "orgaudit: 25 findings") || !strings.Contains(r.stderr, "report="+filepath.Join(dir, "r.json")) {
 		t.Errorf("stdout %q stderr %q", r.stdout, r.stderr)
 	}
 	// --format and --output still count when given next to --report.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -63,8 +64,8 @@ one run.`,
   orgaudit paths --snapshot fixtures/startup-dev-prod.json --to production \
     --report table --report mermaid=paths.mmd`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return runPaths(app, opts)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runPaths(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -79,7 +80,7 @@ one run.`,
 	return cmd
 }
 
-func runPaths(app *App, opts *pathsOptions) error {
+func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	dests, err := opts.out.destinations()
 	if err != nil {
 		return err
@@ -90,7 +91,7 @@ func runPaths(app *App, opts *pathsOptions) error {
 	if _, err := graph.ParseTarget(opts.To); err != nil {
 		return usageErrorf("--to: %v", err)
 	}
-	cfg, err := loadConfig(opts.Config)
+	cfg, err := loadConfig(ctx, app, opts.Config)
 	if err != nil {
 		return usageError(err)
 	}
@@ -103,7 +104,7 @@ func runPaths(app *App, opts *pathsOptions) error {
 		graphErr error
 		built    time.Duration
 	)
-	l, err := snapshot.LoadFileWithOptions(opts.Snapshot, snapshot.ParseOptions{
+	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		DiscardDocument: true,
 		AfterDecode: func(_ map[string]any, typed *snapshot.Snapshot) {
 			t0 := time.Now()

@@ -3,14 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/input"
 	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -47,7 +46,9 @@ resource whose account cannot be told is evaluated in every account of the
 organization. Values known only after apply are resolved through the
 configuration's references to other planned resources where possible; a trust
 or policy document that stays unknown is evaluated as admitting anything. The
-report lists each such decision under "unknown until apply".
+report lists each such decision under "unknown until apply". Where the snapshot
+has gaps (metadata.gaps), what the plan changes there is listed as unknown, as
+diff lists it, never as added or removed.
 
 --format and --output write one report; --report FORMAT=FILE (repeatable;
 FORMAT alone for stdout) writes several in one run, files atomically with
@@ -62,7 +63,8 @@ Exit codes:
      --fail-on-change kind
   2  usage or input error (bad flag, invalid snapshot or plan)
   3  nothing fails, but the planned organization has checks that cannot be
-     evaluated (0 with --allow-gaps)`,
+     evaluated, or gaps of the snapshot leave some changes unknown (0 with
+     --allow-gaps)`,
 		Example: `  # In the Terraform working directory: the plan as JSON
   terraform plan -out tfplan && terraform show -json tfplan > plan.json
 
@@ -85,6 +87,7 @@ Exit codes:
 	f.StringArrayVar(&opts.AccountMap, "account-map", nil, "PROVIDER=ACCOUNT_ID: the account of a provider configuration's resources (repeatable)")
 	f.StringSliceVar(&opts.FailOnChange, "fail-on-change", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\"; see orgaudit diff --help)")
 	addFindingFlags(cmd, &opts.check, output.Plan)
+	addAllowGapsFlag(cmd, &opts.check)
 	addRegoFlags(cmd, &opts.check)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("plan")
@@ -106,15 +109,15 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 	// The rules, configuration, filters and severities are check's,
 	// validated the way check validates them; the destinations are
 	// validated against the plan's formats, for which they were bound.
-	prep, err := prepareCheck(ctx, &opts.check)
+	prep, err := prepareCheck(ctx, app, &opts.check)
 	if err != nil {
 		return err
 	}
-	before, err := snapshot.LoadFile(opts.Snapshot)
+	before, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
-	raw, err := readPlan(app, opts.Plan)
+	raw, err := readPlan(ctx, app, opts.Plan)
 	if err != nil {
 		return usageError(err)
 	}
@@ -157,21 +160,24 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 	if !prep.failOnNone && rep.AddsFindingAtOrAbove(prep.failOn) || changes.Any(failKinds) {
 		return &ExitError{Code: ExitFindings}
 	}
-	if len(rep.NotEvaluatedAdded) > 0 && !opts.check.AllowGaps {
+	if (len(rep.NotEvaluatedAdded) > 0 || rep.Incomplete) && !opts.check.AllowGaps {
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
 }
 
-func readPlan(app *App, path string) ([]byte, error) {
+func readPlan(ctx context.Context, app *App, path string) ([]byte, error) {
 	if path == "-" {
-		raw, err := io.ReadAll(app.In)
+		raw, err := input.ReadAll(ctx, app.In, app.MaxInputSize)
 		if err != nil {
 			return nil, fmt.Errorf("read plan from standard input: %w", err)
 		}
 		return raw, nil
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := input.ReadFile(ctx, path, app.MaxInputSize)
+	if input.IsTooLarge(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}

@@ -78,15 +78,17 @@ func TestPlanExitCodes(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"nothing fails when told so", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on", "none", "--fail-on-change", "none"}, ExitOK},
+		{"nothing fails when told so", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on", "none", "--fail-on-change", "none", "--allow-gaps"}, ExitOK},
+		{"gaps of the snapshot leave changes unknown", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on", "none", "--fail-on-change", "none"}, ExitIncomplete},
 		{"a door into prod fails alone", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on", "none"}, ExitFindings},
 		{"findings alone fail", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none"}, ExitFindings},
-		{"a finding below --fail-on passes", []string{"--plan", "fixtures/plan/types/aws_iam_group.plan.json"}, ExitOK},
+		{"a finding below --fail-on, with the snapshot's gaps", []string{"--plan", "fixtures/plan/types/aws_iam_group.plan.json"}, ExitIncomplete},
+		{"a finding below --fail-on, gaps allowed", []string{"--plan", "fixtures/plan/types/aws_iam_group.plan.json", "--allow-gaps"}, ExitOK},
 		{"MFA dropped fails", []string{"--plan", "fixtures/plan/types/aws_iam_role.plan.json", "--fail-on", "none"}, ExitFindings},
 		{"unknown format", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--format", "sarif"}, ExitUsage},
 		{"checks not evaluated", []string{"--snapshot", "fixtures/plan/empty-organization.json", "--plan", "fixtures/plan/seed004-organization.plan.json", "--fail-on", "none", "--fail-on-change", "none"}, ExitIncomplete},
 		{"--allow-gaps", []string{"--snapshot", "fixtures/plan/empty-organization.json", "--plan", "fixtures/plan/seed004-organization.plan.json", "--fail-on", "none", "--fail-on-change", "none", "--allow-gaps"}, ExitOK},
-		{"--skip-rule leaves out what fails", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none", "--skip-rule", "OA-REACH-003,OA-TRUST-001,OA-TRUST-004"}, ExitOK},
+		{"--skip-rule leaves out what fails", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none", "--allow-gaps", "--skip-rule", "OA-REACH-003,OA-TRUST-001,OA-TRUST-004"}, ExitOK},
 		{"--rule keeps what fails", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "none", "--rule", "OA-TRUST-004"}, ExitFindings},
 		{"bad account map", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--account-map", "aws=12"}, ExitUsage},
 		{"bad change kind", []string{"--plan", "fixtures/plan/dev-trusted-in-prod.plan.json", "--fail-on-change", "door.opened"}, ExitUsage},

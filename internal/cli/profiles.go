@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -99,7 +100,7 @@ Exit codes (as check's):
   orgaudit profiles check --fail-on high`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runProfilesCheck(app, opts)
+			return runProfilesCheck(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -108,13 +109,14 @@ Exit codes (as check's):
 	f.StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot to compare role profiles with")
 	f.StringArrayVar(&opts.SourceUsers, "source-user", nil, "PROFILE=USER-ARN: the IAM user whose keys a source profile holds (repeatable)")
 	addFindingFlags(cmd, &opts.report, output.Check)
+	addAllowGapsFlag(cmd, &opts.report)
 	addBaselineFlag(cmd, &opts.report)
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	return cmd
 }
 
-func runProfilesCheck(app *App, opts *profilesCheckOptions) error {
-	prep, err := prepareReport(&opts.report)
+func runProfilesCheck(ctx context.Context, app *App, opts *profilesCheckOptions) error {
+	prep, err := prepareReport(ctx, app, &opts.report)
 	if err != nil {
 		return err
 	}
@@ -130,7 +132,7 @@ func runProfilesCheck(app *App, opts *profilesCheckOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	files, err := profiles.Load(cfgPath, credPath, opts.ConfigFile != "", opts.CredentialsFile != "")
+	files, err := profiles.Load(ctx, cfgPath, credPath, opts.ConfigFile != "", opts.CredentialsFile != "", app.MaxInputSize)
 	if err != nil {
 		return usageError(err)
 	}
@@ -144,8 +146,8 @@ func runProfilesCheck(app *App, opts *profilesCheckOptions) error {
 	snap := &snapshot.Loaded{Path: cfgPath, Snapshot: &snapshot.Snapshot{Metadata: snapshot.Metadata{Scope: "profiles"}}}
 	checkOpts := profiles.CheckOptions{SourceUsers: users, Disabled: prep.filter.disabled}
 	if opts.Snapshot != "" {
-		if snap, err = snapshot.LoadFile(opts.Snapshot); err != nil {
-			return usageError(err)
+		if snap, err = app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{}); err != nil {
+			return err
 		}
 		if checkOpts.Graph, err = graph.Build(snap.Snapshot); err != nil {
 			return usageError(err)
@@ -210,7 +212,7 @@ its credentials.`,
     --output profiles.ini --force`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runProfilesGenerate(app, opts)
+			return runProfilesGenerate(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -229,7 +231,7 @@ its credentials.`,
 	return cmd
 }
 
-func runProfilesGenerate(app *App, opts *profilesGenerateOptions) error {
+func runProfilesGenerate(ctx context.Context, app *App, opts *profilesGenerateOptions) error {
 	if strings.ContainsAny(opts.SourceProfile, "[] \t\n") || strings.ContainsAny(opts.Prefix, "[] \t\n") {
 		return usageErrorf("--source-profile and --prefix cannot contain spaces or brackets")
 	}
@@ -241,9 +243,9 @@ func runProfilesGenerate(app *App, opts *profilesGenerateOptions) error {
 			return usageError(err)
 		}
 	}
-	snap, err := snapshot.LoadFile(opts.Snapshot)
+	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	g, err := graph.Build(snap.Snapshot)
 	if err != nil {

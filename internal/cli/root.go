@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/input"
 	"github.com/orgaudit/orgaudit/internal/output"
 )
 
@@ -28,6 +29,8 @@ type App struct {
 	Verbose   bool
 	NoColor   bool
 	LogFormat string
+	// MaxInputSize caps the size of every input file (--max-input-size).
+	MaxInputSize int64
 
 	logger *slog.Logger
 }
@@ -58,13 +61,13 @@ func (a *App) Logger() *slog.Logger {
 // exit code. Errors are printed as one line on stderr starting with
 // "error:", never as a stack trace.
 func Execute(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
-	app := &App{In: in, Out: out, Err: errOut}
+	app := &App{In: in, Out: out, Err: errOut, MaxInputSize: input.DefaultMaxSize}
 	root := NewRootCmd(app)
 	root.SetArgs(args)
 	root.SetIn(in)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
+	err := interrupted(root.ExecuteContext(ctx))
 	code := exitCode(err)
 	if err != nil {
 		var ee *ExitError
@@ -89,11 +92,13 @@ IAM users, groups, roles and trust policies, root credentials, Identity Center)
 into one JSON graph, checks it with Rego rules, and answers "who can reach prod?".
 
 Exit codes (all commands):
-  0  success: no finding at or above --fail-on
-  1  findings at or above --fail-on (handover: items left; diff: failing changes)
-  2  usage or input error (bad flag, unreadable or invalid snapshot, broken rule)
-  3  incomplete: snapshot written with gaps (collect), or checks not evaluated
-     because of gaps (check)`,
+  0    success: no finding at or above --fail-on
+  1    findings at or above --fail-on (handover: items left; diff: failing changes)
+  2    usage or input error (bad flag, unreadable, invalid or oversized input,
+       broken rule or one past --rule-timeout)
+  3    incomplete: snapshot written with gaps (collect), checks not evaluated
+       because of gaps (check), changes unknown because of gaps (diff)
+  130  interrupted (Ctrl-C, SIGTERM): nothing written`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -117,6 +122,7 @@ Exit codes (all commands):
 	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "print debug logs on stderr")
 	pf.BoolVar(&app.NoColor, "no-color", false, "disable colors (also set by the NO_COLOR environment variable)")
 	pf.StringVar(&app.LogFormat, "log-format", "text", "log format on stderr: text or json")
+	pf.Var(sizeValue{&app.MaxInputSize}, "max-input-size", maxInputSizeUsage)
 
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.AddCommand(

@@ -46,8 +46,8 @@ func TestGlobalFlags(t *testing.T) {
 		wantStderr string
 		wantCode   int
 	}{
-		{"text log", []string{"check", "-s", "fixtures/startup-dev-prod.json", "-o", out}, "orgaudit: 19 findings", ExitFindings},
-		{"json log", []string{"--log-format", "json", "check", "-s", "fixtures/startup-dev-prod.json", "-o", out}, `"msg":"19 findings`, ExitFindings},
+		{"text log", []string{"check", "-s", "fixtures/startup-dev-prod.json", "-o", out}, "orgaudit: 26 findings", ExitFindings},
+		{"json log", []string{"--log-format", "json", "check", "-s", "fixtures/startup-dev-prod.json", "-o", out}, `"msg":"26 findings`, ExitFindings},
 		{"quiet", []string{"--quiet", "check", "-s", "fixtures/startup-dev-prod.json", "-o", out}, "", ExitFindings},
 		{"bad log format", []string{"--log-format", "xml", "version"}, "invalid --log-format", ExitUsage},
 		{"quiet and verbose", []string{"-q", "-v", "version"}, "cannot be used together", ExitUsage},

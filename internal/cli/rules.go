@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/compliance"
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 )
 
 func newRulesCmd(app *App) *cobra.Command {
@@ -34,8 +37,9 @@ func subcommandNames(cmd *cobra.Command) []string {
 }
 
 type rulesListOptions struct {
-	out      *outputFlags
-	RuleDirs []string
+	out       *outputFlags
+	RuleDirs  []string
+	Framework string
 }
 
 func newRulesListCmd(app *App) *cobra.Command {
@@ -46,10 +50,15 @@ func newRulesListCmd(app *App) *cobra.Command {
 		Long: `List the built-in rules and those of --rules directories: id, severity,
 title, framework controls and where each comes from.
 
+With --framework, list that framework's controls instead, each covered
+(by which rules), manual (with the steps to check it by hand) or not
+applicable (with the reason).
+
 ` + formatsHelp(output.Rules),
 		Example: `  orgaudit rules list
   orgaudit rules list --format json
-  orgaudit rules list --rules ./policies`,
+  orgaudit rules list --rules ./policies
+  orgaudit rules list --framework cis-v5.0.0 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRulesList(cmd.Context(), app, opts)
@@ -57,6 +66,8 @@ title, framework controls and where each comes from.
 	}
 	opts.out = addOutputFlags(cmd, output.Rules, false)
 	cmd.Flags().StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	cmd.Flags().StringVar(&opts.Framework, "framework", "", "list the controls of a framework instead ("+strings.Join(compliance.IDs(), ", ")+"): covered by which rules, manual or not applicable")
+	_ = cmd.RegisterFlagCompletionFunc("framework", completeValues(compliance.IDs()...))
 	return cmd
 }
 
@@ -65,11 +76,35 @@ func runRulesList(ctx context.Context, app *App, opts *rulesListOptions) error {
 	if err != nil {
 		return err
 	}
+	var f *compliance.Framework
+	if opts.Framework != "" {
+		fw, ok := compliance.Lookup(opts.Framework)
+		if !ok {
+			return usageError(unknownFramework(opts.Framework))
+		}
+		f = &fw
+	}
 	eng, err := newEngine(ctx, opts.RuleDirs)
 	if err != nil {
 		return usageError(err)
 	}
-	return writeTo(app, output.Rules, dests, eng.Rules())
+	list := &output.RuleList{Rules: eng.Rules()}
+	if f != nil {
+		coverage := compliance.Cover(*f, engine.FrameworkMappings(list.Rules))
+		list = &output.RuleList{Framework: &coverage}
+	}
+	return writeTo(app, output.Rules, dests, list)
+}
+
+// unknownFramework is the error for a --framework the catalogue lacks,
+// with the closest id.
+func unknownFramework(id string) error {
+	ids := compliance.IDs()
+	msg := fmt.Sprintf("unknown framework %q (valid: %s)", id, strings.Join(ids, ", "))
+	if s := suggest.Closest(id, ids); s != "" {
+		msg += "; did you mean " + s + "?"
+	}
+	return errors.New(msg)
 }
 
 type rulesTestOptions struct {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgaudit/orgaudit/internal/collect"
 	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -31,14 +32,25 @@ validated before any AWS call. --snapshot-output keeps the snapshot too
 Data that could not be collected is reported as "not evaluated", never as
 passed.
 
+--allow-gaps accepts gaps, for both halves of the run: checks that could not
+be evaluated make the run exit 0 instead of 3 (the reports still list them),
+and when the organization itself cannot be described (DescribeOrganization
+denied, failing or unreadable after retries) the caller's account is
+scanned alone, its snapshot recording that gap, instead of stopping with
+exit 2. Such a run exits 3 even with --allow-gaps (1 on findings): its
+reports cover one account, not the organization.
+
 ` + formatsHelp(output.Check) + `
 
 Exit codes:
   0    no finding at or above --fail-on, every check evaluated
   1    findings at or above --fail-on (new ones only, with --baseline)
-  2    usage, configuration, credential or input error
+  2    usage, configuration, credential or input error, a rule that ran past
+       --rule-timeout, or an organization that could not be described
+       (without --allow-gaps)
   3    no finding at or above --fail-on, but gaps left some checks unevaluated
-       (0 with --allow-gaps)
+       (0 with --allow-gaps), or the organization could not be described
+       (with --allow-gaps)
   130  interrupted (nothing written)`,
 		Example: `  # nightly CI job: SARIF for code scanning and a Markdown summary, fail on
   # new high findings
@@ -56,12 +68,18 @@ Exit codes:
 	addCollectFlags(cmd.Flags(), &o.collect)
 	addCheckFlags(cmd, &o.check)
 	cmd.Flags().StringVar(&o.snapshotOutput, "snapshot-output", "", "also write the collected snapshot to this file")
+	cmd.Flags().BoolVar(&o.check.AllowGaps, "allow-gaps", false, allowGapsScanUsage)
 	_ = cmd.MarkFlagFilename("snapshot-output", "json")
 	return cmd
 }
 
+// allowGapsScanUsage documents scan's --allow-gaps, which accepts the gaps
+// of both collect and check.
+const allowGapsScanUsage = "exit 0 instead of 3 when checks could not be evaluated (they are still reported); when the organization cannot be described, scan the caller's account alone (exit 3) instead of stopping (exit 2)"
+
 func runScan(ctx context.Context, app *App, o *scanOptions) error {
-	prep, err := prepareCheck(ctx, &o.check)
+	o.collect.allowGaps = o.check.AllowGaps
+	prep, err := prepareCheck(ctx, app, &o.check)
 	if err != nil {
 		return err
 	}
@@ -94,5 +112,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions) error {
 		}
 	}
 	app.Logger().Info("organization collected", "accounts", len(s.Accounts), "gaps", len(s.Metadata.Gaps), "snapshot", o.snapshotOutput)
-	return prep.run(ctx, app, loaded)
+	err = prep.run(ctx, app, loaded)
+	if g, ok := collect.OrganizationGap(s); ok && err == nil {
+		// --allow-gaps accepts checks left unevaluated, not one account
+		// standing in for the organization.
+		return &ExitError{Code: ExitIncomplete, Err: fmt.Errorf("the organization could not be described (%s: %s): the reports cover the caller's account alone , not the organization (--allow-gaps)",
+			g.Operation, g.ErrorCode)}
+	}
+	return err
 }

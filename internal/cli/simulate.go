@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -71,8 +72,8 @@ The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
     --action sts:AssumeRole --resource arn:aws:iam::444455556666:role/admin \
     --context aws:MultiFactorAuthPresent=true --unknown sts:ExternalId`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return runSimulate(app, opts)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSimulate(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -87,7 +88,7 @@ The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
 	return cmd
 }
 
-func runSimulate(app *App, opts *simulateOptions) error {
+func runSimulate(ctx context.Context, app *App, opts *simulateOptions) error {
 	if opts.format != "text" && opts.format != "json" {
 		return usageErrorf("invalid --format %q: use text or json", opts.format)
 	}
@@ -95,7 +96,7 @@ func runSimulate(app *App, opts *simulateOptions) error {
 		if opts.input != "" {
 			return usageErrorf("--input and --snapshot cannot be used together")
 		}
-		return runSimulateSnapshot(app, opts)
+		return runSimulateSnapshot(ctx, app, opts)
 	}
 	for name, v := range map[string]bool{"--principal": opts.principal != "", "--action": opts.action != "", "--resource": opts.resource != "", "--context": len(opts.context) > 0, "--unknown": len(opts.unknown) > 0} {
 		if v {
@@ -127,7 +128,7 @@ func runSimulate(app *App, opts *simulateOptions) error {
 
 // runSimulateSnapshot evaluates one request with the policies of a
 // snapshot.
-func runSimulateSnapshot(app *App, opts *simulateOptions) error {
+func runSimulateSnapshot(runCtx context.Context, app *App, opts *simulateOptions) error {
 	switch {
 	case opts.principal == "":
 		return usageErrorf("--principal is required with --snapshot")
@@ -151,9 +152,9 @@ func runSimulateSnapshot(app *App, opts *simulateOptions) error {
 	if _, err := probe.Input(); err != nil {
 		return usageError(err)
 	}
-	l, err := snapshot.LoadFile(opts.snapshot)
+	l, err := app.loadSnapshot(runCtx, opts.snapshot, snapshot.ParseOptions{})
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	in, warnings, err := graph.SimulationInput(l.Snapshot, graph.SnapshotRequest{
 		Principal: opts.principal, Action: opts.action, Resource: opts.resource, Context: ctx, Unknown: opts.unknown,

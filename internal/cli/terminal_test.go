@@ -33,6 +33,7 @@ func TestTablesFitTheTerminal(t *testing.T) {
 		{"terminal/check-consultancy-clients.txt", []string{"check", "--snapshot", "fixtures/consultancy-clients.json", "--config", "fixtures/consultancy-clients.orgaudit.yaml"}},
 		{"terminal/paths-identity-account-ous.txt", []string{"paths", "--snapshot", "fixtures/identity-account-ous.json", "--to", "ou:Prod"}},
 		{"terminal/rules-list.txt", []string{"rules", "list"}},
+		{"terminal/rules-list-cis-v3.0.0.txt", []string{"rules", "list", "--framework", "cis-v3.0.0"}},
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {

@@ -122,6 +122,8 @@ func (c *collector) collectAccount(ctx context.Context, a *snapshot.Account, mgm
 		c.readProviders(ctx, id, ic, out, n)
 	}
 
+	c.readServerCertificates(ctx, id, ic, out)
+
 	out.CredentialReport = c.finishCredentialReport(ctx, id, ic, report)
 
 	if authOK {
@@ -512,7 +514,7 @@ func (c *collector) finishCredentialReport(ctx context.Context, id string, ic *i
 			}
 		}
 		if !sleep(ctx, delay) {
-			return nil
+			return nil // the run stopped: cutShortAccount records the gap
 		}
 		delay = min(delay*2, 4*time.Second)
 	}

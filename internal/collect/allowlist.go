@@ -46,6 +46,7 @@ var allowlist = []allowedService{
 			"ListOpenIDConnectProviders",
 			"ListRoles",
 			"ListSAMLProviders",
+			"ListServerCertificates",
 			"ListVirtualMFADevices",
 		},
 	},
@@ -55,6 +56,7 @@ var allowlist = []allowedService{
 		operations: []string{
 			"DescribeOrganization",
 			"DescribePolicy",
+			"ListAWSServiceAccessForOrganization",
 			"ListAccountsForParent",
 			"ListDelegatedAdministrators",
 			"ListDelegatedServicesForAccount",
@@ -64,6 +66,21 @@ var allowlist = []allowedService{
 			"ListRoots",
 			"ListTagsForResource",
 			"ListTargetsForPolicy",
+		},
+	},
+	{
+		serviceID: "Account",
+		iamPrefix: "account",
+		operations: []string{
+			"GetAlternateContact",
+			"ListRegions",
+		},
+	},
+	{
+		serviceID: "AccessAnalyzer",
+		iamPrefix: "access-analyzer",
+		operations: []string{
+			"ListAnalyzers",
 		},
 	},
 	{
@@ -127,14 +144,28 @@ func AllowedActions() []string {
 // allowlist.
 var allowlistMiddleware = middleware.InitializeMiddlewareFunc("OrgauditReadOnlyAllowlist",
 	func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-		service := awsmiddleware.GetServiceID(ctx)
-		op := awsmiddleware.GetOperationName(ctx)
+		service, op := operationOf(ctx)
 		if _, ok := allowed[service+"/"+op]; !ok {
 			return middleware.InitializeOutput{}, middleware.Metadata{},
 				fmt.Errorf("%s %s: %w", service, op, ErrOperationNotAllowed)
 		}
 		return next.HandleInitialize(ctx, in)
 	})
+
+// operationOf names the operation of a request being initialized: from the
+// context the client's invokeOperation sets (every SDK module version),
+// else from the stack values of its service metadata middleware (which
+// older modules only set later in the initialize step).
+func operationOf(ctx context.Context) (service, op string) {
+	service, op = middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)
+	if service == "" {
+		service = awsmiddleware.GetServiceID(ctx)
+	}
+	if op == "" {
+		op = awsmiddleware.GetOperationName(ctx)
+	}
+	return service, op
+}
 
 // addAllowlist installs the allowlist as the first initialize middleware.
 func addAllowlist(stack *middleware.Stack) error {
@@ -183,6 +214,8 @@ func sidName(prefix string) string {
 		return "IdentityStore"
 	case "organizations":
 		return "Organizations"
+	case "access-analyzer":
+		return "AccessAnalyzer"
 	}
 	return strings.ToUpper(prefix[:1]) + prefix[1:]
 }

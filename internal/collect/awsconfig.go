@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
@@ -22,6 +26,59 @@ const DefaultRegion = "us-east-1"
 // the retries) unless the AWS configuration sets max_attempts.
 const DefaultMaxAttempts = 5
 
+// Timeouts bound every AWS API call. A zero field means its default (see
+// DefaultTimeouts). An attempt that runs out is retried like a dropped
+// connection; a call that runs out is a gap (error code Timeout).
+type Timeouts struct {
+	// Connect bounds opening a TCP connection.
+	Connect time.Duration
+	// TLSHandshake bounds the TLS handshake.
+	TLSHandshake time.Duration
+	// ResponseHeader bounds the wait for the answer's headers once the
+	// request is sent.
+	ResponseHeader time.Duration
+	// Attempt bounds one attempt, from sending to reading the whole body.
+	Attempt time.Duration
+	// Call bounds a call with all its retries and their backoff.
+	Call time.Duration
+}
+
+// DefaultTimeouts are generous for AWS (a slow GetAccountAuthorizationDetails
+// page takes seconds) and short enough that a hung endpoint costs minutes,
+// not the night.
+var DefaultTimeouts = Timeouts{
+	Connect:        10 * time.Second,
+	TLSHandshake:   10 * time.Second,
+	ResponseHeader: 30 * time.Second,
+	Attempt:        60 * time.Second,
+	Call:           5 * time.Minute,
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	for _, f := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&t.Connect, DefaultTimeouts.Connect}, {&t.TLSHandshake, DefaultTimeouts.TLSHandshake},
+		{&t.ResponseHeader, DefaultTimeouts.ResponseHeader}, {&t.Attempt, DefaultTimeouts.Attempt}, {&t.Call, DefaultTimeouts.Call}} {
+		if *f.v <= 0 {
+			*f.v = f.def
+		}
+	}
+	return t
+}
+
+// httpClient is the HTTP client of every AWS call, the credential chain's
+// included: each attempt is bounded (connect, TLS, headers, whole attempt).
+func httpClient(t Timeouts) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = t.Connect }).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSHandshakeTimeout = t.TLSHandshake
+			tr.ResponseHeaderTimeout = t.ResponseHeader
+		}).
+		WithTimeout(t.Attempt)
+}
+
 // NewAWSConfig loads the AWS configuration the collector uses: the SDK's
 // default chain (environment, shared config and credentials files with
 // profiles, role_arn/source_profile chains, SSO, web identity), the region
@@ -34,10 +91,12 @@ func NewAWSConfig(ctx context.Context, opts Options) (aws.Config, error) {
 }
 
 func newAWSConfig(ctx context.Context, opts Options, counter *callCounter) (aws.Config, error) {
+	timeouts := opts.Timeouts.withDefaults()
 	load := []func(*config.LoadOptions) error{
 		// The SDK's own warnings (credential chain fallbacks and the like)
 		// go to the collector's logger, redacted, not straight to stderr.
 		config.WithLogger(sdkLogger{opts.Logger}),
+		config.WithHTTPClient(httpClient(timeouts)),
 	}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
@@ -74,15 +133,17 @@ func newAWSConfig(ctx context.Context, opts Options, counter *callCounter) (aws.
 				if maxBackoff > 0 {
 					so.MaxBackoff = maxBackoff
 				}
+				// An answer that cannot be read is retried like a 5xx.
+				so.Retryables = append(so.Retryables, retry.IsErrorRetryableFunc(retryUnparseable))
 			})
 		})
 	}
 	// Appended after loading: the credential providers the default chain
 	// built keep their own clients, so role chains, SSO and web identity
 	// still work; every client the collector builds gets the allowlist.
-	apiOptions := make([]func(*middleware.Stack) error, 0, len(cfg.APIOptions)+2)
+	apiOptions := make([]func(*middleware.Stack) error, 0, len(cfg.APIOptions)+4)
 	apiOptions = append(apiOptions, cfg.APIOptions...)
-	apiOptions = append(apiOptions, addAllowlist)
+	apiOptions = append(apiOptions, addAllowlist, callDeadline(timeouts.Call), addEmptyBodyCheck)
 	if counter != nil {
 		apiOptions = append(apiOptions, counter.add)
 	}

@@ -44,6 +44,9 @@ const MaxConcurrency = 64
 // credential report to be generated.
 const DefaultCredentialReportWait = 2 * time.Minute
 
+// DefaultTimeout bounds a whole run unless Options.Timeout says otherwise.
+const DefaultTimeout = 30 * time.Minute
+
 // Options configures a collection run. The zero value plus nothing else
 // collects the organization of the default AWS credentials.
 type Options struct {
@@ -66,6 +69,9 @@ type Options struct {
 	// Concurrency is how many accounts are collected at once; zero means
 	// DefaultConcurrency.
 	Concurrency int
+	// Regions are the regions regional data (IAM Access Analyzer) is read
+	// in; empty means every region enabled in a collected account.
+	Regions []string
 	// EndpointURL sends every AWS API call to this endpoint (an emulator,
 	// a VPC endpoint, a proxy) instead of the default one.
 	EndpointURL string
@@ -88,6 +94,44 @@ type Options struct {
 	// MaxBackoff caps the delay between retries; zero means the SDK's
 	// default (20s). Tests use a small value.
 	MaxBackoff time.Duration
+	// Timeouts bound every API call; zero fields mean DefaultTimeouts.
+	Timeouts Timeouts
+	// Timeout bounds the whole run; zero means DefaultTimeout. When it
+	// runs out, the calls under way fail, what was not read becomes gaps
+	// (error code Timeout) and Run returns the snapshot it has.
+	Timeout time.Duration
+	// AllowGaps lets a run whose organization cannot be described (a
+	// failed or denied organizations:DescribeOrganization) go on as a
+	// single-account snapshot with that gap. Without it, Run fails with an
+	// *OrganizationError rather than pass a single account off as the
+	// organization.
+	AllowGaps bool
+}
+
+// OrganizationError says the organization could not be described, so the
+// run cannot tell whether the caller is in an organization.
+type OrganizationError struct {
+	// Gap is what DescribeOrganization answered.
+	Gap snapshot.Gap
+}
+
+func (e *OrganizationError) Error() string {
+	return fmt.Sprintf("the organization could not be described (%s: %s: %s); nothing written: "+
+		"grant organizations:DescribeOrganization (see docs/audit-role-policy.json), or rerun with --allow-gaps for a single-account snapshot that records the gap",
+		e.Gap.Operation, e.Gap.ErrorCode, e.Gap.Message)
+}
+
+// OrganizationGap returns the gap of a snapshot whose organization could
+// not be described (Options.AllowGaps): it holds the caller's account
+// alone, and whether that account stands for a whole organization is
+// unknown.
+func OrganizationGap(s *snapshot.Snapshot) (snapshot.Gap, bool) {
+	for _, g := range s.Metadata.Gaps {
+		if g.Section == snapshot.SectionOrganization && g.Operation == describeOrganization {
+			return g, true
+		}
+	}
+	return snapshot.Gap{}, false
 }
 
 // Progress reports how far a collection run is.
@@ -112,11 +156,17 @@ func (o Options) Validate() error {
 			return fmt.Errorf("invalid account id %q: use 12 digits", id)
 		}
 	}
+	if err := validateRegions(o.Regions); err != nil {
+		return err
+	}
 	if strings.ContainsAny(o.RoleName, " :*") {
 		return fmt.Errorf("invalid role name %q", o.RoleName)
 	}
 	if o.EndpointURL != "" && !strings.HasPrefix(o.EndpointURL, "http://") && !strings.HasPrefix(o.EndpointURL, "https://") {
 		return fmt.Errorf("invalid endpoint url %q: use http:// or https://", o.EndpointURL)
+	}
+	if o.Timeout < 0 {
+		return fmt.Errorf("timeout %s: must be positive", o.Timeout)
 	}
 	return nil
 }
@@ -137,11 +187,18 @@ func (o Options) withDefaults() Options {
 	if o.CredentialReportWait == 0 {
 		o.CredentialReportWait = DefaultCredentialReportWait
 	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
 	return o
 }
 
 // collector holds one run's state.
 type collector struct {
+	// parent is the caller's context: when it is done (Ctrl-C), the run
+	// fails as a whole. The run's own context also ends at opts.Timeout,
+	// after which what is not read becomes gaps.
+	parent  context.Context
 	opts    Options
 	log     *slog.Logger
 	cfg     aws.Config
@@ -161,6 +218,8 @@ type collector struct {
 	// delegated administrator reuses its account's session).
 	assumedMu sync.Mutex
 	assumed   map[string]*accountClients
+
+	acctAccess accountAccess
 }
 
 // accountClients are the clients of one account.
@@ -174,15 +233,18 @@ type accountClients struct {
 }
 
 // Run collects a snapshot. It returns an error only when nothing useful
-// can be collected (no credentials, sts:GetCallerIdentity fails) or when
-// ctx is canceled; everything else that cannot be read is a gap in
-// metadata.gaps of the returned snapshot. Run writes nothing.
+// can be collected (no credentials, sts:GetCallerIdentity fails), when the
+// organization cannot be described (*OrganizationError, unless
+// opts.AllowGaps), or when ctx is canceled; everything else that cannot be
+// read, including what opts.Timeout left unread, is a gap in metadata.gaps
+// of the returned snapshot. Run writes nothing.
 func Run(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	opts = opts.withDefaults()
 	c := &collector{
+		parent:  ctx,
 		opts:    opts,
 		log:     opts.Logger,
 		calls:   newCallCounter(),
@@ -199,7 +261,9 @@ func Run(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	}
 	c.cfg = cfg
 	c.sts = sts.NewFromConfig(cfg)
-	s, err := c.run(withBucket(ctx, BucketOrganization))
+	runCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	s, err := c.run(withBucket(runCtx, BucketOrganization))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("collection interrupted: %w", ctxErr)
@@ -306,18 +370,27 @@ func (c *collector) run(ctx context.Context) (*snapshot.Snapshot, error) {
 
 	c.collectAccounts(ctx, work, mgmtID)
 	s.Identity = <-icDone
+	c.cutShort(ctx, snapshot.SectionIdentityCenter)
 	or.details()
-	if err := ctx.Err(); err != nil {
+	if err := c.parent.Err(); err != nil {
 		return nil, err
 	}
 
 	s.AWSPolicies = c.collectAWSManagedPolicies(ctx)
-	if err := ctx.Err(); err != nil {
+	c.cutShort(ctx, snapshot.SectionAWSManagedPolicies)
+	if err := c.parent.Err(); err != nil {
 		return nil, err
 	}
 
 	sort.Slice(accounts, func(i, j int) bool { return accounts[i].ID < accounts[j].ID })
 	s.Accounts = accounts
+	c.collectAccessAnalyzers(ctx, s)
+	if err := c.parent.Err(); err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		c.log.Warn("collection stopped at --timeout: the snapshot holds what was read, the rest is recorded as gaps", "timeout", c.opts.Timeout.String())
+	}
 	s.Metadata.APICalls = c.calls.snapshot()
 	s.Metadata.Gaps = c.gaps.sorted()
 	return s, nil
@@ -344,8 +417,9 @@ func (c *collector) collectAccounts(ctx context.Context, work []*snapshot.Accoun
 		a := work[i]
 		actx := withBucket(ctx, a.ID)
 		c.collectAccount(actx, a, a.ID == mgmtID)
+		c.collectAccountSettings(actx, a)
 		if ctx.Err() != nil {
-			return
+			return // stopped (--timeout) while this account was read: see below
 		}
 		progMu.Lock()
 		done++
@@ -354,6 +428,48 @@ func (c *collector) collectAccounts(ctx context.Context, work []*snapshot.Accoun
 		progMu.Unlock()
 		c.log.Debug("account collected", "account", a.ID, "done", p.Done, "total", total, "api_calls", p.APICalls, "gaps", p.Gaps)
 	})
+	for _, a := range work {
+		c.cutShortAccount(ctx, a) // stopped while it was read, or before it started
+	}
+}
+
+// stopped reports whether the run ran out of time (opts.Timeout) while the
+// caller still waits for its result.
+func (c *collector) stopped(ctx context.Context) bool {
+	return ctx.Err() != nil && c.parent.Err() == nil
+}
+
+// cutShort records that an organization-wide section may be incomplete
+// because the run stopped at its time limit while reading it.
+func (c *collector) cutShort(ctx context.Context, section string) {
+	if c.stopped(ctx) {
+		c.addGap("", section, "", CodeTimeout, fmt.Sprintf("collection stopped at --timeout %s before this was fully read", c.opts.Timeout))
+	}
+}
+
+// cutShortAccount records, when the run stopped at its time limit, each
+// part of an account that was not read and that no gap explains yet: its
+// IAM (an account that was never started, section account) and, for an
+// active account, what AWS Account Management was to say about it. A call
+// that the time limit interrupted records its own gap (see gap).
+func (c *collector) cutShortAccount(ctx context.Context, a *snapshot.Account) {
+	if !c.stopped(ctx) {
+		return
+	}
+	missing := func(section, operation string, unread bool) {
+		if unread && !c.gaps.has(a.ID, section) {
+			c.addGap(a.ID, section, operation, CodeTimeout, fmt.Sprintf("collection stopped at --timeout %s before this was read", c.opts.Timeout))
+		}
+	}
+	missing(snapshot.SectionAccount, "", a.IAM == nil)
+	if a.Status != "" && a.Status != "ACTIVE" {
+		return // not read on purpose: its gap says so
+	}
+	missing(snapshot.SectionAlternateContacts, "account:GetAlternateContact", a.AlternateContacts == nil)
+	missing(snapshot.SectionRegions, "account:ListRegions", a.EnabledRegions == nil)
+	if a.IAM != nil {
+		missing(snapshot.SectionCredentialReport, "iam:GetCredentialReport", a.IAM.CredentialReport == nil)
+	}
 }
 
 // forEach runs fn(0..n-1) on at most workers goroutines and stops handing
@@ -387,13 +503,18 @@ feed:
 
 // gap records that section of account (empty: organization-wide) could
 // not be read. Nothing is recorded once the run is canceled: the run fails
-// as a whole then.
+// as a whole then (a run that ran out of time records its gaps).
 func (c *collector) gap(ctx context.Context, accountID, section, operation string, err error) {
-	if ctx.Err() != nil {
+	c.gapHint(ctx, accountID, section, operation, "", err)
+}
+
+// gapHint records, as gap does, a gap whose message ends with hint.
+func (c *collector) gapHint(_ context.Context, accountID, section, operation, hint string, err error) {
+	if c.parent.Err() != nil {
 		return
 	}
 	code, msg := classify(err)
-	c.addGap(accountID, section, operation, code, msg)
+	c.addGap(accountID, section, operation, code, msg+hint)
 }
 
 func (c *collector) addGap(accountID, section, operation, code, msg string) {

@@ -41,6 +41,18 @@ func (g *gapSet) count(accountID string) int {
 	return n
 }
 
+// has reports whether a gap covers section of the account.
+func (g *gapSet) has(accountID, section string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, gap := range g.gaps {
+		if gap.AccountID == accountID && gap.Section == section {
+			return true
+		}
+	}
+	return false
+}
+
 // sorted returns the gaps in a stable order: organization-wide first, then
 // by account, section, operation, error code and message.
 func (g *gapSet) sorted() []snapshot.Gap {
@@ -71,7 +83,8 @@ const (
 	// CodeRequestFailed: the request could not be sent or its connection
 	// dropped, on every attempt.
 	CodeRequestFailed = "RequestFailed"
-	// CodeTimeout: a bounded wait (the credential report) ran out.
+	// CodeTimeout: a bounded wait ran out: a call with its retries (see
+	// Timeouts), the credential report, or the whole run (--timeout).
 	CodeTimeout = "Timeout"
 	// CodeInvalidDocument: a policy document could not be parsed.
 	CodeInvalidDocument = "InvalidDocument"
@@ -93,9 +106,17 @@ func classify(err error) (code, message string) {
 	var apiErr smithy.APIError
 	var respErr interface{ HTTPStatusCode() int }
 	var sendErr *smithyhttp.RequestSendError
+	var unparseable *UnparseableResponseError
+	var netErr interface{ Timeout() bool }
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		code, message = CodeTimeout, "the request timed out"
+		code, message = CodeTimeout, "the call and its retries did not finish in time"
+	case errors.As(err, &unparseable):
+		code, message = CodeUnparseable, unparseable.Error()
+	case unparseableSuccess(err):
+		code, message = CodeUnparseable, "unparseable response: "+rootCause(err)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		code, message = CodeTimeout, "no answer in time: "+rootCause(err)
 	case errors.As(err, &apiErr) && apiErr.ErrorCode() != "" && !(apiErr.ErrorCode() == "UnknownError" && errors.As(err, &respErr)):
 		// (The SDK says UnknownError for an error answer it cannot
 		// read; the HTTP status below says more.)

@@ -182,7 +182,7 @@ func (m *opMemo) mark(op string) bool {
 // psFail records a failed per-permission-set call. An operation the
 // endpoint does not implement is recorded once and not called again.
 func (c *collector) psFail(ctx context.Context, memo *opMemo, op, psARN string, err error) {
-	if ctx.Err() != nil {
+	if c.parent.Err() != nil {
 		return
 	}
 	if isNotImplemented(err) {

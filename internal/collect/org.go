@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,11 +24,18 @@ type orgRead struct {
 	details  func()
 }
 
+// describeOrganization is the operation whose failure leaves the
+// organization undescribed.
+const describeOrganization = "organizations:DescribeOrganization"
+
 // collectOrganization reads the organization's tree and accounts, and
 // starts reading its tags, policies, delegated administrators and
-// handshakes. When the caller is not in a management account (or cannot
-// read Organizations) it returns a nil organization, the caller's account
-// alone, and a note saying why.
+// handshakes. When the caller is not in an organization, or in one whose
+// management account it is not, it returns a nil organization, the
+// caller's account alone, and a note saying why. When the organization
+// cannot be described (denied, failing after retries, unreadable), it
+// fails with an *OrganizationError, or with opts.AllowGaps returns the
+// caller's account alone with the gap.
 func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
 	single := func(note string) (orgRead, error) {
 		c.log.Info("single-account snapshot", "reason", note)
@@ -37,22 +43,25 @@ func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
 	}
 	oc := organizations.NewFromConfig(c.cfg)
 	d, err := oc.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err == nil && d.Organization == nil {
+		err = &UnparseableResponseError{Reason: "the answer holds no organization"}
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return orgRead{}, ctx.Err()
+		if c.parent.Err() != nil {
+			return orgRead{}, c.parent.Err()
 		}
-		code := errorCode(err)
-		var note string
-		switch {
-		case code == "AWSOrganizationsNotInUseException":
-			note = fmt.Sprintf("account %s is not a member of an organization: single-account snapshot of the caller's account", c.caller.AccountID)
-		case strings.HasPrefix(code, "AccessDenied"):
-			note = fmt.Sprintf("no Organizations access (organizations:DescribeOrganization answered %s): single-account snapshot of the caller's account %s", code, c.caller.AccountID)
-		default:
-			c.gap(ctx, "", snapshot.SectionOrganization, "organizations:DescribeOrganization", err)
-			note = fmt.Sprintf("the organization could not be read (see gaps): single-account snapshot of the caller's account %s", c.caller.AccountID)
+		if errorCode(err) == "AWSOrganizationsNotInUseException" {
+			return single(fmt.Sprintf("account %s is not a member of an organization: single-account snapshot of the caller's account", c.caller.AccountID))
 		}
-		return single(note)
+		// Denied or failing: whether the caller is in an organization is
+		// unknown, and a single account must not pass for it.
+		code, msg := classify(err)
+		g := snapshot.Gap{Section: snapshot.SectionOrganization, Operation: describeOrganization, ErrorCode: code, Message: redact(msg)}
+		if !c.opts.AllowGaps {
+			return orgRead{}, &OrganizationError{Gap: g}
+		}
+		c.addGap("", g.Section, g.Operation, g.ErrorCode, g.Message)
+		return single(fmt.Sprintf("the organization could not be described (%s %s; see gaps): single-account snapshot of the caller's account %s (--allow-gaps)", describeOrganization, code, c.caller.AccountID))
 	}
 	o := d.Organization
 	org := &snapshot.Organization{
@@ -75,9 +84,10 @@ func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
 	c.log.Info("reading organization", "organization", org.ID)
 
 	accounts := c.collectTree(ctx, oc, org)
-	if ctx.Err() != nil {
-		return orgRead{}, ctx.Err()
+	if err := c.parent.Err(); err != nil {
+		return orgRead{}, err
 	}
+	c.cutShort(ctx, snapshot.SectionOrganization)
 	found := false
 	for _, a := range accounts {
 		if a.ID == org.ManagementAccountID {
@@ -102,12 +112,22 @@ func (c *collector) collectOrganization(ctx context.Context) (orgRead, error) {
 	// org's own fields, each written by one goroutine.
 	var wg sync.WaitGroup
 	wg.Add(3)
-	go func() { defer wg.Done(); c.collectTags(ctx, oc, org, accounts) }()
-	go func() { defer wg.Done(); org.Policies = c.collectOrgPolicies(ctx, oc, org) }()
+	go func() {
+		defer wg.Done()
+		c.collectTags(ctx, oc, org, accounts)
+		c.cutShort(ctx, snapshot.SectionOrganization)
+	}()
+	go func() {
+		defer wg.Done()
+		org.Policies = c.collectOrgPolicies(ctx, oc, org)
+		c.cutShort(ctx, snapshot.SectionOrgPolicies)
+	}()
 	go func() {
 		defer wg.Done()
 		org.DelegatedAdmins = c.collectDelegatedAdmins(ctx, oc)
+		c.cutShort(ctx, snapshot.SectionDelegatedAdmins)
 		org.Handshakes = c.collectHandshakes(ctx, oc)
+		c.cutShort(ctx, snapshot.SectionHandshakes)
 	}()
 	return orgRead{org: org, accounts: accounts, details: wg.Wait}, nil
 }
@@ -414,8 +434,8 @@ func (c *collector) collectHandshakes(ctx context.Context, oc *organizations.Cli
 }
 
 // gapAbout records a gap whose message names the resource it concerns.
-func (c *collector) gapAbout(ctx context.Context, accountID, section, operation, subject string, err error) {
-	if ctx.Err() != nil {
+func (c *collector) gapAbout(_ context.Context, accountID, section, operation, subject string, err error) {
+	if c.parent.Err() != nil {
 		return
 	}
 	code, msg := classify(err)

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -16,12 +19,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -183,7 +190,35 @@ func TestClassify(t *testing.T) {
 	if code != "Error" || msg != "boom" {
 		t.Errorf("plain: %s %s", code, msg)
 	}
+	answered := func(status int, err error) error {
+		return &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err}
+	}
+	for name, tc := range map[string]struct {
+		err       error
+		code      string
+		retryable bool
+	}{
+		"truncated 200":   {answered(200, &smithy.DeserializationError{Err: io.ErrUnexpectedEOF}), CodeUnparseable, true},
+		"empty 200":       {answered(200, &UnparseableResponseError{Reason: "an empty body"}), CodeUnparseable, true},
+		"HTML 500":        {answered(500, &smithy.DeserializationError{Err: errors.New("invalid character '<'")}), "HTTP500", true},
+		"attempt timeout": {&smithyhttp.RequestSendError{Err: &url.Error{Op: "Post", URL: "http://x", Err: timeoutErr{}}}, CodeTimeout, true},
+		"call deadline":   {fmt.Errorf("op: %w", context.DeadlineExceeded), CodeTimeout, true}, // the retry loop stops at the context,
+	} {
+		code, _ := classify(tc.err)
+		if code != tc.code {
+			t.Errorf("%s: code %s, want %s", name, code, tc.code)
+		}
+		retryables := retry.IsErrorRetryables(append(slices.Clone(retry.DefaultRetryables), retry.IsErrorRetryableFunc(retryUnparseable)))
+		if got := retryables.IsErrorRetryable(tc.err) == aws.TrueTernary; got != tc.retryable {
+			t.Errorf("%s: retried %v, want %v", name, got, tc.retryable)
+		}
+	}
 }
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string { return "i/o timeout" }
+func (timeoutErr) Timeout() bool { return true }
 
 func TestOptionsValidate(t *testing.T) {
 	good := Options{Accounts: []string{"111111111111"}, Concurrency: 4, EndpointURL: "http://127.0.0.1:5000"}
@@ -249,11 +284,13 @@ func TestAuditRolePolicyFile(t *testing.T) {
 // operation is a method of its service's client.
 func TestAllowlistNamesRealOperations(t *testing.T) {
 	clients := map[string]any{
-		"IAM":           &iam.Client{},
-		"Organizations": &organizations.Client{},
-		"STS":           &sts.Client{},
-		"SSO Admin":     &ssoadmin.Client{},
-		"identitystore": &identitystore.Client{},
+		"IAM":            &iam.Client{},
+		"Organizations":  &organizations.Client{},
+		"STS":            &sts.Client{},
+		"SSO Admin":      &ssoadmin.Client{},
+		"identitystore":  &identitystore.Client{},
+		"Account":        &account.Client{},
+		"AccessAnalyzer": &accessanalyzer.Client{},
 	}
 	for _, s := range allowlist {
 		c, ok := clients[s.serviceID]

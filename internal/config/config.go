@@ -9,11 +9,11 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/input"
 )
 
 // DefaultFile is the configuration file `orgaudit check` reads from the
@@ -136,9 +137,11 @@ func (l *located[T]) UnmarshalYAML(n *yaml.Node) error {
 	return n.Decode(&l.Value)
 }
 
-// Load reads and validates the configuration file at path.
-func Load(path string) (*File, error) {
-	raw, err := os.ReadFile(path)
+// Load reads and validates the configuration file at path, at most
+// maxSize bytes (input.DefaultMaxSize when not positive), stopping when
+// ctx is done.
+func Load(ctx context.Context, path string, maxSize int64) (*File, error) {
+	raw, err := input.ReadFile(ctx, path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -156,6 +159,9 @@ func Load(path string) (*File, error) {
 // rejected. Rule ids are checked separately by CheckRules, once the rules
 // are loaded.
 func Parse(raw []byte) (*File, error) {
+	if err := input.CheckUTF8(raw); err != nil {
+		return nil, err
+	}
 	f := &File{}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)

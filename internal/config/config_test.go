@@ -1,6 +1,8 @@
 package config
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,7 +23,7 @@ func loadFixture(t *testing.T, name string) *snapshot.Snapshot {
 }
 
 func TestParseFull(t *testing.T) {
-	f, err := Load("testdata/full.yaml")
+	f, err := Load(context.Background(), "testdata/full.yaml", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +84,9 @@ func TestParseErrors(t *testing.T) {
 		{"syntax", "rules: [\n", []string{"invalid YAML", "line"}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{"line 2", "one YAML document"}},
 		{"empty identity", "identity_account: ''\n", []string{"line 1", "identity_account is empty"}},
+		{"duplicate key", "version: 1\nidentity_account: identity\nidentity_account: audit\n", []string{"line 3", `"identity_account" already defined at line 2`}},
+		{"duplicate nested key", "environments:\n  production: [ou:Prod]\n  production: [ou:Dev]\n", []string{"line 3", `"production" already defined`}},
+		{"invalid UTF-8", "version: 1\nidentity_account: \"id\xffentity\"\n", []string{"invalid UTF-8 at line 2, column 22"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +146,7 @@ func TestResolveDefaults(t *testing.T) {
 }
 
 func TestResolveFull(t *testing.T) {
-	f, err := Load("testdata/full.yaml")
+	f, err := Load(context.Background(), "testdata/full.yaml", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +210,7 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
-	f, err := Load("testdata/full.yaml")
+	f, err := Load(context.Background(), "testdata/full.yaml", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,5 +266,24 @@ func TestDefaultsMatchRules(t *testing.T) {
 		if !seen[name] {
 			t.Errorf("threshold %s is read by no rule", name)
 		}
+	}
+}
+
+func TestLoadBounds(t *testing.T) {
+	ctx := context.Background()
+	st, err := os.Stat("testdata/full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(ctx, "testdata/full.yaml", st.Size()); err != nil {
+		t.Errorf("at the cap: %v", err)
+	}
+	if _, err := Load(ctx, "testdata/full.yaml", st.Size()-1); err == nil || !strings.Contains(err.Error(), "--max-input-size") {
+		t.Errorf("over the cap: %v", err)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Load(canceled, "testdata/full.yaml", 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: %v", err)
 	}
 }

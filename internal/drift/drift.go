@@ -4,6 +4,11 @@
 // assignments added, removed or changed (with the policy statements that
 // differ); and, given a reachability function, new paths into production
 // and paths that lost their MFA condition.
+//
+// What either snapshot could not read (its metadata.gaps) is never
+// reported as added or removed: a change that relies on unread data is
+// reported as Unknown, saying what would have been reported and why it is
+// not known, and the result is marked incomplete.
 package drift
 
 import (
@@ -52,10 +57,15 @@ const (
 	PathRemoved          Kind = "path.removed"
 	PathMFALost          Kind = "path.mfa_lost"
 	PathMFAGained        Kind = "path.mfa_gained"
+	// Unknown is a change that cannot be told because one of the
+	// snapshots could not read the data it relies on (a gap): an item
+	// missing on the side with the gap may or may not be gone.
+	Unknown Kind = "unknown"
 )
 
 // Kinds lists every kind, in report order.
 var Kinds = []Kind{
+	Unknown,
 	PathAdded, PathMFALost, PathRemoved, PathMFAGained,
 	AccountJoined, AccountLeft, AccountMoved, AccountStatus, OUAdded, OURemoved,
 	SCPAdded, SCPRemoved, SCPChanged, SCPAttached, SCPDetached,
@@ -82,6 +92,9 @@ type Change struct {
 	// PolicyDiff lists the statements removed and added when a policy
 	// document changed.
 	PolicyDiff *PolicyDiff `json:"policy_diff,omitempty"`
+	// WouldBe is, for an Unknown change, the kind that would have been
+	// reported had both snapshots read the data.
+	WouldBe Kind `json:"would_be,omitempty"`
 }
 
 // PolicyDiff is a statement-level difference of two policy documents;
@@ -127,6 +140,9 @@ type Result struct {
 	Changes []Change    `json:"changes"`
 	// PathsCompared is false when no reachability function was given.
 	PathsCompared bool `json:"paths_compared"`
+	// Incomplete is true when either snapshot could not read data the
+	// comparison needs (gaps): the Unknown changes say what.
+	Incomplete bool `json:"incomplete"`
 }
 
 // SnapshotRef names a compared snapshot.
@@ -156,7 +172,11 @@ func (r *Result) Any(kinds []Kind) bool {
 
 // Compare lists the changes from old to new.
 func Compare(old, new *snapshot.Loaded, opts Options) (*Result, error) {
-	c := &comparer{old: snapshot.NewIndex(old.Snapshot), new: snapshot.NewIndex(new.Snapshot)}
+	c := &comparer{
+		old: snapshot.NewIndex(old.Snapshot), new: snapshot.NewIndex(new.Snapshot),
+		oldSide: newSide("old", old.Snapshot), newSide: newSide("new", new.Snapshot),
+		mentioned: map[scope]bool{},
+	}
 	res := &Result{
 		Old:     SnapshotRef{Path: old.Path, CollectedAt: old.Snapshot.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z")},
 		New:     SnapshotRef{Path: new.Path, CollectedAt: new.Snapshot.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z")},
@@ -171,6 +191,7 @@ func Compare(old, new *snapshot.Loaded, opts Options) (*Result, error) {
 		}
 		res.PathsCompared = true
 	}
+	res.Incomplete = c.unknownAreas(commonAccounts(old.Snapshot, new.Snapshot), opts.Reach != nil)
 	order := map[Kind]int{}
 	for i, k := range Kinds {
 		order[k] = i
@@ -195,8 +216,11 @@ func Compare(old, new *snapshot.Loaded, opts Options) (*Result, error) {
 }
 
 type comparer struct {
-	old, new *snapshot.Index
-	changes  []Change
+	old, new         *snapshot.Index
+	oldSide, newSide side
+	// mentioned records the areas an Unknown change already covers.
+	mentioned map[scope]bool
+	changes   []Change
 }
 
 func (c *comparer) add(ch Change) { c.changes = append(c.changes, ch) }
@@ -227,42 +251,42 @@ func (c *comparer) organization(old, new *snapshot.Snapshot) {
 	for _, id := range slices.Sorted(maps.Keys(newOUs)) {
 		if _, ok := oldOUs[id]; !ok {
 			ou := newOUs[id]
-			c.add(Change{Kind: OUAdded, Resource: ou.ARN, Summary: fmt.Sprintf("OU %s added under %s", ou.Name, containerPath(c.new, ou.ParentID))})
+			c.record(Change{Kind: OUAdded, Resource: ou.ARN, Summary: fmt.Sprintf("OU %s added under %s", ou.Name, containerPath(c.new, ou.ParentID))}, areaTree, "", needOld)
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(oldOUs)) {
 		if _, ok := newOUs[id]; !ok {
 			ou := oldOUs[id]
-			c.add(Change{Kind: OURemoved, Resource: ou.ARN, Summary: fmt.Sprintf("OU %s removed from %s", ou.Name, containerPath(c.old, ou.ParentID))})
+			c.record(Change{Kind: OURemoved, Resource: ou.ARN, Summary: fmt.Sprintf("OU %s removed from %s", ou.Name, containerPath(c.old, ou.ParentID))}, areaTree, "", needNew)
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(newPol)) {
 		np := newPol[id]
 		op, existed := oldPol[id]
 		if !existed {
-			c.add(Change{Kind: SCPAdded, Resource: np.ARN, Summary: fmt.Sprintf("%s %s added, attached to %s", policyKind(np.Type), np.Name, targetNames(np.Targets))})
+			c.record(Change{Kind: SCPAdded, Resource: np.ARN, Summary: fmt.Sprintf("%s %s added, attached to %s", policyKind(np.Type), np.Name, targetNames(np.Targets))}, areaPolicies, "", needOld)
 			continue
 		}
 		if d := diffDocuments(op.Document, np.Document); d != nil {
-			c.add(Change{Kind: SCPChanged, Resource: np.ARN, Summary: fmt.Sprintf("%s %s document changed", policyKind(np.Type), np.Name), PolicyDiff: d})
+			c.record(Change{Kind: SCPChanged, Resource: np.ARN, Summary: fmt.Sprintf("%s %s document changed", policyKind(np.Type), np.Name), PolicyDiff: d}, areaPolicies, "", needBoth)
 		}
 		oldT := byKey(op.Targets, func(t snapshot.PolicyTarget) string { return t.TargetID })
 		newT := byKey(np.Targets, func(t snapshot.PolicyTarget) string { return t.TargetID })
 		for _, t := range slices.Sorted(maps.Keys(newT)) {
 			if _, ok := oldT[t]; !ok {
-				c.add(Change{Kind: SCPAttached, Resource: np.ARN, Summary: fmt.Sprintf("%s %s attached to %s", policyKind(np.Type), np.Name, targetName(newT[t]))})
+				c.record(Change{Kind: SCPAttached, Resource: np.ARN, Summary: fmt.Sprintf("%s %s attached to %s", policyKind(np.Type), np.Name, targetName(newT[t]))}, areaPolicies, "", needBoth)
 			}
 		}
 		for _, t := range slices.Sorted(maps.Keys(oldT)) {
 			if _, ok := newT[t]; !ok {
-				c.add(Change{Kind: SCPDetached, Resource: np.ARN, Summary: fmt.Sprintf("%s %s detached from %s", policyKind(np.Type), np.Name, targetName(oldT[t]))})
+				c.record(Change{Kind: SCPDetached, Resource: np.ARN, Summary: fmt.Sprintf("%s %s detached from %s", policyKind(np.Type), np.Name, targetName(oldT[t]))}, areaPolicies, "", needBoth)
 			}
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(oldPol)) {
 		if _, ok := newPol[id]; !ok {
 			op := oldPol[id]
-			c.add(Change{Kind: SCPRemoved, Resource: op.ARN, Summary: fmt.Sprintf("%s %s removed (was attached to %s)", policyKind(op.Type), op.Name, targetNames(op.Targets))})
+			c.record(Change{Kind: SCPRemoved, Resource: op.ARN, Summary: fmt.Sprintf("%s %s removed (was attached to %s)", policyKind(op.Type), op.Name, targetNames(op.Targets))}, areaPolicies, "", needNew)
 		}
 	}
 }
@@ -300,22 +324,24 @@ func (c *comparer) accounts(old, new *snapshot.Snapshot) {
 		na := newA[id]
 		oa, existed := oldA[id]
 		if !existed {
-			c.add(Change{Kind: AccountJoined, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s joined, in %s", c.new.AccountLabel(id), containerPath(c.new, na.ParentID))})
+			c.record(Change{Kind: AccountJoined, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s joined, in %s", c.new.AccountLabel(id), containerPath(c.new, na.ParentID))}, areaTree, "", needOld)
 			continue
 		}
 		if oa.ParentID != na.ParentID && na.ParentID != "" {
-			c.add(Change{Kind: AccountMoved, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s moved from %s to %s", c.new.AccountLabel(id), containerPath(c.old, oa.ParentID), containerPath(c.new, na.ParentID))})
+			c.record(Change{Kind: AccountMoved, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s moved from %s to %s", c.new.AccountLabel(id), containerPath(c.old, oa.ParentID), containerPath(c.new, na.ParentID))}, areaTree, "", needBoth)
 		}
 		if oa.Status != na.Status {
-			c.add(Change{Kind: AccountStatus, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s status %s → %s", c.new.AccountLabel(id), oa.Status, na.Status)})
+			c.record(Change{Kind: AccountStatus, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s status %s → %s", c.new.AccountLabel(id), oa.Status, na.Status)}, areaTree, "", needBoth)
 		}
-		if oa.IAM != nil && na.IAM != nil {
-			c.iam(id, oa.IAM, na.IAM)
+		if oa.IAM != nil || na.IAM != nil {
+			// An IAM that was not read is compared as empty: what the
+			// other side has is then Unknown, never added or removed.
+			c.iam(id, orEmpty(oa.IAM), orEmpty(na.IAM))
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(oldA)) {
 		if _, ok := newA[id]; !ok {
-			c.add(Change{Kind: AccountLeft, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s left the organization", c.old.AccountLabel(id))})
+			c.record(Change{Kind: AccountLeft, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s left the organization", c.old.AccountLabel(id))}, areaTree, "", needNew)
 		}
 	}
 }
@@ -328,20 +354,20 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 		nr := newR[arn]
 		or, existed := oldR[arn]
 		if !existed {
-			c.add(Change{Kind: RoleAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("role %s added in %s, trusting %s", nr.Name, label, trustSummary(nr.TrustPolicy)),
-				PolicyDiff: diffDocuments(nil, nr.TrustPolicy)})
+			c.record(Change{Kind: RoleAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("role %s added in %s, trusting %s", nr.Name, label, trustSummary(nr.TrustPolicy)),
+				PolicyDiff: diffDocuments(nil, nr.TrustPolicy)}, areaIAM, acct, needOld)
 			continue
 		}
 		if d := diffDocuments(or.TrustPolicy, nr.TrustPolicy); d != nil {
-			c.add(Change{Kind: RoleTrustChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("trust policy of role %s in %s changed", nr.Name, label), PolicyDiff: d})
+			c.record(Change{Kind: RoleTrustChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("trust policy of role %s in %s changed", nr.Name, label), PolicyDiff: d}, areaIAM, acct, needBoth)
 		}
 		if s, d := permissionsDiff(or.InlinePolicies, nr.InlinePolicies, or.AttachedPolicies, nr.AttachedPolicies, or.PermissionsBoundary, nr.PermissionsBoundary); s != "" {
-			c.add(Change{Kind: RolePermsChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("permissions of role %s in %s changed: %s", nr.Name, label, s), PolicyDiff: d})
+			c.record(Change{Kind: RolePermsChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("permissions of role %s in %s changed: %s", nr.Name, label, s), PolicyDiff: d}, areaIAM, acct, needBoth)
 		}
 	}
 	for _, arn := range slices.Sorted(maps.Keys(oldR)) {
 		if _, ok := newR[arn]; !ok {
-			c.add(Change{Kind: RoleRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("role %s removed from %s", oldR[arn].Name, label)})
+			c.record(Change{Kind: RoleRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("role %s removed from %s", oldR[arn].Name, label)}, areaIAM, acct, needNew)
 		}
 	}
 
@@ -351,25 +377,25 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 		nu := newU[arn]
 		ou, existed := oldU[arn]
 		if !existed {
-			c.add(Change{Kind: UserAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s added in %s (groups: %s)", nu.Name, label, listOrNone(nu.Groups))})
+			c.record(Change{Kind: UserAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s added in %s (groups: %s)", nu.Name, label, listOrNone(nu.Groups))}, areaIAM, acct, needOld)
 			for _, g := range nu.Groups {
-				c.add(Change{Kind: MembershipAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s added to group %s in %s", nu.Name, g, label)})
+				c.record(Change{Kind: MembershipAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s added to group %s in %s", nu.Name, g, label)}, areaIAM, acct, needOld)
 			}
 			continue
 		}
 		for _, g := range setDiff(nu.Groups, ou.Groups) {
-			c.add(Change{Kind: MembershipAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s added to group %s in %s", nu.Name, g, label)})
+			c.record(Change{Kind: MembershipAdded, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s added to group %s in %s", nu.Name, g, label)}, areaIAM, acct, needBoth)
 		}
 		for _, g := range setDiff(ou.Groups, nu.Groups) {
-			c.add(Change{Kind: MembershipRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s removed from group %s in %s", nu.Name, g, label)})
+			c.record(Change{Kind: MembershipRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s removed from group %s in %s", nu.Name, g, label)}, areaIAM, acct, needBoth)
 		}
 		if s, d := permissionsDiff(ou.InlinePolicies, nu.InlinePolicies, ou.AttachedPolicies, nu.AttachedPolicies, ou.PermissionsBoundary, nu.PermissionsBoundary); s != "" {
-			c.add(Change{Kind: UserPermsChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("permissions of user %s in %s changed: %s", nu.Name, label, s), PolicyDiff: d})
+			c.record(Change{Kind: UserPermsChanged, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("permissions of user %s in %s changed: %s", nu.Name, label, s), PolicyDiff: d}, areaIAM, acct, needBoth)
 		}
 	}
 	for _, arn := range slices.Sorted(maps.Keys(oldU)) {
 		if _, ok := newU[arn]; !ok {
-			c.add(Change{Kind: UserRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s removed from %s", oldU[arn].Name, label)})
+			c.record(Change{Kind: UserRemoved, AccountID: acct, Resource: arn, Summary: fmt.Sprintf("user %s removed from %s", oldU[arn].Name, label)}, areaIAM, acct, needNew)
 		}
 	}
 
@@ -380,9 +406,17 @@ func (c *comparer) iam(acct string, old, new *snapshot.IAM) {
 			continue
 		}
 		if s, d := permissionsDiff(og.InlinePolicies, ng.InlinePolicies, og.AttachedPolicies, ng.AttachedPolicies, nil, nil); s != "" {
-			c.add(Change{Kind: GroupPermsChanged, AccountID: acct, Resource: ng.ARN, Summary: fmt.Sprintf("permissions of group %s in %s changed: %s", ng.Name, label, s), PolicyDiff: d})
+			c.record(Change{Kind: GroupPermsChanged, AccountID: acct, Resource: ng.ARN, Summary: fmt.Sprintf("permissions of group %s in %s changed: %s", ng.Name, label, s), PolicyDiff: d}, areaIAM, acct, needBoth)
 		}
 	}
+}
+
+// orEmpty returns iam, or an empty IAM for one that was not read.
+func orEmpty(iam *snapshot.IAM) *snapshot.IAM {
+	if iam == nil {
+		return &snapshot.IAM{}
+	}
+	return iam
 }
 
 func listOrNone(s []string) string {
@@ -480,13 +514,13 @@ func (c *comparer) identityCenter(old, new *snapshot.Snapshot) {
 	for _, k := range slices.Sorted(maps.Keys(newA)) {
 		if _, ok := oldA[k]; !ok {
 			a := newA[k]
-			c.add(Change{Kind: SSOAssignmentAdded, AccountID: a.AccountID, Resource: a.PermissionSetARN, Summary: "Identity Center assignment added: " + describe(new, c.new, a)})
+			c.record(Change{Kind: SSOAssignmentAdded, AccountID: a.AccountID, Resource: a.PermissionSetARN, Summary: "Identity Center assignment added: " + describe(new, c.new, a)}, areaIdentityCenter, "", needOld)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(oldA)) {
 		if _, ok := newA[k]; !ok {
 			a := oldA[k]
-			c.add(Change{Kind: SSOAssignmentRemoved, AccountID: a.AccountID, Resource: a.PermissionSetARN, Summary: "Identity Center assignment removed: " + describe(old, c.old, a)})
+			c.record(Change{Kind: SSOAssignmentRemoved, AccountID: a.AccountID, Resource: a.PermissionSetARN, Summary: "Identity Center assignment removed: " + describe(old, c.old, a)}, areaIdentityCenter, "", needNew)
 		}
 	}
 }
@@ -546,17 +580,17 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 		o, existed := oldP[k]
 		switch {
 		case !existed:
-			c.add(Change{Kind: PathAdded, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("new path into %s: %s can reach %s in %d hop(s), %s", p.To, p.From, entry(p), p.Hops, mfa(p.MFA))})
+			c.record(Change{Kind: PathAdded, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("new path into %s: %s can reach %s in %d hop(s), %s", p.To, p.From, entry(p), p.Hops, mfa(p.MFA))}, areaGraph, p.AccountID, needOld)
 		case o.MFA && !p.MFA:
-			c.add(Change{Kind: PathMFALost, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path before)", p.From, entry(p))})
+			c.record(Change{Kind: PathMFALost, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path before)", p.From, entry(p))}, areaGraph, p.AccountID, needBoth)
 		case !o.MFA && p.MFA:
-			c.add(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs MFA on every path into %s", p.From, p.To)})
+			c.record(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs MFA on every path into %s", p.From, p.To)}, areaGraph, p.AccountID, needBoth)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(oldP)) {
 		if _, ok := newP[k]; !ok {
 			p := oldP[k]
-			c.add(Change{Kind: PathRemoved, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can no longer reach %s", p.From, p.To)})
+			c.record(Change{Kind: PathRemoved, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can no longer reach %s", p.From, p.To)}, areaGraph, p.AccountID, needNew)
 		}
 	}
 	return nil

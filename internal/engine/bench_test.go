@@ -50,7 +50,7 @@ func BenchmarkCheck(b *testing.B) {
 					prepared *PreparedInput
 					prepErr  error
 				)
-				l, err := snapshot.ParseWithOptions(raw, snapshot.ParseOptions{
+				l, err := snapshot.ParseWithOptions(ctx, raw, snapshot.ParseOptions{
 					AfterDecode: func(doc map[string]any, _ *snapshot.Snapshot) { prepared, prepErr = PrepareInput(doc) },
 				})
 				if err != nil {

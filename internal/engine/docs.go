@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/compliance"
 )
 
 // areas names the rule areas by the AREA part of OA-AREA-NNN ids, in the
@@ -56,12 +58,14 @@ func WriteRulesMarkdown(w io.Writer, rules []Rule) error {
 	}
 	slices.SortStableFunc(order, func(x, y string) int { return areaIndex(x) - areaIndex(y) })
 
-	b.WriteString("| id | severity | title | CIS AWS Foundations v3.0.0 |\n| --- | --- | --- | --- |\n")
+	b.WriteString("| id | severity | title | CIS v3.0.0 | CIS v4.0.0 | CIS v5.0.0 |\n| --- | --- | --- | --- | --- | --- |\n")
 	for _, key := range order {
 		for _, r := range grouped[key] {
-			fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", r.ID, anchor(r), r.Severity, mdEscape(r.Title), strings.Join(r.Frameworks[cisFramework], ", "))
+			fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", r.ID, anchor(r), r.Severity, mdEscape(r.Title),
+				strings.Join(r.Frameworks[compliance.CISv3], ", "), strings.Join(r.Frameworks[compliance.CISv4], ", "), strings.Join(r.Frameworks[compliance.CISv5], ", "))
 		}
 	}
+	writeCISMapping(&b, rules)
 	for _, key := range order {
 		t, intro := title(key)
 		fmt.Fprintf(&b, "\n## %s\n\n", t)
@@ -76,7 +80,49 @@ func WriteRulesMarkdown(w io.Writer, rules []Rule) error {
 	return err
 }
 
-const cisFramework = "cis-aws-foundations-benchmark-v3.0.0"
+// writeCISMapping renders the CIS AWS Foundations Benchmark section 1
+// controls of the three catalogued versions side by side, each with the
+// rules that decide it, or why none does.
+func writeCISMapping(b *strings.Builder, rules []Rule) {
+	v3, ok := compliance.Lookup(compliance.CISv3)
+	if !ok {
+		return
+	}
+	anchors := map[string]string{}
+	for _, r := range rules {
+		anchors[r.ID] = anchor(r)
+	}
+	b.WriteString("\n## CIS AWS Foundations Benchmark, section 1\n\n")
+	b.WriteString("Every control of section 1 (Identity and Access Management) in versions 3.0.0, 4.0.0 and 5.0.0, matched across versions by its text ")
+	b.WriteString("(5.0.0 dropped the security questions control, so the later numbers moved up by one), with the rules that decide it in every account of the organization. ")
+	b.WriteString("Manual controls are never reported as passed; `orgaudit rules list --framework ID` lists the same for one version.\n\n")
+	b.WriteString("| v3.0.0 | v4.0.0 | v5.0.0 | control | orgaudit |\n| --- | --- | --- | --- | --- |\n")
+	for _, c := range compliance.Coverage(v3, FrameworkMappings(rules)) {
+		var how string
+		switch c.Status {
+		case compliance.StatusManual:
+			how = "manual: " + c.ManualSteps
+		case compliance.StatusNotApplicable:
+			how = "not applicable: " + c.Reason
+		case compliance.NotCovered:
+			how = "not covered by the loaded rules"
+		default:
+			links := make([]string, len(c.Rules))
+			for i, id := range c.Rules {
+				links[i] = fmt.Sprintf("[%s](#%s)", id, anchors[id])
+			}
+			how = strings.Join(links, ", ")
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", c.ID, dash(c.Same[compliance.CISv4]), dash(c.Same[compliance.CISv5]), mdEscape(c.Title), mdEscape(how))
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
 
 func areaIndex(key string) int {
 	for i, a := range areas {
@@ -109,8 +155,8 @@ func writeRule(b *strings.Builder, r Rule) {
 	var fws []string
 	for fw, controls := range r.Frameworks {
 		name := fw
-		if fw == cisFramework {
-			name = "CIS AWS Foundations Benchmark v3.0.0"
+		if f, ok := compliance.Lookup(fw); ok {
+			name = f.Title
 		}
 		fws = append(fws, fmt.Sprintf("%s %s", name, strings.Join(controls, ", ")))
 	}
@@ -150,4 +196,14 @@ func paragraph(s string) string {
 		out = append(out, strings.Join(strings.Fields(block), " "))
 	}
 	return strings.Join(out, "\n\n")
+}
+
+// FrameworkMappings are the framework mappings of rules, as the compliance
+// catalogue reads them.
+func FrameworkMappings(rules []Rule) []compliance.RuleMapping {
+	out := make([]compliance.RuleMapping, len(rules))
+	for i, r := range rules {
+		out[i] = compliance.RuleMapping{ID: r.ID, Frameworks: r.Frameworks}
+	}
+	return out
 }

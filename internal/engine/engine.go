@@ -34,17 +34,19 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -63,18 +65,52 @@ type Options struct {
 	// error.
 	Severity map[string]Severity
 	// Workers is how many groups of rules are evaluated concurrently
-	// (default: the number of usable cores, at most 4). Rules of one group
+	// (default: the number of usable cores, at most 4). Built-in rules are
+	// dealt into that many groups; every user rule is a group of its own,
+	// so that a rule that runs away is named alone. Rules of one group
 	// share the library's cached tables; each group computes the ones it
 	// uses.
 	Workers int
+	// RuleTimeout bounds the evaluation of each group of rules; zero means
+	// DefaultRuleTimeout.
+	RuleTimeout time.Duration
+}
+
+// DefaultRuleTimeout bounds the evaluation of a group of rules unless
+// Options.RuleTimeout says otherwise: the 33 built-in rules take seconds
+// over a thousand accounts.
+const DefaultRuleTimeout = 60 * time.Second
+
+// TimeoutError says a group of rules did not finish in time.
+type TimeoutError struct {
+	// Rules are the rules evaluated together, by id.
+	Rules []Rule
+	// Timeout is the limit that ran out.
+	Timeout time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	var who string
+	if len(e.Rules) == 1 {
+		who = fmt.Sprintf("rule %s (%s)", e.Rules[0].ID, e.Rules[0].File)
+	} else {
+		ids := make([]string, len(e.Rules))
+		for i, r := range e.Rules {
+			ids[i] = r.ID
+		}
+		who = fmt.Sprintf("one of the rules %s (evaluated together)", strings.Join(ids, ", "))
+	}
+	return fmt.Sprintf("%s did not finish within %s: fix the rule, or raise --rule-timeout", who, e.Timeout)
 }
 
 // Engine holds compiled rules ready to evaluate.
 type Engine struct {
 	// rules are every loaded rule; active are the ones evaluated.
-	rules  []Rule
-	active []Rule
-	groups []group
+	rules   []Rule
+	active  []Rule
+	groups  []group
+	workers int
+	timeout time.Duration
 }
 
 // group is a set of rules evaluated by one query.
@@ -122,8 +158,16 @@ func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rules, active: active}
-	for _, part := range partition(active, opts.Workers) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	timeout := opts.RuleTimeout
+	if timeout <= 0 {
+		timeout = DefaultRuleTimeout
+	}
+	e := &Engine{rules: rules, active: active, workers: workers, timeout: timeout}
+	for _, part := range partition(active, workers) {
 		q, err := rego.New(
 			rego.Query(resultQuery(part)),
 			rego.Compiler(c.compiler),
@@ -147,19 +191,29 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return c.Engine(ctx, opts)
 }
 
-// partition deals the rules into at most workers groups, round robin in
-// id order, so that rules of one area (which share helpers) spread over
-// the groups and the expensive ones do not pile up in one.
+// partition deals the built-in rules into at most workers groups, round
+// robin in id order, so that rules of one area (which share helpers)
+// spread over the groups and the expensive ones do not pile up in one.
+// Every other rule is a group of its own.
 func partition(rules []Rule, workers int) [][]Rule {
-	if workers <= 0 {
-		workers = min(runtime.GOMAXPROCS(0), 4)
+	var builtin []Rule
+	var out [][]Rule
+	for _, r := range rules {
+		if r.Source == BuiltinSource().Name {
+			builtin = append(builtin, r)
+		} else {
+			out = append(out, []Rule{r})
+		}
 	}
-	workers = max(1, min(workers, len(rules)))
-	out := make([][]Rule, workers)
-	for i, r := range rules {
-		out[i%workers] = append(out[i%workers], r)
+	if len(builtin) == 0 {
+		return out
 	}
-	return out
+	workers = max(1, min(workers, len(builtin)))
+	groups := make([][]Rule, workers)
+	for i, r := range builtin {
+		groups[i%workers] = append(groups[i%workers], r)
+	}
+	return append(groups, out...)
 }
 
 // applyOptions sets severity overrides on rules and returns the rules to
@@ -392,17 +446,20 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	outs := make([]map[string]any, len(e.groups))
-	errs := make([]error, len(e.groups))
-	var wg sync.WaitGroup
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.SetLimit(e.workers)
 	for i, g := range e.groups {
-		wg.Go(func() { outs[i], errs[i] = g.eval(ctx, val) })
+		eg.Go(func() error {
+			var err error
+			outs[i], err = e.evalGroup(ctx, gctx, g, val)
+			return err
+		})
 	}
-	wg.Wait()
+	if err := eg.Wait(); err != nil {
+		return nil, err
+	}
 	out := map[string]any{}
 	for i := range e.groups {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
 		for k, v := range outs[i] {
 			out[k] = v
 		}
@@ -427,6 +484,24 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 	SortFindings(res.Findings)
 	res.NotEvaluated = notEvaluated(e.active, in.Snapshot.Snapshot, reported)
 	return res, nil
+}
+
+// evalGroup runs one group's query within the rule timeout. ctx is the
+// caller's (done on Ctrl-C), gctx the group's (also done when another
+// group failed).
+func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value) (map[string]any, error) {
+	tctx, cancel := context.WithTimeout(gctx, e.timeout)
+	defer cancel()
+	out, err := g.eval(tctx, input)
+	switch {
+	case err == nil:
+		return out, nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("evaluate rules: %w", ctx.Err())
+	case gctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded):
+		return nil, &TimeoutError{Rules: g.rules, Timeout: e.timeout}
+	}
+	return nil, err
 }
 
 // eval runs one group's query.

@@ -2,11 +2,14 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -151,6 +154,9 @@ func TestLoadErrors(t *testing.T) {
 		}, "one rule per package"},
 		{"time.now_ns", map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains {\"resource\": \"r\", \"account_id\": \"\", \"message\": sprintf(\"%d\", [time.now_ns()])} if true\n"}, "time.now_ns is not allowed"},
 		{"compile error", map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains x if { y := 1 }\n"}, "mem/r.rego:10"},
+		{"no description", map[string]string{"r.rego": strings.Replace(header, "# description: D\n", "", 1) + "package orgaudit.rules.r\n\ndeny contains 1 if false\n"}, "METADATA lacks description"},
+		{"no remediation", map[string]string{"r.rego": strings.Replace(header, "#   remediation: R\n", "", 1) + "package orgaudit.rules.r\n\ndeny contains 1 if false\n"}, "METADATA lacks custom.remediation"},
+		{"blank remediation", map[string]string{"r.rego": strings.Replace(header, "#   remediation: R\n", "#   remediation: \"  \"\n", 1) + "package orgaudit.rules.r\n\ndeny contains 1 if false\n"}, "custom.remediation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -313,5 +319,108 @@ func TestDisabledAndSeverityOverrides(t *testing.T) {
 		if _, err := New(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "unknown rule id T-") {
 			t.Errorf("error %v, want unknown rule id", err)
 		}
+	}
+}
+
+// TestForbiddenBuiltins: network, clock and randomness are refused when the
+// rule loads, naming file and line; pure functions are allowed.
+func TestForbiddenBuiltins(t *testing.T) {
+	rule := func(expr string) map[string]string {
+		return map[string]string{"r.rego": header + "package orgaudit.rules.r\n\ndeny contains {\"resource\": \"r\", \"account_id\": \"\", \"message\": sprintf(\"%v\", [x])} if {\n\tx := " + expr + "\n}\n"}
+	}
+	forbidden := map[string]string{
+		"http.send":            `http.send({"method": "get", "url": "http://127.0.0.1"})`,
+		"net.lookup_ip_addr":   `net.lookup_ip_addr("example.com")`,
+		"io.jwt.decode_verify": `io.jwt.decode_verify("a.b.c", {"secret": "s"})`,
+		"time.now_ns":          `time.now_ns()`,
+		"rand.intn":            `rand.intn("x", 10)`,
+		"uuid.rfc4122":         `uuid.rfc4122("x")`,
+		"opa.runtime":          `opa.runtime()`,
+		"io.jwt.encode_sign":   `io.jwt.encode_sign({"alg": "HS256"}, {}, {"kty": "oct", "k": "c2VjcmV0"})`,
+		"json.match_schema":    `json.match_schema({}, {})`,
+		"crypto.x509.parse_and_verify_certificates":              `crypto.x509.parse_and_verify_certificates("x")`,
+		"crypto.x509.parse_and_verify_certificates_with_options": `crypto.x509.parse_and_verify_certificates_with_options("x", {})`,
+	}
+	for name, expr := range forbidden {
+		t.Run(name, func(t *testing.T) {
+			_, err := Compile([]Source{memSource(rule(expr))})
+			if err == nil || !strings.Contains(err.Error(), name+" is not allowed") || !strings.Contains(err.Error(), "mem/r.rego:11") {
+				t.Errorf("error %v, want %s refused at mem/r.rego:11", err, name)
+			}
+		})
+	}
+	for _, expr := range []string{`net.cidr_contains("10.0.0.0/8", "10.1.2.3")`, `net.cidr_is_valid("10.0.0.0/8")`, `time.parse_rfc3339_ns("2026-01-01T00:00:00Z")`, `io.jwt.decode("a.b.c")`} {
+		if _, err := Compile([]Source{memSource(rule(expr))}); err != nil && strings.Contains(err.Error(), "not allowed") {
+			t.Errorf("%s: %v", expr, err)
+		}
+	}
+	caps := capabilities()
+	for _, b := range caps.Builtins {
+		if _, bad := forbiddenReason(b.Name); bad {
+			t.Errorf("forbidden built-in %s left in the capabilities", b.Name)
+		}
+	}
+}
+
+// spinning is a rule that never finishes in any useful time: it walks a
+// billion combinations without allocating.
+const spinning = `package orgaudit.rules.spin
+
+deny contains {"resource": "r", "account_id": "", "message": "m"} if {
+	some a in numbers.range(1, 1000)
+	some b in numbers.range(1, 1000)
+	some c in numbers.range(1, 1000)
+	a + b + c < 0
+}
+`
+
+func TestRuleTimeout(t *testing.T) {
+	user := Source{Name: "my-rules", FS: fstest.MapFS{"spin.rego": &fstest.MapFile{Data: []byte(strings.Replace(header, "T-1", "SPIN-1", 1) + spinning)}}}
+	eng, err := New(context.Background(), Options{Sources: []Source{BuiltinSource(), user}, RuleTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = eng.Eval(context.Background(), Input{Snapshot: snap(nil, true)})
+	var te *TimeoutError
+	if !errors.As(err, &te) || len(te.Rules) != 1 || te.Rules[0].ID != "SPIN-1" ||
+		!strings.Contains(err.Error(), "rule SPIN-1 (my-rules/spin.rego) did not finish within 200ms") {
+		t.Fatalf("error %v, want a timeout naming SPIN-1 alone", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("stopped after %s", took)
+	}
+
+	// Interrupted (Ctrl-C): the caller's context error, not a timeout.
+	eng, err = New(context.Background(), Options{Sources: []Source{user}, RuleTimeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, err = eng.Eval(ctx, Input{Snapshot: snap(nil, true)})
+	if !errors.Is(err, context.Canceled) || errors.As(err, &te) {
+		t.Fatalf("interrupted evaluation: %v, want context.Canceled", err)
+	}
+}
+
+func TestPartition(t *testing.T) {
+	var rules []Rule
+	for i := range 10 {
+		rules = append(rules, Rule{ID: fmt.Sprintf("B%d", i), Source: "builtin"})
+	}
+	rules = append(rules, Rule{ID: "U1", Source: "dir"}, Rule{ID: "U2", Source: "dir"})
+	groups := partition(rules, 4)
+	if len(groups) != 6 {
+		t.Fatalf("%d groups, want 4 built-in groups and one per user rule", len(groups))
+	}
+	seen := map[string]int{}
+	for _, g := range groups {
+		for _, r := range g {
+			seen[r.ID]++
+		}
+	}
+	if len(seen) != 12 || len(groups[4]) != 1 || groups[5][0].ID != "U2" {
+		t.Errorf("groups %v", groups)
 	}
 }

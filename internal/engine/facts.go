@@ -28,7 +28,10 @@ const FactsKey = "facts"
 //     sts:ExternalId (lib.trust_grants documents the shape);
 //   - admin_roles: role ARN to how the role gets administrator access;
 //   - role_activity: when each role (service-linked and Identity Center
-//     roles left out) was last used, or created when never used.
+//     roles left out) was last used, or created when never used;
+//   - full_admin_policies: the customer managed and inline policies that
+//     grant full administrator access, decided by the policy evaluator
+//     (see fullAdminPolicies).
 //
 // Computing them in Go keeps their cost independent of the number of rules
 // and rule groups; TestFactsMatchRego checks they equal what the Rego
@@ -95,7 +98,10 @@ func computeFacts(doc map[string]any) map[string]any {
 			}
 		}
 	}
-	return map[string]any{"trust_grants": grants, "admin_roles": admin, "role_activity": activity}
+	return map[string]any{
+		"trust_grants": grants, "admin_roles": admin, "role_activity": activity,
+		"full_admin_policies": fullAdminPolicies(iamAccounts),
+	}
 }
 
 type factsBuilder struct {

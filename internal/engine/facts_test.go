@@ -66,7 +66,9 @@ func TestFactsMatchRego(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := normalize(t, rs[0].Bindings["x"])
-			got := normalize(t, computeFacts(doc))
+			facts := computeFacts(doc)
+			delete(facts, "full_admin_policies") // decided by the evaluator: TestFullAdminPolicies
+			got := normalize(t, facts)
 			if !reflect.DeepEqual(got, want) {
 				g, _ := json.MarshalIndent(got, "", " ")
 				w, _ := json.MarshalIndent(want, "", " ")

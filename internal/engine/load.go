@@ -12,6 +12,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/orgaudit/orgaudit/internal/compliance"
 	"github.com/orgaudit/orgaudit/rules"
 )
 
@@ -48,23 +49,53 @@ func (s Source) displayName(p string) string {
 	return filepath.Join(s.Name, filepath.FromSlash(p))
 }
 
-// forbiddenBuiltins are rejected in every rule: network access (rules must
-// not reach out) and non-determinism (the same snapshot must give the same
-// report; "now" comes from the snapshot).
+// Why built-ins are forbidden: the same snapshot must give the same report
+// on any machine at any time, and rules must not reach out.
+const (
+	reasonNetwork = "network built-ins are disabled in orgaudit rules"
+	reasonClock   = "rules must be deterministic, and this built-in reads the clock: use data.orgaudit.lib.now_ns (the snapshot's collection time)"
+	reasonRandom  = "rules must be deterministic"
+)
+
+// forbiddenBuiltins are rejected in every rule, on top of every built-in
+// OPA marks non-deterministic (see forbiddenReason): network access and
+// anything that reads the clock or draws random numbers. Pure functions
+// (net.cidr_contains and the other net.cidr_* built-ins) are allowed.
 var forbiddenBuiltins = map[string]string{
-	"http.send":    "network built-ins are disabled in orgaudit rules",
-	"opa.runtime":  "rules must not depend on the runtime environment",
-	"time.now_ns":  "rules must be deterministic: use data.orgaudit.lib.now_ns (the snapshot's collection time)",
-	"rand.intn":    "rules must be deterministic",
-	"uuid.rfc4122": "rules must be deterministic",
+	"http.send":              reasonNetwork,
+	"net.lookup_ip_addr":     reasonNetwork,
+	"json.match_schema":      "it may fetch remote schemas: " + reasonNetwork,
+	"json.verify_schema":     "it may fetch remote schemas: " + reasonNetwork,
+	"opa.runtime":            "rules must not depend on the runtime environment",
+	"time.now_ns":            reasonClock,
+	"io.jwt.decode_verify":   reasonClock + " (tokens expire against the clock)",
+	"rand.intn":              reasonRandom,
+	"uuid.rfc4122":           reasonRandom,
+	"io.jwt.encode_sign":     reasonRandom + " (signatures may be randomized)",
+	"io.jwt.encode_sign_raw": reasonRandom + " (signatures may be randomized)",
+	"crypto.x509.parse_and_verify_certificates":              reasonClock + " (certificates are checked against the clock)",
+	"crypto.x509.parse_and_verify_certificates_with_options": reasonClock + " (certificates are checked against the clock)",
 }
 
-func forbiddenReason(name string) (string, bool) {
-	if strings.HasPrefix(name, "net.") {
-		return "network built-ins (net.*) are disabled in orgaudit rules", true
+// nondeterministic holds the built-ins OPA itself marks non-deterministic.
+var nondeterministic = func() map[string]bool {
+	out := map[string]bool{}
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if b.Nondeterministic {
+			out[b.Name] = true
+		}
 	}
-	reason, ok := forbiddenBuiltins[name]
-	return reason, ok
+	return out
+}()
+
+func forbiddenReason(name string) (string, bool) {
+	if reason, ok := forbiddenBuiltins[name]; ok {
+		return reason, true
+	}
+	if nondeterministic[name] {
+		return reasonRandom + " (OPA marks it non-deterministic)", true
+	}
+	return "", false
 }
 
 // capabilities are OPA's capabilities for this version without the
@@ -240,14 +271,23 @@ func ruleMeta(m module) (Rule, error) {
 	if r.Title == "" {
 		missing = append(missing, "title")
 	}
+	if r.Description == "" {
+		missing = append(missing, "description")
+	}
 	if c.Severity == "" {
 		missing = append(missing, "custom.severity")
+	}
+	if r.Remediation == "" {
+		missing = append(missing, "custom.remediation")
 	}
 	if len(missing) > 0 {
 		return Rule{}, fmt.Errorf("%s: METADATA lacks %s", m.file, strings.Join(missing, ", "))
 	}
 	if r.Severity, err = ParseSeverity(c.Severity); err != nil {
 		return Rule{}, fmt.Errorf("%s: METADATA custom.severity: %w", m.file, err)
+	}
+	if err := compliance.CheckMapping(r.Frameworks); err != nil {
+		return Rule{}, fmt.Errorf("%s: METADATA custom.frameworks: %w", m.file, err)
 	}
 	for _, s := range r.Requires {
 		if !validSection(s) {

@@ -71,8 +71,8 @@ type Rule struct {
 	// ResourceDescriptions holds the description of each related resource
 	// that has one, by URL.
 	ResourceDescriptions map[string]string `json:"related_resource_descriptions,omitempty"`
-	// Frameworks maps a framework (e.g. "cis-aws-foundations-benchmark-v3.0.0")
-	// to the controls the rule implements.
+	// Frameworks maps a framework (e.g. "cis-v5.0.0", see package
+	// compliance) to the controls the rule implements.
 	Frameworks map[string][]string `json:"frameworks,omitempty"`
 	// Requires lists the snapshot sections the rule reads. Where a gap
 	// covers one of them the rule reports "not evaluated" instead of

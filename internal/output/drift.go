@@ -12,12 +12,18 @@ import (
 // driftCellWidth bounds the cells of the diff table in full-width output.
 const driftCellWidth = 80
 
+// driftIncompleteNote says that gaps left parts of the comparison unknown.
+const driftIncompleteNote = "Some data could not be read in one of the snapshots (metadata.gaps): the changes it would show are listed as unknown, never as added or removed."
+
 // writeDriftTable lists the changes, then the statements that differ in
 // each changed policy, then the counts.
 func writeDriftTable(w io.Writer, r *drift.Result, o Options) error {
 	fmt.Fprintf(w, "Changes from %s (%s) to %s (%s)\n", r.Old.Path, r.Old.CollectedAt, r.New.Path, r.New.CollectedAt)
 	if !r.PathsCompared {
 		fmt.Fprintln(w, "(paths into production not compared)")
+	}
+	if r.Incomplete {
+		fmt.Fprintln(w, driftIncompleteNote)
 	}
 	if len(r.Changes) > 0 {
 		t := NewTable(w, o, driftCellWidth, []int{2, 3}, "Kind", "Account", "Resource", "Change")
@@ -51,6 +57,9 @@ func writeDriftTable(w io.Writer, r *drift.Result, o Options) error {
 func writeDriftMarkdown(w io.Writer, r *drift.Result, _ Options) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## orgaudit diff\n\nFrom `%s` (%s) to `%s` (%s).\n\n", r.Old.Path, r.Old.CollectedAt, r.New.Path, r.New.CollectedAt)
+	if r.Incomplete {
+		b.WriteString("**Incomplete.** " + driftIncompleteNote + "\n\n")
+	}
 	if len(r.Changes) == 0 {
 		b.WriteString("No changes.\n")
 		_, err := io.WriteString(w, b.String())

@@ -18,7 +18,6 @@ import (
 	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/drift"
-	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/handover"
 	"github.com/orgaudit/orgaudit/internal/plan"
@@ -51,7 +50,7 @@ type Format struct {
 	Paths    WriteFunc[*graph.Report]
 	Drift    WriteFunc[*drift.Result]
 	Handover WriteFunc[*handover.Checklist]
-	Rules    WriteFunc[[]engine.Rule]
+	Rules    WriteFunc[*RuleList]
 	Version  WriteFunc[version.Info]
 	Plan     WriteFunc[*plan.Report]
 }
@@ -73,8 +72,8 @@ var (
 	Drift = Kind[*drift.Result]{"diff", func(f *Format) WriteFunc[*drift.Result] { return f.Drift }}
 	// Handover is a handover checklist.
 	Handover = Kind[*handover.Checklist]{"handover", func(f *Format) WriteFunc[*handover.Checklist] { return f.Handover }}
-	// Rules is the list of rules (rules list).
-	Rules = Kind[[]engine.Rule]{"rules list", func(f *Format) WriteFunc[[]engine.Rule] { return f.Rules }}
+	// Rules is the list of rules, or of a framework's controls (rules list).
+	Rules = Kind[*RuleList]{"rules list", func(f *Format) WriteFunc[*RuleList] { return f.Rules }}
 	// Version is the build information (version).
 	Version = Kind[version.Info]{"version", func(f *Format) WriteFunc[version.Info] { return f.Version }}
 	// Plan is what a Terraform plan does to the organization (plan).

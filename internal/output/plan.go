@@ -17,11 +17,35 @@ const planCellWidth = 80
 // production opened or closed, and MFA conditions dropped or added.
 var planDoorKinds = []drift.Kind{drift.PathAdded, drift.PathMFALost, drift.PathRemoved, drift.PathMFAGained}
 
+// planIncompleteNote says that gaps of the snapshot hide part of what the
+// plan changes.
+const planIncompleteNote = "Some data could not be read in the snapshot (metadata.gaps): what the plan changes there is listed as unknown, never as added or removed."
+
+// planChanges splits a plan's changes into doors into production, changes
+// gaps leave unknown, and the others.
+func planChanges(r *plan.Report) (doors, unknown, other []drift.Change) {
+	for _, c := range r.Changes {
+		switch {
+		case slices.Contains(planDoorKinds, c.Kind):
+			doors = append(doors, c)
+		case c.Kind == drift.Unknown:
+			unknown = append(unknown, c)
+		default:
+			other = append(other, c)
+		}
+	}
+	return doors, unknown, other
+}
+
 // writePlanTable renders a plan report as text: the doors into
-// production, the findings added and removed, the other changes, what is
-// unknown until apply and what is not modelled, then the summary line.
+// production, what gaps leave unknown, the findings added and removed, the
+// other changes, what is unknown until apply and what is not modelled,
+// then the summary line.
 func writePlanTable(w io.Writer, r *plan.Report, o Options) error {
 	fmt.Fprintf(w, "Plan %s applied to %s (collected %s)\n", r.Plan, r.Snapshot, r.CollectedAt)
+	if r.Incomplete {
+		fmt.Fprintln(w, planIncompleteNote)
+	}
 	section := func(title string, flex []int, header []string, rows [][]string) error {
 		if len(rows) == 0 {
 			return nil
@@ -33,43 +57,49 @@ func writePlanTable(w io.Writer, r *plan.Report, o Options) error {
 		}
 		return t.Render()
 	}
-	var doors, other [][]string
-	for _, c := range r.Changes {
-		row := []string{string(c.Kind), c.AccountID, c.Summary}
-		if slices.Contains(planDoorKinds, c.Kind) {
-			doors = append(doors, row)
-		} else {
-			other = append(other, row)
+	rows := func(changes []drift.Change) [][]string {
+		var out [][]string
+		for _, c := range changes {
+			out = append(out, []string{string(c.Kind), c.AccountID, c.Summary})
 		}
+		return out
 	}
-	if err := section("Doors into production", []int{2}, []string{"Change", "Account", "Path"}, doors); err != nil {
+	doors, unknown, other := planChanges(r)
+	if err := section("Doors into production", []int{2}, []string{"Change", "Account", "Path"}, rows(doors)); err != nil {
 		return err
 	}
-	var rows [][]string
+	var unknownRows [][]string
+	for _, c := range unknown {
+		unknownRows = append(unknownRows, []string{string(c.WouldBe), c.AccountID, c.Summary})
+	}
+	if err := section("Unknown (snapshot gaps)", []int{2}, []string{"Would be", "Account", "What and why"}, unknownRows); err != nil {
+		return err
+	}
+	var findings [][]string
 	for _, f := range r.FindingsAdded {
-		rows = append(rows, []string{"added", strings.ToUpper(f.Severity), f.RuleID, f.Resource, planFindingMessage(f)})
+		findings = append(findings, []string{"added", strings.ToUpper(f.Severity), f.RuleID, f.Resource, planFindingMessage(f)})
 	}
 	for _, f := range r.FindingsRemoved {
-		rows = append(rows, []string{"removed", strings.ToUpper(f.Severity), f.RuleID, f.Resource, planFindingMessage(f)})
+		findings = append(findings, []string{"removed", strings.ToUpper(f.Severity), f.RuleID, f.Resource, planFindingMessage(f)})
 	}
-	if err := section("Findings", []int{3, 4}, []string{"", "Severity", "Rule", "Resource", "Message"}, rows); err != nil {
+	if err := section("Findings", []int{3, 4}, []string{"", "Severity", "Rule", "Resource", "Message"}, findings); err != nil {
 		return err
 	}
-	if err := section("Changes", []int{2}, []string{"Kind", "Account", "Change"}, other); err != nil {
+	if err := section("Changes", []int{2}, []string{"Kind", "Account", "Change"}, rows(other)); err != nil {
 		return err
 	}
-	rows = nil
+	var unknowns [][]string
 	for _, u := range r.Unknowns {
-		rows = append(rows, []string{u.Address, u.What, u.Treatment})
+		unknowns = append(unknowns, []string{u.Address, u.What, u.Treatment})
 	}
-	if err := section("Unknown until apply", []int{0, 1, 2}, []string{"Resource", "Unknown", "Evaluated as"}, rows); err != nil {
+	if err := section("Unknown until apply", []int{0, 1, 2}, []string{"Resource", "Unknown", "Evaluated as"}, unknowns); err != nil {
 		return err
 	}
-	rows = nil
+	var notModelled [][]string
 	for _, n := range r.NotModelled {
-		rows = append(rows, []string{n.Address, strings.Join(n.Actions, ", ")})
+		notModelled = append(notModelled, []string{n.Address, strings.Join(n.Actions, ", ")})
 	}
-	if err := section("Not modelled (not evaluated)", []int{0}, []string{"Resource", "Actions"}, rows); err != nil {
+	if err := section("Not modelled (not evaluated)", []int{0}, []string{"Resource", "Actions"}, notModelled); err != nil {
 		return err
 	}
 	if len(r.NotEvaluatedAdded) > 0 {
@@ -89,30 +119,38 @@ func planFindingMessage(f plan.Finding) string {
 }
 
 // writePlanMarkdown renders a plan report for a pull-request comment or a
-// job summary: counts, doors into production, findings, the other changes
-// (collapsed), unknowns and what is not modelled.
+// job summary: counts, doors into production, what gaps leave unknown,
+// findings, the other changes (collapsed), what is unknown until apply and
+// what is not modelled.
 func writePlanMarkdown(w io.Writer, r *plan.Report, _ Options) error {
 	var b strings.Builder
 	b.WriteString("## orgaudit plan\n\n")
 	fmt.Fprintf(&b, "Plan `%s` applied to snapshot `%s` (collected %s).\n\n", r.Plan, r.Snapshot, r.CollectedAt)
+	if r.Incomplete {
+		b.WriteString("**Incomplete.** " + planIncompleteNote + "\n\n")
+	}
 	fmt.Fprintf(&b, "| | count |\n| --- | ---: |\n| findings added | %d |\n| findings removed | %d |\n", r.Summary.FindingsAdded, r.Summary.FindingsRemoved)
-	for _, k := range planDoorKinds {
+	for _, k := range append(slices.Clone(planDoorKinds), drift.Unknown) {
 		fmt.Fprintf(&b, "| `%s` | %d |\n", k, r.Summary.Changes[string(k)])
 	}
 	fmt.Fprintf(&b, "| resource changes | %d |\n| not modelled | %d |\n| unknown until apply | %d |\n\n", r.Summary.Resources+r.Summary.NotModelled, r.Summary.NotModelled, r.Summary.Unknowns)
 
-	var doors, other []drift.Change
-	for _, c := range r.Changes {
-		if slices.Contains(planDoorKinds, c.Kind) {
-			doors = append(doors, c)
-		} else {
-			other = append(other, c)
-		}
-	}
+	doors, unknown, other := planChanges(r)
 	if len(doors) > 0 {
 		b.WriteString("### Doors into production\n\n")
 		for _, c := range doors {
 			fmt.Fprintf(&b, "- **%s** %s\n", c.Kind, mdCell(c.Summary))
+		}
+		b.WriteString("\n")
+	}
+	if len(unknown) > 0 {
+		b.WriteString("### Unknown (snapshot gaps)\n\n")
+		for _, c := range unknown {
+			if c.WouldBe != "" {
+				fmt.Fprintf(&b, "- `%s`? %s\n", c.WouldBe, mdCell(c.Summary))
+			} else {
+				fmt.Fprintf(&b, "- %s\n", mdCell(c.Summary))
+			}
 		}
 		b.WriteString("\n")
 	}

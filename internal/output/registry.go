@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/orgaudit/orgaudit/internal/drift"
-	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/handover"
 	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/version"
@@ -34,7 +33,7 @@ var formats = []Format{
 		Paths:       writePathsJSON,
 		Drift:       writeJSON[*drift.Result],
 		Handover:    writeJSON[*handover.Checklist],
-		Rules:       writeJSON[[]engine.Rule],
+		Rules:       writeRulesJSON,
 		Version:     writeJSON[version.Info],
 		Plan:        writeJSON[*plan.Report],
 	},

@@ -36,6 +36,9 @@ type Report struct {
 	// into production included.
 	Changes       []drift.Change `json:"changes"`
 	PathsCompared bool           `json:"paths_compared"`
+	// Incomplete is set when gaps of the snapshot hide part of what the
+	// plan changes: the changes of kind unknown say what (as diff says).
+	Incomplete bool `json:"incomplete"`
 }
 
 // Summary counts what the report holds.
@@ -69,7 +72,7 @@ func NewReport(planPath, snapPath, collectedAt string, res *Result, before, afte
 		ReportVersion: ReportVersion, Plan: planPath, TerraformVersion: res.TerraformVersion, Snapshot: snapPath, CollectedAt: collectedAt,
 		Resources: res.Resources, NotModelled: res.NotModelled, Unknowns: res.Unknowns,
 		FindingsAdded: []Finding{}, FindingsRemoved: []Finding{}, NotEvaluatedAdded: []engine.NotEvaluated{},
-		Changes: changes.Changes, PathsCompared: changes.PathsCompared,
+		Changes: changes.Changes, PathsCompared: changes.PathsCompared, Incomplete: changes.Incomplete,
 	}
 	r.FindingsAdded = missingFrom(after, before)
 	r.FindingsRemoved = missingFrom(before, after)

@@ -10,6 +10,7 @@
 package profiles
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 	"gopkg.in/ini.v1"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/input"
 )
 
 // Keys of the shared files that orgaudit reads.
@@ -153,14 +155,16 @@ func Locations(configPath, credentialsPath string) (string, string, error) {
 	return configPath, credentialsPath, nil
 }
 
-// Load reads both files. A file that does not exist is empty (as for the
-// SDK) unless required says it was named explicitly.
-func Load(configPath, credentialsPath string, configRequired, credentialsRequired bool) (*Files, error) {
-	cfg, cfgMode, err := readFile(configPath, configRequired)
+// Load reads both files, each at most maxSize bytes
+// (input.DefaultMaxSize when not positive), stopping when ctx is done. A
+// file that does not exist is empty (as for the SDK) unless required says
+// it was named explicitly.
+func Load(ctx context.Context, configPath, credentialsPath string, configRequired, credentialsRequired bool, maxSize int64) (*Files, error) {
+	cfg, cfgMode, err := readFile(ctx, configPath, configRequired, maxSize)
 	if err != nil {
 		return nil, err
 	}
-	creds, credMode, err := readFile(credentialsPath, credentialsRequired)
+	creds, credMode, err := readFile(ctx, credentialsPath, credentialsRequired, maxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +176,7 @@ func Load(configPath, credentialsPath string, configRequired, credentialsRequire
 	return f, nil
 }
 
-func readFile(path string, required bool) ([]byte, fs.FileMode, error) {
+func readFile(ctx context.Context, path string, required bool, maxSize int64) ([]byte, fs.FileMode, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) && !required {
 		return nil, 0, nil
@@ -180,7 +184,10 @@ func readFile(path string, required bool) ([]byte, fs.FileMode, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := input.ReadFile(ctx, path, maxSize)
+	if input.IsTooLarge(err) {
+		return nil, 0, err
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -135,7 +136,7 @@ func TestCheckFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, creds := copyFixture(t, tt.fixture, tt.credMode)
-			f, err := Load(cfg, creds, true, true)
+			f, err := Load(context.Background(), cfg, creds, true, true, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +178,7 @@ func assertNoSecrets(t *testing.T, v any) {
 
 func TestParsedFilesHoldNoSecrets(t *testing.T) {
 	cfg, creds := copyFixture(t, "bad", 0o600)
-	f, err := Load(cfg, creds, true, true)
+	f, err := Load(context.Background(), cfg, creds, true, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,11 +294,11 @@ func TestLocationsFollowTheSDK(t *testing.T) {
 
 func TestMissingFiles(t *testing.T) {
 	dir := t.TempDir()
-	f, err := Load(filepath.Join(dir, "config"), filepath.Join(dir, "credentials"), false, false)
+	f, err := Load(context.Background(), filepath.Join(dir, "config"), filepath.Join(dir, "credentials"), false, false, 0)
 	if err != nil || len(f.Profiles) != 0 {
 		t.Errorf("missing default files: %v, %+v", err, f)
 	}
-	if _, err := Load(filepath.Join(dir, "config"), filepath.Join(dir, "credentials"), true, false); err == nil {
+	if _, err := Load(context.Background(), filepath.Join(dir, "config"), filepath.Join(dir, "credentials"), true, false, 0); err == nil {
 		t.Error("a named config file that does not exist must be an error")
 	}
 }
@@ -306,7 +307,7 @@ func TestMissingFiles(t *testing.T) {
 // file that holds the keys for the rules about keys, or at the file itself.
 func TestLocate(t *testing.T) {
 	cfg, cred := copyFixture(t, "bad", 0o644)
-	f, err := Load(cfg, cred, true, true)
+	f, err := Load(context.Background(), cfg, cred, true, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +335,7 @@ func TestLocate(t *testing.T) {
 // TestCheckDisabled: disabled rules report nothing and are not listed.
 func TestCheckDisabled(t *testing.T) {
 	cfg, cred := copyFixture(t, "bad", 0o644)
-	f, err := Load(cfg, cred, true, true)
+	f, err := Load(context.Background(), cfg, cred, true, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

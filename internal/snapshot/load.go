@@ -2,20 +2,21 @@ package snapshot
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/orgaudit/orgaudit/internal/input"
 )
 
 //go:embed schema.json
@@ -51,8 +52,11 @@ type Loaded struct {
 	Snapshot *Snapshot
 }
 
-// ParseOptions tune Parse.
+// ParseOptions tune Load and ParseWithOptions.
 type ParseOptions struct {
+	// MaxSize caps the size of the snapshot Load reads, in bytes; zero
+	// means input.DefaultMaxSize.
+	MaxSize int64
 	// AfterDecode, when set, receives the generic document and the typed
 	// model as soon as both are decoded, and runs concurrently with schema
 	// validation: `orgaudit check` converts the document and evaluates the
@@ -68,18 +72,23 @@ type ParseOptions struct {
 	DiscardDocument bool
 }
 
-// LoadFile reads and validates the snapshot at path.
+// LoadFile reads and validates the snapshot at path, with the default size
+// cap and no way to interrupt it: for tests and tools. Commands use Load.
 func LoadFile(path string) (*Loaded, error) {
-	return LoadFileWithOptions(path, ParseOptions{})
+	return Load(context.Background(), path, ParseOptions{})
 }
 
-// LoadFileWithOptions is LoadFile with options.
-func LoadFileWithOptions(path string, opts ParseOptions) (*Loaded, error) {
-	raw, err := os.ReadFile(path)
+// Load reads and validates the snapshot at path. The file is read as a
+// stream of at most opts.MaxSize bytes and checked as it comes (syntax,
+// duplicate keys, invalid UTF-8), so that garbage is refused after its
+// first bytes; reading and decoding stop when ctx is done, with ctx's error.
+func Load(ctx context.Context, path string, opts ParseOptions) (*Loaded, error) {
+	f, err := input.Open(ctx, path, opts.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
-	l, err := ParseWithOptions(raw, opts)
+	defer f.Close()
+	l, err := Read(ctx, f, opts)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
@@ -87,15 +96,28 @@ func LoadFileWithOptions(path string, opts ParseOptions) (*Loaded, error) {
 	return l, nil
 }
 
-// Parse validates raw snapshot JSON: syntax (errors name line and column),
-// schema_version, then the JSON Schema (errors name the JSON path). It
-// never panics on any input.
-func Parse(raw []byte) (*Loaded, error) { return ParseWithOptions(raw, ParseOptions{}) }
+// Read reads and validates a snapshot from r as Load does (Path is left
+// empty).
+func Read(ctx context.Context, r io.Reader, opts ParseOptions) (*Loaded, error) {
+	raw, err := input.ReadJSON(ctx, r, opts.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithOptions(ctx, raw, opts)
+}
 
-// ParseWithOptions is Parse with options. The work is spread over the
-// available cores: the typed model is decoded while the generic document
-// is decoded, then validation and AfterDecode run concurrently.
-func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
+// Parse validates raw snapshot JSON: syntax, duplicate keys and invalid
+// UTF-8 (errors name line and column), schema_version, then the JSON
+// Schema (errors name the JSON path). It never panics on any input.
+func Parse(raw []byte) (*Loaded, error) {
+	return ParseWithOptions(context.Background(), raw, ParseOptions{})
+}
+
+// ParseWithOptions is Parse with options (MaxSize aside, which applies to
+// reading). The work is spread over the available cores: the typed model
+// is decoded while the generic document is decoded, then validation and
+// AfterDecode run concurrently. Decoding stops when ctx is done.
+func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Loaded, error) {
 	var (
 		typed    Snapshot
 		typedErr error
@@ -108,7 +130,7 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 	})
 	defer wg.Wait() // never leave the decoder running past Parse
 
-	obj, err := decodeObject(raw)
+	obj, err := decodeObject(ctx, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +168,9 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 		return nil, schemaError(valErr)
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if typedErr != nil {
 		// The schema admits what the model decodes; this is a guard, not a
 		// path users should see.
@@ -156,8 +181,8 @@ func ParseWithOptions(raw []byte, opts ParseOptions) (*Loaded, error) {
 
 // decodeObject decodes the generic document and checks it is a snapshot
 // object of a version this build reads.
-func decodeObject(raw []byte) (map[string]any, error) {
-	doc, err := decodeGeneric(raw)
+func decodeObject(ctx context.Context, raw []byte) (map[string]any, error) {
+	doc, err := input.DecodeJSON(ctx, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -169,50 +194,6 @@ func decodeObject(raw []byte) (map[string]any, error) {
 		return nil, err
 	}
 	return obj, nil
-}
-
-func decodeGeneric(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, syntaxError(raw, err, dec.InputOffset())
-	}
-	if tok, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("invalid JSON at %s: unexpected %v after the top-level value", position(raw, dec.InputOffset()), tok)
-	} else if !errors.Is(err, io.EOF) {
-		return nil, syntaxError(raw, err, dec.InputOffset())
-	}
-	return doc, nil
-}
-
-func syntaxError(raw []byte, err error, fallback int64) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at %s: %s", position(raw, se.Offset), se.Error())
-	case errors.As(err, &te):
-		return fmt.Errorf("invalid JSON at %s: %s", position(raw, te.Offset), te.Error())
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return fmt.Errorf("invalid JSON at %s: unexpected end of input", position(raw, int64(len(raw))))
-	default:
-		return fmt.Errorf("invalid JSON at %s: %w", position(raw, fallback), err)
-	}
-}
-
-// position turns a byte offset into "line L, column C" (both 1-based).
-func position(raw []byte, off int64) string {
-	if off < 0 {
-		off = 0
-	}
-	if off > int64(len(raw)) {
-		off = int64(len(raw))
-	}
-	before := raw[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
 func checkVersion(obj map[string]any) error {
@@ -243,11 +224,11 @@ func schemaError(err error) error {
 		if len(e.Causes) == 0 {
 			if req, ok := e.ErrorKind.(*kind.Required); ok {
 				for _, m := range req.Missing {
-					leaves = append(leaves, "missing required field "+jsonPath(append(slices.Clone(e.InstanceLocation), m)))
+					leaves = append(leaves, "missing required field "+input.Path(append(slices.Clone(e.InstanceLocation), m)))
 				}
 				return
 			}
-			leaves = append(leaves, fmt.Sprintf("%s: %s", jsonPath(e.InstanceLocation), leafMessage(e)))
+			leaves = append(leaves, fmt.Sprintf("%s: %s", input.Path(e.InstanceLocation), leafMessage(e)))
 			return
 		}
 		for _, c := range e.Causes {
@@ -276,24 +257,6 @@ func leafMessage(e *jsonschema.ValidationError) string {
 		msg = msg[:i]
 	}
 	return msg
-}
-
-// jsonPath renders an instance location as $.a.b[3].c.
-func jsonPath(loc []string) string {
-	var b strings.Builder
-	b.WriteString("$")
-	for _, tok := range loc {
-		if _, err := strconv.Atoi(tok); err == nil {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if strings.ContainsAny(tok, ".[]\" ") || tok == "" {
-			b.WriteString("[" + strconv.Quote(tok) + "]")
-			continue
-		}
-		b.WriteString("." + tok)
-	}
-	return b.String()
 }
 
 func dedupe(sorted []string) []string {

@@ -1,11 +1,16 @@
 package snapshot
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/orgaudit/orgaudit/internal/input"
 )
 
 func fixturePaths(t testing.TB) []string {
@@ -44,7 +49,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := decodeGeneric(out)
+			again, err := input.DecodeJSON(context.Background(), out)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,9 +77,12 @@ func TestParseErrors(t *testing.T) {
 		input string
 		want  []string
 	}{
-		{"empty", "", []string{"invalid JSON", "line 1, column 1"}},
+		{"empty", "", []string{"invalid JSON", "empty"}},
 		{"truncated", "{\n  \"a\": [1,\n", []string{"invalid JSON", "line 3"}},
-		{"bad token", "{\n  \"a\": tru\n}", []string{"invalid JSON", "line 3, column 1"}},
+		{"bad token", "{\n  \"a\": tru\n}", []string{"invalid JSON", "line 2, column 11"}},
+		{"duplicate top-level key", mutate(`"accounts": [`, `"accounts": [], "accounts": [`), []string{"invalid JSON at line", `duplicate key "accounts" in $`}},
+		{"duplicate deep key", mutate(`"id": "222222222222",`, `"id": "222222222222", "id": "222222222223",`), []string{"invalid JSON at line", `duplicate key "id" in $.accounts[1]`}},
+		{"invalid UTF-8", mutate(`"name": "master"`, "\"name\": \"mas\xffter\""), []string{"invalid JSON at line", "invalid UTF-8", "$.accounts"}},
 		{"trailing data", "{} {}", []string{"invalid JSON", "after the top-level value"}},
 		{"not an object", "[]", []string{"top-level JSON value must be an object"}},
 		{"no version", "{}", []string{"$.schema_version"}},
@@ -193,5 +201,69 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("valid snapshot does not marshal: %v", err)
 		}
 		_ = NewIndex(l.Snapshot)
+	})
+}
+
+// endless never ends: a snapshot's opening, then whitespace forever.
+type endless struct{ started bool }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if !e.started {
+		e.started = true
+		return copy(p, `{"schema_version": "1", "accounts": [`), nil
+	}
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+func TestLoadBounds(t *testing.T) {
+	path := "../../fixtures/startup-dev-prod.json"
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	size := int64(len(raw))
+
+	t.Run("at the cap", func(t *testing.T) {
+		if _, err := Load(ctx, path, ParseOptions{MaxSize: size}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("over the cap", func(t *testing.T) {
+		_, err := Load(ctx, path, ParseOptions{MaxSize: size - 1})
+		if !input.IsTooLarge(err) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "--max-input-size") {
+			t.Fatalf("Load over the cap: %v", err)
+		}
+	})
+	t.Run("stream over the cap", func(t *testing.T) {
+		_, err := Read(ctx, &endless{}, ParseOptions{MaxSize: 1 << 20})
+		if !input.IsTooLarge(err) {
+			t.Fatalf("Read of an endless stream: %v, want the size cap", err)
+		}
+	})
+	t.Run("endless stream canceled", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := Read(ctx, &endless{}, ParseOptions{MaxSize: 1 << 62})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Read of an endless stream: %v, want the context's error", err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("took %s to stop", took)
+		}
+	})
+	t.Run("canceled before decoding", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(ctx)
+		cancel()
+		called := false
+		_, err := ParseWithOptions(ctx, raw, ParseOptions{AfterDecode: func(map[string]any, *Snapshot) { called = true }})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("ParseWithOptions after cancel: %v", err)
+		}
+		_ = called // AfterDecode may or may not have run; its work is discarded
 	})
 }

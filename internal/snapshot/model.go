@@ -33,15 +33,21 @@ type Snapshot struct {
 
 // Metadata describes the collection run itself.
 type Metadata struct {
-	CollectedAt time.Time      `json:"collected_at"`
-	ToolVersion string         `json:"tool_version"`
-	Partition   string         `json:"partition"`
-	Region      string         `json:"region,omitempty"`
-	Scope       string         `json:"scope"`
-	ScopeNote   string         `json:"scope_note,omitempty"`
-	Caller      Caller         `json:"caller"`
-	APICalls    map[string]int `json:"api_calls,omitempty"`
-	Gaps        []Gap          `json:"gaps"`
+	CollectedAt time.Time `json:"collected_at"`
+	ToolVersion string    `json:"tool_version"`
+	Partition   string    `json:"partition"`
+	Region      string    `json:"region,omitempty"`
+	// Regions are the regions whose regional data (IAM Access Analyzer)
+	// was read; RegionsSource says how they were chosen (one of the
+	// RegionsFrom* constants). Both are absent in snapshots that read no
+	// regional data.
+	Regions       []string       `json:"regions,omitempty"`
+	RegionsSource string         `json:"regions_source,omitempty"`
+	Scope         string         `json:"scope"`
+	ScopeNote     string         `json:"scope_note,omitempty"`
+	Caller        Caller         `json:"caller"`
+	APICalls      map[string]int `json:"api_calls,omitempty"`
+	Gaps          []Gap          `json:"gaps"`
 }
 
 // Caller is the identity that ran the collection (sts:GetCallerIdentity).
@@ -82,6 +88,29 @@ const (
 	// SectionAWSManagedPolicies covers aws_managed_policies: the document
 	// of an AWS managed policy attached somewhere could not be read.
 	SectionAWSManagedPolicies = "aws_managed_policies"
+	// SectionAlternateContacts covers an account's alternate contacts
+	// (account:GetAlternateContact, read from the management account).
+	SectionAlternateContacts = "account.alternate_contacts"
+	// SectionRegions covers an account's enabled regions
+	// (account:ListRegions, read from the management account).
+	SectionRegions = "account.regions"
+	// SectionServerCertificates covers the IAM server certificates.
+	SectionServerCertificates = "iam.server_certificates"
+	// SectionAccessAnalyzer covers the IAM Access Analyzer analyzers of an
+	// account in one or more regions (the message names the region).
+	SectionAccessAnalyzer = "iam.access_analyzer"
+)
+
+// Values of Metadata.RegionsSource.
+const (
+	// RegionsFromFlag: the regions were given to collect (--regions).
+	RegionsFromFlag = "flag"
+	// RegionsFromEnabled: the regions enabled in the collected accounts
+	// (account:ListRegions).
+	RegionsFromEnabled = "enabled"
+	// RegionsFromDefault: no account's enabled regions could be read; only
+	// the collector's own region was read (see the gaps).
+	RegionsFromDefault = "default"
 )
 
 // Sections lists every valid Gap.Section value, in schema order.
@@ -90,6 +119,7 @@ var Sections = []string{
 	SectionAccount, SectionAuthDetails, SectionAccountSummary, SectionCredentialReport,
 	SectionPasswordPolicy, SectionAliases, SectionMFADevices, SectionProviders,
 	SectionIdentityCenter, SectionAWSManagedPolicies,
+	SectionAlternateContacts, SectionRegions, SectionServerCertificates, SectionAccessAnalyzer,
 }
 
 // Organization is the AWS Organization: its roots, OUs, policies and
@@ -189,7 +219,28 @@ type Account struct {
 	JoinedAt     *time.Time        `json:"joined_at,omitempty"`
 	ParentID     string            `json:"parent_id,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
-	IAM          *IAM              `json:"iam"`
+	// AlternateContacts are the account's alternate contacts; nil when they
+	// were not read (a gap with section account.alternate_contacts says
+	// why, or the snapshot predates them).
+	AlternateContacts *AlternateContacts `json:"alternate_contacts,omitempty"`
+	// EnabledRegions lists the regions enabled in the account (enabled by
+	// default or opted in); empty when they were not read.
+	EnabledRegions []string `json:"enabled_regions,omitempty"`
+	IAM            *IAM     `json:"iam"`
+}
+
+// AlternateContacts holds an account's alternate contacts by type. A nil
+// contact was read and is not registered.
+type AlternateContacts struct {
+	Security *Contact `json:"security"`
+}
+
+// Contact is one alternate contact of an account.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Title string `json:"title,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
 }
 
 // IAM is one account's IAM configuration.
@@ -205,6 +256,43 @@ type IAM struct {
 	SAMLProviders    []SAMLProvider    `json:"saml_providers"`
 	OIDCProviders    []OIDCProvider    `json:"oidc_providers"`
 	VirtualMFA       []VirtualMFA      `json:"virtual_mfa_devices"`
+	// ServerCertificates are the IAM server certificates, empty when there
+	// are none; nil (and absent from the JSON) when they were not read (gap
+	// iam.server_certificates, or an older snapshot).
+	ServerCertificates []ServerCertificate `json:"server_certificates,omitzero"`
+	// AccessAnalyzer is what IAM Access Analyzer was read of the account;
+	// nil when no region was read.
+	AccessAnalyzer *AccessAnalyzer `json:"access_analyzer,omitempty"`
+}
+
+// ServerCertificate is an IAM server certificate (its metadata only).
+type ServerCertificate struct {
+	Name       string     `json:"name"`
+	ID         string     `json:"id,omitempty"`
+	ARN        string     `json:"arn"`
+	Path       string     `json:"path,omitempty"`
+	UploadDate *time.Time `json:"upload_date,omitempty"`
+	Expiration *time.Time `json:"expiration,omitempty"`
+}
+
+// AccessAnalyzer lists the IAM Access Analyzer analyzers of an account in
+// the regions that were read.
+type AccessAnalyzer struct {
+	// Regions are the regions whose analyzers were listed; a region not
+	// here is unknown.
+	Regions   []string   `json:"regions"`
+	Analyzers []Analyzer `json:"analyzers"`
+}
+
+// Analyzer is one IAM Access Analyzer analyzer.
+type Analyzer struct {
+	Name   string `json:"name"`
+	ARN    string `json:"arn"`
+	Region string `json:"region"`
+	// Type is ACCOUNT, ORGANIZATION, ACCOUNT_UNUSED_ACCESS, ... as AWS
+	// names it.
+	Type   string `json:"type"`
+	Status string `json:"status"`
 }
 
 // MFA device types of MFADevice.Type.

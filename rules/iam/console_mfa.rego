@@ -22,7 +22,9 @@
 #     Enforce it with a policy that denies everything but MFA setup when
 #     aws:MultiFactorAuthPresent is false.
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.10"]
+#     cis-v3.0.0: ["1.10"]
+#     cis-v4.0.0: ["1.10"]
+#     cis-v5.0.0: ["1.9"]
 #   requires: [iam.credential_report]
 package orgaudit.rules.console_mfa
 

@@ -21,7 +21,9 @@
 #     aws iam update-access-key --user-name USER --access-key-id OLD --status Inactive
 #     aws iam delete-access-key --user-name USER --access-key-id OLD
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.14"]
+#     cis-v3.0.0: ["1.14"]
+#     cis-v4.0.0: ["1.14"]
+#     cis-v5.0.0: ["1.13"]
 #   requires: [iam.credential_report]
 package orgaudit.rules.key_rotation
 

@@ -21,7 +21,9 @@
 #     aws iam update-access-key --user-name USER --access-key-id KEY --status Inactive
 #     aws iam delete-access-key --user-name USER --access-key-id KEY
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.13"]
+#     cis-v3.0.0: ["1.13"]
+#     cis-v4.0.0: ["1.13"]
+#     cis-v5.0.0: ["1.12"]
 #   requires: [iam.credential_report]
 package orgaudit.rules.multiple_active_keys
 

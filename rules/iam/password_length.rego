@@ -24,7 +24,9 @@
 #     (update-account-password-policy replaces the whole policy: pass every
 #     setting you want to keep.)
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.8"]
+#     cis-v3.0.0: ["1.8"]
+#     cis-v4.0.0: ["1.8"]
+#     cis-v5.0.0: ["1.7"]
 #   requires: [iam.password_policy, iam.authorization_details]
 package orgaudit.rules.password_length
 

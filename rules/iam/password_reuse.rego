@@ -20,7 +20,9 @@
 #       --minimum-password-length 14 (plus every other setting to keep: the
 #       call replaces the whole policy)
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.9"]
+#     cis-v3.0.0: ["1.9"]
+#     cis-v4.0.0: ["1.9"]
+#     cis-v5.0.0: ["1.8"]
 #   requires: [iam.password_policy, iam.authorization_details]
 package orgaudit.rules.password_reuse
 

@@ -25,7 +25,9 @@
 #     aws iam detach-user-policy --user-name USER --policy-arn ARN
 #     aws iam delete-user-policy --user-name USER --policy-name NAME
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.15"]
+#     cis-v3.0.0: ["1.15"]
+#     cis-v4.0.0: ["1.15"]
+#     cis-v5.0.0: ["1.14"]
 #   requires: [iam.authorization_details]
 package orgaudit.rules.user_policies_via_groups
 

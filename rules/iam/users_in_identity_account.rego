@@ -8,7 +8,12 @@
 #   password policy, MFA enforcement and offboarding. Users in the
 #   management account are reported by OA-ORG-005. The identity account is
 #   identity_account in .orgaudit.yaml, or inferred when exactly one account
-#   is named like "identity"; without either the rule is not evaluated.
+#   is named like "identity". Without one, when IAM Identity Center has
+#   account assignments, people sign in there: every IAM user with a console
+#   password (credential report) outside the management account is reported
+#   (users without one are machine credentials with nowhere else to live).
+#   With neither the rule is not evaluated. Together with OA-ORG-005 it is
+#   CIS control "IAM users are managed centrally".
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_cross-account-with-roles.html
 #     description: "IAM tutorial: Delegate access across AWS accounts using IAM roles"
@@ -28,6 +33,9 @@
 #     aws iam delete-user --user-name USER
 #   frameworks:
 #     orgaudit-practices: ["identity-account"]
+#     cis-v3.0.0: ["1.21"]
+#     cis-v4.0.0: ["1.21"]
+#     cis-v5.0.0: ["1.20"]
 #   requires: [iam.authorization_details]
 package orgaudit.rules.users_in_identity_account
 
@@ -47,6 +55,31 @@ deny contains result if {
 	}
 }
 
-not_evaluated contains {"section": "config.identity_account", "reason": "no identity account is designated or recognized: set identity_account in .orgaudit.yaml"} if {
+deny contains result if {
 	not lib.identity_account_id
+	lib.identity_center_in_use
+	some account in lib.iam_accounts
+	not lib.is_management(account.id)
+	some row in lib.user_rows(account)
+	row.password_enabled
+	result := {
+		"resource": row.arn,
+		"account_id": account.id,
+		"message": sprintf("IAM user %s in %s has a console password although people sign in through IAM Identity Center", [row.user, lib.account_label(account.id)]),
+		"evidence": {"people_sign_in_through": "IAM Identity Center", "password_last_used": object.get(row, "password_last_used", "")},
+	}
+}
+
+not_evaluated contains {"section": "config.identity_account", "reason": "no identity account is designated or recognized and Identity Center has no assignments: set identity_account in .orgaudit.yaml"} if {
+	not lib.identity_account_id
+	not lib.identity_center_in_use
+}
+
+not_evaluated contains {"account_id": account.id, "section": "iam.credential_report", "reason": "people sign in through IAM Identity Center, and which IAM users have a console password is unknown without the credential report"} if {
+	not lib.identity_account_id
+	lib.identity_center_in_use
+	some account in lib.iam_accounts
+	not lib.is_management(account.id)
+	count(account.iam.users) > 0
+	account.iam.credential_report == null
 }

@@ -535,3 +535,61 @@ roles_by_arn := {role.arn: {"role": role, "account_id": account.id} |
 	some account in iam_accounts
 	some role in account.iam.roles
 }
+
+# full_admin_policies lists the customer managed and inline policies whose
+# document grants full administrator access ("*" on "*", or statements
+# that add up to it), as
+#   {account_id, kind ("managed" or "inline"), policy_arn (managed),
+#    policy_name, owner_arn (inline: its user, group or role),
+#    attached_to (ARNs of the users, groups and roles it applies to)}.
+# The engine decides it with the policy evaluator (input.facts), so that
+# NotAction and NotResource forms count; where the engine did not run (rule
+# unit tests) the comprehensions below find the literal "*" on "*" form
+# only.
+full_admin_policies := input.facts.full_admin_policies
+
+full_admin_policies := array.concat(
+	[e |
+		some account in iam_accounts
+		some p in account.iam.policies
+		is_admin_document(p.document)
+		e := {
+			"account_id": account.id, "kind": "managed", "policy_arn": p.arn, "policy_name": p.name, "owner_arn": "",
+			"attached_to": [x.arn |
+				some x in iam_principals(account)
+				some ap in x.attached_policies
+				ap.arn == p.arn
+			],
+		}
+	],
+	[e |
+		some account in iam_accounts
+		some x in iam_principals(account)
+		some p in x.inline_policies
+		is_admin_document(p.document)
+		e := {
+			"account_id": account.id, "kind": "inline", "policy_arn": "", "policy_name": p.name,
+			"owner_arn": x.arn, "attached_to": [x.arn],
+		}
+	],
+) if not input.facts
+
+# iam_principals(account) lists an account's users, groups and roles.
+iam_principals(account) := array.concat(
+	array.concat(object.get(account.iam, "users", []), object.get(account.iam, "groups", [])),
+	object.get(account.iam, "roles", []),
+)
+
+# attached_to(account, policy_arn) lists the users, groups and roles
+# of an account that have the managed policy attached, as
+# {"arn", "type" ("user", "group" or "role")}.
+attached_to(account, policy_arn) := [{"arn": x.arn, "type": type} |
+	some type, list in {"user": object.get(account.iam, "users", []), "group": object.get(account.iam, "groups", []), "role": object.get(account.iam, "roles", [])}
+	some x in list
+	some ap in x.attached_policies
+	ap.arn == policy_arn
+]
+
+# aws_policy_arn(name) is the ARN of an AWS managed policy in the snapshot's
+# partition.
+aws_policy_arn(name) := sprintf("arn:%s:iam::aws:policy/%s", [partition, name])

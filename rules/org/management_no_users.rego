@@ -30,6 +30,9 @@
 #     aws iam delete-user --user-name USER
 #   frameworks:
 #     orgaudit-practices: ["management-account-minimal"]
+#     cis-v3.0.0: ["1.21"]
+#     cis-v4.0.0: ["1.21"]
+#     cis-v5.0.0: ["1.20"]
 #   requires: [organization, iam.authorization_details, identity_center]
 package orgaudit.rules.management_no_users
 

@@ -20,7 +20,9 @@
 #     aws iam delete-access-key --access-key-id KEY; check with
 #     aws iam get-account-summary --query SummaryMap.AccountAccessKeysPresent
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.4"]
+#     cis-v3.0.0: ["1.4"]
+#     cis-v4.0.0: ["1.4"]
+#     cis-v5.0.0: ["1.3"]
 #   requires: [iam.account_summary, iam.credential_report]
 package orgaudit.rules.root_access_keys
 

@@ -27,7 +27,9 @@
 #     (an empty answer with AccountMFAEnabled 1 in
 #     aws iam get-account-summary means a hardware device).
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.6"]
+#     cis-v3.0.0: ["1.6"]
+#     cis-v4.0.0: ["1.6"]
+#     cis-v5.0.0: ["1.5"]
 #   requires: [organization, iam.account_summary, iam.mfa_devices]
 package orgaudit.rules.root_hardware_mfa
 

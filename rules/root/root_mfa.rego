@@ -22,7 +22,9 @@
 #     (aws iam enable-organizations-root-credentials-management) and remove
 #     the member accounts' root credentials.
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.5"]
+#     cis-v3.0.0: ["1.5"]
+#     cis-v4.0.0: ["1.5"]
+#     cis-v5.0.0: ["1.4"]
 #   requires: [iam.account_summary]
 package orgaudit.rules.root_mfa
 

@@ -24,7 +24,9 @@
 #     CLI: aws iam generate-credential-report && aws iam get-credential-report
 #     --query Content --output text | base64 -d | grep root_account
 #   frameworks:
-#     cis-aws-foundations-benchmark-v3.0.0: ["1.7"]
+#     cis-v3.0.0: ["1.7"]
+#     cis-v4.0.0: ["1.7"]
+#     cis-v5.0.0: ["1.6"]
 #   requires: [iam.credential_report]
 package orgaudit.rules.root_recent_use
 

@@ -9,9 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +24,18 @@ const (
 	FaultThrottle = "throttle" // HTTP 400 with a throttling error
 	Fault500      = "500"      // HTTP 500 with a non-AWS body
 	FaultDrop     = "drop"     // connection closed without an answer
+	// FaultHang never answers: the request hangs until the client gives
+	// up (or the proxy closes).
+	FaultHang = "hang"
+	// FaultTruncated answers HTTP 200 with the first half of moto's body
+	// and a Content-Length that matches it: a complete HTTP message whose
+	// XML or JSON stops in the middle.
+	FaultTruncated = "truncated"
+	// FaultGarbage answers HTTP 200 with bytes that are neither XML nor
+	// JSON.
+	FaultGarbage = "garbage"
+	// FaultEmpty answers HTTP 200 with an empty body.
+	FaultEmpty = "empty"
 )
 
 // Rule makes every matching request fail the same way, every time.
@@ -38,6 +52,9 @@ type Rule struct {
 	// Body, when set, is answered with HTTP 200 instead of an error: a
 	// made-up result for what moto cannot be seeded with.
 	Body string
+	// Fault, when set, is answered instead: FaultHang, FaultTruncated,
+	// FaultGarbage, FaultEmpty, FaultDrop or Fault500.
+	Fault string
 }
 
 // FaultProxy is a loopback reverse proxy in front of moto that injects
@@ -53,7 +70,7 @@ type FaultProxy struct {
 	// distinct request.
 	Every int
 	// Kinds is the rotation of transient faults; empty means throttle,
-	// 500, drop.
+	// 500, drop. Every Fault* kind can be used.
 	Kinds []string
 	// Delay is added before every forwarded request.
 	Delay time.Duration
@@ -64,6 +81,8 @@ type FaultProxy struct {
 	proxy    *httputil.ReverseProxy
 	listener net.Listener
 	server   *http.Server
+	closed   chan struct{}
+	once     sync.Once
 
 	mu       sync.Mutex
 	params   map[string][]url.Values // operation → form parameters seen
@@ -92,6 +111,7 @@ func NewFaultProxy(target string) (*FaultProxy, error) {
 		params:   map[string][]url.Values{},
 		keys:     map[string]string{},
 		counts:   map[string]int{},
+		closed:   make(chan struct{}),
 	}
 	p.proxy = httputil.NewSingleHostReverseProxy(u)
 	p.proxy.ModifyResponse = p.learnKeys
@@ -100,8 +120,11 @@ func NewFaultProxy(target string) (*FaultProxy, error) {
 	return p, nil
 }
 
-// Close stops the proxy.
-func (p *FaultProxy) Close() error { return p.server.Close() }
+// Close stops the proxy, hung requests included.
+func (p *FaultProxy) Close() error {
+	p.once.Do(func() { close(p.closed) })
+	return p.server.Close()
+}
 
 // Counts returns how many requests were seen and how many faults of each
 // kind were injected ("requests", FaultThrottle, Fault500, FaultDrop,
@@ -166,6 +189,7 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fault := ""
 	if rule != nil {
 		p.counts["rule"]++
+		fault = rule.Fault
 	} else if p.Every > 0 {
 		sum := sha256.Sum256(append([]byte(op+"|"+r.Header.Get("Authorization")[:min(len(r.Header.Get("Authorization")), 60)]+"|"), body...))
 		key := hex.EncodeToString(sum[:])
@@ -185,14 +209,24 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 
 	switch {
-	case rule != nil && rule.Body != "":
-		if jsonProtocol {
-			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		} else {
-			w.Header().Set("Content-Type", "text/xml")
+	case fault == FaultHang:
+		select {
+		case <-r.Context().Done():
+		case <-p.closed:
 		}
+	case fault == FaultTruncated:
+		rec := httptest.NewRecorder()
+		p.proxy.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		writeBody(w, rec.Header().Get("Content-Type"), body[:len(body)/2])
+	case fault == FaultGarbage:
+		writeBody(w, contentType(jsonProtocol), []byte("\x00\x1f<<garbage{{ not XML, not JSON"))
+	case fault == FaultEmpty:
+		writeBody(w, contentType(jsonProtocol), nil)
+	case rule != nil && rule.Body != "":
+		w.Header().Set("Content-Type", contentType(jsonProtocol))
 		_, _ = io.WriteString(w, rule.Body)
-	case rule != nil:
+	case rule != nil && fault == "":
 		writeError(w, jsonProtocol, rule.Status, rule.Code, fmt.Sprintf("injected by the test proxy for %s in %s", op, account))
 	case fault == FaultThrottle:
 		code := "Throttling"
@@ -232,6 +266,9 @@ func operationOf(r *http.Request, body []byte) (op string, jsonProtocol bool) {
 	if vals, err := url.ParseQuery(string(body)); err == nil && vals.Get("Action") != "" {
 		return vals.Get("Action"), false
 	}
+	if op := restOperation(r); op != "" {
+		return op, true
+	}
 	return "", false
 }
 
@@ -243,6 +280,9 @@ func (p *FaultProxy) accountOf(r *http.Request, op string, body []byte) string {
 				return m[1]
 			}
 		}
+	}
+	if id := bodyAccountID(body); id != "" && (op == "GetAlternateContact" || op == "ListRegions") {
+		return id
 	}
 	m := credentialRe.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
@@ -294,6 +334,22 @@ func (p *FaultProxy) learnKeys(resp *http.Response) error {
 		p.mu.Unlock()
 	}
 	return nil
+}
+
+func contentType(jsonProtocol bool) string {
+	if jsonProtocol {
+		return "application/x-amz-json-1.1"
+	}
+	return "text/xml"
+}
+
+// writeBody answers HTTP 200 with body and a Content-Length that matches
+// it.
+func writeBody(w http.ResponseWriter, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, jsonProtocol bool, status int, code, message string) {

@@ -110,6 +110,7 @@ const (
 //	│                  admins) and bob (key; group developers), password
 //	│                  policy, alias acme-identity; delegated
 //	│                  administrator for guardduty.amazonaws.com
+//	│                  (trusted access for AWS Account Management)
 //	└── OU Workloads (SCP DenyLeaveOrganization, tag env)
 //	    ├── OU Prod ── prod: roles Admin (trust identity with MFA),
 //	    │              ReadOnly (trust identity, no MFA), ci-deploy (OIDC,
@@ -178,6 +179,11 @@ func (s *Seeder) SeedStandard(ctx context.Context) (*Org, error) {
 		AccountId: aws.String(o.Accounts["identity"]), ServicePrincipal: aws.String("guardduty.amazonaws.com"),
 	}); err != nil {
 		return nil, fmt.Errorf("register delegated administrator: %w", err)
+	}
+	// Trusted access for AWS Account Management, so that the management
+	// account reads member accounts' alternate contacts.
+	if _, err := oc.EnableAWSServiceAccess(ctx, &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String("account.amazonaws.com")}); err != nil {
+		return nil, fmt.Errorf("enable trusted access for account management: %w", err)
 	}
 
 	if err := s.seedManagement(ctx); err != nil {

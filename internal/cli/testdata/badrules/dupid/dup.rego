@@ -1,8 +1,10 @@
 # METADATA
 # title: Duplicates a built-in id
+# description: Uses the id of a built-in rule.
 # custom:
 #   id: OA-ROOT-001
 #   severity: low
+#   remediation: Pick an id of your own.
 package orgaudit.rules.dup
 
 deny contains result if {

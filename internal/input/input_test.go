@@ -1,0 +1,236 @@
+package input
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestDecodeJSONRefuses(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"duplicate top-level key", "{\n  \"accounts\": [],\n  \"accounts\": []\n}", `line 3, column 3: duplicate key "accounts" in $`},
+		{"duplicate deep key", `{"a":[{"b":{"c":1,"c":2}}]}`, `line 1, column 19: duplicate key "c" in $.a[0].b`},
+		{"duplicate key after escapes", `{"x":1,"\u0078":2}`, `duplicate key "x" in $`},
+		{"invalid UTF-8 in a value", "{\"a\":\n\"ok \xff\"}", "line 2, column 5: invalid UTF-8 in a string in $.a"},
+		{"invalid UTF-8 in a key", "{\"\xc3\x28\":1}", "line 1, column 3: invalid UTF-8 in a string"},
+		{"truncated", `{"a":[1,2`, "line 1, column 10: unexpected end of input"},
+		{"trailing value", "{}\n  {}", "line 2, column 3: unexpected"},
+		{"garbage", "\x00\x00", "line 1, column 1: invalid character"},
+		{"empty", "", "the input is empty"},
+		{"whitespace only", "  \n ", "the input is empty or blank"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeJSON(context.Background(), []byte(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("DecodeJSON: %v, want %q", err, tt.want)
+			}
+			if err2 := CheckJSON([]byte(tt.in)); err2 == nil || err2.Error() != err.Error() {
+				t.Errorf("CheckJSON: %v, want the same error as DecodeJSON (%v)", err2, err)
+			}
+			path := filepath.Join(t.TempDir(), "in.json")
+			if err := os.WriteFile(path, []byte(tt.in), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			raw, err3 := ReadJSONFile(context.Background(), path, 0)
+			if err3 == nil {
+				err3 = CheckJSON(raw)
+			}
+			if err3 == nil || err3.Error() != err.Error() {
+				t.Errorf("ReadJSONFile and CheckJSON: %v, want the same error as DecodeJSON (%v)", err3, err)
+			}
+		})
+	}
+}
+
+// TestDecodeJSONMatchesStandardLibrary: on valid input the value is the
+// one encoding/json gives with UseNumber.
+func TestDecodeJSONMatchesStandardLibrary(t *testing.T) {
+	for _, in := range []string{
+		`{"a":[1,2.5,-3e10,"x",true,false,null,{},[]],"b":{"c":"\u00e9\n"},"n":12345678901234567890}`,
+		`[]`, `"s"`, `0`, `null`, " \n{\"k\": [ {\"deep\": [[[1]]]} ]}\n ",
+	} {
+		got, err := DecodeJSON(context.Background(), []byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		dec := json.NewDecoder(strings.NewReader(in))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %#v, want %#v", in, got, want)
+		}
+	}
+}
+
+func TestReadFileSizeCap(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "in.json")
+	content := `{"a":"` + strings.Repeat("x", 100) + `"}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, max := range []int64{int64(len(content)), int64(len(content)) + 1, 0} {
+		if got, err := ReadJSONFile(ctx, path, max); err != nil || string(got) != content {
+			t.Errorf("cap %d: %v", max, err)
+		}
+		if got, err := ReadFile(ctx, path, max); err != nil || string(got) != content {
+			t.Errorf("cap %d: %v", max, err)
+		}
+	}
+	for _, read := range []func(context.Context, string, int64) ([]byte, error){ReadFile, ReadJSONFile} {
+		_, err := read(ctx, path, int64(len(content))-1)
+		if !IsTooLarge(err) || !strings.Contains(err.Error(), "--max-input-size") {
+			t.Errorf("one byte over the cap: %v", err)
+		}
+	}
+	// A stream (no size known in advance) stops at the cap too.
+	_, err := ReadAll(ctx, strings.NewReader(content), 10)
+	if !IsTooLarge(err) {
+		t.Errorf("stream over the cap: %v", err)
+	}
+	if got, err := ReadAll(ctx, strings.NewReader(content), int64(len(content))); err != nil || string(got) != content {
+		t.Errorf("stream at the cap: %v", err)
+	}
+}
+
+// endless is a reader that never ends: whitespace, forever.
+type endless struct{ reads int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	e.reads++
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+func TestReadAllEndlessReaderStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	src := &endless{}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	_, err := ReadAll(ctx, src, 1<<62)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ReadAll of an endless reader: %v, want context.Canceled", err)
+	}
+	// And at the cap when nobody cancels.
+	if _, err := ReadAll(context.Background(), &endless{}, 1<<20); !IsTooLarge(err) {
+		t.Fatalf("ReadAll of an endless reader: %v, want the size cap", err)
+	}
+}
+
+// TestReadJSONFileBlockedPipe: a read blocked on a pipe that never sends
+// anything returns as soon as the context is done.
+func TestReadJSONFileBlockedPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	// Hold the write end open without writing.
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		_, _ = w.Write([]byte(`{"a": `))
+		<-done
+		w.Close()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := ReadJSONFile(ctx, fifo, 0)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("ReadJSONFile of a silent pipe: %v, want the context's error", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s to stop", took)
+	}
+}
+
+// TestReadJSONFileStopsEarly: garbage is refused after the first bytes,
+// not read to the cap.
+func TestReadJSONFileStopsEarly(t *testing.T) {
+	f, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Skip("no /dev/zero")
+	}
+	f.Close()
+	start := time.Now()
+	_, err = ReadJSONFile(context.Background(), "/dev/zero", 0)
+	if err == nil || !strings.Contains(err.Error(), "line 1, column 1") {
+		t.Fatalf("/dev/zero: %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("took %s to refuse /dev/zero", took)
+	}
+}
+
+func TestDecodeJSONCanceled(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("[")
+	for i := range 3 * checkEvery {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("1")
+	}
+	b.WriteString("]")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := DecodeJSON(ctx, b.Bytes()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("DecodeJSON after cancel: %v", err)
+	}
+}
+
+func TestFormatSize(t *testing.T) {
+	for n, want := range map[int64]string{4 << 30: "4 GiB", 512 << 20: "512 MiB", 3 << 10: "3 KiB", 1000: "1000 bytes"} {
+		if got := FormatSize(n); got != want {
+			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"a":1,"a":2}`, "\"\xff\"", `[1,[2,{"x":null}]]`, `{} {}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		v, err := DecodeJSON(context.Background(), raw)
+		if err2 := CheckJSON(raw); (err == nil) != (err2 == nil) {
+			t.Fatalf("DecodeJSON %v but CheckJSON %v", err, err2)
+		}
+		if err != nil {
+			return
+		}
+		// Whatever is accepted is valid for the standard library too.
+		if !json.Valid(raw) {
+			t.Fatalf("accepted invalid JSON %q", raw)
+		}
+		if _, err := json.Marshal(v); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Discard.Write(raw)
+	})
+}
