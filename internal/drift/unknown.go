@@ -111,12 +111,12 @@ func hiddenBy(g snapshot.Gap, a area, account string) bool {
 		return true
 	}
 	switch shadow[a] {
-	case everywhere:
-		return true
+	case nowhere:
+		return false
 	case ofAccount:
 		return g.AccountID == account
 	}
-	return false
+	return true // everywhere
 }
 
 // side is one of the compared snapshots, with what it could not read.
