@@ -183,6 +183,10 @@ func TestExamplesRun(t *testing.T) {
 	}
 	dir := exampleDir(t, root)
 	t.Chdir(dir)
+	// Examples that read the user's own AWS CLI files (profiles check
+	// without --config) read the bundled good profiles instead.
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join("fixtures", "profiles", "good", "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join("fixtures", "profiles", "good", "credentials"))
 	ran := 0
 	for _, ex := range examples {
 		args, stdin, ok := orgauditCommand(ex.line)
@@ -243,14 +247,15 @@ func TestOrgauditCommand(t *testing.T) {
 func TestHelpListsFormats(t *testing.T) {
 	root := NewRootCmd(&App{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
 	kinds := map[string]output.Spec{
-		"check": output.Check, "scan": output.Check, "paths": output.Paths, "handover": output.Handover,
-		"diff": output.Drift, "list": output.Rules, "version": output.Version, "simulate": output.Simulate,
+		"orgaudit check": output.Check, "orgaudit scan": output.Check, "orgaudit paths": output.Paths, "orgaudit handover": output.Handover,
+		"orgaudit diff": output.Drift, "orgaudit rules list": output.Rules, "orgaudit version": output.Version,
+		"orgaudit profiles check": output.Check, "orgaudit plan": output.Plan, "orgaudit simulate": output.Simulate,
 	}
 	var walk func(c *cobra.Command)
 	seen := 0
 	walk = func(c *cobra.Command) {
 		if f := c.Flags().Lookup("format"); f != nil {
-			spec, ok := kinds[c.Name()]
+			spec, ok := kinds[c.CommandPath()]
 			if !ok {
 				t.Errorf("%s has --format but no output kind in this test", c.CommandPath())
 				return

@@ -153,12 +153,17 @@ func TestComparePaths(t *testing.T) {
 				{From: "alice", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 				{From: "bob", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 				{From: "carol", To: "arn:prod/admin", AccountID: "7", MFA: false, Hops: 1},
+				{From: "erin", To: "arn:prod/admin", AccountID: "7", Escalation: true, Hops: 2},
+				{From: "frank", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 			}, nil
 		}
 		return []Path{
 			{From: "alice", To: "arn:prod/admin", AccountID: "7", MFA: false, Hops: 1},
 			{From: "carol", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 			{From: "dave", To: "arn:prod/admin", AccountID: "7", MFA: false, Hops: 2},
+			{From: "erin", To: "arn:prod/admin", AccountID: "7", Hops: 1},
+			// frank loses MFA and now needs an escalation: both are said.
+			{From: "frank", To: "arn:prod/admin", AccountID: "7", Escalation: true, Hops: 2},
 		}, nil
 	}
 	res, err := Compare(base, changed, Options{Reach: reach})
@@ -169,9 +174,14 @@ func TestComparePaths(t *testing.T) {
 	for _, c := range res.Changes {
 		got[c.Kind] += c.Summary
 	}
-	for kind, who := range map[Kind]string{PathAdded: "dave", PathMFALost: "alice", PathRemoved: "bob", PathMFAGained: "carol"} {
-		if !strings.Contains(got[kind], who) {
-			t.Errorf("%s: %q does not name %s", kind, got[kind], who)
+	for kind, who := range map[Kind][]string{
+		PathAdded: {"dave"}, PathMFALost: {"alice", "frank"}, PathRemoved: {"bob"}, PathMFAGained: {"carol"},
+		PathEscalationDropped: {"erin"}, PathEscalationRequired: {"frank"},
+	} {
+		for _, w := range who {
+			if !strings.Contains(got[kind], w) {
+				t.Errorf("%s: %q does not name %s", kind, got[kind], w)
+			}
 		}
 	}
 	if !res.PathsCompared || !res.Any([]Kind{PathAdded}) {

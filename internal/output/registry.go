@@ -7,6 +7,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
 
@@ -24,6 +25,7 @@ var formats = []Format{
 		Rules:       writeRulesTable,
 		Version:     writeVersionTable,
 		Simulate:    writeSimulationTable,
+		Plan:        writePlanTable,
 	},
 	{
 		Name:        "json",
@@ -35,6 +37,7 @@ var formats = []Format{
 		Rules:       writeRulesJSON,
 		Version:     writeJSON[version.Info],
 		Simulate:    writeSimulationJSON,
+		Plan:        writeJSON[*plan.Report],
 	},
 	{
 		Name:        "sarif",
@@ -47,6 +50,7 @@ var formats = []Format{
 		Check:       writeCheckMarkdown,
 		Drift:       writeDriftMarkdown,
 		Handover:    writeHandoverMarkdown,
+		Plan:        writePlanMarkdown,
 	},
 	{
 		Name:        "junit",
