@@ -19,6 +19,12 @@ func load(t *testing.T, snap, planFile string, opts Options) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return apply(t, s.Snapshot, planFile, opts)
+}
+
+// apply applies the plan fixture planFile to s.
+func apply(t *testing.T, s *snapshot.Snapshot, planFile string, opts Options) *Result {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(fixtures, "plan", planFile))
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +33,7 @@ func load(t *testing.T, snap, planFile string, opts Options) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Apply(s.Snapshot, p, opts)
+	res, err := Apply(s, p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,20 +215,8 @@ func TestRoleUpdateKeepsInstanceProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	profiles := []snapshot.InstanceProfile{}
-	role(s.Snapshot, "700000000001", "ProdAdmin").InstanceProfiles = profiles
-	raw, err := os.ReadFile(filepath.Join(fixtures, "plan", "types", "aws_iam_role.plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Apply(s.Snapshot, p, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role(s.Snapshot, "700000000001", "ProdAdmin").InstanceProfiles = []snapshot.InstanceProfile{}
+	res := apply(t, s.Snapshot, "types/aws_iam_role.plan.json", Options{})
 	if got := role(res.After, "700000000001", "ProdAdmin").InstanceProfiles; got == nil || len(got) != 0 {
 		t.Errorf("instance profiles %#v after the update, want the recorded empty list", got)
 	}

@@ -32,16 +32,15 @@ func corpusLines(t testing.TB) ([]byte, []string) {
 	return buf.Bytes(), names
 }
 
-func TestSimulateLines(t *testing.T) {
-	lines, names := corpusLines(t)
-	// A bad line in the middle, a blank line, and no final newline.
-	input := string(lines[:len(lines)-1]) + "\n\n{\"request\":{}}\n" + `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"sts:GetCallerIdentity"}}`
+// simulateLines runs SimulateLines on input and returns, per request line,
+// its decision or "error " and the line's error.
+func simulateLines(t *testing.T, input string, check func([]byte) error) []string {
+	t.Helper()
 	var got []string
-	err := policy.SimulateLines(strings.NewReader(input), nil, func(line int, in *policy.SimulationInput, res policy.Result, err error) error {
-		switch {
-		case err != nil:
+	err := policy.SimulateLines(strings.NewReader(input), check, func(_ int, _ *policy.SimulationInput, res policy.Result, err error) error {
+		if err != nil {
 			got = append(got, "error "+err.Error())
-		default:
+		} else {
 			got = append(got, string(res.Decision))
 		}
 		return nil
@@ -49,6 +48,14 @@ func TestSimulateLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return got
+}
+
+func TestSimulateLines(t *testing.T) {
+	lines, names := corpusLines(t)
+	// A bad line in the middle, a blank line, and no final newline.
+	input := string(lines[:len(lines)-1]) + "\n\n{\"request\":{}}\n" + `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"sts:GetCallerIdentity"}}`
+	got := simulateLines(t, input, nil)
 	if len(got) != len(names)+2 {
 		t.Fatalf("%d results for %d lines", len(got), len(names)+2)
 	}
@@ -72,29 +79,13 @@ func TestSimulateLines(t *testing.T) {
 func TestSimulateLinesCheck(t *testing.T) {
 	ok := `{"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"sts:GetCallerIdentity"}}`
 	input := ok + "\n" + `{"request":{"principal":"p","action":"s3:GetObject","action":"x"}}` + "\n" + ok + "\n"
-	refused := errors.New("refused")
 	check := func(raw []byte) error {
 		if bytes.Count(raw, []byte(`"action"`)) > 1 {
-			return refused
+			return errors.New("refused")
 		}
 		return nil
 	}
-	var got []string
-	err := policy.SimulateLines(strings.NewReader(input), check, func(line int, in *policy.SimulationInput, res policy.Result, err error) error {
-		switch {
-		case errors.Is(err, refused) && in == nil:
-			got = append(got, "refused")
-		case err != nil:
-			got = append(got, "error "+err.Error())
-		default:
-			got = append(got, string(res.Decision))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"Allowed", "refused", "Allowed"}; !slices.Equal(got, want) {
+	if got, want := simulateLines(t, input, check), []string{"Allowed", "error refused", "Allowed"}; !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
