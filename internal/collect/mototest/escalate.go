@@ -47,15 +47,12 @@ type EscalationOrg struct {
 func (s *Seeder) SeedEscalation(ctx context.Context) (*EscalationOrg, error) {
 	o := &EscalationOrg{Accounts: map[string]string{}}
 	oc := organizations.NewFromConfig(s.cfg)
-	if _, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: otypes.OrganizationFeatureSetAll}); err != nil {
-		return nil, fmt.Errorf("create organization: %w", err)
-	}
-	roots, err := oc.ListRoots(ctx, &organizations.ListRootsInput{})
+	_, root, err := createOrganization(ctx, oc)
 	if err != nil {
-		return nil, fmt.Errorf("list roots: %w", err)
+		return nil, err
 	}
 	for _, a := range []struct{ name, ou string }{{"tools", "Tools"}, {"dev", "Dev"}, {"staging", "Staging"}, {"sandbox", "Staging"}, {"prod", "Prod"}} {
-		ou, err := s.ou(ctx, oc, aws.ToString(roots.Roots[0].Id), a.ou)
+		ou, err := s.ou(ctx, oc, root, a.ou)
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +61,7 @@ func (s *Seeder) SeedEscalation(ctx context.Context) (*EscalationOrg, error) {
 		}
 	}
 	// As in AWS, SCPs take effect once the policy type is enabled on the root.
-	if _, err := oc.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: roots.Roots[0].Id, PolicyType: otypes.PolicyTypeServiceControlPolicy}); err != nil {
+	if _, err := oc.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: otypes.PolicyTypeServiceControlPolicy}); err != nil {
 		return nil, fmt.Errorf("enable scps: %w", err)
 	}
 	deny := escDoc(`{"Effect":"Deny","Action":["iam:CreateAccessKey","iam:UpdateAssumeRolePolicy","iam:PassRole","iam:PutUserPolicy"],"Resource":"*"}`)
