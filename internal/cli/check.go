@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,8 +13,8 @@ import (
 	"github.com/orgaudit/orgaudit/internal/baseline"
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
-	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/suggest"
 	"github.com/orgaudit/orgaudit/internal/version"
@@ -159,45 +157,22 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 		return err
 	}
 	boundMemory(opts.Snapshot)
-	// The rules are evaluated while the snapshot is validated (on the
-	// other core); if validation fails, the results are discarded.
-	log := app.Logger()
-	start := time.Now()
-	var (
-		ev      *evaluation
-		evalErr error
-	)
-	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
-		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
-			ev, evalErr = prep.evaluate(ctx, log, doc, typed)
-		},
-		// The rules work on a converted copy: let the generic document go
-		// as soon as validation is done with it.
-		DiscardDocument: true,
-	})
+	snap, ev, err := prep.pipe.CheckFile(ctx, opts.Snapshot, app.MaxInputSize)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
-	if evalErr != nil {
-		return evalErr
-	}
-	log.Debug("snapshot loaded and validated, rules evaluated", "findings", len(ev.res.Findings), "took", time.Since(start).Round(time.Millisecond))
 	return prep.report(app, snap, ev)
 }
 
 // preparedCheck is a check whose flags, configuration and rules are
-// validated, ready to run on a snapshot. The rules are compiled again for
-// each snapshot, with the configuration resolved against it.
+// validated, ready to run on a snapshot.
 type preparedCheck struct {
 	opts       *checkOptions
-	minSev     engine.Severity
 	failOn     engine.Severity
 	failOnNone bool
 	dests      []output.Destination
-	filter     *ruleFilter
-	base       *baseline.Baseline
-	cfg        *config.File
-	rules      *engine.Compiled
+	sel        pipeline.Selection
+	pipe       *pipeline.Pipeline
 	// describe, when set, completes a report before it is written
 	// (profiles check: its SARIF category and where its findings are).
 	describe func(*output.CheckReport)
@@ -213,7 +188,8 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	if opts.RuleTimeout <= 0 {
 		return nil, usageErrorf("--rule-timeout must be positive")
 	}
-	if p.cfg, err = loadConfig(ctx, app, opts.Config); err != nil {
+	cfg, err := loadConfig(ctx, app, opts.Config)
+	if err != nil {
 		return nil, usageError(err)
 	}
 	sources, err := ruleSources(opts.RuleDirs)
@@ -222,15 +198,15 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	}
 	// Parse and compile once, now, so that a broken rule surfaces before
 	// slow work; the configuration is bound per snapshot.
-	if p.rules, err = engine.Compile(sources); err != nil {
+	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger()}); err != nil {
 		return nil, usageError(err)
 	}
-	if err := p.cfg.CheckRules(ruleIDs(p.rules.Rules())); err != nil {
-		return nil, usageError(fmt.Errorf("config %s: %w", p.cfg.Path, config.WithSuggestions(err, ruleIDs(p.rules.Rules()))))
-	}
-	if p.filter, err = parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.rules.Rules()); err != nil {
+	filter, err := parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.pipe.Rules())
+	if err != nil {
 		return nil, err
 	}
+	p.pipe.Disable(filter.disabled)
+	p.sel.Severities = filter.severities
 	return p, nil
 }
 
@@ -244,109 +220,46 @@ func prepareReport(ctx context.Context, app *App, opts *checkOptions) (*prepared
 	if p.dests, err = opts.out.destinations(); err != nil {
 		return nil, err
 	}
-	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
+	if p.sel.MinSeverity, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
 		return nil, usageErrorf("--min-severity: %v%s", err, suggest.Hint(opts.MinSeverity, engine.SeverityNames()))
 	}
 	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
 		return nil, usageError(err)
 	}
 	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
+		if p.sel.Baseline, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
 			return nil, usageError(err)
 		}
 	}
 	return p, nil
 }
 
-// engine binds the compiled rules to the resolved configuration.
-func (p *preparedCheck) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
-	return p.rules.Engine(ctx, engine.Options{
-		Data:        map[string]any{"config": resolved.Data()},
-		Disabled:    append(p.cfg.Disabled(), p.filter.disabled...),
-		Severity:    p.cfg.SeverityOverrides(),
-		RuleTimeout: p.opts.RuleTimeout,
-	})
-}
-
-// evaluation is the outcome of the rules over one snapshot.
-type evaluation struct {
-	resolved *config.Resolved
-	res      *engine.Result
-}
-
-// evaluate converts a decoded snapshot for the rules, resolves the
-// configuration against it, builds the access graph with the configured
-// environments, compiles the rules and evaluates them. It runs while the
-// snapshot is validated; errors are usage errors.
-func (p *preparedCheck) evaluate(ctx context.Context, log *slog.Logger, doc map[string]any, typed *snapshot.Snapshot) (*evaluation, error) {
-	resolved := config.Resolve(p.cfg, typed)
-	// The access graph is built while the document is converted.
-	var (
-		graphDoc any
-		graphErr error
-		wg       sync.WaitGroup
-	)
-	wg.Go(func() {
-		start := time.Now()
-		doc, err := accessGraphDocument(typed, resolved.Environments)
-		if err == nil {
-			graphDoc, err = engine.PrepareValue(doc)
-		}
-		graphErr = err
-		log.Debug("access graph built", "took", time.Since(start).Round(time.Millisecond))
-	})
-	start := time.Now()
-	prepared, err := engine.PrepareInput(doc)
-	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
-	wg.Wait()
-	if err != nil {
-		return nil, usageError(err)
-	}
-	if graphErr != nil {
-		return nil, usageError(graphErr)
-	}
-	start = time.Now()
-	eng, err := p.engine(ctx, resolved)
-	if err != nil {
-		return nil, usageError(err)
-	}
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared, Extra: map[string]any{"graph": graphDoc}})
-	if err != nil {
-		return nil, usageError(err)
-	}
-	log.Debug("rules evaluated", "rules", len(eng.Rules()), "findings", len(res.Findings), "took", time.Since(start).Round(time.Millisecond))
-	return &evaluation{resolved: resolved, res: res}, nil
-}
-
 // run evaluates the rules over an already loaded snapshot, writes the
 // report and returns the exit code as an error.
 func (p *preparedCheck) run(ctx context.Context, app *App, snap *snapshot.Loaded) error {
-	ev, err := p.evaluate(ctx, app.Logger(), snap.Doc, snap.Snapshot)
+	ev, err := p.pipe.Evaluate(ctx, snap)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	return p.report(app, snap, ev)
 }
 
-// report applies the exceptions and the minimum severity, writes the
-// report and returns the exit code as an error.
-func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) error {
+// report applies the exceptions and the selection, writes the report and
+// returns the exit code as an error.
+func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *pipeline.Evaluation) error {
 	log := app.Logger()
-	for _, w := range ev.resolved.Warnings {
+	for _, w := range ev.Resolved.Warnings {
 		log.Warn(w)
 	}
-	res := ev.res
-	ev.resolved.Apply(res)
-	res = p.filter.apply(res.AtOrAbove(p.minSev))
+	out := pipeline.Finish(ev, p.sel)
+	res := out.Result
 
 	start := time.Now()
 	rep := output.NewCheckReport(version.String(), snap, res)
 	if p.describe != nil {
 		p.describe(rep)
 	}
-	if p.base != nil {
-		rep.Baseline = p.base.Apply(res)
-	}
+	rep.Baseline = out.Baseline
 	if err := writeTo(app, output.Check, p.dests, rep); err != nil {
 		return err
 	}
@@ -362,21 +275,6 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
-}
-
-// accessGraphDocument builds the access graph rules see as input.graph,
-// its environment summaries computed for the configured environments (the
-// same map as data.orgaudit.config.environments).
-func accessGraphDocument(s *snapshot.Snapshot, envs map[string][]string) (map[string]any, error) {
-	g, err := graph.Build(s)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := g.Document(envs, "configuration")
-	if err != nil {
-		return nil, fmt.Errorf("access graph: %w", err)
-	}
-	return doc, nil
 }
 
 func parseFailOn(s string) (engine.Severity, bool, error) {
@@ -432,14 +330,6 @@ func loadConfig(ctx context.Context, app *App, path string) (*config.File, error
 	}
 	f, err := config.Load(ctx, path, app.MaxInputSize)
 	return f, config.WithSuggestions(err, nil)
-}
-
-func ruleIDs(rules []engine.Rule) []string {
-	ids := make([]string, len(rules))
-	for i, r := range rules {
-		ids[i] = r.ID
-	}
-	return ids
 }
 
 // newEngine loads the built-in rules plus the rules of each directory.

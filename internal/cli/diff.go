@@ -7,10 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/drift"
-	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -109,7 +108,7 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return err
 	}
-	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(cfg)})
+	res, err := drift.Compare(old, cur, drift.Options{Reach: pipeline.ProductionPaths(cfg)})
 	if err != nil {
 		return usageError(err)
 	}
@@ -127,39 +126,4 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 			res.Counts()[drift.Unknown], plural(res.Counts()[drift.Unknown], "change is", "changes are"))}
 	}
 	return nil
-}
-
-// productionPaths returns, for drift, every principal that can reach the
-// production environment of a snapshot (as the configuration resolves it
-// against that snapshot), whether every one of its paths needs MFA and
-// whether every one needs a privilege escalation. A
-// snapshot without production accounts has no such paths.
-func productionPaths(cfg *config.File) drift.ReachFunc {
-	return func(s *snapshot.Snapshot) ([]drift.Path, error) {
-		envs := config.Environments(cfg, s)
-		if len(envs["production"]) == 0 {
-			return nil, nil
-		}
-		g, err := graph.Build(s)
-		if err != nil {
-			return nil, err
-		}
-		target, err := g.ResolveTarget("env:production", envs)
-		if err != nil {
-			return nil, err
-		}
-		res, err := g.Paths(target, graph.Options{})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]drift.Path, 0, len(res.Sources))
-		for _, src := range res.Sources {
-			p := drift.Path{From: src.Node.ID, To: "production", AccountID: src.Node.AccountID, MFA: src.MFARequired, Escalation: src.EscalationRequired, Hops: src.Hops}
-			if n := len(src.Path); n > 0 {
-				p.Entry = src.Path[n-1].To
-			}
-			out = append(out, p)
-		}
-		return out, nil
-	}
 }

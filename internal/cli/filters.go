@@ -6,6 +6,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/suggest"
 )
 
@@ -20,7 +21,7 @@ type ruleFilter struct {
 // parseRuleFilter validates --rule, --skip-rule and --severity against
 // the loaded rules; an unknown id or severity names the closest one.
 func parseRuleFilter(only, skip, severities []string, rules []engine.Rule) (*ruleFilter, error) {
-	ids := ruleIDs(rules)
+	ids := pipeline.RuleIDs(rules)
 	f := &ruleFilter{}
 	check := func(flag string, list []string) (map[string]bool, error) {
 		set := map[string]bool{}
@@ -62,30 +63,6 @@ func parseRuleFilter(only, skip, severities []string, rules []engine.Rule) (*rul
 		f.severities[sev] = true
 	}
 	return f, nil
-}
-
-// apply keeps the findings whose severity is in the --severity set, and
-// the checks not evaluated of rules of such a severity.
-func (f *ruleFilter) apply(res *engine.Result) *engine.Result {
-	if f.severities == nil {
-		return res
-	}
-	sev := map[string]engine.Severity{}
-	for _, r := range res.Rules {
-		sev[r.ID] = r.Severity
-	}
-	out := &engine.Result{Rules: res.Rules, Findings: []engine.Finding{}, NotEvaluated: []engine.NotEvaluated{}}
-	for _, fd := range res.Findings {
-		if f.severities[fd.Severity] {
-			out.Findings = append(out.Findings, fd)
-		}
-	}
-	for _, n := range res.NotEvaluated {
-		if f.severities[sev[n.RuleID]] {
-			out.NotEvaluated = append(out.NotEvaluated, n)
-		}
-	}
-	return out
 }
 
 // severityList renders the severity names for help texts.

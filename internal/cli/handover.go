@@ -9,7 +9,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/handover"
 	"github.com/orgaudit/orgaudit/internal/output"
-	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 )
 
 type handoverOptions struct {
@@ -73,11 +73,7 @@ func runHandover(ctx context.Context, app *App, opts *handoverOptions) error {
 	if opts.MaxHops < 1 {
 		return usageErrorf("--max-hops must be at least 1")
 	}
-	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
-	if err != nil {
-		return err
-	}
-	g, err := graph.Build(l.Snapshot)
+	l, g, err := pipeline.LoadGraph(ctx, opts.Snapshot, app.MaxInputSize)
 	if err != nil {
 		return usageError(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/input"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -137,17 +138,16 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 	log := app.Logger()
 	results := make([]*engine.Result, 0, 2)
 	for _, s := range []*snapshot.Loaded{before, after} {
-		ev, err := prep.evaluate(ctx, log, s.Doc, s.Snapshot)
+		ev, err := prep.pipe.Evaluate(ctx, s)
 		if err != nil {
-			return err
+			return usageError(err)
 		}
-		for _, w := range ev.resolved.Warnings {
+		for _, w := range ev.Resolved.Warnings {
 			log.Debug(w)
 		}
-		ev.resolved.Apply(ev.res)
-		results = append(results, prep.filter.apply(ev.res.AtOrAbove(prep.minSev)))
+		results = append(results, pipeline.Finish(ev, prep.sel).Result)
 	}
-	changes, err := drift.Compare(before, after, drift.Options{Reach: productionPaths(prep.cfg)})
+	changes, err := drift.Compare(before, after, drift.Options{Reach: pipeline.ProductionPaths(prep.pipe.Config())})
 	if err != nil {
 		return usageError(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/profiles"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/version"
@@ -121,9 +122,11 @@ func runProfilesCheck(ctx context.Context, app *App, opts *profilesCheckOptions)
 		return err
 	}
 	rules := profiles.Rules(true)
-	if prep.filter, err = parseRuleFilter(opts.report.Rules, opts.report.SkipRules, opts.report.Severities, rules); err != nil {
+	filter, err := parseRuleFilter(opts.report.Rules, opts.report.SkipRules, opts.report.Severities, rules)
+	if err != nil {
 		return err
 	}
+	prep.sel.Severities = filter.severities
 	users, err := parseSourceUsers(opts.SourceUsers)
 	if err != nil {
 		return usageError(err)
@@ -144,12 +147,9 @@ func runProfilesCheck(ctx context.Context, app *App, opts *profilesCheckOptions)
 
 	// The report describes the files; with --snapshot, the snapshot too.
 	snap := &snapshot.Loaded{Path: cfgPath, Snapshot: &snapshot.Snapshot{Metadata: snapshot.Metadata{Scope: "profiles"}}}
-	checkOpts := profiles.CheckOptions{SourceUsers: users, Disabled: prep.filter.disabled}
+	checkOpts := profiles.CheckOptions{SourceUsers: users, Disabled: filter.disabled}
 	if opts.Snapshot != "" {
-		if snap, err = app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{}); err != nil {
-			return err
-		}
-		if checkOpts.Graph, err = graph.Build(snap.Snapshot); err != nil {
+		if snap, checkOpts.Graph, err = pipeline.LoadGraph(ctx, opts.Snapshot, app.MaxInputSize); err != nil {
 			return usageError(err)
 		}
 	}
@@ -158,7 +158,7 @@ func runProfilesCheck(ctx context.Context, app *App, opts *profilesCheckOptions)
 		rep.Category = "profiles"
 		rep.Locate = files.Locate
 	}
-	return prep.report(app, snap, &evaluation{resolved: config.Resolve(nil, snap.Snapshot), res: res})
+	return prep.report(app, snap, &pipeline.Evaluation{Resolved: config.Resolve(nil, snap.Snapshot), Result: res})
 }
 
 // parseSourceUsers parses PROFILE=USER-ARN pairs.
@@ -243,11 +243,7 @@ func runProfilesGenerate(ctx context.Context, app *App, opts *profilesGenerateOp
 			return usageError(err)
 		}
 	}
-	snap, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
-	if err != nil {
-		return err
-	}
-	g, err := graph.Build(snap.Snapshot)
+	snap, g, err := pipeline.LoadGraph(ctx, opts.Snapshot, app.MaxInputSize)
 	if err != nil {
 		return usageError(err)
 	}

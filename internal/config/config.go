@@ -92,9 +92,8 @@ type Exception struct {
 	Expires string `yaml:"expires"`
 
 	// Line is the line of the exception in the file.
-	Line    int `yaml:"-"`
-	matcher *glob.Pattern
-	until   time.Time // first instant after the expiry day; zero: never
+	Line  int       `yaml:"-"`
+	until time.Time // first instant after the expiry day; zero: never
 }
 
 // exceptionKeys are the keys an exception may have.
@@ -326,10 +325,8 @@ func (e *Exception) compile() []string {
 	}
 	if strings.TrimSpace(e.Resource) == "" {
 		probs = append(probs, `resource is required (a glob; "*" for every resource)`)
-	} else if g, err := glob.Compile(e.Resource); err != nil {
+	} else if _, err := glob.Compile(e.Resource); err != nil {
 		probs = append(probs, fmt.Sprintf("resource %q is not a valid glob: %v", e.Resource, err))
-	} else {
-		e.matcher = g
 	}
 	if strings.TrimSpace(e.Reason) == "" {
 		probs = append(probs, "reason is required: say why the finding is accepted")
@@ -343,12 +340,6 @@ func (e *Exception) compile() []string {
 		}
 	}
 	return probs
-}
-
-// Matches reports whether the exception covers a finding of rule on
-// resource (expiry aside).
-func (e *Exception) Matches(rule, resource string) bool {
-	return e.Rule == rule && e.matcher != nil && e.matcher.Match(resource)
 }
 
 // ExpiredAt reports whether the exception has expired at t: t is after the

@@ -209,30 +209,6 @@ func TestExpiry(t *testing.T) {
 	}
 }
 
-func TestApply(t *testing.T) {
-	f, err := Load(context.Background(), "testdata/full.yaml", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := Resolve(f, loadFixture(t, "identity-account-ous.json"))
-	res := &engine.Result{Findings: []engine.Finding{
-		{RuleID: "OA-TRUST-007", Resource: "arn:aws:iam::700000000002:role/DataAdmin"},
-		{RuleID: "OA-TRUST-007", Resource: "arn:aws:iam::700000000001:role/old-batch"},
-		{RuleID: "OA-IAM-004", Resource: "arn:aws:iam::500000000001:user/sam"},
-	}}
-	r.Apply(res)
-	s := res.Findings[0].Suppression
-	if s == nil || s.Owner != "security@example.com" || s.Expires != "2027-06-30" || s.Source != "testdata/full.yaml:23" {
-		t.Errorf("DataAdmin suppression %+v", s)
-	}
-	if res.Findings[1].Suppression != nil {
-		t.Error("old-batch is not covered")
-	}
-	if res.Findings[2].Suppression != nil {
-		t.Error("an expired exception must not suppress")
-	}
-}
-
 func TestDefaultsMatchRules(t *testing.T) {
 	// Every threshold a built-in rule reads is known here, with the same
 	// default, so the file is validated against what the rules use.

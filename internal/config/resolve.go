@@ -10,7 +10,6 @@ import (
 	"github.com/gobwas/glob"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orgaudit/orgaudit/internal/engine"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -313,7 +312,7 @@ func (r *Resolved) Data() map[string]any {
 			"owner":    e.Owner,
 			"expires":  e.Expires,
 			"expired":  e.Expired,
-			"source":   fmt.Sprintf("%s:%d", r.source, e.Line),
+			"source":   r.Source(e.Exception),
 		})
 	}
 	d := map[string]any{
@@ -328,23 +327,6 @@ func (r *Resolved) Data() map[string]any {
 	return d
 }
 
-// Apply marks the findings that an exception in force covers as
-// suppressed. The first matching exception (in file order) wins; expired
-// exceptions suppress nothing (OA-CONFIG-001 reports them).
-func (r *Resolved) Apply(res *engine.Result) {
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		for _, e := range r.Exceptions {
-			if e.Expired || !e.Matches(f.RuleID, f.Resource) {
-				continue
-			}
-			f.Suppression = &engine.Suppression{
-				Reason:  e.Reason,
-				Owner:   e.Owner,
-				Expires: e.Expires,
-				Source:  fmt.Sprintf("%s:%d", r.source, e.Line),
-			}
-			break
-		}
-	}
-}
+// Source names where an exception of the file is written, e.g.
+// ".orgaudit.yaml:12".
+func (r *Resolved) Source(e *Exception) string { return fmt.Sprintf("%s:%d", r.source, e.Line) }

@@ -1,0 +1,292 @@
+// Package pipeline is orgaudit's evaluation pipeline: a snapshot is loaded
+// and validated, the configuration is resolved against it, the access
+// graph and the engine's facts are built, the rules are evaluated, and the
+// configuration's exceptions, the selection of findings and the baseline
+// are applied. `check`, `scan`, `plan` and `profiles check` call it, and
+// `diff` and `plan` take their production paths from it: the commands bind
+// flags, call the pipeline and write what it returns.
+//
+// The API is small: Compile binds rule sources to a configuration once;
+// Pipeline.CheckFile loads and evaluates a snapshot file (overlapping the
+// work, see docs/benchmarks.md), Pipeline.Evaluate an already loaded one;
+// Finish applies exceptions, selection and baseline to any result (the
+// Rego rules' or the profile checks').
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/orgaudit/orgaudit/internal/baseline"
+	"github.com/orgaudit/orgaudit/internal/config"
+	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// Options configure a Pipeline.
+type Options struct {
+	// Sources are the rule sources (engine.BuiltinSource and user
+	// directories).
+	Sources []engine.Source
+	// Config is the configuration file; nil means the defaults.
+	Config *config.File
+	// Disabled are rule ids loaded but not evaluated, besides the ones the
+	// configuration disables (--rule, --skip-rule).
+	Disabled []string
+	// RuleTimeout bounds the evaluation of each group of rules; zero means
+	// engine.DefaultRuleTimeout.
+	RuleTimeout time.Duration
+	// Logger receives debug timings; nil discards them.
+	Logger *slog.Logger
+}
+
+// Pipeline is a set of rules compiled once and a configuration, ready to
+// check snapshots. The configuration is resolved against each snapshot.
+type Pipeline struct {
+	opts  Options
+	rules *engine.Compiled
+	log   *slog.Logger
+}
+
+// CompileError says a rule source could not be parsed or compiled.
+type CompileError struct{ Err error }
+
+func (e *CompileError) Error() string { return e.Err.Error() }
+func (e *CompileError) Unwrap() error { return e.Err }
+
+// Compile parses and compiles the rules of opts.Sources and checks that
+// the configuration names only rules that exist (with a "did you mean").
+// Errors are the user's: a broken rule, a misnamed rule id.
+func Compile(opts Options) (*Pipeline, error) {
+	rules, err := engine.Compile(opts.Sources)
+	if err != nil {
+		return nil, &CompileError{Err: err}
+	}
+	ids := RuleIDs(rules.Rules())
+	if err := opts.Config.CheckRules(ids); err != nil {
+		return nil, fmt.Errorf("config %s: %w", opts.Config.Path, config.WithSuggestions(err, ids))
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Pipeline{opts: opts, rules: rules, log: log}, nil
+}
+
+// Rules returns the metadata of every compiled rule, sorted by id.
+func (p *Pipeline) Rules() []engine.Rule { return p.rules.Rules() }
+
+// Config is the configuration the pipeline was compiled with (nil for the
+// defaults).
+func (p *Pipeline) Config() *config.File { return p.opts.Config }
+
+// Disable leaves more rules out of the evaluation (rule ids, validated by
+// the caller against Rules).
+func (p *Pipeline) Disable(ids []string) { p.opts.Disabled = append(p.opts.Disabled, ids...) }
+
+// Evaluation is the outcome of the rules over one snapshot, before the
+// exceptions and the selection are applied.
+type Evaluation struct {
+	// Resolved is the configuration resolved against the snapshot.
+	Resolved *config.Resolved
+	// Result holds every finding and every check not evaluated.
+	Result *engine.Result
+}
+
+// CheckFile loads the snapshot at path (at most maxSize bytes; zero means
+// the default cap) and evaluates the rules over it. The rules are
+// evaluated while the snapshot is validated; when validation fails, the
+// results are discarded and the validation error returned.
+func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
+	start := time.Now()
+	var (
+		ev      *Evaluation
+		evalErr error
+	)
+	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
+		MaxSize: maxSize,
+		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
+			ev, evalErr = p.evaluate(ctx, doc, typed)
+		},
+		// The rules work on a converted copy: let the generic document go
+		// as soon as validation is done with it.
+		DiscardDocument: true,
+	})
+	if err != nil {
+		return nil, nil, &LoadError{Err: err}
+	}
+	if evalErr != nil {
+		return nil, nil, evalErr
+	}
+	p.log.Debug("snapshot loaded and validated, rules evaluated", "findings", len(ev.Result.Findings), "took", time.Since(start).Round(time.Millisecond))
+	return snap, ev, nil
+}
+
+// LoadError says a snapshot could not be read or is not valid.
+type LoadError struct{ Err error }
+
+func (e *LoadError) Error() string { return e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Evaluate evaluates the rules over an already loaded snapshot (its
+// generic document included).
+func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
+	return p.evaluate(ctx, snap.Doc, snap.Snapshot)
+}
+
+// engine binds the compiled rules to the resolved configuration.
+func (p *Pipeline) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
+	return p.rules.Engine(ctx, engine.Options{
+		Data:        map[string]any{"config": resolved.Data()},
+		Disabled:    append(p.opts.Config.Disabled(), p.opts.Disabled...),
+		Severity:    p.opts.Config.SeverityOverrides(),
+		RuleTimeout: p.opts.RuleTimeout,
+	})
+}
+
+// evaluate converts a decoded snapshot for the rules, resolves the
+// configuration against it, builds the access graph with the configured
+// environments, binds the rules and evaluates them.
+func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snapshot.Snapshot) (*Evaluation, error) {
+	log := p.log
+	resolved := config.Resolve(p.opts.Config, typed)
+	// The access graph is built while the document is converted.
+	var (
+		graphDoc any
+		graphErr error
+		wg       sync.WaitGroup
+	)
+	wg.Go(func() {
+		start := time.Now()
+		doc, err := AccessGraphDocument(typed, resolved.Environments)
+		if err == nil {
+			graphDoc, err = engine.PrepareValue(doc)
+		}
+		graphErr = err
+		log.Debug("access graph built", "took", time.Since(start).Round(time.Millisecond))
+	})
+	start := time.Now()
+	prepared, err := engine.PrepareInput(doc)
+	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if graphErr != nil {
+		return nil, graphErr
+	}
+	start = time.Now()
+	eng, err := p.engine(ctx, resolved)
+	if err != nil {
+		return nil, err
+	}
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared, Extra: map[string]any{"graph": graphDoc}})
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("rules evaluated", "rules", len(eng.Rules()), "findings", len(res.Findings), "took", time.Since(start).Round(time.Millisecond))
+	return &Evaluation{Resolved: resolved, Result: res}, nil
+}
+
+// AccessGraphDocument builds the access graph rules see as input.graph,
+// its environment summaries computed for the configured environments (the
+// same map as data.orgaudit.config.environments).
+func AccessGraphDocument(s *snapshot.Snapshot, envs map[string][]string) (map[string]any, error) {
+	g, err := graph.Build(s)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := g.Document(envs, "configuration")
+	if err != nil {
+		return nil, fmt.Errorf("access graph: %w", err)
+	}
+	return doc, nil
+}
+
+// Selection says which findings are reported and against what.
+type Selection struct {
+	// MinSeverity drops findings below it.
+	MinSeverity engine.Severity
+	// Severities, when not nil, keeps only findings of these severities
+	// (and checks not evaluated of rules of these severities).
+	Severities map[engine.Severity]bool
+	// Baseline, when set, marks findings new or existing.
+	Baseline *baseline.Baseline
+}
+
+// Outcome is what a command reports.
+type Outcome struct {
+	// Result is the selected findings, exceptions applied.
+	Result *engine.Result
+	// Baseline is the comparison with the baseline, when one was given.
+	Baseline *output.BaselineInfo
+}
+
+// Finish applies the resolved configuration's exceptions to an
+// evaluation's findings, then the selection and the baseline.
+func Finish(ev *Evaluation, sel Selection) *Outcome {
+	res := ev.Result
+	engine.ApplyExceptions(res, Exceptions(ev.Resolved))
+	res = sel.apply(res.AtOrAbove(sel.MinSeverity))
+	out := &Outcome{Result: res}
+	if sel.Baseline != nil {
+		out.Baseline = sel.Baseline.Apply(res)
+	}
+	return out
+}
+
+// Exceptions are the resolved configuration's exceptions as the engine
+// applies them.
+func Exceptions(r *config.Resolved) []engine.Exception {
+	out := make([]engine.Exception, 0, len(r.Exceptions))
+	for _, e := range r.Exceptions {
+		out = append(out, engine.Exception{
+			Rule:     e.Rule,
+			Resource: e.Resource,
+			Reason:   e.Reason,
+			Owner:    e.Owner,
+			Expires:  e.Expires,
+			Expired:  e.Expired,
+			Source:   r.Source(e.Exception),
+		})
+	}
+	return out
+}
+
+// apply keeps the findings whose severity is in the Severities set, and
+// the checks not evaluated of rules of such a severity.
+func (s Selection) apply(res *engine.Result) *engine.Result {
+	if s.Severities == nil {
+		return res
+	}
+	sev := map[string]engine.Severity{}
+	for _, r := range res.Rules {
+		sev[r.ID] = r.Severity
+	}
+	out := &engine.Result{Rules: res.Rules, Findings: []engine.Finding{}, NotEvaluated: []engine.NotEvaluated{}}
+	for _, fd := range res.Findings {
+		if s.Severities[fd.Severity] {
+			out.Findings = append(out.Findings, fd)
+		}
+	}
+	for _, n := range res.NotEvaluated {
+		if s.Severities[sev[n.RuleID]] {
+			out.NotEvaluated = append(out.NotEvaluated, n)
+		}
+	}
+	return out
+}
+
+// RuleIDs lists the ids of rules.
+func RuleIDs(rules []engine.Rule) []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
