@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,7 +199,9 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	}
 	// Parse and compile once, now, so that a broken rule surfaces before
 	// slow work; the configuration is bound per snapshot.
-	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger()}); err != nil {
+	// Only SARIF reports read the snapshot file's bytes again.
+	sarif := slices.ContainsFunc(p.dests, func(d output.Destination) bool { return d.Format == "sarif" })
+	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger(), DiscardRaw: !sarif}); err != nil {
 		return nil, usageError(err)
 	}
 	filter, err := parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.pipe.Rules())

@@ -119,6 +119,7 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	)
 	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
 		DiscardDocument: true,
+		DiscardRaw:      true,
 		AfterDecode: func(_ map[string]any, typed *snapshot.Snapshot) {
 			t0 := time.Now()
 			g, graphErr = graph.Build(typed)

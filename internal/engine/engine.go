@@ -40,6 +40,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -387,31 +389,77 @@ type PreparedInput struct {
 	obj ast.Object
 }
 
-// PrepareInput converts a snapshot's generic document for evaluation.
-// Converting takes a noticeable share of a large check; doing it while
-// the snapshot is validated (snapshot.ParseOptions.AfterDecode) hides it.
+// PrepareInput converts a snapshot's generic document for evaluation and
+// computes the facts (input.facts). The accounts are converted on every
+// core while the facts are computed; the value equals
+// ast.InterfaceToValue of the document with the facts added
+// (TestPrepareInputMatchesInterfaceToValue).
 func PrepareInput(doc map[string]any) (*PreparedInput, error) {
-	v, err := ast.InterfaceToValue(doc)
-	if err != nil {
-		return nil, fmt.Errorf("convert snapshot for rules: %w", err)
-	}
-	obj, ok := v.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("convert snapshot for rules: got %T", v)
-	}
-	if obj.Get(ast.StringTerm(FactsKey)) != nil {
+	if _, ok := doc[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
-	facts, err := ast.InterfaceToValue(computeFacts(doc))
-	if err != nil {
-		return nil, fmt.Errorf("convert facts for rules: %w", err)
+	var (
+		facts    ast.Value
+		factsErr error
+		wg       sync.WaitGroup
+	)
+	wg.Go(func() {
+		facts, factsErr = ast.InterfaceToValue(computeFacts(doc))
+	})
+	pairs := make([][2]*ast.Term, 0, len(doc)+1)
+	var convErr error
+	for k, v := range doc {
+		var val ast.Value
+		if list, ok := v.([]any); ok && k == "accounts" {
+			val, convErr = convertList(list)
+		} else {
+			val, convErr = ast.InterfaceToValue(v)
+		}
+		if convErr != nil {
+			break
+		}
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(val)})
 	}
-	obj.Insert(ast.StringTerm(FactsKey), ast.NewTerm(facts))
-	return &PreparedInput{obj: obj}, nil
+	wg.Wait()
+	if convErr != nil {
+		return nil, fmt.Errorf("convert snapshot for rules: %w", convErr)
+	}
+	if factsErr != nil {
+		return nil, fmt.Errorf("convert facts for rules: %w", factsErr)
+	}
+	pairs = append(pairs, [2]*ast.Term{ast.StringTerm(FactsKey), ast.NewTerm(facts)})
+	return &PreparedInput{obj: ast.NewObject(pairs...)}, nil
+}
+
+// convertList converts the elements of a list (the accounts) on every
+// core.
+func convertList(list []any) (ast.Value, error) {
+	terms := make([]*ast.Term, len(list))
+	var next atomic.Int64
+	eg := errgroup.Group{}
+	for range max(1, min(runtime.GOMAXPROCS(0), len(list))) {
+		eg.Go(func() error {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(list) {
+					return nil
+				}
+				v, err := ast.InterfaceToValue(list[i])
+				if err != nil {
+					return err
+				}
+				terms[i] = ast.NewTerm(v)
+			}
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return nil, err
+	}
+	return ast.NewArray(terms...), nil
 }
 
 // input builds the evaluation input: the prepared (or converted) snapshot
-// plus the extra keys.
+// plus the extra keys. The snapshot's values are shared, not copied.
 func (in Input) input() (ast.Value, error) {
 	p := in.Prepared
 	if p == nil {
@@ -423,19 +471,20 @@ func (in Input) input() (ast.Value, error) {
 	if len(in.Extra) == 0 {
 		return p.obj, nil
 	}
-	obj := p.obj.Copy() // shallow: values are shared, not copied
+	pairs := make([][2]*ast.Term, 0, p.obj.Len()+len(in.Extra))
+	p.obj.Foreach(func(k, v *ast.Term) { pairs = append(pairs, [2]*ast.Term{k, v}) })
 	for k, v := range in.Extra {
 		key := ast.StringTerm(k)
-		if obj.Get(key) != nil {
+		if p.obj.Get(key) != nil {
 			return nil, fmt.Errorf("input key %q is already a snapshot field", k)
 		}
 		val, err := ast.InterfaceToValue(v)
 		if err != nil {
 			return nil, fmt.Errorf("convert input %s for rules: %w", k, err)
 		}
-		obj.Insert(key, ast.NewTerm(val))
+		pairs = append(pairs, [2]*ast.Term{key, ast.NewTerm(val)})
 	}
-	return obj, nil
+	return ast.NewObject(pairs...), nil
 }
 
 // Eval runs every rule over the input once and returns findings and the

@@ -43,6 +43,9 @@ type Options struct {
 	RuleTimeout time.Duration
 	// Logger receives debug timings; nil discards them.
 	Logger *slog.Logger
+	// DiscardRaw lets CheckFile drop the snapshot file's bytes once
+	// decoded, for reports that never read them (only SARIF does).
+	DiscardRaw bool
 }
 
 // Pipeline is a set of rules compiled once and a configuration, ready to
@@ -99,31 +102,23 @@ type Evaluation struct {
 }
 
 // CheckFile loads the snapshot at path (at most maxSize bytes; zero means
-// the default cap) and evaluates the rules over it. The rules are
-// evaluated while the snapshot is validated; when validation fails, the
-// results are discarded and the validation error returned.
+// the default cap) and evaluates the rules over it.
 func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
 	start := time.Now()
-	var (
-		ev      *Evaluation
-		evalErr error
-	)
-	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
-		MaxSize: maxSize,
-		AfterDecode: func(doc map[string]any, typed *snapshot.Snapshot) {
-			ev, evalErr = p.evaluate(ctx, doc, typed)
-		},
-		// The rules work on a converted copy: let the generic document go
-		// as soon as validation is done with it.
-		DiscardDocument: true,
-	})
+	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw})
 	if err != nil {
 		return nil, nil, &LoadError{Err: err}
 	}
-	if evalErr != nil {
-		return nil, nil, evalErr
+	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
+	// The rules work on a converted copy: the generic document goes as
+	// soon as it is converted.
+	doc := snap.Doc
+	snap.Doc = nil
+	ev, err := p.evaluate(ctx, doc, snap.Snapshot)
+	if err != nil {
+		return nil, nil, err
 	}
-	p.log.Debug("snapshot loaded and validated, rules evaluated", "findings", len(ev.Result.Findings), "took", time.Since(start).Round(time.Millisecond))
+	p.log.Debug("snapshot loaded, rules evaluated", "findings", len(ev.Result.Findings), "took", time.Since(start).Round(time.Millisecond))
 	return snap, ev, nil
 }
 

@@ -8,11 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
@@ -25,19 +29,39 @@ var schemaJSON []byte
 // Schema returns the snapshot JSON Schema (draft 2020-12).
 func Schema() []byte { return bytes.Clone(schemaJSON) }
 
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+// schemaURL is where the embedded schema is registered.
+const schemaURL = "https://github.com/orgaudit/orgaudit/snapshot/v1.json"
+
+var schemaCompiler = sync.OnceValues(func() (*jsonschema.Compiler, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
 	if err != nil {
 		return nil, fmt.Errorf("parse embedded snapshot schema: %w", err)
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	const url = "https://github.com/orgaudit/orgaudit/snapshot/v1.json"
-	if err := c.AddResource(url, doc); err != nil {
+	if err := c.AddResource(schemaURL, doc); err != nil {
 		return nil, fmt.Errorf("add snapshot schema: %w", err)
 	}
-	return c.Compile(url)
+	return c, nil
 })
+
+var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	c, err := schemaCompiler()
+	if err != nil {
+		return nil, err
+	}
+	return c.Compile(schemaURL)
+})
+
+// accountSchema compiles #/$defs/account with the compiler of the whole
+// schema (after it), so that both share their definitions.
+func accountSchema() (*jsonschema.Schema, error) {
+	c, err := schemaCompiler()
+	if err != nil {
+		return nil, err
+	}
+	return c.Compile(schemaURL + "#/$defs/account")
+}
 
 // Loaded is a snapshot read from a file: the typed model for Go code and
 // the generic JSON value for the rule engine, decoded once each.
@@ -57,19 +81,16 @@ type ParseOptions struct {
 	// MaxSize caps the size of the snapshot Load reads, in bytes; zero
 	// means input.DefaultMaxSize.
 	MaxSize int64
-	// AfterDecode, when set, receives the generic document and the typed
-	// model as soon as both are decoded, and runs concurrently with schema
-	// validation: `orgaudit check` converts the document and evaluates the
-	// rules there, so that validation costs no time. The snapshot is not
-	// validated yet: Parse waits for AfterDecode and, when validation
-	// fails, returns the error, and whatever AfterDecode computed must be
-	// discarded. AfterDecode must not modify the document or the model. It
-	// is not called when the document cannot be decoded.
+	// AfterDecode, when set, receives the generic document (nil with
+	// DiscardDocument) and the typed model once both are decoded and
+	// validated. It is not called when the document is not valid.
 	AfterDecode func(doc map[string]any, typed *Snapshot)
-	// DiscardDocument leaves Loaded.Doc nil and lets the generic document
-	// be collected as soon as validation and AfterDecode no longer need
-	// it, for callers that work on a converted copy.
+	// DiscardDocument leaves Loaded.Doc nil: the generic document is never
+	// assembled, each account's is dropped once validated.
 	DiscardDocument bool
+	// DiscardRaw leaves Loaded.Raw nil, for callers that never look at
+	// the file's bytes again (only SARIF reports do, to locate findings).
+	DiscardRaw bool
 }
 
 // LoadFile reads and validates the snapshot at path, with the default size
@@ -114,23 +135,17 @@ func Parse(raw []byte) (*Loaded, error) {
 }
 
 // ParseWithOptions is Parse with options (MaxSize aside, which applies to
-// reading). The work is spread over the available cores: the typed model
-// is decoded while the generic document is decoded, then validation and
-// AfterDecode run concurrently. Decoding stops when ctx is done.
+// reading). The document is read once as a stream of tokens (syntax,
+// duplicate keys and invalid UTF-8 are refused there); every account is
+// then decoded, typed and generic, and validated against the schema on its
+// own, spread over the available cores, and dropped as soon as it is
+// validated unless the generic document is kept. The whole generic
+// document never has to exist at once: memory stays the input, the typed
+// model and one account per core. The answer is the one validating the
+// whole document gives (TestStreamValidationMatchesWhole). Decoding stops
+// when ctx is done.
 func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Loaded, error) {
-	var (
-		typed    Snapshot
-		typedErr error
-		wg       sync.WaitGroup
-	)
-	typedDone := make(chan struct{})
-	wg.Go(func() {
-		defer close(typedDone)
-		typedErr = json.Unmarshal(raw, &typed)
-	})
-	defer wg.Wait() // never leave the decoder running past Parse
-
-	obj, err := decodeObject(ctx, raw)
+	parts, err := split(ctx, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -138,46 +153,238 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if err != nil {
 		return nil, err
 	}
-	if opts.AfterDecode != nil {
-		// The document is handed over through a channel, not captured, so
-		// that nothing but AfterDecode's own frames keeps it alive.
-		handOver := make(chan map[string]any, 1)
-		handOver <- obj
+	acctSch, err := compiledAccountSchema()
+	if err != nil {
+		return nil, err
+	}
+	keep := !opts.DiscardDocument
+	// The accounts, typed and generic, decoded and validated on every core.
+	accounts := make([]Account, len(parts.accounts))
+	var generic []any
+	if keep {
+		generic = make([]any, len(parts.accounts))
+	}
+	failures := make([]error, len(parts.accounts))
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		stopErr atomic.Value
+	)
+	for range max(1, min(runtime.GOMAXPROCS(0), len(parts.accounts))) {
 		wg.Go(func() {
-			<-typedDone
-			doc := <-handOver
-			if typedErr == nil {
-				opts.AfterDecode(doc, &typed)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(parts.accounts) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					stopErr.CompareAndSwap(nil, err)
+					return
+				}
+				b := parts.accounts[i]
+				doc, err := input.DecodeJSON(ctx, b)
+				if err != nil {
+					stopErr.CompareAndSwap(nil, err)
+					return
+				}
+				if err := acctSch.Validate(doc); err != nil {
+					failures[i] = prefixed(err, "accounts", strconv.Itoa(i))
+					continue
+				}
+				if err := json.Unmarshal(b, &accounts[i]); err != nil {
+					failures[i] = fmt.Errorf("decode snapshot: account %d: %w", i, err)
+					continue
+				}
+				if keep {
+					generic[i] = doc
+				}
 			}
 		})
 	}
-	// Validation holds the only other reference to the document (obj is
-	// not used below): with DiscardDocument, it is garbage as soon as
-	// validation and AfterDecode are done with it, even while AfterDecode
-	// keeps working.
-	var (
-		kept   map[string]any
-		valErr error
-	)
-	func(doc map[string]any) {
-		if valErr = sch.Validate(any(doc)); valErr == nil && !opts.DiscardDocument {
-			kept = doc
+	// The rest of the document (everything but the accounts) meanwhile.
+	obj, restErr := decodeObject(ctx, parts.rest)
+	var typed Snapshot
+	var valErr, typedErr error
+	if restErr == nil {
+		if parts.streamed {
+			obj["accounts"] = []any{}
 		}
-	}(obj)
-	if valErr != nil {
-		return nil, schemaError(valErr)
+		valErr = sch.Validate(any(obj))
+		if valErr == nil {
+			typedErr = json.Unmarshal(parts.rest, &typed)
+		}
 	}
 	wg.Wait()
+	if err, _ := stopErr.Load().(error); err != nil {
+		return nil, err
+	}
+	if restErr != nil {
+		return nil, restErr
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	var schemaErrs []error
+	if valErr != nil {
+		schemaErrs = append(schemaErrs, valErr)
+	}
+	for _, f := range failures {
+		var ve *jsonschema.ValidationError
+		if errors.As(f, &ve) {
+			schemaErrs = append(schemaErrs, f)
+		}
+	}
+	if len(schemaErrs) > 0 {
+		return nil, schemaError(schemaErrs...)
 	}
 	if typedErr != nil {
 		// The schema admits what the model decodes; this is a guard, not a
 		// path users should see.
 		return nil, fmt.Errorf("decode snapshot: %w", typedErr)
 	}
-	return &Loaded{Raw: raw, Doc: kept, Snapshot: &typed}, nil
+	for _, f := range failures {
+		if f != nil {
+			return nil, f
+		}
+	}
+	if parts.streamed {
+		typed.Accounts = accounts
+		if keep {
+			obj["accounts"] = generic
+		}
+	}
+	l := &Loaded{Raw: raw, Snapshot: &typed}
+	if keep {
+		l.Doc = obj
+	}
+	if opts.DiscardRaw {
+		l.Raw = nil
+	}
+	if opts.AfterDecode != nil {
+		opts.AfterDecode(l.Doc, l.Snapshot)
+	}
+	return l, nil
 }
+
+// parts is a snapshot document cut for decoding: the accounts one by one,
+// and the rest.
+type parts struct {
+	// rest is the top-level object without the accounts when they were
+	// streamed (as the document has them otherwise).
+	rest []byte
+	// accounts are the elements of the accounts array.
+	accounts [][]byte
+	// streamed says the accounts were cut out of rest (accounts is an
+	// array).
+	streamed bool
+}
+
+// split reads the document as a stream of tokens, refusing what is not
+// one JSON value without duplicate keys or invalid UTF-8 (the error names
+// the line and column, as input.DecodeJSON does), and cuts it into parts.
+// A top-level value that is not an object is returned whole as rest.
+func split(ctx context.Context, raw []byte) (*parts, error) {
+	p, err := cut(ctx, raw)
+	if err == nil {
+		return p, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	// The checking decoder says where and what.
+	if cerr := input.CheckJSON(raw); cerr != nil {
+		return nil, cerr
+	}
+	return nil, err
+}
+
+func cut(ctx context.Context, raw []byte) (*parts, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if dec.PeekKind() != '{' {
+		if err := input.CheckJSON(raw); err != nil {
+			return nil, err
+		}
+		return &parts{rest: raw}, nil
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	p := &parts{}
+	rest := make([]byte, 0, 4096)
+	rest = append(rest, '{')
+	first := true
+	for dec.PeekKind() != '}' {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		name, err := readValue(dec, raw)
+		if err != nil {
+			return nil, err
+		}
+		key := string(name)
+		if key == `"accounts"` && dec.PeekKind() == '[' && !p.streamed {
+			if _, err := dec.ReadToken(); err != nil {
+				return nil, err
+			}
+			for dec.PeekKind() != ']' {
+				if len(p.accounts)%64 == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, err
+					}
+				}
+				v, err := readValue(dec, raw)
+				if err != nil {
+					return nil, err
+				}
+				p.accounts = append(p.accounts, v)
+			}
+			if _, err := dec.ReadToken(); err != nil {
+				return nil, err
+			}
+			p.streamed = true
+			continue
+		}
+		v, err := readValue(dec, raw)
+		if err != nil {
+			return nil, err
+		}
+		if !first {
+			rest = append(rest, ',')
+		}
+		first = false
+		rest = append(rest, name...)
+		rest = append(rest, ':')
+		rest = append(rest, v...)
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("trailing data")
+	}
+	p.rest = append(rest, '}')
+	return p, nil
+}
+
+// readValue reads the next value and returns it as a slice of raw (the
+// decoder's own buffer is reused by the next read).
+func readValue(dec *jsontext.Decoder, raw []byte) ([]byte, error) {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	end := dec.InputOffset()
+	return raw[end-int64(len(v)) : end], nil
+}
+
+// compiledAccountSchema is the schema of one account
+// (#/$defs/account), which the accounts array's items refer to.
+var compiledAccountSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	if _, err := compiledSchema(); err != nil {
+		return nil, err
+	}
+	return accountSchema()
+})
 
 // decodeObject decodes the generic document and checks it is a snapshot
 // object of a version this build reads.
@@ -211,13 +418,9 @@ func checkVersion(obj map[string]any) error {
 	return nil
 }
 
-// schemaError reduces a validation error tree to its deepest leaves and
+// schemaError reduces validation error trees to their deepest leaves and
 // names each by JSON path.
-func schemaError(err error) error {
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return fmt.Errorf("invalid snapshot: %w", err)
-	}
+func schemaError(errs ...error) error {
 	var leaves []string
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
@@ -235,7 +438,13 @@ func schemaError(err error) error {
 			walk(c)
 		}
 	}
-	walk(ve)
+	for _, err := range errs {
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
+			return fmt.Errorf("invalid snapshot: %w", err)
+		}
+		walk(ve)
+	}
 	sort.Strings(leaves)
 	leaves = dedupe(leaves)
 	const maxShown = 3
@@ -267,4 +476,22 @@ func dedupe(sorted []string) []string {
 		}
 	}
 	return out
+}
+
+// prefixed returns a validation error of a part of the document with its
+// instance locations made absolute: the part sits at path.
+func prefixed(err error, path ...string) error {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		e.InstanceLocation = append(slices.Clone(path), e.InstanceLocation...)
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return ve
 }
