@@ -34,6 +34,7 @@ type checkOptions struct {
 	Baseline    string
 	Config      string
 	RuleTimeout time.Duration
+	MaxMemory   int64
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -148,6 +149,7 @@ func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
+	f.Var(sizeValue{&opts.MaxMemory}, "max-memory", "stop with a clear error (exit 2) when the live heap passes this size, e.g. 3GiB (default: GOMEMLIMIT when set, else no bound)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagDirname("rules")
 }
@@ -157,7 +159,8 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	boundMemory(opts.Snapshot)
+	ctx, stop := limitMemory(ctx, opts)
+	defer stop()
 	snap, ev, err := prep.pipe.CheckFile(ctx, opts.Snapshot, app.MaxInputSize)
 	if err != nil {
 		return usageError(err)
@@ -289,6 +292,22 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 		return 0, false, fmt.Errorf("--fail-on: %w%s", err, suggest.Hint(s, append(engine.SeverityNames(), "none")))
 	}
 	return sev, false, nil
+}
+
+// limitMemory bounds the memory of a run by --max-memory, or by
+// GOMEMLIMIT when it is set: past it the run stops with a clear error
+// (pipeline.MemoryError) rather than meeting the out-of-memory killer.
+// Without either, the garbage collector is tuned for checking the
+// snapshot (boundMemory, check only).
+func limitMemory(ctx context.Context, opts *checkOptions) (context.Context, func()) {
+	limit, from := opts.MaxMemory, "--max-memory"
+	if limit == 0 {
+		limit, from = pipeline.MemoryLimitFromEnv(), "GOMEMLIMIT"
+	}
+	if limit == 0 && opts.Snapshot != "" {
+		boundMemory(opts.Snapshot)
+	}
+	return pipeline.LimitMemory(ctx, limit, from)
 }
 
 // boundMemory tunes the garbage collector for checking the snapshot at

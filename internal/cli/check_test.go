@@ -96,6 +96,7 @@ func TestCheckInputErrors(t *testing.T) {
 		{"rule without metadata", []string{"check", "--snapshot", fx, "--rules", "internal/cli/testdata/badrules/nometa"}, []string{"nometa.rego", "METADATA"}},
 		{"duplicate rule id", []string{"check", "--snapshot", fx, "--rules", "internal/cli/testdata/badrules/dupid"}, []string{"OA-ROOT-001", "already used"}},
 		{"missing rules dir", []string{"check", "--snapshot", fx, "--rules", filepath.Join(dir, "none")}, []string{"rules directory"}},
+		{"memory limit", []string{"check", "--snapshot", fx, "--max-memory", "64KiB"}, []string{"memory limit of 64 KiB (--max-memory)", "raise it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,6 +115,8 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
+	ctx, stop := limitMemory(ctx, &opts.check)
+	defer stop()
 	before, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
 	if err != nil {
 		return err

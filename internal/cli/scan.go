@@ -112,6 +112,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions) error {
 		}
 	}
 	app.Logger().Info("organization collected", "accounts", len(s.Accounts), "gaps", len(s.Metadata.Gaps), "snapshot", o.snapshotOutput)
+	ctx, stop := limitMemory(ctx, &o.check)
+	defer stop()
 	err = prep.run(ctx, app, loaded)
 	if g, ok := collect.OrganizationGap(s); ok && err == nil {
 		// --allow-gaps accepts checks left unevaluated, not one account

@@ -15,6 +15,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -106,7 +107,11 @@ type Evaluation struct {
 func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
 	start := time.Now()
 	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw})
-	if err != nil {
+	if err = memoryError(ctx, err); err != nil {
+		var me *MemoryError
+		if errors.As(err, &me) {
+			return nil, nil, err
+		}
 		return nil, nil, &LoadError{Err: err}
 	}
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
@@ -116,7 +121,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	snap.Doc = nil
 	ev, err := p.evaluate(ctx, doc, snap.Snapshot)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, memoryError(ctx, err)
 	}
 	p.log.Debug("snapshot loaded, rules evaluated", "findings", len(ev.Result.Findings), "took", time.Since(start).Round(time.Millisecond))
 	return snap, ev, nil
@@ -131,7 +136,8 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // Evaluate evaluates the rules over an already loaded snapshot (its
 // generic document included).
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
-	return p.evaluate(ctx, snap.Doc, snap.Snapshot)
+	ev, err := p.evaluate(ctx, snap.Doc, snap.Snapshot)
+	return ev, memoryError(ctx, err)
 }
 
 // engine binds the compiled rules to the resolved configuration.

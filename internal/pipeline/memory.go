@@ -1,0 +1,99 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+
+	"github.com/dustin/go-humanize"
+)
+
+// MemoryError says a run needed more memory than it was allowed.
+type MemoryError struct {
+	// Limit is the allowance in bytes.
+	Limit int64
+	// From says where the limit came from: "--max-memory" or "GOMEMLIMIT".
+	From string
+}
+
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("stopped: the live heap passed the memory limit of %s (%s); raise it, or run on a machine with more memory (docs/benchmarks.md gives the memory a check needs per snapshot size)",
+		humanize.IBytes(uint64(e.Limit)), e.From)
+}
+
+// liveHeap is the runtime metric of the heap the last garbage collection
+// found live.
+const liveHeap = "/gc/heap/live:bytes"
+
+// LimitMemory bounds the memory of a run: the garbage collector's soft
+// limit is set to limit, and the returned context is cancelled, its cause
+// a *MemoryError, as soon as the heap a collection found live exceeds it
+// (near the limit the collector runs almost continuously, so the live heap
+// is measured often). A run stopped this way ends with one clear line
+// instead of the system's out-of-memory killer. limit 0 means no bound.
+// stop ends the watch and restores the previous soft limit.
+func LimitMemory(ctx context.Context, limit int64, from string) (_ context.Context, stop func()) {
+	if limit <= 0 {
+		return ctx, func() {}
+	}
+	prev := debug.SetMemoryLimit(limit)
+	ctx, cancel := context.WithCancelCause(ctx)
+	sample := []metrics.Sample{{Name: liveHeap}}
+	over := func() bool {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > limit {
+			cancel(&MemoryError{Limit: limit, From: from})
+			return true
+		}
+		return false
+	}
+	done := make(chan struct{})
+	if !over() {
+		go func() {
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+					if over() {
+						return
+					}
+				}
+			}
+		}()
+	}
+	return ctx, func() {
+		close(done)
+		cancel(nil)
+		debug.SetMemoryLimit(prev)
+	}
+}
+
+// MemoryLimitFromEnv returns the GOMEMLIMIT the process runs under, or 0.
+func MemoryLimitFromEnv() int64 {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		return 0
+	}
+	if l := debug.SetMemoryLimit(-1); l > 0 && l < 1<<62 {
+		return l
+	}
+	return 0
+}
+
+// memoryError returns the *MemoryError that stopped ctx, if any, in place
+// of err.
+func memoryError(ctx context.Context, err error) error {
+	var me *MemoryError
+	if err != nil && errors.As(context.Cause(ctx), &me) {
+		return me
+	}
+	return err
+}
