@@ -62,3 +62,16 @@ golden: ## Rewrite golden files and generated docs after an intended change
 .PHONY: clean
 clean: ## Remove build output
 	rm -rf bin
+
+BENCH_DIR      ?= /tmp/orgaudit-bench
+BENCH_ACCOUNTS ?= 1000 10000
+BENCH_RUNS     ?= 3
+
+.PHONY: bench-scale
+bench-scale: build ## Generate 1,000 and 10,000 accounts, time check and paths (GNU time -v), print a table
+	BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) sh internal/orggen/bench-scale.sh $(BENCH_ACCOUNTS)
+
+.PHONY: bench-collect
+bench-collect: ## Seed 200 accounts in moto, collect with concurrency 16 straight and through a 25 ms proxy
+	ORGAUDIT_BENCH_ACCOUNTS=200 ORGAUDIT_BENCH_CONCURRENCY=16 \
+	  $(GO) test ./internal/collect -run '^$$' -bench Collect -benchtime 1x -timeout 60m -v

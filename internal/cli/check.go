@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -298,39 +297,16 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 // GOMEMLIMIT when it is set: past it the run stops with a clear error
 // (pipeline.MemoryError) rather than meeting the out-of-memory killer.
 // Without either, the garbage collector is tuned for checking the
-// snapshot (boundMemory, check only).
+// snapshot (pipeline.TuneMemory, check only).
 func limitMemory(ctx context.Context, opts *checkOptions) (context.Context, func()) {
 	limit, from := opts.MaxMemory, "--max-memory"
 	if limit == 0 {
 		limit, from = pipeline.MemoryLimitFromEnv(), "GOMEMLIMIT"
 	}
 	if limit == 0 && opts.Snapshot != "" {
-		boundMemory(opts.Snapshot)
+		pipeline.TuneMemory(opts.Snapshot)
 	}
 	return pipeline.LimitMemory(ctx, limit, from)
-}
-
-// boundMemory tunes the garbage collector for checking the snapshot at
-// path, where GOGC and GOMEMLIMIT do not say otherwise. A check keeps
-// about 12 bytes live per snapshot byte (decoded, converted, evaluated),
-// growing steadily: with the default GOGC the collector runs many times
-// over a growing heap and lets it reach twice the live size. Instead it
-// collects when the heap is five times the live size (GOGC 400), under a
-// soft limit of 20 times the snapshot size, at least 1460 MiB (peak RSS
-// then stays under 1.5 GiB at 1,000 accounts), which the live heap stays
-// well below; near the limit the collector simply runs earlier.
-func boundMemory(path string) {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(400)
-	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		return
-	}
-	limit := int64(1460) << 20
-	if st, err := os.Stat(path); err == nil {
-		limit = max(limit, 20*st.Size())
-	}
-	debug.SetMemoryLimit(limit)
 }
 
 // addConfigFlag binds --config, shared by every command that reads the

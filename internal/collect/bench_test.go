@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,12 @@ import (
 // collection (ns/op). Run it with:
 //
 //	go test ./internal/collect -run '^$' -bench Collect -benchtime 1x
+//
+// ORGAUDIT_BENCH_CONCURRENCY (a comma-separated list, default 1,8) sets
+// the concurrencies, ORGAUDIT_BENCH_LATENCY_ONLY=1 skips the runs straight
+// against moto. With latency, limit-s is the floor the API's latency sets
+// (calls x latency / concurrency) and limit-ratio the wall time over it
+// (`make bench-collect`: 200 accounts, concurrency 16).
 func BenchmarkCollect(b *testing.B) {
 	n := 50
 	if v := os.Getenv("ORGAUDIT_BENCH_ACCOUNTS"); v != "" {
@@ -51,16 +58,32 @@ func BenchmarkCollect(b *testing.B) {
 	}
 	defer proxy.Close()
 	proxy.Delay = 25 * time.Millisecond
-	for _, latency := range []time.Duration{0, proxy.Delay} {
+	concs := []int{1, 8}
+	if v := os.Getenv("ORGAUDIT_BENCH_CONCURRENCY"); v != "" {
+		concs = nil
+		for _, f := range strings.Split(v, ",") {
+			c, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || c < 1 {
+				b.Fatalf("ORGAUDIT_BENCH_CONCURRENCY=%q: want positive numbers", v)
+			}
+			concs = append(concs, c)
+		}
+	}
+	latencies := []time.Duration{0, proxy.Delay}
+	if os.Getenv("ORGAUDIT_BENCH_LATENCY_ONLY") == "1" {
+		latencies = latencies[1:]
+	}
+	for _, latency := range latencies {
 		endpoint := srv.URL
 		if latency > 0 {
 			endpoint = proxy.URL
 		}
-		for _, conc := range []int{1, 8} {
+		for _, conc := range concs {
 			b.Run(fmt.Sprintf("accounts=%d/latency=%s/concurrency=%d", n, latency, conc), func(b *testing.B) {
 				opts := testOptions(endpoint)
 				opts.Concurrency = conc
 				var calls, total int
+				start := time.Now()
 				for b.Loop() {
 					s, err := collect.Run(ctx, opts)
 					if err != nil {
@@ -77,6 +100,12 @@ func BenchmarkCollect(b *testing.B) {
 				}
 				b.ReportMetric(float64(calls), "calls/account")
 				b.ReportMetric(float64(total), "calls/run")
+				if latency > 0 {
+					limit := time.Duration(total) * latency / time.Duration(conc)
+					wall := time.Since(start) / time.Duration(b.N)
+					b.ReportMetric(limit.Seconds(), "limit-s")
+					b.ReportMetric(wall.Seconds()/limit.Seconds(), "limit-ratio")
+				}
 			})
 		}
 	}

@@ -36,6 +36,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -395,6 +396,19 @@ type PreparedInput struct {
 // ast.InterfaceToValue of the document with the facts added
 // (TestPrepareInputMatchesInterfaceToValue).
 func PrepareInput(doc map[string]any) (*PreparedInput, error) {
+	return prepareInput(doc, false)
+}
+
+// PrepareInputConsuming is PrepareInput for a document the caller no
+// longer needs: the facts are computed first, then every part of the
+// document (each account on its own) is deleted from it as soon as it is
+// converted, so that the generic document and its conversion never exist
+// whole at the same time. doc is left empty.
+func PrepareInputConsuming(doc map[string]any) (*PreparedInput, error) {
+	return prepareInput(doc, true)
+}
+
+func prepareInput(doc map[string]any, consume bool) (*PreparedInput, error) {
 	if _, ok := doc[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
@@ -403,20 +417,27 @@ func PrepareInput(doc map[string]any) (*PreparedInput, error) {
 		factsErr error
 		wg       sync.WaitGroup
 	)
-	wg.Go(func() {
-		facts, factsErr = ast.InterfaceToValue(computeFacts(doc))
-	})
+	computeAll := func() { facts, factsErr = ast.InterfaceToValue(computeFacts(doc)) }
+	if consume {
+		computeAll()
+	} else {
+		wg.Go(computeAll)
+	}
 	pairs := make([][2]*ast.Term, 0, len(doc)+1)
 	var convErr error
-	for k, v := range doc {
+	for _, k := range slices.Sorted(maps.Keys(doc)) {
+		v := doc[k]
 		var val ast.Value
 		if list, ok := v.([]any); ok && k == "accounts" {
-			val, convErr = convertList(list)
+			val, convErr = convertList(list, consume)
 		} else {
 			val, convErr = ast.InterfaceToValue(v)
 		}
 		if convErr != nil {
 			break
+		}
+		if consume {
+			delete(doc, k)
 		}
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(val)})
 	}
@@ -432,8 +453,9 @@ func PrepareInput(doc map[string]any) (*PreparedInput, error) {
 }
 
 // convertList converts the elements of a list (the accounts) on every
-// core.
-func convertList(list []any) (ast.Value, error) {
+// core; with consume, each element is cleared from the list once
+// converted.
+func convertList(list []any, consume bool) (ast.Value, error) {
 	terms := make([]*ast.Term, len(list))
 	var next atomic.Int64
 	eg := errgroup.Group{}
@@ -449,6 +471,9 @@ func convertList(list []any) (ast.Value, error) {
 					return err
 				}
 				terms[i] = ast.NewTerm(v)
+				if consume {
+					list[i] = nil
+				}
 			}
 		})
 	}
@@ -456,6 +481,23 @@ func convertList(list []any) (ast.Value, error) {
 		return nil, err
 	}
 	return ast.NewArray(terms...), nil
+}
+
+// PrepareObjectConsuming converts a generic object for Input.Extra (the
+// access graph document) one top-level key at a time, deleting each from
+// m once converted: the generic value and its conversion never exist whole
+// at the same time. m is left empty.
+func PrepareObjectConsuming(m map[string]any) (any, error) {
+	pairs := make([][2]*ast.Term, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v, err := ast.InterfaceToValue(m[k])
+		if err != nil {
+			return nil, fmt.Errorf("convert input for rules: %w", err)
+		}
+		delete(m, k)
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
+	}
+	return ast.NewObject(pairs...), nil
 }
 
 // input builds the evaluation input: the prepared (or converted) snapshot

@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/orgaudit/orgaudit/internal/input"
 	"github.com/orgaudit/orgaudit/internal/orggen"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -62,6 +65,40 @@ func TestPrepareInputMatchesInterfaceToValue(t *testing.T) {
 			if ast.Compare(p.obj, wantObj) != 0 {
 				t.Error("adding extra keys changed the prepared input")
 			}
+			// Consuming the document gives the same value and empties it.
+			doc := cloneDoc(t, doc)
+			c, err := PrepareInputConsuming(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ast.Compare(c.obj, wantObj) != 0 {
+				t.Error("consumed input differs from the whole document converted")
+			}
+			if len(doc) != 0 {
+				t.Errorf("%d keys left in a consumed document", len(doc))
+			}
+			g2 := cloneDoc(t, extra["graph"].(map[string]any))
+			gv, err := PrepareObjectConsuming(g2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ast.Compare(gv.(ast.Value), g) != 0 || len(g2) != 0 {
+				t.Error("PrepareObjectConsuming differs from InterfaceToValue or leaves keys")
+			}
 		})
 	}
+}
+
+// cloneDoc deep-copies a generic document through JSON.
+func cloneDoc(t *testing.T, doc map[string]any) map[string]any {
+	t.Helper()
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := input.DecodeJSON(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.(map[string]any)
 }

@@ -119,7 +119,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	// soon as it is converted.
 	doc := snap.Doc
 	snap.Doc = nil
-	ev, err := p.evaluate(ctx, doc, snap.Snapshot)
+	ev, err := p.evaluate(ctx, doc, snap.Snapshot, true)
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
 	}
@@ -136,7 +136,7 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // Evaluate evaluates the rules over an already loaded snapshot (its
 // generic document included).
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
-	ev, err := p.evaluate(ctx, snap.Doc, snap.Snapshot)
+	ev, err := p.evaluate(ctx, snap.Doc, snap.Snapshot, false)
 	return ev, memoryError(ctx, err)
 }
 
@@ -152,8 +152,9 @@ func (p *Pipeline) engine(ctx context.Context, resolved *config.Resolved) (*engi
 
 // evaluate converts a decoded snapshot for the rules, resolves the
 // configuration against it, builds the access graph with the configured
-// environments, binds the rules and evaluates them.
-func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snapshot.Snapshot) (*Evaluation, error) {
+// environments, binds the rules and evaluates them. With consume, doc is
+// emptied as it is converted (the caller has no further use for it).
+func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snapshot.Snapshot, consume bool) (*Evaluation, error) {
 	log := p.log
 	resolved := config.Resolve(p.opts.Config, typed)
 	// The access graph is built while the document is converted.
@@ -166,13 +167,17 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 		start := time.Now()
 		doc, err := AccessGraphDocument(typed, resolved.Environments)
 		if err == nil {
-			graphDoc, err = engine.PrepareValue(doc)
+			graphDoc, err = engine.PrepareObjectConsuming(doc)
 		}
 		graphErr = err
 		log.Debug("access graph built", "took", time.Since(start).Round(time.Millisecond))
 	})
 	start := time.Now()
-	prepared, err := engine.PrepareInput(doc)
+	prepare := engine.PrepareInput
+	if consume {
+		prepare = engine.PrepareInputConsuming
+	}
+	prepared, err := prepare(doc)
 	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	wg.Wait()
 	if err != nil {
