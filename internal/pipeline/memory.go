@@ -123,4 +123,3 @@ func TuneMemory(path string) {
 	}
 	debug.SetMemoryLimit(limit)
 }
-
