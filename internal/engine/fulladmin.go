@@ -33,6 +33,30 @@ func fullAdminDocument(raw any) bool {
 	if err != nil {
 		return false
 	}
+	return fullAdminJSON(b)
+}
+
+// adminMemo remembers fullAdminJSON's answer per document, keyed by its
+// encoding (json.Marshal sorts map keys, so equal documents encode
+// alike): organizations repeat the same inline policies in many accounts,
+// and the answer depends on the document alone.
+type adminMemo map[string]bool
+
+func (m adminMemo) full(raw any) bool {
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return false
+	}
+	if v, ok := m[string(b)]; ok {
+		return v
+	}
+	v := fullAdminJSON(b)
+	m[string(b)] = v
+	return v
+}
+
+// fullAdminJSON is fullAdminDocument of an encoded document.
+func fullAdminJSON(b []byte) bool {
 	doc, err := policy.Parse(b)
 	if err != nil {
 		return false
@@ -115,13 +139,14 @@ func sortedKeys(m map[string]bool) []string {
 // sorted by account, kind, policy ARN or owner, and name.
 func fullAdminPolicies(iamAccounts []map[string]any) []any {
 	out := []any{}
+	memo := adminMemo{}
 	for _, acct := range iamAccounts {
 		id, _ := acct["id"].(string)
 		iam, _ := acct["iam"].(map[string]any)
 		admin := map[string]bool{}
 		for _, p := range asList(iam["policies"]) {
 			pol, _ := p.(map[string]any)
-			if arn, ok := pol["arn"].(string); ok && fullAdminDocument(pol["document"]) {
+			if arn, ok := pol["arn"].(string); ok && memo.full(pol["document"]) {
 				admin[arn] = true
 			}
 		}
@@ -139,7 +164,7 @@ func fullAdminPolicies(iamAccounts []map[string]any) []any {
 				}
 				for _, p := range asList(principal["inline_policies"]) {
 					ip, _ := p.(map[string]any)
-					if name, ok := ip["name"].(string); ok && fullAdminDocument(ip["document"]) {
+					if name, ok := ip["name"].(string); ok && memo.full(ip["document"]) {
 						entries = append(entries, map[string]any{
 							"account_id": id, "kind": "inline", "policy_arn": "", "policy_name": name,
 							"owner_arn": owner, "attached_to": []any{owner},
