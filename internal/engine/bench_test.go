@@ -13,9 +13,9 @@ import (
 )
 
 // BenchmarkCheck loads a generated organization and evaluates every
-// built-in rule, as `orgaudit check` does: the snapshot is validated while
-// it is converted for the rules, and the rules are evaluated in concurrent
-// groups. Run with
+// built-in rule, as `orgaudit check` does (the access graph aside): the
+// snapshot is loaded and validated account by account, converted for the
+// rules, and the rules are evaluated in concurrent groups. Run with
 //
 //	go test ./internal/engine -run '^$' -bench Check -benchmem
 //
