@@ -126,3 +126,35 @@ func TestStreamedDocumentMatchesDecodeJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzStreamMatchesWhole: on any input the streaming loader answers what
+// decoding and validating the whole document answers: the same error, or
+// the same generic document and typed model.
+func FuzzStreamMatchesWhole(f *testing.F) {
+	for _, p := range fixturePaths(f) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"schema_version": "1", "accounts": [{"id": 1}, 2, []]}`))
+	f.Add([]byte(`{"accounts": [], "schema_version": "1", "accounts": []}`))
+	f.Add([]byte(`{"schema_version": "1", "accounts": {"id": 1}} x`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		wantDoc, wantTyped, wantErr := wholeDocument(data)
+		l, err := Parse(data)
+		if wantErr != nil && err != nil && strings.HasPrefix(wantErr.Error(), "decode snapshot:") && strings.HasPrefix(err.Error(), "decode snapshot:") {
+			return // the typed-model guard: its wording names the part that failed
+		}
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("streaming: %v\nwhole:     %v", err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(l.Doc, wantDoc) || !reflect.DeepEqual(l.Snapshot, wantTyped) {
+			t.Fatal("documents differ")
+		}
+	})
+}
