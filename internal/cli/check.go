@@ -239,10 +239,11 @@ func prepareReport(ctx context.Context, app *App, opts *checkOptions) (*prepared
 	return p, nil
 }
 
-// run evaluates the rules over an already loaded snapshot, writes the
+// run evaluates the rules over an already loaded snapshot (its generic
+// document is released as it is converted), writes the
 // report and returns the exit code as an error.
 func (p *preparedCheck) run(ctx context.Context, app *App, snap *snapshot.Loaded) error {
-	ev, err := p.pipe.Evaluate(ctx, snap)
+	ev, err := p.pipe.EvaluateConsuming(ctx, snap)
 	if err != nil {
 		return usageError(err)
 	}

@@ -140,7 +140,7 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 	log := app.Logger()
 	results := make([]*engine.Result, 0, 2)
 	for _, s := range []*snapshot.Loaded{before, after} {
-		ev, err := prep.pipe.Evaluate(ctx, s)
+		ev, err := prep.pipe.EvaluateConsuming(ctx, s)
 		if err != nil {
 			return usageError(err)
 		}

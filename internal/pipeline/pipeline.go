@@ -120,11 +120,9 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	// The rules work on a converted copy: the generic document goes as
 	// soon as it is converted.
-	doc := snap.Doc
-	snap.Doc = nil
-	ev, err := p.evaluate(ctx, doc, snap.Snapshot, true)
+	ev, err := p.EvaluateConsuming(ctx, snap)
 	if err != nil {
-		return nil, nil, memoryError(ctx, err)
+		return nil, nil, err
 	}
 	p.log.Debug("snapshot loaded, rules evaluated", "findings", len(ev.Result.Findings), "took", time.Since(start).Round(time.Millisecond))
 	return snap, ev, nil
@@ -137,9 +135,19 @@ func (e *LoadError) Error() string { return e.Err.Error() }
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // Evaluate evaluates the rules over an already loaded snapshot (its
-// generic document included).
+// generic document included), which it leaves as it is.
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
 	ev, err := p.evaluate(ctx, snap.Doc, snap.Snapshot, false)
+	return ev, memoryError(ctx, err)
+}
+
+// EvaluateConsuming is Evaluate for a caller that has no further use for
+// the generic document: it is converted part by part, each part released
+// once converted, and snap.Doc is left nil.
+func (p *Pipeline) EvaluateConsuming(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
+	doc := snap.Doc
+	snap.Doc = nil
+	ev, err := p.evaluate(ctx, doc, snap.Snapshot, true)
 	return ev, memoryError(ctx, err)
 }
 
