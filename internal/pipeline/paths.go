@@ -60,7 +60,7 @@ func LoadGraph(ctx context.Context, path string, maxSize int64) (*snapshot.Loade
 		},
 	})
 	if err != nil {
-		return nil, nil, &LoadError{Err: err}
+		return nil, nil, err
 	}
 	if graphErr != nil {
 		return nil, nil, graphErr

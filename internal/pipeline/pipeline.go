@@ -15,7 +15,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -60,19 +59,13 @@ type Pipeline struct {
 	allEnvironments bool
 }
 
-// CompileError says a rule source could not be parsed or compiled.
-type CompileError struct{ Err error }
-
-func (e *CompileError) Error() string { return e.Err.Error() }
-func (e *CompileError) Unwrap() error { return e.Err }
-
 // Compile parses and compiles the rules of opts.Sources and checks that
 // the configuration names only rules that exist (with a "did you mean").
 // Errors are the user's: a broken rule, a misnamed rule id.
 func Compile(opts Options) (*Pipeline, error) {
 	rules, err := engine.Compile(opts.Sources)
 	if err != nil {
-		return nil, &CompileError{Err: err}
+		return nil, err
 	}
 	ids := RuleIDs(rules.Rules())
 	if err := opts.Config.CheckRules(ids); err != nil {
@@ -110,12 +103,8 @@ type Evaluation struct {
 func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
 	start := time.Now()
 	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw})
-	if err = memoryError(ctx, err); err != nil {
-		var me *MemoryError
-		if errors.As(err, &me) {
-			return nil, nil, err
-		}
-		return nil, nil, &LoadError{Err: err}
+	if err != nil {
+		return nil, nil, memoryError(ctx, err)
 	}
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	// The rules work on a converted copy: the generic document goes as
@@ -127,12 +116,6 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	p.log.Debug("snapshot loaded, rules evaluated", "findings", len(ev.Result.Findings), "took", time.Since(start).Round(time.Millisecond))
 	return snap, ev, nil
 }
-
-// LoadError says a snapshot could not be read or is not valid.
-type LoadError struct{ Err error }
-
-func (e *LoadError) Error() string { return e.Err.Error() }
-func (e *LoadError) Unwrap() error { return e.Err }
 
 // Evaluate evaluates the rules over an already loaded snapshot (its
 // generic document included), which it leaves as it is.
