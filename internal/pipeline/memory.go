@@ -26,14 +26,18 @@ func (e *MemoryError) Error() string {
 }
 
 // liveHeap is the runtime metric of the heap the last garbage collection
-// found live.
-const liveHeap = "/gc/heap/live:bytes"
+// found live; heapObjects counts the heap's objects now, garbage not yet
+// collected included.
+const (
+	liveHeap    = "/gc/heap/live:bytes"
+	heapObjects = "/memory/classes/heap/objects:bytes"
+)
 
 // LimitMemory bounds the memory of a run: the garbage collector's soft
 // limit is set to limit, and the returned context is cancelled, its cause
-// a *MemoryError, as soon as the heap a collection found live exceeds it
-// (near the limit the collector runs almost continuously, so the live heap
-// is measured often). A run stopped this way ends with one clear line
+// a *MemoryError, as soon as the heap a collection found live exceeds it,
+// or the heap exceeds it by a quarter (the collector could not keep it
+// under). A run stopped this way ends with one clear line
 // instead of the system's out-of-memory killer. limit 0 means no bound.
 // stop ends the watch and restores the previous soft limit.
 func LimitMemory(ctx context.Context, limit int64, from string) (_ context.Context, stop func()) {
@@ -42,10 +46,13 @@ func LimitMemory(ctx context.Context, limit int64, from string) (_ context.Conte
 	}
 	prev := debug.SetMemoryLimit(limit)
 	ctx, cancel := context.WithCancelCause(ctx)
-	sample := []metrics.Sample{{Name: liveHeap}}
+	sample := []metrics.Sample{{Name: liveHeap}, {Name: heapObjects}}
 	over := func() bool {
 		metrics.Read(sample)
-		if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > limit {
+		// The live heap lags (it is measured at the end of a collection,
+		// and collections are slow near the limit); a heap a quarter over
+		// the soft limit means the collector could not keep it under.
+		if value(sample[0]) > limit || value(sample[1]) > limit+limit/4 {
 			cancel(&MemoryError{Limit: limit, From: from})
 			return true
 		}
@@ -75,6 +82,13 @@ func LimitMemory(ctx context.Context, limit int64, from string) (_ context.Conte
 		cancel(nil)
 		debug.SetMemoryLimit(prev)
 	}
+}
+
+func value(s metrics.Sample) int64 {
+	if s.Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s.Value.Uint64())
 }
 
 // MemoryLimitFromEnv returns the GOMEMLIMIT the process runs under, or 0.
