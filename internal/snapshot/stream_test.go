@@ -158,3 +158,22 @@ func FuzzStreamMatchesWhole(f *testing.F) {
 		}
 	})
 }
+
+// TestAccountsItemsAreAccountSchema: streaming validates each account
+// against #/$defs/account, which is right while the schema says the
+// accounts array holds exactly such items and nothing constrains the array
+// as a whole.
+func TestAccountsItemsAreAccountSchema(t *testing.T) {
+	var s struct {
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	if err := json.Unmarshal(schemaJSON, &s); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Properties["accounts"]
+	want := map[string]any{"type": "array", "items": map[string]any{"$ref": "#/$defs/account"}}
+	delete(got, "description")
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("schema properties.accounts is %v: streaming validation assumes %v", got, want)
+	}
+}
