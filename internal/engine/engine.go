@@ -77,6 +77,11 @@ type Options struct {
 	// RuleTimeout bounds the evaluation of each group of rules; zero means
 	// DefaultRuleTimeout.
 	RuleTimeout time.Duration
+	// Late lists top-level input keys whose value Eval may receive as a
+	// Deferred: the rules that cannot read them (by the compiler's
+	// dependency graph, see readsInput) form groups of their own, evaluated
+	// while the values are computed.
+	Late []string
 }
 
 // DefaultRuleTimeout bounds the evaluation of a group of rules unless
@@ -109,7 +114,9 @@ func (e *TimeoutError) Error() string {
 // Engine holds compiled rules ready to evaluate.
 type Engine struct {
 	// rules are every loaded rule; active are the ones evaluated.
-	rules   []Rule
+	rules []Rule
+	// late are Options.Late.
+	late    map[string]bool
 	active  []Rule
 	groups  []group
 	workers int
@@ -120,6 +127,8 @@ type Engine struct {
 type group struct {
 	rules []Rule
 	query rego.PreparedEvalQuery
+	// late groups may read a key of Options.Late.
+	late bool
 }
 
 // Compiled is a set of rule sources parsed, checked and compiled once,
@@ -170,17 +179,35 @@ func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
 		timeout = DefaultRuleTimeout
 	}
 	e := &Engine{rules: rules, active: active, workers: workers, timeout: timeout}
-	for _, part := range partition(active, workers) {
-		q, err := rego.New(
-			rego.Query(resultQuery(part)),
-			rego.Compiler(c.compiler),
-			rego.Store(store),
-			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("prepare rules: %w", regoError(err))
+	lateKeys := map[string]bool{}
+	for _, k := range opts.Late {
+		lateKeys[k] = true
+	}
+	e.late = lateKeys
+	var early, late []Rule
+	for _, r := range active {
+		if readsInput(c.compiler, r, lateKeys) {
+			late = append(late, r)
+		} else {
+			early = append(early, r)
 		}
-		e.groups = append(e.groups, group{rules: part, query: q})
+	}
+	for _, set := range []struct {
+		rules []Rule
+		late  bool
+	}{{early, false}, {late, true}} {
+		for _, part := range partition(set.rules, workers) {
+			q, err := rego.New(
+				rego.Query(resultQuery(part)),
+				rego.Compiler(c.compiler),
+				rego.Store(store),
+				rego.StrictBuiltinErrors(true),
+			).PrepareForEval(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("prepare rules: %w", regoError(err))
+			}
+			e.groups = append(e.groups, group{rules: part, query: q, late: set.late})
+		}
 	}
 	return e, nil
 }
@@ -502,7 +529,8 @@ func PrepareObjectConsuming(m map[string]any) (any, error) {
 
 // input builds the evaluation input: the prepared (or converted) snapshot
 // plus the extra keys. The snapshot's values are shared, not copied.
-func (in Input) input() (ast.Value, error) {
+// Deferred extra values are left out (early) or resolved (late).
+func (in Input) input(late bool) (ast.Value, error) {
 	p := in.Prepared
 	if p == nil {
 		var err error
@@ -515,10 +543,20 @@ func (in Input) input() (ast.Value, error) {
 	}
 	pairs := make([][2]*ast.Term, 0, p.obj.Len()+len(in.Extra))
 	p.obj.Foreach(func(k, v *ast.Term) { pairs = append(pairs, [2]*ast.Term{k, v}) })
-	for k, v := range in.Extra {
+	for _, k := range slices.Sorted(maps.Keys(in.Extra)) {
+		v := in.Extra[k]
 		key := ast.StringTerm(k)
 		if p.obj.Get(key) != nil {
 			return nil, fmt.Errorf("input key %q is already a snapshot field", k)
+		}
+		if d, ok := v.(Deferred); ok {
+			if !late {
+				continue
+			}
+			var err error
+			if v, err = d(); err != nil {
+				return nil, err
+			}
 		}
 		val, err := ast.InterfaceToValue(v)
 		if err != nil {
@@ -531,21 +569,42 @@ func (in Input) input() (ast.Value, error) {
 
 // Eval runs every rule over the input once and returns findings and the
 // checks that could not be evaluated because of gaps, both sorted.
+//
+// The groups of rules that cannot read a Deferred key are evaluated
+// first; the Deferred values are resolved meanwhile, and the other groups
+// evaluated with them.
 func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
-	val, err := in.input()
+	for k, v := range in.Extra {
+		if _, ok := v.(Deferred); ok && !e.late[k] {
+			return nil, fmt.Errorf("input key %q is deferred but not in Options.Late", k)
+		}
+	}
+	early, err := in.input(false)
 	if err != nil {
 		return nil, err
 	}
 	outs := make([]map[string]any, len(e.groups))
 	eg, gctx := errgroup.WithContext(ctx)
 	eg.SetLimit(e.workers)
-	for i, g := range e.groups {
-		eg.Go(func() error {
-			var err error
-			outs[i], err = e.evalGroup(ctx, gctx, g, val)
-			return err
-		})
+	run := func(late bool, val ast.Value) {
+		for i, g := range e.groups {
+			if g.late != late {
+				continue
+			}
+			eg.Go(func() error {
+				var err error
+				outs[i], err = e.evalGroup(ctx, gctx, g, val)
+				return err
+			})
+		}
 	}
+	run(false, early)
+	full, err := in.input(true)
+	if err != nil {
+		_ = eg.Wait()
+		return nil, err
+	}
+	run(true, full)
 	if err := eg.Wait(); err != nil {
 		return nil, err
 	}

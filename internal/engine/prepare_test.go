@@ -52,7 +52,7 @@ func TestPrepareInputMatchesInterfaceToValue(t *testing.T) {
 				t.Error("prepared input differs from the whole document converted")
 			}
 			extra := map[string]any{"graph": map[string]any{"nodes": map[string]any{"a": 1}}}
-			got, err := Input{Prepared: p, Extra: extra}.input()
+			got, err := Input{Prepared: p, Extra: extra}.input(true)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -55,8 +55,9 @@ type Pipeline struct {
 	rules *engine.Compiled
 	log   *slog.Logger
 	// allEnvironments summarises every environment in input.graph even
-	// when only built-in rules run (tests: the slow way).
-	allEnvironments bool
+	// when only built-in rules run; unstaged evaluates every rule once the
+	// graph is built (tests: the slow ways).
+	allEnvironments, unstaged bool
 }
 
 // Compile parses and compiles the rules of opts.Sources and checks that
@@ -141,8 +142,12 @@ func (p *Pipeline) engine(ctx context.Context, resolved *config.Resolved) (*engi
 		Disabled:    append(p.opts.Config.Disabled(), p.opts.Disabled...),
 		Severity:    p.opts.Config.SeverityOverrides(),
 		RuleTimeout: p.opts.RuleTimeout,
+		Late:        []string{GraphKey},
 	})
 }
+
+// GraphKey is the input key of the access graph document (input.graph).
+const GraphKey = "graph"
 
 // evaluate converts a decoded snapshot for the rules, resolves the
 // configuration against it, builds the access graph with the configured
@@ -159,12 +164,21 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 	)
 	wg.Go(func() {
 		start := time.Now()
-		doc, err := AccessGraphDocument(typed, p.graphEnvironments(resolved.Environments))
-		if err == nil {
-			graphDoc, err = engine.PrepareObjectConsuming(doc)
+		g, err := graph.Build(typed)
+		if err != nil {
+			graphErr = err
+			return
 		}
-		graphErr = err
-		log.Debug("access graph built", "took", time.Since(start).Round(time.Millisecond))
+		built := time.Since(start)
+		doc, err := g.Document(p.graphEnvironments(resolved.Environments), "configuration")
+		if err != nil {
+			graphErr = fmt.Errorf("access graph: %w", err)
+			return
+		}
+		documented := time.Since(start) - built
+		graphDoc, graphErr = engine.PrepareObjectConsuming(doc)
+		log.Debug("access graph built", "build", built.Round(time.Millisecond), "document", documented.Round(time.Millisecond),
+			"convert", (time.Since(start) - built - documented).Round(time.Millisecond), "took", time.Since(start).Round(time.Millisecond))
 	})
 	start := time.Now()
 	prepare := engine.PrepareInput
@@ -173,19 +187,34 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 	}
 	prepared, err := prepare(doc)
 	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
-	wg.Wait()
 	if err != nil {
+		wg.Wait()
 		return nil, err
 	}
-	if graphErr != nil {
-		return nil, graphErr
-	}
+	// The rules that cannot read input.graph are evaluated while the
+	// graph is still being built; the others once it is there.
 	start = time.Now()
 	eng, err := p.engine(ctx, resolved)
 	if err != nil {
+		wg.Wait()
 		return nil, err
 	}
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared, Extra: map[string]any{"graph": graphDoc}})
+	var graphInput any = engine.Deferred(func() (any, error) {
+		wg.Wait()
+		return graphDoc, graphErr
+	})
+	if p.unstaged {
+		wg.Wait()
+		if graphErr != nil {
+			return nil, graphErr
+		}
+		graphInput = graphDoc
+	}
+	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared, Extra: map[string]any{GraphKey: graphInput}})
+	wg.Wait()
+	if graphErr != nil {
+		return nil, graphErr
+	}
 	if err != nil {
 		return nil, err
 	}

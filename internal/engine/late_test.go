@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// userRule is a user rule module whose deny rule has body.
+func userRule(id, body string, extra ...string) string {
+	return fmt.Sprintf(`# METADATA
+# title: test rule %[1]s
+# description: a rule for the input analysis
+# related_resources:
+#   - ref: https://example.com
+# custom:
+#   id: %[1]s
+#   severity: low
+#   remediation: none
+package orgaudit.rules.test_%[2]s
+
+import data.orgaudit.lib
+
+deny contains result if {
+%[3]s
+	result := {"resource": "r", "account_id": "", "message": "m"}
+}
+%[4]s`, id, strings.ToLower(strings.ReplaceAll(id, "-", "_")), body, strings.Join(extra, "\n"))
+}
+
+// TestReadsInput: a rule is deferred (it may read input.graph) when it or
+// anything it calls reads input.graph, input as a whole or input[k] for a
+// key not known when compiling; otherwise it is not. The built-in rules
+// under rules/reach read the graph, no other built-in rule does.
+func TestReadsInput(t *testing.T) {
+	cases := map[string]struct {
+		body  string
+		extra []string
+		late  bool
+	}{
+		"T-001": {body: "\tsome a in input.accounts\n\ta.id == \"1\"", late: false},
+		"T-002": {body: "\tinput.graph.nodes[\"x\"]", late: true},
+		"T-003": {body: "\tk := \"graph\"\n\tinput[k]", late: true},
+		"T-004": {body: "\tx := input\n\tx.graph", late: true},
+		"T-005": {body: "\thelper(1)", extra: []string{"helper(x) if input.graph.edges[x]"}, late: true},
+		"T-006": {body: "\tinner with input as {\"graph\": 1}", extra: []string{"inner if input.accounts"}, late: true},
+		"T-007": {body: "\tcount(lib.trust_grants) > 0", late: false},
+		"T-008": {body: "\tsome p\n\tdata.orgaudit.rules[p].not_evaluated", late: true},
+	}
+	files := fstest.MapFS{}
+	for id, c := range cases {
+		files[strings.ToLower(id)+".rego"] = &fstest.MapFile{Data: []byte(userRule(id, c.body, c.extra...))}
+	}
+	comp, err := Compile([]Source{BuiltinSource(), {Name: "user", FS: files}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := map[string]bool{"graph": true}
+	for _, r := range comp.rules {
+		got := readsInput(comp.compiler, r, graph)
+		if c, ok := cases[r.ID]; ok {
+			if got != c.late {
+				t.Errorf("%s (%s): reads input.graph %v, want %v", r.ID, strings.TrimSpace(c.body), got, c.late)
+			}
+			continue
+		}
+		if want := strings.HasPrefix(r.File, "rules/reach/") || strings.Contains(r.File, "/reach/"); got != want {
+			t.Errorf("built-in %s (%s): reads input.graph %v, want %v", r.ID, r.File, got, want)
+		}
+		if readsInput(comp.compiler, r, nil) {
+			t.Errorf("%s: reads no key of an empty set", r.ID)
+		}
+	}
+}
