@@ -192,11 +192,20 @@ func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
 			early = append(early, r)
 		}
 	}
+	// The early and the late groups share the workers: the early ones run
+	// beside the work that computes the late values, the late ones after
+	// it. As many groups as workers in all, so that the library's tables
+	// are computed no more often than without late keys.
+	earlyWorkers := workers
+	if len(late) > 0 && len(early) > 0 {
+		earlyWorkers = max(1, workers/2)
+	}
 	for _, set := range []struct {
-		rules []Rule
-		late  bool
-	}{{early, false}, {late, true}} {
-		for _, part := range partition(set.rules, workers) {
+		rules   []Rule
+		late    bool
+		workers int
+	}{{early, false, earlyWorkers}, {late, true, max(1, workers-earlyWorkers)}} {
+		for _, part := range partition(set.rules, set.workers) {
 			q, err := rego.New(
 				rego.Query(resultQuery(part)),
 				rego.Compiler(c.compiler),
