@@ -35,6 +35,7 @@ type checkOptions struct {
 	Baseline    string
 	Config      string
 	RuleTimeout time.Duration
+	Framework   string
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -118,6 +119,8 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
+	f.StringVar(&opts.Framework, "framework", "", "limit the compliance summary (formats compliance, html, json, markdown) to one framework, e.g. cis-v5.0.0 (default: every framework the rules map to)")
+	_ = cmd.RegisterFlagCompletionFunc("framework", completeValues(checkFrameworks(nil)...))
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
@@ -213,6 +216,9 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	if p.filter, err = parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.rules.Rules()); err != nil {
 		return nil, err
 	}
+	if err := validateFramework(opts.Framework, p.rules.Rules()); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -299,6 +305,7 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 
 	start := time.Now()
 	rep := output.NewCheckReport(version.String(), snap, res)
+	rep.Framework, rep.Omitted, rep.Run = p.opts.Framework, p.omittedRules(res.Rules), p.runInfo()
 	if p.base != nil {
 		rep.Baseline = p.base.Apply(res)
 	}

@@ -22,8 +22,33 @@ type CheckReport struct {
 	// Baseline is set when the run compared against a baseline report.
 	Baseline *BaselineInfo
 
-	accounts *snapshot.Index
-	rules    map[string]engine.Rule
+	// Framework, when set, limits the compliance summary to that
+	// framework (--framework); otherwise it covers every framework the
+	// rules map to.
+	Framework string
+	// Omitted are the ids of rules that ran but whose findings the
+	// severity filters (--min-severity, --severity) leave out of Result:
+	// the compliance summary does not count them as deciding a control.
+	Omitted []string
+	// Run says how the check ran, for report headers.
+	Run RunInfo
+
+	accounts   *snapshot.Index
+	rules      map[string]engine.Rule
+	compliance []FrameworkSummary
+}
+
+// RunInfo describes how a check ran: what report headers (HTML) show
+// beside the snapshot.
+type RunInfo struct {
+	// Config is the configuration file used; empty when none was (the
+	// defaults: environments inferred from names).
+	Config string
+	// RuleDirs are the directories of user rules (--rules).
+	RuleDirs []string
+	// Filters are the flags that narrowed the report, as given (e.g.
+	// "--min-severity medium").
+	Filters []string
 }
 
 // NewCheckReport prepares the report of a check.

@@ -1,0 +1,328 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/output/browsertest"
+)
+
+// htmlPathsCases are the paths pages of the HTML tests: a target per
+// bundled fixture.
+var htmlPathsCases = []struct{ name, fixture, to string }{
+	{"identity-account-ous.ou-prod", "fixtures/identity-account-ous.json", "ou:Prod"},
+	{"startup-dev-prod.production", "fixtures/startup-dev-prod.json", "production"},
+	{"consultancy-clients.client-globex", "fixtures/consultancy-clients.json", "200000000003"},
+}
+
+// TestHTMLAndComplianceGolden renders every fixture's check report as HTML
+// and as the compliance table, the paths pages and a handover checklist,
+// twice (byte-identical: the only time in them is the snapshot's), and
+// compares them with the golden files.
+func TestHTMLAndComplianceGolden(t *testing.T) {
+	chdirRoot(t)
+	same := func(t *testing.T, args ...string) string {
+		t.Helper()
+		first := run(t, args...)
+		if first.code != ExitOK && first.code != ExitFindings && first.code != ExitIncomplete {
+			t.Fatalf("exit %d: %s", first.code, first.stderr)
+		}
+		if second := run(t, args...); second.stdout != first.stdout {
+			t.Fatal("two runs over the same snapshot gave different output")
+		}
+		return first.stdout
+	}
+	for _, fx := range fixtures {
+		name := strings.TrimSuffix(filepath.Base(fx), ".json")
+		t.Run(name+".html", func(t *testing.T) {
+			golden(t, "html/"+name+".html", same(t, "check", "--snapshot", fx, "--config", fixtureConfig(fx), "--format", "html"))
+		})
+		t.Run(name+".compliance.txt", func(t *testing.T) {
+			golden(t, name+".compliance.txt", same(t, "check", "--snapshot", fx, "--config", fixtureConfig(fx), "--format", "compliance"))
+		})
+	}
+	for _, c := range htmlPathsCases {
+		t.Run("paths."+c.name, func(t *testing.T) {
+			golden(t, "html/paths."+c.name+".html", same(t, "paths", "--snapshot", c.fixture, "--to", c.to, "--format", "html"))
+		})
+	}
+	t.Run("handover", func(t *testing.T) {
+		golden(t, "html/handover-client-globex.html", same(t, "handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex", "--format", "html"))
+	})
+}
+
+// TestComplianceFramework: --framework selects one framework in every
+// format with a compliance summary, and an unknown one is a usage error
+// with the closest id.
+func TestComplianceFramework(t *testing.T) {
+	chdirRoot(t)
+	fx := "fixtures/startup-dev-prod.json"
+	r := run(t, "check", "--snapshot", fx, "--config", fixtureConfig(fx), "--format", "json", "--framework", "cis-v5.0.0")
+	var rep output.JSONReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Compliance) != 1 || rep.Compliance[0].ID != "cis-v5.0.0" || len(rep.Compliance[0].Controls) != 21 {
+		t.Fatalf("compliance %+v, want cis-v5.0.0 alone with 21 controls", rep.Compliance)
+	}
+	for _, c := range rep.Compliance[0].Controls {
+		if c.Status == output.ControlManual && c.Passed+c.Failed+c.NotEvaluated+c.Suppressed != 0 {
+			t.Errorf("manual control %s has counts: %+v", c.ID, c)
+		}
+		if c.Decided() && c.Passed+c.Failed+c.NotEvaluated+c.Suppressed != rep.Compliance[0].Accounts {
+			t.Errorf("control %s counts do not add up to %d accounts: %+v", c.ID, rep.Compliance[0].Accounts, c)
+		}
+	}
+	r = run(t, "check", "--snapshot", fx, "--format", "compliance", "--framework", "orgaudit-practices")
+	if !strings.Contains(r.stdout, "orgaudit-practices") || strings.Contains(r.stdout, "cis-v") {
+		t.Errorf("--framework orgaudit-practices:\n%s", r.stdout)
+	}
+	r = run(t, "check", "--snapshot", fx, "--format", "markdown", "--framework", "cis-v3.0.0")
+	if !strings.Contains(r.stdout, "### Compliance") || strings.Contains(r.stdout, "cis-v4.0.0 ") {
+		t.Errorf("markdown with --framework cis-v3.0.0:\n%s", r.stdout)
+	}
+	assertCleanError(t, run(t, "check", "--snapshot", fx, "--framework", "cis-v5"), ExitUsage, `unknown framework "cis-v5"`, "did you mean cis-v5.0.0?")
+
+	// Rules left out by the severity filters decide nothing: their
+	// controls are not covered, never passed.
+	r = run(t, "check", "--snapshot", fx, "--format", "json", "--min-severity", "critical", "--framework", "cis-v3.0.0")
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Compliance[0].Controls {
+		if c.ID == "1.8" && c.Status != output.ControlNotCovered {
+			t.Errorf("1.8 (a medium rule) with --min-severity critical: %s, want not_covered", c.Status)
+		}
+		if c.ID == "1.5" && c.Status != output.ControlFailed {
+			t.Errorf("1.5 (a critical rule) with --min-severity critical: %s, want failed", c.Status)
+		}
+	}
+}
+
+// TestHTMLInBrowser opens the HTML reports of the bundled fixtures in
+// headless Chromium: no console error, no network request, the filters
+// narrow the findings, the compliance table says what the JSON report
+// says, the access graph has a node per source, and a snapshot whose role
+// name holds markup shows it as text.
+func TestHTMLInBrowser(t *testing.T) {
+	chdirRoot(t)
+	browser := browsertest.Start(t)
+	dir := t.TempDir()
+	write := func(t *testing.T, name string, args ...string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		r := run(t, append(args, "--output", path, "--quiet")...)
+		if r.code != ExitOK && r.code != ExitFindings && r.code != ExitIncomplete {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		return path
+	}
+	jsonOf := func(t *testing.T, v any, args ...string) {
+		t.Helper()
+		r := run(t, append(args, "--format", "json")...)
+		if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+
+	for _, fx := range fixtures {
+		name := strings.TrimSuffix(filepath.Base(fx), ".json")
+		t.Run("check/"+name, func(t *testing.T) {
+			args := []string{"check", "--snapshot", fx, "--config", fixtureConfig(fx)}
+			page := browser.Open(t, write(t, name+".html", append(args, "--format", "html")...))
+			var rep output.JSONReport
+			jsonOf(t, &rep, args...)
+			checkFilters(t, page, &rep)
+			checkCompliance(t, page, &rep)
+			page.Clean(t)
+		})
+	}
+	for _, c := range htmlPathsCases {
+		t.Run("paths/"+c.name, func(t *testing.T) {
+			args := []string{"paths", "--snapshot", c.fixture, "--to", c.to}
+			page := browser.Open(t, write(t, "paths."+c.name+".html", append(args, "--format", "html")...))
+			var rep struct {
+				Sources []struct {
+					ID string `json:"id"`
+				} `json:"sources"`
+			}
+			jsonOf(t, &rep, args...)
+			ids := browsertest.Eval[[]string](t, page, `Array.from(document.querySelectorAll('svg.graph g.node[data-id]'), g => g.getAttribute('data-id'))`)
+			if len(rep.Sources) == 0 {
+				t.Fatal("the case has no source: pick a target someone reaches")
+			}
+			for _, s := range rep.Sources {
+				if !slices.Contains(ids, s.ID) {
+					t.Errorf("the graph has no node for source %s (nodes: %v)", s.ID, ids)
+				}
+			}
+			// A click on a node fills the side panel with its id.
+			page.Do(t, chromedp.Click(chromedp.CSS(`svg.graph g.node[data-n="0"] rect`)))
+			panel := browsertest.Eval[string](t, page, `document.getElementById('graph-panel').textContent`)
+			if !strings.Contains(panel, ids[0]) {
+				t.Errorf("the side panel after a click on %s says %q", ids[0], panel)
+			}
+			page.Clean(t)
+		})
+	}
+	t.Run("handover", func(t *testing.T) {
+		args := []string{"handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex"}
+		page := browser.Open(t, write(t, "handover.html", append(args, "--format", "html")...))
+		var list struct {
+			Items []any `json:"items"`
+		}
+		jsonOf(t, &list, args...)
+		n := browsertest.Eval[int](t, page, `document.querySelectorAll('ul.checklist > li').length`)
+		if n != len(list.Items) {
+			t.Errorf("%d checklist items on the page, %d in the JSON checklist", n, len(list.Items))
+		}
+		// Printed, the page keeps every item and hides nothing of them.
+		if _, err := chromedp.Call(page.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		shown := browsertest.Eval[int](t, page, `Array.from(document.querySelectorAll('ul.checklist > li')).filter(li => li.offsetParent !== null).length`)
+		if shown != n {
+			t.Errorf("printed, %d of %d items show", shown, n)
+		}
+		page.Clean(t)
+	})
+	t.Run("markup in a role name", func(t *testing.T) {
+		evil := injectRoleName(t, dir)
+		check := browser.Open(t, write(t, "evil-check.html", "check", "--snapshot", evil, "--format", "html"))
+		paths := browser.Open(t, write(t, "evil-paths.html", "paths", "--snapshot", evil, "--to", "development", "--format", "html"))
+		for _, page := range []*browsertest.Page{check, paths} {
+			pwned := browsertest.Eval[bool](t, page, `window.pwned !== undefined`)
+			scripts := browsertest.Eval[int](t, page, `document.querySelectorAll('script').length`)
+			imgs := browsertest.Eval[int](t, page, `document.querySelectorAll('img').length`)
+			if pwned || scripts != 2 || imgs != 0 {
+				t.Errorf("%s: markup from the snapshot ran or became elements (pwned %v, %d scripts, %d images)", page, pwned, scripts, imgs)
+			}
+			page.Clean(t)
+		}
+		asText := browsertest.Eval[bool](t, check, `Array.from(document.querySelectorAll('#t-open td')).some(td => td.textContent.includes(`+jsString(evilRole)+`))`)
+		if !asText {
+			t.Error("the findings table does not show the role name as text")
+		}
+		asText = browsertest.Eval[bool](t, paths, `Array.from(document.querySelectorAll('svg.graph g.node')).some(g => g.getAttribute('data-id').endsWith(`+jsString(evilRole)+`) && g.textContent.includes('<script>'))`)
+		if !asText {
+			t.Error("the graph does not show the role name as text")
+		}
+	})
+}
+
+// evilRole is a role name made of markup: it must show as text.
+const evilRole = `adm<script>window.pwned=1</script><img src=x onerror=window.pwned=2>`
+
+// injectRoleName writes a copy of the startup fixture whose role
+// "administrator" (in every ARN and name) is evilRole.
+func injectRoleName(t *testing.T, dir string) string {
+	t.Helper()
+	raw, err := os.ReadFile("fixtures/startup-dev-prod.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoted, _ := json.Marshal(evilRole)
+	s := strings.ReplaceAll(string(raw), "role/administrator", "role/"+strings.Trim(string(quoted), `"`))
+	s = strings.ReplaceAll(s, `"name": "administrator"`, `"name": `+string(quoted))
+	path := filepath.Join(dir, "evil.json")
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// checkFilters types OA-ROOT in the text filter: only root findings stay,
+// as many as the JSON report has. Then one severity card leaves that
+// severity alone.
+func checkFilters(t *testing.T, page *browsertest.Page, rep *output.JSONReport) {
+	t.Helper()
+	wantRoot, wantHigh := 0, 0
+	for _, f := range rep.Findings {
+		if f.Suppression != nil {
+			continue
+		}
+		if strings.HasPrefix(f.RuleID, "OA-ROOT") {
+			wantRoot++
+		}
+		if f.Severity == "high" {
+			wantHigh++
+		}
+	}
+	total := browsertest.Eval[int](t, page, `document.querySelectorAll('#t-open tr.row').length`)
+	if total != rep.Summary.Findings {
+		t.Errorf("%d rows before filtering, the JSON report has %d findings", total, rep.Summary.Findings)
+	}
+	rows := func(attr string) []string {
+		return browsertest.Eval[[]string](t, page, `Array.from(document.querySelectorAll('#t-open tr.row'), r => r.getAttribute('`+attr+`'))`)
+	}
+	page.Do(t, chromedp.SendKeys(chromedp.CSS(`#f-text`), "OA-ROOT"))
+	// The filter waits for a pause in typing: give it that time, then
+	// read the rows whatever they are.
+	_, _ = chromedp.Run(page.Ctx, chromedp.Poll[bool](`(() => { const r = Array.from(document.querySelectorAll('#t-open tr.row'));
+		return r.length === `+jsInt(wantRoot)+` && r.every(x => x.dataset.rule.startsWith('OA-ROOT')) })()`, chromedp.WithPollingTimeout(3*time.Second)))
+	got := rows("data-rule")
+	for _, r := range got {
+		if !strings.HasPrefix(r, "OA-ROOT") {
+			t.Errorf("filter OA-ROOT left a %s row", r)
+		}
+	}
+	if len(got) != wantRoot {
+		t.Errorf("filter OA-ROOT: %d rows, the JSON report has %d root findings", len(got), wantRoot)
+	}
+	page.Do(t, chromedp.Click(chromedp.CSS(`#f-reset`)), chromedp.Click(chromedp.CSS(`button[data-filter-severity="high"]`)))
+	got = rows("data-severity")
+	for _, s := range got {
+		if s != "high" {
+			t.Errorf("the high card left a %s row", s)
+		}
+	}
+	if len(got) != wantHigh {
+		t.Errorf("high card: %d rows, the JSON report has %d high findings", len(got), wantHigh)
+	}
+}
+
+func jsInt(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// checkCompliance reads every control row of the page's compliance tables
+// and compares it with the JSON report's compliance section.
+func checkCompliance(t *testing.T, page *browsertest.Page, rep *output.JSONReport) {
+	t.Helper()
+	type row struct {
+		Framework, Control, Status               string
+		Passed, Failed, NotEvaluated, Suppressed string
+	}
+	rows := browsertest.Eval[[]row](t, page, `Array.from(document.querySelectorAll('details.framework')).flatMap(d => Array.from(d.querySelectorAll('tr[data-control]'), tr => ({
+		Framework: d.getAttribute('data-framework'), Control: tr.getAttribute('data-control'), Status: tr.getAttribute('data-status'),
+		Passed: tr.querySelector('.c-passed').textContent, Failed: tr.querySelector('.c-failed').textContent,
+		NotEvaluated: tr.querySelector('.c-not_evaluated').textContent, Suppressed: tr.querySelector('.c-suppressed').textContent})))`)
+	var want []row
+	for _, f := range rep.Compliance {
+		for _, c := range f.Controls {
+			w := row{Framework: f.ID, Control: c.ID, Status: string(c.Status), Passed: "–", Failed: "–", NotEvaluated: "–", Suppressed: "–"}
+			if c.Decided() {
+				w.Passed, w.Failed, w.NotEvaluated, w.Suppressed = jsInt(c.Passed), jsInt(c.Failed), jsInt(c.NotEvaluated), jsInt(c.Suppressed)
+			}
+			want = append(want, w)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the JSON report has no compliance summary")
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("the compliance tables differ from the JSON report's compliance:\n page: %+v\n json: %+v", rows, want)
+	}
+}

@@ -1,0 +1,530 @@
+package output
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/version"
+)
+
+// The paths page reads the graph only through graph.Report and the graph
+// package's public types (Node, Hop, Source), so that new node and edge
+// kinds show up with their names without changes here.
+
+// Drawing limits: up to maxFullNodes nodes (and maxFullClusters accounts)
+// the graph is drawn node by node in account clusters; past that, one box
+// per account with counts, and past maxGroups accounts the accounts with
+// the fewest sources are merged into one box. Graphviz's layout of
+// clusters grows fast with their size (2,000 nodes in 200 clusters take
+// more than 10 s), a box per account stays well under a second.
+const (
+	maxFullNodes    = 200
+	maxFullClusters = 60
+	maxGroups       = 300
+)
+
+// pathsHTML is the body of a paths page.
+type pathsHTML struct {
+	Target, Spec   string
+	Verdict        string
+	VerdictClass   string
+	Sources        int
+	WithoutMFA     int
+	StartingPoints int
+	Unknown        []string
+	Warnings       []string
+	// Graph is the drawing, nil when no principal reaches the target.
+	Graph *svgGraph
+	// GraphNote says how a large graph was simplified.
+	GraphNote string
+	GraphData htmlGraphData
+	// Sections are the tables of principals: those that reach the target
+	// (more kinds of sources, such as latent ones, are more sections).
+	Sections []htmlSourceSection
+}
+
+// htmlGraphData is what the side panel shows of each drawn node and edge,
+// by their index in the drawing.
+type htmlGraphData struct {
+	Nodes []htmlGraphItem `json:"nodes"`
+	Edges []htmlGraphItem `json:"edges"`
+}
+
+// htmlGraphItem is one node or edge for the side panel: a title, facts
+// (name, value) and lists (heading, lines). Edges also name their ends.
+type htmlGraphItem struct {
+	Title string      `json:"title"`
+	Facts [][2]string `json:"facts"`
+	Lists []htmlList  `json:"lists,omitempty"`
+	From  int         `json:"from"`
+	To    int         `json:"to"`
+}
+
+// htmlList is a heading and its lines, a JSON array [heading, [lines]].
+type htmlList [2]any
+
+// htmlSourceSection is one table of principals.
+type htmlSourceSection struct {
+	ID, Title, Note string
+	Rows            []htmlSource
+}
+
+// htmlSource is a principal and its shortest path.
+type htmlSource struct {
+	// Node is the principal's index in the drawing, -1 when it is not
+	// drawn on its own (a collapsed graph).
+	Node           int
+	ID, Name, Kind string
+	Account        string
+	External       bool
+	MFADevice      string
+	Hops           int
+	Paths          string
+	MFARequired    bool
+	Path           []htmlHop
+	PathWithoutMFA []htmlHop
+}
+
+// htmlHop is one hop of a path: where it arrives and how.
+type htmlHop struct {
+	To, Account, Action, Via string
+	MFA                      bool
+	Conditions               []string
+}
+
+func writePathsHTML(w io.Writer, r *graph.Report, _ Options) error {
+	v := &pathsView{Report: r}
+	res := r.Result
+	s := r.Graph.Index().Snapshot()
+	page := &htmlPage{Kind: "paths", Title: "Who can reach " + res.Target.Label}
+	org := "none (a single account)"
+	if s.Organization != nil {
+		org = s.Organization.ID
+	}
+	targets := v.accountLabels(res.Target.Accounts)
+	accounts := strings.Join(targets, ", ")
+	if len(targets) > 6 {
+		accounts = fmt.Sprintf("%d accounts: %s, …", len(targets), strings.Join(targets[:6], ", "))
+	}
+	page.Meta = []htmlFact{
+		{Name: "Target", Value: res.Target.Label},
+		{Name: "--to", Value: r.Spec, Code: true},
+		{Name: "Target accounts", Value: accounts},
+		{Name: "Roles inside", Value: strconv.Itoa(len(res.Targets))},
+		{Name: "Longest path", Value: fmt.Sprintf("%d hops (--max-hops)", res.MaxHops)},
+		{Name: "Organization", Value: org},
+		{Name: "Snapshot", Value: r.SnapshotPath, Code: true},
+		{Name: "Collected", Value: htmlTime(s.Metadata.CollectedAt)},
+		{Name: "orgaudit", Value: version.String()},
+	}
+	page.Generated = fmt.Sprintf("orgaudit %s, from snapshot %s collected %s", version.String(), r.SnapshotPath, htmlTime(s.Metadata.CollectedAt))
+	body, err := v.htmlBody()
+	if err != nil {
+		return err
+	}
+	page.Body = body
+	return renderHTML(w, page)
+}
+
+func (r *pathsView) htmlBody() (*pathsHTML, error) {
+	res := r.Result
+	b := &pathsHTML{Target: res.Target.Label, Spec: r.Spec, Unknown: r.accountLabels(res.UnknownAccounts), Warnings: r.Graph.Warnings()}
+	for _, s := range res.Sources {
+		b.Sources++
+		if !s.MFARequired {
+			b.WithoutMFA++
+		}
+		if s.Node.StartingPoint() {
+			b.StartingPoints++
+		}
+	}
+	b.Verdict = fmt.Sprintf("%d %s %s: %d without MFA on some path, %d %s (accounts, providers or principals the snapshot does not describe).",
+		b.Sources, plural(b.Sources, "principal reaches", "principals reach"), res.Target.Label, b.WithoutMFA, b.StartingPoints, plural(b.StartingPoints, "starting point", "starting points"))
+	switch {
+	case b.WithoutMFA > 0:
+		b.VerdictClass = "bad"
+	case b.Sources > 0 || len(b.Unknown) > 0:
+		b.VerdictClass = "warn"
+	default:
+		b.VerdictClass = "good"
+	}
+
+	nodeIndex := map[string]int{}
+	if len(res.Sources) > 0 {
+		in, index, note, data := r.drawingInput()
+		g, err := layout(in)
+		if err != nil {
+			return nil, err
+		}
+		b.Graph, b.GraphNote, b.GraphData, nodeIndex = g, note, data, index
+	}
+	section := htmlSourceSection{ID: "sources", Title: "Principals that reach the target",
+		Note: "One row per principal: its shortest path, how many paths it has, and whether every path needs MFA. A path without MFA is shown when the shortest one has MFA but another does not."}
+	for _, s := range res.Sources {
+		n := s.Node
+		row := htmlSource{Node: -1, ID: n.ID, Name: graph.ShortName(&n), Kind: string(n.Kind), Account: r.accountCell(&n), External: n.StartingPoint(),
+			Hops: s.Hops, Paths: pathsText(&s), MFARequired: s.MFARequired, Path: r.htmlHops(s.Path)}
+		if n.Kind == graph.KindUser {
+			row.MFADevice = n.MFA
+		}
+		if i, ok := nodeIndex[n.ID]; ok {
+			row.Node = i
+		}
+		if !s.MFARequired && !slices.EqualFunc(s.Path, s.PathWithoutMFA, sameHop) {
+			row.PathWithoutMFA = r.htmlHops(s.PathWithoutMFA)
+		}
+		section.Rows = append(section.Rows, row)
+	}
+	b.Sections = append(b.Sections, section)
+	return b, nil
+}
+
+func sameHop(a, b graph.Hop) bool { return a.From == b.From && a.To == b.To && a.Kind == b.Kind }
+
+func (r *pathsView) htmlHops(path []graph.Hop) []htmlHop {
+	out := make([]htmlHop, len(path))
+	for i, h := range path {
+		to := r.Node(h.To)
+		hop := htmlHop{To: graph.ShortName(to), Account: r.AccountLabel(to.AccountID), Action: h.Kind.Action(), MFA: h.MFA, Conditions: h.Conditions.Strings()}
+		if h.Via != "" {
+			hop.Via = r.Node(h.Via).Name
+		}
+		out[i] = hop
+	}
+	return out
+}
+
+// drawnEdges is the union of the hops the page draws: every source's
+// shortest path and, where it differs, its shortest path without MFA.
+func (r *pathsView) drawnEdges() []graph.Hop {
+	seen := map[[3]string]bool{}
+	var out []graph.Hop
+	add := func(path []graph.Hop) {
+		for _, h := range path {
+			k := [3]string{h.From, h.To, string(h.Kind)}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, h)
+			}
+		}
+	}
+	for _, s := range r.Result.Sources {
+		add(s.Path)
+		add(s.PathWithoutMFA)
+	}
+	slices.SortFunc(out, func(a, b graph.Hop) int {
+		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To), strings.Compare(string(a.Kind), string(b.Kind)))
+	})
+	return out
+}
+
+// groupOf is the box a node goes in: its account, Identity Center, or the
+// node itself (any principal, a web identity provider).
+func groupOf(n *graph.Node) string {
+	switch {
+	case n.AccountID != "":
+		return "account:" + n.AccountID
+	case n.Kind == graph.KindICUser || n.Kind == graph.KindICGroup:
+		return "identity-center"
+	}
+	return "node:" + n.ID
+}
+
+func (r *pathsView) groupLabel(key string) string {
+	switch {
+	case strings.HasPrefix(key, "account:"):
+		return r.AccountLabel(strings.TrimPrefix(key, "account:"))
+	case key == "identity-center":
+		return "IAM Identity Center"
+	}
+	return graph.ShortName(r.Node(strings.TrimPrefix(key, "node:")))
+}
+
+// drawingInput builds the drawing of the paths: node by node in account
+// clusters, or one box per account when the graph is large. It returns
+// the drawing, the index of each drawn graph node, a note when the graph
+// was simplified, and the side panel's data.
+func (r *pathsView) drawingInput() (*drawInput, map[string]int, string, htmlGraphData) {
+	edges := r.drawnEdges()
+	ids := map[string]bool{}
+	for _, s := range r.Result.Sources {
+		ids[s.Node.ID] = true
+	}
+	groups := map[string]bool{}
+	for _, h := range edges {
+		ids[h.From], ids[h.To] = true, true
+	}
+	for id := range ids {
+		groups[groupOf(r.Node(id))] = true
+	}
+	if len(ids) <= maxFullNodes && len(groups) <= maxFullClusters {
+		in, index, data := r.fullDrawing(slices.Sorted(maps.Keys(ids)), edges)
+		return in, index, "", data
+	}
+	in, note, data := r.groupedDrawing(slices.Sorted(maps.Keys(ids)), edges)
+	return in, map[string]int{}, note, data
+}
+
+func (r *pathsView) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, map[string]int, htmlGraphData) {
+	in := &drawInput{}
+	clusters := map[string]int{}
+	index := make(map[string]int, len(ids))
+	data := htmlGraphData{}
+	sources := map[string]*graph.Source{}
+	for i := range r.Result.Sources {
+		sources[r.Result.Sources[i].Node.ID] = &r.Result.Sources[i]
+	}
+	for _, id := range ids {
+		n := r.Node(id)
+		dn := drawNode{ID: id, Cluster: -1, Lines: [2]string{clip(graph.ShortName(n)), string(n.Kind)}}
+		var classes []string
+		if r.isTarget(id) {
+			classes = append(classes, "target")
+			dn.Lines[1] += ", target"
+		}
+		if n.StartingPoint() {
+			classes = append(classes, "start")
+			dn.Lines[1] += ", starting point"
+		}
+		dn.Class = strings.Join(classes, " ")
+		if g := groupOf(n); g != "node:"+id {
+			c, ok := clusters[g]
+			if !ok {
+				c = len(in.Clusters)
+				clusters[g] = c
+				in.Clusters = append(in.Clusters, r.groupLabel(g))
+			}
+			dn.Cluster = c
+		}
+		item := htmlGraphItem{Title: graph.ShortName(n), From: -1, To: -1, Facts: [][2]string{{"Id", n.ID}, {"Kind", string(n.Kind)}}}
+		if n.AccountID != "" {
+			item.Facts = append(item.Facts, [2]string{"Account", r.AccountLabel(n.AccountID)})
+		}
+		if n.Kind == graph.KindUser && n.MFA != "" {
+			item.Facts = append(item.Facts, [2]string{"MFA device", n.MFA})
+		}
+		if n.StartingPoint() {
+			item.Facts = append(item.Facts, [2]string{"Starting point", "the snapshot does not describe who is behind it"})
+		}
+		if r.isTarget(id) {
+			item.Facts = append(item.Facts, [2]string{"Target", "a role inside " + r.Result.Target.Label})
+		}
+		if s := sources[id]; s != nil {
+			item.Facts = append(item.Facts, [2]string{"Reaches the target", fmt.Sprintf("in %d %s, %s %s; MFA on every path: %s",
+				s.Hops, plural(s.Hops, "hop", "hops"), pathsText(s), plural(int(min(s.Paths, 2)), "path", "paths"), yesNo(s.MFARequired))})
+		}
+		dn.Title = graph.ShortName(n) + "\n" + string(n.Kind)
+		if n.AccountID != "" {
+			dn.Title += " in " + r.AccountLabel(n.AccountID)
+		}
+		index[id] = len(in.Nodes)
+		in.Nodes = append(in.Nodes, dn)
+		data.Nodes = append(data.Nodes, item)
+	}
+	for _, h := range edges {
+		from, to := r.Node(h.From), r.Node(h.To)
+		title := h.Kind.Action()
+		if h.MFA {
+			title += ", needs MFA"
+		} else {
+			title += ", no MFA needed"
+		}
+		conds := h.Conditions.Strings()
+		if len(conds) > 0 {
+			title += "\nif " + strings.Join(conds, "\nif ")
+		}
+		in.Edges = append(in.Edges, drawEdge{From: index[h.From], To: index[h.To], MFA: h.MFA, Title: title})
+		item := htmlGraphItem{Title: graph.ShortName(from) + " → " + graph.ShortName(to), From: index[h.From], To: index[h.To],
+			Facts: [][2]string{{"From", from.ID}, {"To", to.ID}, {"How", h.Kind.Action()}, {"Needs MFA", yesNo(h.MFA)}}}
+		if h.Via != "" {
+			item.Facts = append(item.Facts, [2]string{"Through group", r.Node(h.Via).Name})
+		}
+		if len(conds) == 0 {
+			conds = []string{"none: the policies allow it unconditionally"}
+		}
+		item.Lists = []htmlList{{"Conditions", conds}}
+		data.Edges = append(data.Edges, item)
+	}
+	return in, index, data
+}
+
+// groupedDrawing draws one box per account (or Identity Center, or
+// starting point without an account) with the number of principals and
+// target roles in it, and one arrow per pair of boxes that hops join.
+// Boxes no arrow joins (principals that reach a target in their own
+// account) are left out, and past maxGroups boxes those with the fewest
+// principals are merged into one; the note says so.
+func (r *pathsView) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput, string, htmlGraphData) {
+	type group struct {
+		sources, nodes, targets, starts int
+		insideHops, insideWithoutMFA    int
+		names                           []string
+		linked                          bool
+	}
+	groups := map[string]*group{}
+	get := func(key string) *group {
+		g := groups[key]
+		if g == nil {
+			g = &group{}
+			groups[key] = g
+		}
+		return g
+	}
+	for _, id := range ids {
+		n := r.Node(id)
+		g := get(groupOf(n))
+		g.nodes++
+		if r.isTarget(id) {
+			g.targets++
+		}
+		if n.StartingPoint() {
+			g.starts++
+		}
+	}
+	for _, s := range r.Result.Sources {
+		g := get(groupOf(&s.Node))
+		g.sources++
+		if len(g.names) < 25 {
+			g.names = append(g.names, graph.ShortName(&s.Node))
+		}
+	}
+	type pair struct{ from, to string }
+	for _, h := range edges {
+		from, to := groupOf(r.Node(h.From)), groupOf(r.Node(h.To))
+		if from == to {
+			groups[from].insideHops++
+			if !h.MFA {
+				groups[from].insideWithoutMFA++
+			}
+			continue
+		}
+		groups[from].linked, groups[to].linked = true, true
+	}
+	var keys []string
+	isolated := 0
+	for k, g := range groups {
+		if g.linked {
+			keys = append(keys, k)
+		} else {
+			isolated++
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		ga, gb := groups[a], groups[b]
+		return cmp.Or(cmp.Compare(gb.targets, ga.targets), cmp.Compare(gb.sources, ga.sources), strings.Compare(a, b))
+	})
+	note := fmt.Sprintf("The graph has %d nodes in %d accounts (or other boxes): too many to draw one by one, so each account is one box with its counts, and each arrow stands for every hop between two boxes.", len(ids), len(groups))
+	if isolated > 0 {
+		note += fmt.Sprintf(" %d %s whose principals reach the target only through roles of the same box %s not drawn.", isolated, plural(isolated, "box", "boxes"), plural(isolated, "is", "are"))
+	}
+	const other = "other"
+	boxOf := map[string]string{}
+	for i, k := range keys {
+		boxOf[k] = k
+		if i >= maxGroups {
+			boxOf[k] = other
+		}
+	}
+	if len(keys) > maxGroups {
+		merged := &group{names: []string{fmt.Sprintf("%d more accounts or starting points", len(keys)-maxGroups)}}
+		for _, k := range keys[maxGroups:] {
+			g := groups[k]
+			merged.sources += g.sources
+			merged.nodes += g.nodes
+			merged.targets += g.targets
+			merged.starts += g.starts
+		}
+		note += fmt.Sprintf(" Only the %d boxes with the most principals are drawn; %d more are merged into one box.", maxGroups, len(keys)-maxGroups)
+		groups[other] = merged
+		keys = append(keys[:maxGroups], other)
+	}
+	note += " The table below lists every principal."
+
+	in := &drawInput{}
+	data := htmlGraphData{}
+	index := map[string]int{}
+	for _, k := range keys {
+		g := groups[k]
+		label := r.boxLabel(k, g.names)
+		line := fmt.Sprintf("%d %s", g.sources, plural(g.sources, "principal", "principals"))
+		dn := drawNode{Cluster: -1, Class: "group"}
+		if g.targets > 0 {
+			dn.Class += " target"
+			line += fmt.Sprintf(", %d target %s", g.targets, plural(g.targets, "role", "roles"))
+		}
+		if g.starts == g.nodes {
+			dn.Class += " start"
+		}
+		dn.Lines = [2]string{clip(label), line}
+		dn.Title = label + "\n" + line
+		index[k] = len(in.Nodes)
+		in.Nodes = append(in.Nodes, dn)
+		item := htmlGraphItem{Title: label, From: -1, To: -1, Facts: [][2]string{
+			{"Principals that reach the target", strconv.Itoa(g.sources)},
+			{"Nodes on the drawn paths", strconv.Itoa(g.nodes)},
+			{"Target roles", strconv.Itoa(g.targets)},
+			{"Starting points", strconv.Itoa(g.starts)},
+		}}
+		if g.insideHops > 0 {
+			item.Facts = append(item.Facts, [2]string{"Hops inside", fmt.Sprintf("%d (%d without MFA)", g.insideHops, g.insideWithoutMFA)})
+		}
+		if k != other && len(g.names) > 0 {
+			names := g.names
+			if g.sources > len(names) {
+				names = append(slices.Clone(names), fmt.Sprintf("… and %d more (see the table)", g.sources-len(names)))
+			}
+			item.Lists = []htmlList{{"Principals", names}}
+		}
+		data.Nodes = append(data.Nodes, item)
+	}
+	type agg struct{ hops, withoutMFA int }
+	aggs := map[pair]*agg{}
+	var order []pair
+	for _, h := range edges {
+		from, to := boxOf[groupOf(r.Node(h.From))], boxOf[groupOf(r.Node(h.To))]
+		if from == "" || to == "" || from == to {
+			continue
+		}
+		p := pair{from, to}
+		a := aggs[p]
+		if a == nil {
+			a = &agg{}
+			aggs[p] = a
+			order = append(order, p)
+		}
+		a.hops++
+		if !h.MFA {
+			a.withoutMFA++
+		}
+	}
+	for _, p := range order {
+		a := aggs[p]
+		title := fmt.Sprintf("%d %s, %d without MFA", a.hops, plural(a.hops, "hop", "hops"), a.withoutMFA)
+		in.Edges = append(in.Edges, drawEdge{From: index[p.from], To: index[p.to], MFA: a.withoutMFA == 0, Title: title})
+		data.Edges = append(data.Edges, htmlGraphItem{Title: r.boxLabel(p.from, groups[p.from].names) + " → " + r.boxLabel(p.to, groups[p.to].names),
+			From: index[p.from], To: index[p.to], Facts: [][2]string{{"Hops", strconv.Itoa(a.hops)}, {"Without MFA", strconv.Itoa(a.withoutMFA)}}})
+	}
+	return in, note, data
+}
+
+func (r *pathsView) boxLabel(key string, names []string) string {
+	if key == "other" && len(names) > 0 {
+		return names[0]
+	}
+	return r.groupLabel(key)
+}
+
+// clip shortens a name for a box; the full name is in the hover text and
+// the side panel.
+func clip(s string) string {
+	if rs := []rune(s); len(rs) > nodeMaxChars {
+		return string(rs[:nodeMaxChars-1]) + "…"
+	}
+	return s
+}
