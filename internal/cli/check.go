@@ -65,6 +65,12 @@ are marked "existing" and do not fail the run; new ones are marked "new".
 --severity (a set), --rule and --skip-rule narrow what is reported, next to
 --min-severity.
 
+The compliance summary (--format compliance, and a section of the json,
+markdown and html reports) lists each control of each framework the rules
+map to, with the accounts that pass, fail, could not be evaluated or have
+only accepted findings; manual controls are never passed. --framework ID
+keeps one framework.
+
 Exit codes:
   0    no finding at or above --fail-on, and every check was evaluated (or
        --allow-gaps)
@@ -90,6 +96,11 @@ Exit codes:
   # Only high and critical findings of two rules; gaps do not fail the run
   orgaudit check --snapshot fixtures/identity-account-ous.json --severity high,critical \
     --rule OA-REACH-001,OA-IAM-004 --allow-gaps
+
+  # One HTML page to read, forward and print, and the CIS v5.0.0 controls
+  # on the terminal, from one evaluation
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --report html=report.html \
+    --report compliance --framework cis-v5.0.0
 
   # Add your own rules
   orgaudit check --snapshot fixtures/startup-dev-prod.json --rules ./policies`,

@@ -62,7 +62,8 @@ one run.`,
     --to arn:aws:iam::200000000003:role/org-readonly --from ic:user/u-dan
   orgaudit paths --snapshot fixtures/identity-account-ous.json --to prod-web --format dot | dot -Tsvg > paths.svg
   orgaudit paths --snapshot fixtures/startup-dev-prod.json --to production \
-    --report table --report mermaid=paths.mmd`,
+    --report table --report mermaid=paths.mmd
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod --format html --output paths.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPaths(cmd.Context(), app, opts)

@@ -218,9 +218,23 @@ func (p *Page) Clean(t testing.TB) {
 // paint, as the page's Performance API reports it.
 func (p *Page) FirstPaint(t testing.TB) time.Duration {
 	t.Helper()
-	ms := Eval[float64](t, p, `(function(){var e=performance.getEntriesByName('first-contentful-paint')[0]||performance.getEntriesByType('paint')[0];return e?e.startTime:-1})()`)
-	if ms < 0 {
-		t.Fatalf("%s: no paint recorded", p.URL)
+	return p.waitMillis(t, "first paint", `(() => { const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : 0 })()`)
+}
+
+// Ready returns the time from navigation to when the page's script has
+// built the page (it sets data-ready-ms on the document element).
+func (p *Page) Ready(t testing.TB) time.Duration {
+	t.Helper()
+	return p.waitMillis(t, "ready", `Number(document.documentElement.getAttribute('data-ready-ms') || 0)`)
+}
+
+// waitMillis polls a JavaScript expression until it gives a positive
+// number of milliseconds.
+func (p *Page) waitMillis(t testing.TB, what, expr string) time.Duration {
+	t.Helper()
+	ms, err := chromedp.Run(p.Ctx, chromedp.Poll[float64](expr, chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil || ms <= 0 {
+		t.Fatalf("%s: no %s recorded: %v", p.URL, what, err)
 	}
 	return time.Duration(ms * float64(time.Millisecond))
 }

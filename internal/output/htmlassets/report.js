@@ -372,4 +372,6 @@
   sortableTables();
   findings();
   graph();
+  // When the page was ready, for benchmarks (ms since navigation).
+  document.documentElement.setAttribute('data-ready-ms', String(Math.max(1, Math.round(performance.now()))));
 }());
