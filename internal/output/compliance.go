@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -51,9 +52,11 @@ type FrameworkSummary struct {
 	// Scope says which part of the benchmark the catalogue covers; empty
 	// for frameworks known only from the rules' mappings.
 	Scope string `json:"scope,omitempty"`
-	// Accounts is how many accounts each control is decided for: the
-	// counts of a control add up to it.
-	Accounts int `json:"accounts"`
+	// Accounts is how many accounts each control is decided for; with
+	// Organization, the organization itself is one more (a finding that
+	// names no account). The counts of a control add up to Units().
+	Accounts     int  `json:"accounts"`
+	Organization bool `json:"organization,omitempty"`
 	// Totals counts the controls per status (every status present).
 	Totals   map[ControlStatus]int `json:"totals"`
 	Controls []ControlSummary      `json:"controls"`
@@ -61,7 +64,7 @@ type FrameworkSummary struct {
 
 // ControlSummary is one control of a compliance summary. Passed, Failed,
 // NotEvaluated and Suppressed count accounts and add up to the
-// framework's Accounts for a control rules decide; they are zero for
+// framework's Units() for a control rules decide; they are zero for
 // manual, not applicable and not covered controls.
 type ControlSummary struct {
 	ID     string        `json:"id"`
@@ -84,6 +87,25 @@ type ControlSummary struct {
 var frameworkTitles = map[string]string{
 	"aws-well-architected-security": "AWS Well-Architected Framework, security pillar",
 	"orgaudit-practices":            "orgaudit practices for multi-account access",
+}
+
+// Units is what the counts of a decided control add up to: the accounts,
+// and the organization when it counts too.
+func (f FrameworkSummary) Units() int {
+	if f.Organization {
+		return f.Accounts + 1
+	}
+	return f.Accounts
+}
+
+// UnitsText names the units: "3 accounts", or "3 accounts and the
+// organization".
+func (f FrameworkSummary) UnitsText() string {
+	out := fmt.Sprintf("%d %s", f.Accounts, plural(f.Accounts, "account", "accounts"))
+	if f.Organization {
+		out += " and the organization"
+	}
+	return out
 }
 
 // ComplianceFrameworks lists the frameworks the rules map to, catalogued
@@ -170,6 +192,11 @@ func (r *CheckReport) complianceSummary() []FrameworkSummary {
 		outcome(n.RuleID).notEvaluated[n.AccountID] = true
 	}
 	accounts := slices.Sorted(maps.Keys(units))
+	organization := units[""]
+	nAccounts := len(accounts)
+	if organization {
+		nAccounts--
+	}
 
 	ids := ComplianceFrameworks(res.Rules)
 	if r.Framework != "" {
@@ -177,7 +204,7 @@ func (r *CheckReport) complianceSummary() []FrameworkSummary {
 	}
 	out := make([]FrameworkSummary, 0, len(ids))
 	for _, id := range ids {
-		fs := FrameworkSummary{ID: id, Title: frameworkTitles[id], Accounts: len(accounts), Totals: map[ControlStatus]int{}}
+		fs := FrameworkSummary{ID: id, Title: frameworkTitles[id], Accounts: nAccounts, Organization: organization, Totals: map[ControlStatus]int{}}
 		var controls []compliance.ControlCoverage
 		if f, ok := compliance.Lookup(id); ok {
 			fs.Title, fs.Scope = f.Title, f.Scope

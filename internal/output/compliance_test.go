@@ -57,6 +57,7 @@ func TestComplianceDecision(t *testing.T) {
 		{"only accepted findings", []engine.Finding{{RuleID: "R1", AccountID: "c", Suppression: sup}}, nil, nil, ControlSuppressed, [4]int{2, 0, 0, 1}},
 		{"a baseline-existing finding still fails", []engine.Finding{{RuleID: "R1", AccountID: "b", BaselineState: engine.BaselineExisting}}, nil, nil, ControlFailed, [4]int{2, 1, 0, 0}},
 		{"an account outside the snapshot counts too", []engine.Finding{{RuleID: "R1", AccountID: "z"}}, nil, nil, ControlFailed, [4]int{3, 1, 0, 0}},
+		{"a finding of the organization itself", []engine.Finding{{RuleID: "R1"}}, nil, nil, ControlFailed, [4]int{3, 1, 0, 0}},
 		{"rules left out by severity decide nothing", []engine.Finding{{RuleID: "R1", AccountID: "a"}}, nil, []string{"R1", "R2"}, ControlNotCovered, [4]int{}},
 		{"one rule left out, the other decides", nil, nil, []string{"R1"}, ControlPassed, [4]int{3, 0, 0, 0}},
 	}
@@ -68,6 +69,9 @@ func TestComplianceDecision(t *testing.T) {
 			got := [4]int{c.Passed, c.Failed, c.NotEvaluated, c.Suppressed}
 			if c.Status != tt.status || got != tt.counts {
 				t.Errorf("status %s counts %v, want %s %v", c.Status, got, tt.status, tt.counts)
+			}
+			if f := r.Compliance()[0]; c.Decided() && got[0]+got[1]+got[2]+got[3] != f.Units() {
+				t.Errorf("counts %v do not add up to %s", got, f.UnitsText())
 			}
 		})
 	}

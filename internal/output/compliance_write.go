@@ -50,7 +50,7 @@ func writeCheckCompliance(w io.Writer, r *CheckReport, o Options) error {
 			return err
 		}
 	}
-	_, err := io.WriteString(w, "\nCounts are accounts: a control fails in an account where one of its rules has a finding no exception accepts.\n"+
+	_, err := io.WriteString(w, "\nCounts are accounts (and the organization, for findings that name no account): a control fails in an account where one of its rules has a finding no exception accepts.\n"+
 		"Manual controls are never passed: a person checks them (orgaudit rules list --framework ID --format json gives the steps).\n")
 	return err
 }
@@ -64,7 +64,7 @@ func frameworkHeading(f FrameworkSummary) string {
 	if f.Scope != "" {
 		h += ", " + f.Scope
 	}
-	return fmt.Sprintf("%s: %d %s", h, f.Accounts, plural(f.Accounts, "account", "accounts"))
+	return h + ": " + f.UnitsText()
 }
 
 // countCell is a count of a control rules decide, "-" for the others.
