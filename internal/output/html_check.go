@@ -54,9 +54,12 @@ type htmlAccountCount struct {
 // htmlRule is a rule of the reference section, with the remediation the
 // findings tables show.
 type htmlRule struct {
-	ID, Title, Severity, Description, Remediation, Source string
-	References                                            []htmlLink
-	Frameworks                                            []string
+	ID, Title, Severity, Remediation, Source string
+	// Description is in paragraphs: the metadata's line breaks inside a
+	// paragraph are only wrapping.
+	Description []string
+	References  []htmlLink
+	Frameworks  []string
 }
 
 type htmlLink struct{ URL, Text string }
@@ -268,7 +271,7 @@ func (r *CheckReport) htmlBody() *checkHTML {
 		return cmp.Or(slices.Compare(y.BySeverity, x.BySeverity), cmp.Compare(y.NotEvaluated, x.NotEvaluated), strings.Compare(x.ID, y.ID))
 	})
 	for _, rule := range res.Rules {
-		hr := htmlRule{ID: rule.ID, Title: rule.Title, Severity: rule.Severity.String(), Description: strings.TrimSpace(rule.Description),
+		hr := htmlRule{ID: rule.ID, Title: rule.Title, Severity: rule.Severity.String(), Description: paragraphs(rule.Description),
 			Remediation: strings.TrimSpace(rule.Remediation), Source: rule.Source, Frameworks: frameworkRefs(rule)}
 		for _, ref := range rule.RelatedResources {
 			text := rule.ResourceDescriptions[ref]
@@ -280,4 +283,16 @@ func (r *CheckReport) htmlBody() *checkHTML {
 		b.Rules = append(b.Rules, hr)
 	}
 	return b
+}
+
+// paragraphs splits text at blank lines and joins the lines of each
+// paragraph.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -187,6 +187,10 @@
         var c4 = el('td', null, f[F.MSG]);
         if (f[F.STATE] === 1) { c4.appendChild(el('span', 'badge', 'new')); }
         if (f[F.STATE] === 2) { c4.appendChild(el('span', 'badge existing', 'in the baseline')); }
+        if (f[F.SUPP]) {
+          var sp = f[F.SUPP];
+          c4.appendChild(el('div', 'why', 'Accepted: ' + sp[0] + (sp[1] ? ' (owner ' + sp[1] + ')' : '') + (sp[2] ? ', until ' + sp[2] : '')));
+        }
         tr.appendChild(c4);
         frag.appendChild(tr);
         if (t.open[idx]) { tr.classList.add('open'); frag.appendChild(detailRow(idx)); }
@@ -364,6 +368,9 @@
         else { zoom(1); }
       });
     });
+    // A drawing wider than its box starts fitted to the width (not below
+    // half its size: the text must stay readable).
+    if (box && w0 > box.clientWidth) { zoom(Math.max(0.5, (box.clientWidth - 4) / w0)); }
   }
 
   window.addEventListener('beforeprint', function () {
