@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strings"
 	"sync"
 	"time"
 )
@@ -39,10 +38,10 @@ var htmlTemplates = sync.OnceValues(func() (map[string]*template.Template, error
 	funcs := template.FuncMap{
 		// The style sheet and the script are orgaudit's own files,
 		// embedded in the binary: they are trusted as they are.
-		"style":  func() template.CSS { return template.CSS(style) }, //nolint:gosec // embedded asset, not input
-		"script": func() template.JS { return template.JS(script) },  //nolint:gosec // embedded asset, not input
+		"style":  func() template.CSS { return template.CSS(style) },
+		"script": func() template.JS { return template.JS(script) },
 		// The policy is built from the hashes above: no input in it.
-		"csp": func() template.HTML { //nolint:gosec // constant markup
+		"csp": func() template.HTML {
 			return template.HTML(`<meta http-equiv="Content-Security-Policy" content="` + csp + `">`)
 		},
 		"add": func(a, b int) int { return a + b },
@@ -121,18 +120,4 @@ func htmlTime(t time.Time) string {
 		return "unknown"
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-// slug makes an id usable in an HTML id attribute and a URL fragment.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
 }
