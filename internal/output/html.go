@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"sync"
 	"time"
 )
@@ -44,14 +45,8 @@ var htmlTemplates = sync.OnceValues(func() (map[string]*template.Template, error
 		"csp": func() template.HTML {
 			return template.HTML(`<meta http-equiv="Content-Security-Policy" content="` + csp + `">`)
 		},
-		"add": func(a, b int) int { return a + b },
-		"pct": func(n, total int) string {
-			if total == 0 {
-				return "0"
-			}
-			return fmt.Sprintf("%.1f", 100*float64(n)/float64(total))
-		},
-		"label": func(s fmt.Stringer) string { return s.String() },
+		// split cuts "ID:STATES" for the findings tables of check.html.
+		"split": func(s string) []string { return strings.SplitN(s, ":", 2) },
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(htmlAssets, "htmlassets/layout.html")
 	if err != nil {
