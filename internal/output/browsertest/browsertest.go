@@ -50,6 +50,26 @@ func Find() string {
 	return ""
 }
 
+// stopper is what missing needs of a test.
+type stopper interface {
+	Helper()
+	Skip(args ...any)
+	Fatal(args ...any)
+}
+
+// missing stops a test that needs a browser when there is none: it fails
+// on CI (a CI machine must have one), and skips elsewhere, saying how to
+// get one.
+func missing(t stopper, ci bool) {
+	t.Helper()
+	msg := "no Chromium found: install it (apt-get install -y chromium) or set " + EnvBrowser + " to run the HTML report tests in a browser"
+	if ci {
+		t.Fatal(msg + " (CI=true: a missing browser fails)")
+		return
+	}
+	t.Skip(msg)
+}
+
 // Browser is a running headless Chromium.
 type Browser struct {
 	ctx    context.Context
@@ -62,11 +82,7 @@ func Start(t testing.TB) *Browser {
 	t.Helper()
 	path := Find()
 	if path == "" {
-		msg := "no Chromium found: install it (apt-get install -y chromium) or set " + EnvBrowser + " to run the HTML report tests in a browser"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		missing(t, os.Getenv("CI") == "true")
 	}
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900)}
 	for _, f := range Flags {
