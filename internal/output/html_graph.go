@@ -111,7 +111,7 @@ func layout(in *drawInput) (*svgGraph, error) {
 		fmt.Fprintf(&dot, "  n%d [width=%.3f, height=%.3f];\n", i, widths[i]/72, float64(nodeHeight)/72)
 	}
 	for c, label := range in.Clusters {
-		fmt.Fprintf(&dot, "  subgraph cluster_%d {\n    label=%s;\n    margin=10;\n", c, dotQuote(label))
+		fmt.Fprintf(&dot, "  subgraph cluster_%d {\n    label=%s;\n    margin=10;\n", c, strconv.Quote(label))
 		for _, i := range members[c] {
 			fmt.Fprintf(&dot, "    n%d;\n", i)
 		}

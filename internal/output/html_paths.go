@@ -29,6 +29,59 @@ const (
 	maxGroups       = 300
 )
 
+// pathsPage is a paths report being rendered as a page. It has its own
+// small helpers instead of the text writers' (paths.go), so that the two
+// change apart.
+type pathsPage struct {
+	*graph.Report
+	targets map[string]bool
+}
+
+func newPathsPage(r *graph.Report) *pathsPage {
+	p := &pathsPage{Report: r, targets: map[string]bool{}}
+	for _, id := range r.Result.Targets {
+		p.targets[id] = true
+	}
+	return p
+}
+
+func (r *pathsPage) isTarget(id string) bool { return r.targets[id] }
+
+func (r *pathsPage) accountLabels(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = r.AccountLabel(id)
+	}
+	return out
+}
+
+// accountCell names a principal's account, "-" when it has none.
+func (r *pathsPage) accountCell(n *graph.Node) string {
+	switch {
+	case n.AccountID != "":
+		return r.AccountLabel(n.AccountID)
+	case n.Kind == graph.KindAnyPrincipal:
+		return "any"
+	}
+	return "-"
+}
+
+// pathCount is how many paths a source has, ">=N" for a lower bound.
+func pathCount(s *graph.Source) string {
+	n := strconv.FormatUint(s.Paths, 10)
+	if s.PathsAtLeast {
+		return ">=" + n
+	}
+	return n
+}
+
+func yesOrNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 // pathsHTML is the body of a paths page.
 type pathsHTML struct {
 	Target, Spec   string
@@ -99,7 +152,7 @@ type htmlHop struct {
 }
 
 func writePathsHTML(w io.Writer, r *graph.Report, _ Options) error {
-	v := &pathsView{Report: r}
+	v := newPathsPage(r)
 	res := r.Result
 	s := r.Graph.Index().Snapshot()
 	page := &htmlPage{Kind: "paths", Title: "Who can reach " + res.Target.Label}
@@ -132,7 +185,7 @@ func writePathsHTML(w io.Writer, r *graph.Report, _ Options) error {
 	return renderHTML(w, page)
 }
 
-func (r *pathsView) htmlBody() (*pathsHTML, error) {
+func (r *pathsPage) htmlBody() (*pathsHTML, error) {
 	res := r.Result
 	b := &pathsHTML{Target: res.Target.Label, Spec: r.Spec, Unknown: r.accountLabels(res.UnknownAccounts), Warnings: r.Graph.Warnings()}
 	for _, s := range res.Sources {
@@ -169,7 +222,7 @@ func (r *pathsView) htmlBody() (*pathsHTML, error) {
 	for _, s := range res.Sources {
 		n := s.Node
 		row := htmlSource{Node: -1, ID: n.ID, Name: graph.ShortName(&n), Kind: string(n.Kind), Account: r.accountCell(&n), External: n.StartingPoint(),
-			Hops: s.Hops, Paths: pathsText(&s), MFARequired: s.MFARequired, Path: r.htmlHops(s.Path)}
+			Hops: s.Hops, Paths: pathCount(&s), MFARequired: s.MFARequired, Path: r.htmlHops(s.Path)}
 		if n.Kind == graph.KindUser {
 			row.MFADevice = n.MFA
 		}
@@ -187,7 +240,7 @@ func (r *pathsView) htmlBody() (*pathsHTML, error) {
 
 func sameHop(a, b graph.Hop) bool { return a.From == b.From && a.To == b.To && a.Kind == b.Kind }
 
-func (r *pathsView) htmlHops(path []graph.Hop) []htmlHop {
+func (r *pathsPage) htmlHops(path []graph.Hop) []htmlHop {
 	out := make([]htmlHop, len(path))
 	for i, h := range path {
 		to := r.Node(h.To)
@@ -202,7 +255,7 @@ func (r *pathsView) htmlHops(path []graph.Hop) []htmlHop {
 
 // drawnEdges is the union of the hops the page draws: every source's
 // shortest path and, where it differs, its shortest path without MFA.
-func (r *pathsView) drawnEdges() []graph.Hop {
+func (r *pathsPage) drawnEdges() []graph.Hop {
 	seen := map[[3]string]bool{}
 	var out []graph.Hop
 	add := func(path []graph.Hop) {
@@ -236,7 +289,7 @@ func groupOf(n *graph.Node) string {
 	return "node:" + n.ID
 }
 
-func (r *pathsView) groupLabel(key string) string {
+func (r *pathsPage) groupLabel(key string) string {
 	switch {
 	case strings.HasPrefix(key, "account:"):
 		return r.AccountLabel(strings.TrimPrefix(key, "account:"))
@@ -250,7 +303,7 @@ func (r *pathsView) groupLabel(key string) string {
 // clusters, or one box per account when the graph is large. It returns
 // the drawing, the index of each drawn graph node, a note when the graph
 // was simplified, and the side panel's data.
-func (r *pathsView) drawingInput() (*drawInput, map[string]int, string, htmlGraphData) {
+func (r *pathsPage) drawingInput() (*drawInput, map[string]int, string, htmlGraphData) {
 	edges := r.drawnEdges()
 	ids := map[string]bool{}
 	for _, s := range r.Result.Sources {
@@ -271,7 +324,7 @@ func (r *pathsView) drawingInput() (*drawInput, map[string]int, string, htmlGrap
 	return in, map[string]int{}, note, data
 }
 
-func (r *pathsView) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, map[string]int, htmlGraphData) {
+func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, map[string]int, htmlGraphData) {
 	in := &drawInput{}
 	clusters := map[string]int{}
 	index := make(map[string]int, len(ids))
@@ -317,7 +370,7 @@ func (r *pathsView) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 		}
 		if s := sources[id]; s != nil {
 			item.Facts = append(item.Facts, [2]string{"Reaches the target", fmt.Sprintf("in %d %s, %s %s; MFA on every path: %s",
-				s.Hops, plural(s.Hops, "hop", "hops"), pathsText(s), plural(int(min(s.Paths, 2)), "path", "paths"), yesNo(s.MFARequired))})
+				s.Hops, plural(s.Hops, "hop", "hops"), pathCount(s), plural(int(min(s.Paths, 2)), "path", "paths"), yesOrNo(s.MFARequired))})
 		}
 		dn.Title = graph.ShortName(n) + "\n" + string(n.Kind)
 		if n.AccountID != "" {
@@ -341,7 +394,7 @@ func (r *pathsView) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 		}
 		in.Edges = append(in.Edges, drawEdge{From: index[h.From], To: index[h.To], MFA: h.MFA, Title: title})
 		item := htmlGraphItem{Title: graph.ShortName(from) + " → " + graph.ShortName(to), From: index[h.From], To: index[h.To],
-			Facts: [][2]string{{"From", from.ID}, {"To", to.ID}, {"How", h.Kind.Action()}, {"Needs MFA", yesNo(h.MFA)}}}
+			Facts: [][2]string{{"From", from.ID}, {"To", to.ID}, {"How", h.Kind.Action()}, {"Needs MFA", yesOrNo(h.MFA)}}}
 		if h.Via != "" {
 			item.Facts = append(item.Facts, [2]string{"Through group", r.Node(h.Via).Name})
 		}
@@ -360,7 +413,7 @@ func (r *pathsView) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 // Boxes no arrow joins (principals that reach a target in their own
 // account) are left out, and past maxGroups boxes those with the fewest
 // principals are merged into one; the note says so.
-func (r *pathsView) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput, string, htmlGraphData) {
+func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput, string, htmlGraphData) {
 	type group struct {
 		sources, nodes, targets, starts int
 		insideHops, insideWithoutMFA    int
@@ -513,7 +566,7 @@ func (r *pathsView) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 	return in, note, data
 }
 
-func (r *pathsView) boxLabel(key string, names []string) string {
+func (r *pathsPage) boxLabel(key string, names []string) string {
 	if key == "other" && len(names) > 0 {
 		return names[0]
 	}

@@ -96,7 +96,7 @@ func TestPathsHTMLDrawing(t *testing.T) {
 					t.Errorf("source %s is not drawn", s.Node.ID)
 				}
 			}
-			if n := strings.Count(page, `<g class="edge `); n != len((&pathsView{Report: rep}).drawnEdges()) {
+			if n := strings.Count(page, `<g class="edge `); n != len(newPathsPage(rep).drawnEdges()) {
 				t.Errorf("%d arrows drawn, want one per hop", n)
 			}
 		})
