@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/version"
 )
 
 // handoverHTML is the body of a handover checklist page.
@@ -63,7 +64,8 @@ func writeHandoverHTML(w io.Writer, c *handover.Checklist, _ Options) error {
 	if len(c.OurDomains) > 0 {
 		page.Meta = append(page.Meta, htmlFact{Name: "Our domains", Value: strings.Join(c.OurDomains, ", "), Code: true})
 	}
-	page.Generated = "orgaudit handover"
+	page.Meta = append(page.Meta, htmlFact{Name: "orgaudit", Value: version.String()})
+	page.Generated = "orgaudit " + version.String()
 	body := &handoverHTML{Summary: c.Summary(), Ready: c.Open == 0}
 	count := map[handover.Status]int{}
 	for _, it := range c.Items {
