@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestWrite(t *testing.T) {
@@ -70,6 +72,33 @@ func TestWrite(t *testing.T) {
 		}
 		if mode(link)&os.ModeSymlink != 0 || read(link) != "report" || mode(link).Perm() != 0o600 {
 			t.Errorf("the link should be replaced by a 0600 report: mode %v content %q", mode(link), read(link))
+		}
+	})
+	t.Run("named pipe is written to, not replaced", func(t *testing.T) {
+		// As /dev/null is: renaming over it would put a file in place
+		// of the device (a FIFO stands for it here).
+		fifo := filepath.Join(dir, "pipe")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			b, _ := os.ReadFile(fifo)
+			got <- string(b)
+		}()
+		if err := Write(fifo, render("through the pipe")); err != nil {
+			t.Fatal(err)
+		}
+		if mode(fifo)&os.ModeNamedPipe == 0 {
+			t.Fatalf("the pipe was replaced: mode %v", mode(fifo))
+		}
+		select {
+		case s := <-got:
+			if s != "through the pipe" {
+				t.Errorf("read %q from the pipe", s)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("nothing came through the pipe")
 		}
 	})
 	t.Run("failed render leaves the file and no temporary file", func(t *testing.T) {

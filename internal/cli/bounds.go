@@ -66,4 +66,4 @@ func interrupted(err error) error {
 }
 
 // maxInputSizeUsage documents --max-input-size.
-const maxInputSizeUsage = "largest snapshot, baseline or configuration file to read, e.g. 512MiB or 8GiB"
+const maxInputSizeUsage = "largest snapshot, baseline, configuration or simulation input to read, e.g. 512MiB or 8GiB"

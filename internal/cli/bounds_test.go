@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,6 +53,10 @@ func TestInputBounds(t *testing.T) {
 		{"rule past --rule-timeout", []string{"check", "--snapshot", fx, "--rules", "internal/cli/testdata/badrules/spin", "--rule-timeout", "300ms"},
 			[]string{"rule BAD-SPIN (internal/cli/testdata/badrules/spin/spin.rego) did not finish within 300ms", "--rule-timeout"}},
 		{"bad rule timeout", []string{"check", "--snapshot", fx, "--rule-timeout", "0s"}, []string{"--rule-timeout must be positive"}},
+		{"plan over the cap", []string{"plan", "--snapshot", "fixtures/plan/empty-organization.json", "--plan", "fixtures/plan/seed004-organization.plan.json", "--max-input-size", "8KiB"},
+			[]string{"fixtures/plan/seed004-organization.plan.json is larger than the limit of 8 KiB"}},
+		{"profiles over the cap", []string{"profiles", "check", "--config", "fixtures/profiles/bad/config", "--credentials", "fixtures/profiles/bad/credentials", "--max-input-size", "100"},
+			[]string{"fixtures/profiles/bad/config is larger than the limit of 100 bytes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,12 +78,18 @@ func TestInterrupted(t *testing.T) {
 	const pipe = "(a pipe)"
 	fx := "fixtures/startup-dev-prod.json"
 	for name, args := range map[string][]string{
-		"check evaluating": {"check", "--snapshot", fx, "--rules", "internal/cli/testdata/badrules/spin", "--rule-timeout", "1h", "--output", out},
-		"check reading":    {"check", "--snapshot", pipe, "--severity", "high,critical", "--report", "json=" + out},
-		"diff reading":     {"diff", fx, pipe, "--report", "json=" + out},
-		"paths reading":    {"paths", "--snapshot", pipe, "--to", "env:production", "--report", "json=" + out},
-		"handover reading": {"handover", "--snapshot", pipe, "--account", "111111111111", "--report", "json=" + out},
-		"simulate reading": {"simulate", "--snapshot", pipe, "--principal", "arn:aws:iam::111111111111:root", "--action", "sts:AssumeRole"},
+		"check evaluating":          {"check", "--snapshot", fx, "--rules", "internal/cli/testdata/badrules/spin", "--rule-timeout", "1h", "--output", out},
+		"check reading":             {"check", "--snapshot", pipe, "--severity", "high,critical", "--report", "json=" + out},
+		"diff reading":              {"diff", fx, pipe, "--report", "json=" + out},
+		"paths reading":             {"paths", "--snapshot", pipe, "--to", "env:production", "--report", "json=" + out},
+		"handover reading":          {"handover", "--snapshot", pipe, "--account", "111111111111", "--report", "json=" + out},
+		"simulate reading":          {"simulate", "--snapshot", pipe, "--principal", "arn:aws:iam::111111111111:root", "--action", "sts:AssumeRole"},
+		"plan reading the snapshot": {"plan", "--snapshot", pipe, "--plan", "fixtures/plan/unknowns.plan.json", "--report", "json=" + out},
+		"plan reading the plan":     {"plan", "--snapshot", fx, "--plan", pipe, "--report", "json=" + out},
+		"profiles check reading":    {"profiles", "check", "--config", pipe, "--credentials", "fixtures/profiles/good/credentials", "--report", "json=" + out},
+		"profiles generate reading": {"profiles", "generate", "--snapshot", pipe, "--principal", "arn:aws:iam::111111111111:user/cobus", "--source-profile", "p", "--output", out},
+		"simulate --input":          {"simulate", "--input", pipe, "--output", out},
+		"simulate --input -":        {"simulate", "--input", "-", "--output", out},
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -98,7 +109,11 @@ func TestInterrupted(t *testing.T) {
 				}
 			}
 			start := time.Now()
-			code := Execute(ctx, args, strings.NewReader(""), &stdout, &stderr)
+			var in io.Reader = strings.NewReader("")
+			if slices.Contains(args, "-") {
+				in = stdin // standard input is the silent pipe
+			}
+			code := Execute(ctx, args, in, &stdout, &stderr)
 			if code != ExitInterrupted || !strings.Contains(stderr.String(), "interrupted") {
 				t.Fatalf("exit %d, want %d: %s", code, ExitInterrupted, stderr.String())
 			}

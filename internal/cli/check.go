@@ -111,7 +111,7 @@ Exit codes:
 	}
 	cmd.Flags().StringVarP(&opts.Snapshot, "snapshot", "s", "", "snapshot file to check (required)")
 	addCheckFlags(cmd, opts)
-	cmd.Flags().BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
+	addAllowGapsFlag(cmd, opts)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagFilename("snapshot", "json")
 	return cmd
@@ -120,23 +120,56 @@ Exit codes:
 // addCheckFlags binds the flags that say which rules run and how results
 // are reported (shared by check and scan; each binds its own --allow-gaps).
 func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
-	opts.out = addOutputFlags(cmd, output.Check, true)
+	addFindingFlags(cmd, opts, output.Check)
+	addBaselineFlag(cmd, opts)
+	addRegoFlags(cmd, opts)
+	addFrameworkFlag(cmd, opts)
+}
+
+// addFindingFlags binds the flags of every command that reports rule
+// findings (check, scan, profiles check, plan): --format, --output and
+// --report for the kind of output the command writes, which findings are
+// reported (--min-severity, --severity, --rule, --skip-rule) and which
+// fail the run (--fail-on).
+func addFindingFlags(cmd *cobra.Command, opts *checkOptions, spec output.Spec) {
+	opts.out = addOutputFlags(cmd, spec, true)
 	f := cmd.Flags()
 	f.StringVar(&opts.MinSeverity, "min-severity", "info", "report only findings at or above this severity: "+severityList())
 	f.StringSliceVar(&opts.Severities, "severity", nil, "report only findings of these severities (comma-separated set of "+severityList()+")")
 	f.StringSliceVar(&opts.Rules, "rule", nil, "evaluate only these rules (comma-separated ids, repeatable)")
 	f.StringSliceVar(&opts.SkipRules, "skip-rule", nil, "do not evaluate these rules (comma-separated ids, repeatable)")
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+severityList()+", or none)")
-	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
-	f.StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
-	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
-	f.StringVar(&opts.Framework, "framework", "", "limit the compliance summary (formats compliance, html, json, markdown) to one framework, e.g. cis-v5.0.0 (default: every framework the rules map to)")
-	_ = cmd.RegisterFlagCompletionFunc("framework", completeValues(checkFrameworks(nil)...))
-	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("min-severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("severity", completeValues(engine.SeverityNames()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(engine.SeverityNames(), "none")...))
+}
+
+// addAllowGapsFlag binds --allow-gaps as check, profiles check and plan
+// mean it (scan binds its own).
+func addAllowGapsFlag(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 instead of 3 when checks could not be evaluated (they are still reported)")
+}
+
+// addBaselineFlag binds --baseline (check, scan, profiles check).
+func addBaselineFlag(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
+}
+
+// addFrameworkFlag binds --framework (check, scan): the framework the
+// compliance summary keeps.
+func addFrameworkFlag(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().StringVar(&opts.Framework, "framework", "", "limit the compliance summary (formats compliance, html, json, markdown) to one framework, e.g. cis-v5.0.0 (default: every framework the rules map to)")
+	_ = cmd.RegisterFlagCompletionFunc("framework", completeValues(checkFrameworks(nil)...))
+}
+
+// addRegoFlags binds what the Rego rules need: --rules directories,
+// --rule-timeout and the --config file (check, scan, plan).
+func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
+	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
+	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagDirname("rules")
 }
 
@@ -185,29 +218,20 @@ type preparedCheck struct {
 	base       *baseline.Baseline
 	cfg        *config.File
 	rules      *engine.Compiled
+	// describe, when set, completes a report before it is written
+	// (profiles check: its SARIF category and where its findings are).
+	describe func(*output.CheckReport)
 }
 
 // prepareCheck validates the check flags and loads the rules and the
 // baseline, so that errors surface before any slow work (collection).
 func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
-	p := &preparedCheck{opts: opts}
-	var err error
-	if p.dests, err = opts.out.destinations(); err != nil {
+	p, err := prepareReport(ctx, app, opts)
+	if err != nil {
 		return nil, err
-	}
-	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
-		return nil, usageErrorf("--min-severity: %v%s", err, suggest.Hint(opts.MinSeverity, engine.SeverityNames()))
-	}
-	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
-		return nil, usageError(err)
 	}
 	if opts.RuleTimeout <= 0 {
 		return nil, usageErrorf("--rule-timeout must be positive")
-	}
-	if opts.Baseline != "" {
-		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
-			return nil, usageError(err)
-		}
 	}
 	if p.cfg, err = loadConfig(ctx, app, opts.Config); err != nil {
 		return nil, usageError(err)
@@ -229,6 +253,30 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	}
 	if err := validateFramework(opts.Framework, p.rules.Rules()); err != nil {
 		return nil, err
+	}
+	return p, nil
+}
+
+// prepareReport validates the flags addFindingFlags and addBaselineFlag
+// bind (the destinations against the kind they were bound for) and loads
+// the baseline. The rule filter is left to the caller, which knows the
+// rules: prepareCheck for the Rego rules, profiles check for its own.
+func prepareReport(ctx context.Context, app *App, opts *checkOptions) (*preparedCheck, error) {
+	p := &preparedCheck{opts: opts}
+	var err error
+	if p.dests, err = opts.out.destinations(); err != nil {
+		return nil, err
+	}
+	if p.minSev, err = engine.ParseSeverity(opts.MinSeverity); err != nil {
+		return nil, usageErrorf("--min-severity: %v%s", err, suggest.Hint(opts.MinSeverity, engine.SeverityNames()))
+	}
+	if p.failOn, p.failOnNone, err = parseFailOn(opts.FailOn); err != nil {
+		return nil, usageError(err)
+	}
+	if opts.Baseline != "" {
+		if p.base, err = baseline.Load(ctx, opts.Baseline, app.MaxInputSize); err != nil {
+			return nil, usageError(err)
+		}
 	}
 	return p, nil
 }
@@ -317,6 +365,9 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *evaluation) 
 	start := time.Now()
 	rep := output.NewCheckReport(version.String(), snap, res)
 	rep.Framework, rep.Omitted, rep.Run = p.opts.Framework, p.omittedRules(res.Rules), p.runInfo()
+	if p.describe != nil {
+		p.describe(rep)
+	}
 	if p.base != nil {
 		rep.Baseline = p.base.Apply(res)
 	}

@@ -59,8 +59,12 @@ func TestReachRulesOnFixture(t *testing.T) {
 		"OA-REACH-001 arn:aws:iam::500000000000:user/legacy-admin",
 		"OA-REACH-001 arn:aws:iam::500000000001:user/ali",
 		"OA-REACH-001 arn:aws:iam::500000000001:user/svc-terraform",
+		"OA-REACH-001 arn:aws:iam::600000000001:user/dev-local",
 		"OA-REACH-002 arn:aws:iam::500000000000:user/legacy-admin",
+		"OA-REACH-002 arn:aws:iam::600000000001:user/dev-local",
 		"OA-REACH-003 arn:aws:iam::600000000001:role/ci",
+		"OA-REACH-003 arn:aws:iam::600000000001:role/developer", // an administrator of dev rewrites role/ci's trust
+		"OA-REACH-003 arn:aws:iam::600000000001:user/dev-local",
 		"OA-REACH-004 arn:aws:iam::500000000001:user/sam",
 		"OA-REACH-005 arn:aws:iam::500000000000:role/OrgAuditor",
 		"OA-REACH-005 arn:aws:iam::600000000002:role/developer",
@@ -73,6 +77,9 @@ func TestReachRulesOnFixture(t *testing.T) {
 		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/600000000002",
 		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/700000000001",
 		"OA-REACH-006 arn:aws:organizations::500000000000:account/o-envlayout01/700000000002",
+		"OA-REACH-007 arn:aws:iam::600000000001:role/developer",
+		"OA-REACH-007 arn:aws:iam::600000000001:user/dev-local",
+		"OA-REACH-008 arn:aws:iam::600000000001:user/dev-local",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("reach findings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

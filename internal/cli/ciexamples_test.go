@@ -112,6 +112,8 @@ func TestCIExamples(t *testing.T) {
 			switch filepath.Base(file) {
 			case "github-actions.yml":
 				want = []string{"schedule", "id-token", "aws-actions/configure-aws-credentials", "orgaudit scan", "--baseline", "github/codeql-action/upload-sarif", "--report sarif=orgaudit.sarif", "--report markdown=", "GITHUB_STEP_SUMMARY", "upload-artifact"}
+			case "github-plan-pull-request.yml":
+				want = []string{"pull_request", "terraform show -json", "orgaudit plan", "--report markdown=", "--report json=", "GITHUB_STEP_SUMMARY", "gh pr comment"}
 			case "gitlab-ci.yml":
 				want = []string{"id_tokens", "AWS_WEB_IDENTITY_TOKEN_FILE", "orgaudit scan", "--report junit=orgaudit-junit.xml", "junit:", "--report markdown=", "--baseline"}
 			}

@@ -23,22 +23,16 @@ type diffOptions struct {
 
 func newDiffCmd(app *App) *cobra.Command {
 	opts := &diffOptions{}
-	kinds := make([]string, len(drift.Kinds))
-	for i, k := range drift.Kinds {
-		kinds[i] = string(k)
-	}
-	defaults := make([]string, len(drift.DefaultFailKinds))
-	for i, k := range drift.DefaultFailKinds {
-		defaults[i] = string(k)
-	}
+	kinds := kindNames()
+	defaults := defaultFailKindNames()
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Compare two snapshots: what changed in the organization and its access",
 		Long: `Compare two snapshots of the same organization: accounts joined, left or moved
 between OUs; roles, trust policies, users, group memberships, SCPs and
 Identity Center assignments added, removed or changed (with the policy
-statements that differ); new paths into production and paths that lost their
-MFA condition.
+statements that differ); new paths into production, paths that lost their
+MFA condition and paths that no longer need a privilege escalation.
 
 What either snapshot could not read (its metadata.gaps: an account whose
 role could not be assumed, an AccessDenied, an unreadable organization) is
@@ -74,7 +68,9 @@ Exit codes:
 	return cmd
 }
 
-func parseKinds(values []string) ([]drift.Kind, error) {
+// parseKinds reads the change kinds of a flag (diff --fail-on, plan
+// --fail-on-change).
+func parseKinds(flag string, values []string) ([]drift.Kind, error) {
 	var out []drift.Kind
 	for _, v := range values {
 		v = strings.TrimSpace(v)
@@ -85,7 +81,7 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 			return drift.Kinds, nil
 		}
 		if !drift.ValidKind(drift.Kind(v)) {
-			return nil, fmt.Errorf("--fail-on: unknown change kind %q%s", v, suggestKind(v))
+			return nil, fmt.Errorf("%s: unknown change kind %q%s", flag, v, suggestKind(v))
 		}
 		out = append(out, drift.Kind(v))
 	}
@@ -93,7 +89,7 @@ func parseKinds(values []string) ([]drift.Kind, error) {
 }
 
 func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath string) error {
-	failKinds, err := parseKinds(opts.FailOn)
+	failKinds, err := parseKinds("--fail-on", opts.FailOn)
 	if err != nil {
 		return usageError(err)
 	}
@@ -135,7 +131,8 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 
 // productionPaths returns, for drift, every principal that can reach the
 // production environment of a snapshot (as the configuration resolves it
-// against that snapshot) and whether every one of its paths needs MFA. A
+// against that snapshot), whether every one of its paths needs MFA and
+// whether every one needs a privilege escalation. A
 // snapshot without production accounts has no such paths.
 func productionPaths(cfg *config.File) drift.ReachFunc {
 	return func(s *snapshot.Snapshot) ([]drift.Path, error) {
@@ -157,7 +154,7 @@ func productionPaths(cfg *config.File) drift.ReachFunc {
 		}
 		out := make([]drift.Path, 0, len(res.Sources))
 		for _, src := range res.Sources {
-			p := drift.Path{From: src.Node.ID, To: "production", AccountID: src.Node.AccountID, MFA: src.MFARequired, Hops: src.Hops}
+			p := drift.Path{From: src.Node.ID, To: "production", AccountID: src.Node.AccountID, MFA: src.MFARequired, Escalation: src.EscalationRequired, Hops: src.Hops}
 			if n := len(src.Path); n > 0 {
 				p.Entry = src.Path[n-1].To
 			}

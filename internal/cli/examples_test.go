@@ -22,12 +22,7 @@ type example struct {
 
 // notRun are examples that cannot run here, with the reason. Every other
 // example is executed.
-var notRun = map[string]string{
-	// Reads snap.json: the principals it names are in no bundled fixture.
-	// simulate.go is maintained apart; docs/simulate.md has the same
-	// example on fixtures/identity-account-ous.json, which runs.
-	"orgaudit simulate --snapshot snap.json --principal arn:aws:iam::111122223333:user/alice --action sts:AssumeRole --resource arn:aws:iam::444455556666:role/admin --context aws:MultiFactorAuthPresent=true --unknown sts:ExternalId": "principals outside every fixture",
-}
+var notRun = map[string]string{}
 
 // needsAWS are the commands that call AWS: their examples are checked
 // (command and flags exist) but not run.
@@ -147,7 +142,7 @@ func docExamples(t *testing.T) []example {
 
 // exampleDir prepares a directory where the examples run: the bundled
 // fixtures, ./policies (a directory of rules), request.json (a simulate
-// request), yesterday.json/today.json and old.json/new.json (snapshots of
+// request), requests.jsonl (a batch of them), yesterday.json/today.json and old.json/new.json (snapshots of
 // one organization a day apart) and docs/.
 func exampleDir(t *testing.T, root string) string {
 	t.Helper()
@@ -160,6 +155,7 @@ func exampleDir(t *testing.T, root string) string {
 	link("fixtures", "fixtures")
 	link("internal/cli/testdata/userrules", "policies")
 	link("internal/policy/testdata/cases/single-identity-only.json", "request.json")
+	link("internal/cli/testdata/simulate/requests.jsonl", "requests.jsonl")
 	makeDiffPair(t, filepath.Join(root, "fixtures"), dir, "yesterday.json", "today.json")
 	makeDiffPair(t, filepath.Join(root, "fixtures"), dir, "old.json", "new.json")
 	if err := os.Mkdir(filepath.Join(dir, "docs"), 0o755); err != nil {
@@ -187,6 +183,10 @@ func TestExamplesRun(t *testing.T) {
 	}
 	dir := exampleDir(t, root)
 	t.Chdir(dir)
+	// Examples that read the user's own AWS CLI files (profiles check
+	// without --config) read the bundled good profiles instead.
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join("fixtures", "profiles", "good", "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join("fixtures", "profiles", "good", "credentials"))
 	ran := 0
 	for _, ex := range examples {
 		args, stdin, ok := orgauditCommand(ex.line)
@@ -247,14 +247,15 @@ func TestOrgauditCommand(t *testing.T) {
 func TestHelpListsFormats(t *testing.T) {
 	root := NewRootCmd(&App{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
 	kinds := map[string]output.Spec{
-		"check": output.Check, "scan": output.Check, "paths": output.Paths, "handover": output.Handover,
-		"diff": output.Drift, "list": output.Rules, "version": output.Version,
+		"orgaudit check": output.Check, "orgaudit scan": output.Check, "orgaudit paths": output.Paths, "orgaudit handover": output.Handover,
+		"orgaudit diff": output.Drift, "orgaudit rules list": output.Rules, "orgaudit version": output.Version,
+		"orgaudit profiles check": output.Check, "orgaudit plan": output.Plan, "orgaudit simulate": output.Simulate,
 	}
 	var walk func(c *cobra.Command)
 	seen := 0
 	walk = func(c *cobra.Command) {
-		if f := c.Flags().Lookup("format"); f != nil && c.Name() != "simulate" {
-			spec, ok := kinds[c.Name()]
+		if f := c.Flags().Lookup("format"); f != nil {
+			spec, ok := kinds[c.CommandPath()]
 			if !ok {
 				t.Errorf("%s has --format but no output kind in this test", c.CommandPath())
 				return

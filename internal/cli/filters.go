@@ -92,10 +92,19 @@ func (f *ruleFilter) apply(res *engine.Result) *engine.Result {
 func severityList() string { return strings.Join(engine.SeverityNames(), ", ") }
 
 // suggestKind is " (did you mean KIND?)" for the change kind nearest to v.
-func suggestKind(v string) string {
-	names := make([]string, len(drift.Kinds))
-	for i, k := range drift.Kinds {
+func suggestKind(v string) string { return suggest.Hint(v, kindNames()) }
+
+// kindNames are the names of the change kinds of diff and plan.
+func kindNames() []string { return kindStrings(drift.Kinds) }
+
+// defaultFailKindNames are the change kinds that fail diff and plan by
+// default.
+func defaultFailKindNames() []string { return kindStrings(drift.DefaultFailKinds) }
+
+func kindStrings(kinds []drift.Kind) []string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
 		names[i] = string(k)
 	}
-	return suggest.Hint(v, names)
+	return names
 }

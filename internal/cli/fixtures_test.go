@@ -94,8 +94,16 @@ var plantedFindings = map[string]struct {
 			"OA-REACH-001 arn:aws:iam::500000000000:user/legacy-admin",
 			"OA-REACH-001 arn:aws:iam::500000000001:user/ali",
 			"OA-REACH-001 arn:aws:iam::500000000001:user/svc-terraform",
+			"OA-REACH-001 arn:aws:iam::600000000001:user/dev-local", // escalation needs no MFA
 			"OA-REACH-002 arn:aws:iam::500000000000:user/legacy-admin",
+			"OA-REACH-002 arn:aws:iam::600000000001:user/dev-local",
 			"OA-REACH-003 arn:aws:iam::600000000001:role/ci",
+			"OA-REACH-003 arn:aws:iam::600000000001:role/developer", // an administrator of dev rewrites role/ci's trust
+			"OA-REACH-003 arn:aws:iam::600000000001:user/dev-local",
+			"OA-REACH-007 arn:aws:iam::600000000001:role/developer",
+			"OA-REACH-007 arn:aws:iam::600000000001:user/dev-local",
+			"OA-REACH-008 arn:aws:iam::600000000001:user/dev-local", // attaches policies to itself
+			"OA-IAM-002 arn:aws:iam::600000000001:user/dev-local",
 			"OA-REACH-004 arn:aws:iam::500000000001:user/sam",
 			"OA-REACH-005 arn:aws:iam::500000000000:role/OrgAuditor", // nobody is granted the audit role
 			"OA-REACH-005 arn:aws:iam::600000000002:role/developer",

@@ -81,6 +81,11 @@ func TestEveryOutputIsSafe(t *testing.T) {
 		{"handover --output", []string{"handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex", "--output"}},
 		{"diff --output", []string{"diff", "fixtures/startup-dev-prod.json", "fixtures/startup-dev-prod.json", "--output"}},
 		{"rules docs --output", []string{"rules", "docs", "--output"}},
+		{"profiles check --output", []string{"profiles", "check", "--config", "fixtures/profiles/bad/config", "--credentials", "fixtures/profiles/bad/credentials", "--output"}},
+		{"profiles check --report", []string{"profiles", "check", "--config", "fixtures/profiles/bad/config", "--credentials", "fixtures/profiles/bad/credentials", "--report", "junit="}},
+		{"profiles generate --force --output", []string{"profiles", "generate", "--snapshot", "fixtures/startup-dev-prod.json", "--principal", "arn:aws:iam::111111111111:user/cobus", "--source-profile", "demo-master-cobus", "--force", "--output"}},
+		{"plan --output", []string{"plan", "--snapshot", "fixtures/identity-account-ous.json", "--plan", "fixtures/plan/unknowns.plan.json", "--output"}},
+		{"plan --report", []string{"plan", "--snapshot", "fixtures/identity-account-ous.json", "--plan", "fixtures/plan/unknowns.plan.json", "--report", "markdown="}},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

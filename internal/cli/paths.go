@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
+	"github.com/orgaudit/orgaudit/internal/suggest"
 )
 
 // maxHopsLimit bounds --max-hops.
@@ -25,6 +27,7 @@ type pathsOptions struct {
 	out      *outputFlags
 	MaxHops  int
 	Config   string
+	Edges    string
 }
 
 func newPathsCmd(app *App) *cobra.Command {
@@ -34,9 +37,15 @@ func newPathsCmd(app *App) *cobra.Command {
 		Short: "Show who can reach an account, OU, role or environment, and how",
 		Long: `paths builds the access graph of a snapshot (who can assume which role, decided
 by the IAM policy evaluator on both sides: identity policies, permissions
-boundaries and SCPs of the caller, trust policy of the role) and lists every
-principal that can reach TARGET: its shortest path, the number of distinct
-paths, the conditions along the way, and whether MFA is required on every path.
+boundaries and SCPs of the caller, trust policy of the role; and who can
+escalate: take over another user or role, raise its own permissions, or pass
+a role to a service that runs its code) and lists every principal that can
+reach TARGET: its shortest path, the number of distinct paths, the conditions
+along the way, and whether MFA is required on every path.
+
+--edges chooses the edges followed: all (default), assume (role assumption
+only, as before escalation edges existed), or escalate (all edges, listing
+only the sources that reach TARGET through an escalation on every path).
 
 TARGET is one of:
   ACCOUNT-ID or NAME     an account (account:NAME for names that look like something else)
@@ -75,6 +84,7 @@ one run.`,
 	f.StringVar(&opts.From, "from", "", "show only this principal (an ARN, ic:user/ID, ic:group/ID or *)")
 	opts.out = addOutputFlags(cmd, output.Paths, true)
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
+	f.StringVar(&opts.Edges, "edges", string(graph.EdgesAll), "edges to follow: all, assume (role assumption only) or escalate (all, listing only sources that need an escalation)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("to")
@@ -85,6 +95,9 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	dests, err := opts.out.destinations()
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(graph.EdgeFilters(), opts.Edges) {
+		return usageErrorf("invalid --edges %q: use %s%s", opts.Edges, strings.Join(graph.EdgeFilters(), ", "), suggest.Hint(opts.Edges, graph.EdgeFilters()))
 	}
 	if opts.MaxHops < 1 || opts.MaxHops > maxHopsLimit {
 		return usageErrorf("invalid --max-hops %d: use 1 to %d", opts.MaxHops, maxHopsLimit)
@@ -135,7 +148,7 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	if t.Kind == graph.TargetEnvironment && cfg == nil {
 		log.Info("environment resolved from account and OU names (no configuration file)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
 	}
-	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From})
+	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From, Edges: graph.EdgeFilter(opts.Edges)})
 	if err != nil {
 		return usageError(err)
 	}

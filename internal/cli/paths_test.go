@@ -23,6 +23,8 @@ func TestPathsGolden(t *testing.T) {
 		{"startup-dev-prod.production", []string{"--snapshot", "fixtures/startup-dev-prod.json", "--to", "production"}, ""},
 		{"consultancy-clients.client-globex", []string{"--snapshot", "fixtures/consultancy-clients.json", "--to", "200000000003"}, ""},
 		{"consultancy-clients.role-from", []string{"--snapshot", "fixtures/consultancy-clients.json", "--to", "arn:aws:iam::200000000003:role/org-readonly", "--from", "ic:user/u-dan"}, ""},
+		{"identity-account-ous.ou-prod.escalate", []string{"--snapshot", "fixtures/identity-account-ous.json", "--to", "ou:Prod", "--edges", "escalate"}, ""},
+		{"identity-account-ous.ou-prod.assume", []string{"--snapshot", "fixtures/identity-account-ous.json", "--to", "ou:Prod", "--edges", "assume"}, ""},
 	}
 	for _, c := range cases {
 		for format, ext := range pathsFormats {
@@ -68,6 +70,7 @@ func TestPathsInputErrors(t *testing.T) {
 		{"no snapshot", []string{"paths", "--to", "ou:Prod"}, `required flag(s) "snapshot" not set`},
 		{"bad format", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--format", "svg"}, `unknown format "svg" for paths`},
 		{"bad max hops", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--max-hops", "0"}, "invalid --max-hops 0"},
+		{"bad edges", []string{"paths", "--snapshot", fx, "--to", "ou:Prod", "--edges", "some"}, `invalid --edges "some": use all, assume, escalate`},
 		{"empty ou", []string{"paths", "--snapshot", fx, "--to", "ou:"}, "--to: target ou:: missing value"},
 		{"user arn", []string{"paths", "--snapshot", fx, "--to", "arn:aws:iam::500000000001:user/ali"}, "must be a role ARN"},
 		{"unknown ou", []string{"paths", "--snapshot", fx, "--to", "ou:Nope"}, "no organizational unit"},

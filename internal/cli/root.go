@@ -137,6 +137,8 @@ Exit codes (all commands):
 		newCollectCmd(app),
 		newScanCmd(app),
 		newPathsCmd(app),
+		newProfilesCmd(app),
+		newPlanCmd(app),
 	)
 	return root
 }

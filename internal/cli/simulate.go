@@ -1,25 +1,30 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgaudit/orgaudit/internal/graph"
+	"github.com/orgaudit/orgaudit/internal/input"
+	"github.com/orgaudit/orgaudit/internal/output"
 	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 // simulateOptions are the flags of `orgaudit simulate`.
 type simulateOptions struct {
-	input  string
-	format string
+	input    string
+	out      *outputFlags
+	exitCode bool
 
 	// --snapshot mode
 	snapshot  string
@@ -34,7 +39,7 @@ func newSimulateCmd(app *App) *cobra.Command {
 	opts := &simulateOptions{}
 	cmd := &cobra.Command{
 		Use:   "simulate (--input FILE | --snapshot FILE --principal ARN --action ACTION [--resource ARN])",
-		Short: "Evaluate one request against IAM policies, offline",
+		Short: "Evaluate requests against IAM policies, offline",
 		Long: `simulate decides whether a request is allowed by the given policies, following
 AWS's IAM policy evaluation logic: explicit denies, SCP and RCP levels,
 permissions boundaries, session policies, identity-based and resource-based
@@ -52,6 +57,14 @@ The input is a JSON document (see docs/simulate.md):
 
 Conditions on keys listed in unknown_context_keys are neither true nor false:
 the result says under which conditions the request is allowed or denied.
+The input is read within --max-input-size; duplicate keys and invalid UTF-8
+are refused with their line and column.
+
+Batch: when FILE holds JSON Lines (one such document per line; a .jsonl or
+.ndjson name, or several lines each a whole document), simulate writes one
+JSON decision per line, in input order: {"line": N, "decision": ...}, or
+{"line": N, "error": "..."} for a line that is not a valid request, and goes
+on. A batch always writes JSON Lines, whatever --format says.
 
 With --snapshot, the policies come from a snapshot instead: the principal's
 identity policies (inline, attached and its groups'), its permissions boundary,
@@ -64,21 +77,36 @@ adds or overrides keys (repeat a key for a multivalued key), --unknown KEY
 leaves conditions on KEY undecided (patterns such as aws:RequestTag/* or *);
 every other key is absent.
 
-The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
-0 whatever the decision, and 2 when the input is invalid.`,
+With --snapshot, a principal that is not in the snapshot is an error, and a
+role or user ARN as --resource that is not in it is a warning on stderr; both
+name the nearest ARNs the snapshot holds.
+
+The decision is Allowed (also when only under conditions), ImplicitlyDenied
+or ExplicitlyDenied. simulate exits 0 whatever the decision, and 2 when the
+input is invalid (in a batch: when a line was). With --exit-code it exits 0
+when the request is allowed, 1 when it is denied (in a batch: any line), 2 on
+an error.
+
+` + formatsHelp(output.Simulate),
 		Example: `  orgaudit simulate --input request.json
   orgaudit simulate --input - --format json < request.json
-  orgaudit simulate --snapshot snap.json --principal arn:aws:iam::111122223333:user/alice \
-    --action sts:AssumeRole --resource arn:aws:iam::444455556666:role/admin \
-    --context aws:MultiFactorAuthPresent=true --unknown sts:ExternalId`,
+  orgaudit simulate --input requests.jsonl > decisions.jsonl
+  orgaudit simulate --input request.json --exit-code && echo allowed
+  orgaudit simulate --snapshot fixtures/identity-account-ous.json \
+    --principal arn:aws:iam::500000000001:user/ali --action sts:AssumeRole \
+    --resource arn:aws:iam::700000000001:role/ProdAdmin --unknown aws:MultiFactorAuthPresent
+  orgaudit simulate --snapshot fixtures/identity-account-ous.json \
+    --principal arn:aws:iam::500000000001:user/sam --action sts:AssumeRole \
+    --resource arn:aws:iam::700000000002:role/ReadOnly --context aws:MultiFactorAuthPresent=true`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSimulate(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.input, "input", "", "simulation input JSON file (- reads standard input)")
-	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	f.StringVar(&opts.input, "input", "", "simulation input JSON or JSON Lines file (- reads standard input)")
+	opts.out = addOutputFlags(cmd, output.Simulate, false)
+	f.BoolVar(&opts.exitCode, "exit-code", false, "exit 0 when allowed, 1 when denied, 2 on an error")
 	f.StringVar(&opts.snapshot, "snapshot", "", "take the policies from this snapshot (instead of --input)")
 	f.StringVar(&opts.principal, "principal", "", "with --snapshot: ARN of the calling IAM user or role")
 	f.StringVar(&opts.action, "action", "", "with --snapshot: the action, service:Action")
@@ -89,14 +117,18 @@ The decision is Allowed, ImplicitlyDenied or ExplicitlyDenied. simulate exits
 }
 
 func runSimulate(ctx context.Context, app *App, opts *simulateOptions) error {
-	if opts.format != "text" && opts.format != "json" {
-		return usageErrorf("invalid --format %q: use text or json", opts.format)
+	if opts.out.Format == "text" { // the table format's name before 0.x, kept as an alias
+		opts.out.Format = "table"
+	}
+	dests, err := opts.out.destinations()
+	if err != nil {
+		return err
 	}
 	if opts.snapshot != "" {
 		if opts.input != "" {
 			return usageErrorf("--input and --snapshot cannot be used together")
 		}
-		return runSimulateSnapshot(ctx, app, opts)
+		return runSimulateSnapshot(ctx, app, opts, dests)
 	}
 	for name, v := range map[string]bool{"--principal": opts.principal != "", "--action": opts.action != "", "--resource": opts.resource != "", "--context": len(opts.context) > 0, "--unknown": len(opts.unknown) > 0} {
 		if v {
@@ -106,29 +138,137 @@ func runSimulate(ctx context.Context, app *App, opts *simulateOptions) error {
 	if opts.input == "" {
 		return usageErrorf("--input is required (or --snapshot FILE with --principal and --action)")
 	}
-	var data []byte
+	name := opts.input
+	if name == "-" {
+		name = "standard input"
+	}
+	r, done, err := openSimulationInput(ctx, app, opts.input)
+	if err != nil {
+		return usageErrorf("read simulation input %s: %w", name, err)
+	}
+	defer done()
+	br := bufio.NewReaderSize(r, 64<<10)
+	if batch, err := isJSONLines(br, opts.input); err != nil {
+		return usageErrorf("read simulation input %s: %w", name, err)
+	} else if batch {
+		return runSimulateBatch(app, opts.exitCode, name, dests[0], br)
+	}
+	raw, err := input.ReadJSON(ctx, br, app.MaxInputSize)
+	if err == nil {
+		err = input.CheckJSON(raw)
+	}
+	if err != nil {
+		return usageErrorf("read simulation input %s: %w", name, err)
+	}
+	in, res, err := policy.Simulate(bytes.NewReader(raw))
+	if err != nil {
+		return usageError(fmt.Errorf("%s: %w", name, err))
+	}
+	return writeSimulation(app, opts, dests, &output.Simulation{Request: in.Request, Result: res})
+}
+
+// openSimulationInput opens --input within the --max-input-size cap,
+// stopping when ctx is done: the file, or standard input for "-".
+func openSimulationInput(ctx context.Context, app *App, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		r, stop := input.Stream(ctx, app.In, "standard input", app.MaxInputSize)
+		return r, func() { stop() }, nil
+	}
+	f, err := input.Open(ctx, name, app.MaxInputSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { _ = f.Close() }, nil
+}
+
+// isJSONLines tells a batch from one document: a .jsonl or .ndjson name,
+// or a first line that is a whole JSON value followed by more lines. It
+// looks at the first 64 KiB: a longer first line is taken for one document
+// (name the file .jsonl to say otherwise).
+func isJSONLines(br *bufio.Reader, name string) (bool, error) {
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".jsonl" || ext == ".ndjson" {
+		return true, nil
+	}
+	buf, err := br.Peek(br.Size())
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return false, err
+	}
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 {
+		return false, nil
+	}
+	first := bytes.TrimSpace(buf[:i])
+	return len(first) > 0 && json.Valid(first) && len(bytes.TrimSpace(buf[i:])) > 0, nil
+}
+
+// checkLine vets one line of a batch as every JSON input is vetted
+// (duplicate keys, invalid UTF-8); the position is a column, the output
+// line saying which line it is.
+func checkLine(raw []byte) error {
+	if err := input.CheckJSON(raw); err != nil {
+		return errors.New(strings.Replace(err.Error(), "at line 1, column", "at column", 1))
+	}
+	return nil
+}
+
+// runSimulateBatch evaluates JSON Lines and writes one JSON line per
+// request, in order, to the destination (stdout, or a file written
+// atomically).
+func runSimulateBatch(app *App, exitCode bool, name string, dest output.Destination, r io.Reader) error {
+	bad, denied, n := 0, 0, 0
+	render := func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		lines := output.NewDecisionLines(bw)
+		err := policy.SimulateLines(r, checkLine, func(line int, _ *policy.SimulationInput, res policy.Result, err error) error {
+			n++
+			if err != nil {
+				bad++
+				return lines.Error(line, err)
+			}
+			if res.Denied() {
+				denied++
+			}
+			return lines.Decision(line, &res)
+		})
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		return err
+	}
 	var err error
-	if opts.input == "-" {
-		data, err = io.ReadAll(app.In)
+	if dest.Stdout() {
+		err = render(app.Out)
 	} else {
-		data, err = os.ReadFile(opts.input)
+		err = output.WriteFile(dest.Path, render)
 	}
 	if err != nil {
-		return usageErrorf("read simulation input %s: %v", opts.input, err)
+		return usageErrorf("simulate %s: %w", name, err)
 	}
-	in, res, err := policy.Simulate(bytes.NewReader(data))
-	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", opts.input, err))
+	app.Logger().Debug("batch simulated", "requests", n, "invalid", bad, "denied", denied)
+	switch {
+	case bad > 0:
+		return usageErrorf("%s: %d of %d lines are not valid requests (their errors are in the output)", name, bad, n)
+	case exitCode && denied > 0:
+		return &ExitError{Code: ExitFindings}
 	}
-	if opts.format == "json" {
-		return writeSimulationJSON(app.Out, res)
+	return nil
+}
+
+// writeSimulation writes one decision to every destination; with
+// --exit-code, a denial exits 1.
+func writeSimulation(app *App, opts *simulateOptions, dests []output.Destination, sim *output.Simulation) error {
+	if err := writeTo(app, output.Simulate, dests, sim); err != nil {
+		return err
 	}
-	return writeSimulationText(app.Out, &in.Request, &res)
+	if opts.exitCode && sim.Result.Denied() {
+		return &ExitError{Code: ExitFindings}
+	}
+	return nil
 }
 
 // runSimulateSnapshot evaluates one request with the policies of a
 // snapshot.
-func runSimulateSnapshot(runCtx context.Context, app *App, opts *simulateOptions) error {
+func runSimulateSnapshot(runCtx context.Context, app *App, opts *simulateOptions, dests []output.Destination) error {
 	switch {
 	case opts.principal == "":
 		return usageErrorf("--principal is required with --snapshot")
@@ -148,7 +288,8 @@ func runSimulateSnapshot(runCtx context.Context, app *App, opts *simulateOptions
 		}
 	}
 	// Validate the request shape the same way as --input does.
-	probe := policy.SimulationInput{Request: policy.SimulationRequest{Principal: opts.principal, Action: opts.action, Resource: opts.resource}}
+	rq := policy.SimulationRequest{Principal: opts.principal, Action: opts.action, Resource: opts.resource}
+	probe := policy.SimulationInput{Request: rq}
 	if _, err := probe.Input(); err != nil {
 		return usageError(err)
 	}
@@ -165,11 +306,7 @@ func runSimulateSnapshot(runCtx context.Context, app *App, opts *simulateOptions
 	for _, w := range warnings {
 		app.Logger().Warn(w)
 	}
-	res := policy.Evaluate(*in)
-	if opts.format == "json" {
-		return writeSimulationJSON(app.Out, res)
-	}
-	return writeSimulationText(app.Out, &policy.SimulationRequest{Principal: opts.principal, Action: opts.action, Resource: opts.resource}, &res)
+	return writeSimulation(app, opts, dests, &output.Simulation{Request: rq, Result: policy.Evaluate(*in)})
 }
 
 // parseContextFlags parses --context KEY=VALUE flags: the key is what
@@ -198,93 +335,4 @@ func parseContextFlags(flags []string) (map[string][]string, error) {
 		out[k] = append(out[k], v)
 	}
 	return out, nil
-}
-
-// simulationView is the JSON output of simulate.
-type simulationView struct {
-	Decision      policy.Decision       `json:"decision"`
-	Unconditional bool                  `json:"unconditional"`
-	Reason        string                `json:"reason"`
-	Statements    []policy.StatementRef `json:"statements"`
-	AllowedWhen   []policy.ConditionSet `json:"allowed_when"`
-	DeniedWhen    []policy.ConditionSet `json:"denied_when"`
-	Truncated     bool                  `json:"truncated,omitempty"`
-}
-
-func writeSimulationJSON(w io.Writer, r policy.Result) error {
-	v := simulationView{
-		Decision:      r.Decision,
-		Unconditional: r.AllowedUnconditionally(),
-		Reason:        r.Reason,
-		Statements:    r.Statements,
-		AllowedWhen:   r.AllowedWhen,
-		DeniedWhen:    r.DeniedWhen,
-		Truncated:     r.Truncated,
-	}
-	if v.Statements == nil {
-		v.Statements = []policy.StatementRef{}
-	}
-	if v.AllowedWhen == nil {
-		v.AllowedWhen = []policy.ConditionSet{}
-	}
-	if v.DeniedWhen == nil {
-		v.DeniedWhen = []policy.ConditionSet{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-func writeSimulationText(w io.Writer, rq *policy.SimulationRequest, r *policy.Result) error {
-	var b strings.Builder
-	decision := string(r.Decision)
-	switch {
-	case r.AllowedUnconditionally():
-		decision += " (unconditionally)"
-	case r.AllowedConditionally():
-		decision += " (only under conditions)"
-	}
-	resource := rq.Resource
-	if resource == "" {
-		resource = "*"
-	}
-	fmt.Fprintf(&b, "Decision:  %s\n", decision)
-	fmt.Fprintf(&b, "Request:   %s calls %s on %s\n", rq.Principal, rq.Action, resource)
-	fmt.Fprintf(&b, "Reason:    %s\n", r.Reason)
-	if len(r.AllowedWhen) > 0 {
-		b.WriteString("Allowed only when one of these holds:\n")
-		writeSets(&b, r.AllowedWhen)
-	}
-	if len(r.DeniedWhen) > 0 {
-		if r.Decision == policy.Allowed {
-			b.WriteString("Denied whenever one of these holds:\n")
-		} else {
-			b.WriteString("Also denied explicitly whenever one of these holds:\n")
-		}
-		writeSets(&b, r.DeniedWhen)
-	}
-	if len(r.Statements) > 0 {
-		b.WriteString("Deciding statements:\n")
-		for _, s := range r.Statements {
-			fmt.Fprintf(&b, "  %s %s\n", s.Effect, s)
-		}
-	}
-	if r.Truncated {
-		b.WriteString("Note: too many alternative condition sets; some were dropped.\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeSets(b *strings.Builder, sets []policy.ConditionSet) {
-	for i, s := range sets {
-		clauses := make([]string, len(s.Conditions))
-		for j, c := range s.Conditions {
-			clauses[j] = c.String()
-		}
-		fmt.Fprintf(b, "  %d. %s\n", i+1, strings.Join(clauses, " AND "))
-		for _, ref := range s.Statements {
-			fmt.Fprintf(b, "       from %s\n", ref)
-		}
-	}
 }

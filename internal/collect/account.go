@@ -269,6 +269,12 @@ func (c *collector) readAuthorizationDetails(ctx context.Context, id string, ic 
 			PermissionsBoundary: boundary(r.PermissionsBoundary),
 			Tags:                iamTags(r.Tags),
 		}
+		role.InstanceProfiles = make([]snapshot.InstanceProfile, 0, len(r.InstanceProfileList))
+		for _, ip := range r.InstanceProfileList {
+			role.InstanceProfiles = append(role.InstanceProfiles, snapshot.InstanceProfile{
+				Name: aws.ToString(ip.InstanceProfileName), ARN: aws.ToString(ip.Arn), Path: aws.ToString(ip.Path)})
+		}
+		sort.Slice(role.InstanceProfiles, func(i, j int) bool { return role.InstanceProfiles[i].ARN < role.InstanceProfiles[j].ARN })
 		if lu := r.RoleLastUsed; lu != nil && (lu.LastUsedDate != nil || aws.ToString(lu.Region) != "") {
 			role.LastUsed = &snapshot.RoleLastUsed{Date: timePtr(lu.LastUsedDate), Region: aws.ToString(lu.Region)}
 		}

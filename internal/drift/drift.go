@@ -57,6 +57,12 @@ const (
 	PathRemoved          Kind = "path.removed"
 	PathMFALost          Kind = "path.mfa_lost"
 	PathMFAGained        Kind = "path.mfa_gained"
+	// PathEscalationDropped: a principal that reached the target only by
+	// privilege escalation now reaches it by role assumption alone.
+	PathEscalationDropped Kind = "path.escalation_dropped"
+	// PathEscalationRequired: a principal that reached the target by
+	// role assumption now needs a privilege escalation on every path.
+	PathEscalationRequired Kind = "path.escalation_required"
 	// Unknown is a change that cannot be told because one of the
 	// snapshots could not read the data it relies on (a gap): an item
 	// missing on the side with the gap may or may not be gone.
@@ -66,7 +72,7 @@ const (
 // Kinds lists every kind, in report order.
 var Kinds = []Kind{
 	Unknown,
-	PathAdded, PathMFALost, PathRemoved, PathMFAGained,
+	PathAdded, PathMFALost, PathEscalationDropped, PathRemoved, PathMFAGained, PathEscalationRequired,
 	AccountJoined, AccountLeft, AccountMoved, AccountStatus, OUAdded, OURemoved,
 	SCPAdded, SCPRemoved, SCPChanged, SCPAttached, SCPDetached,
 	RoleAdded, RoleRemoved, RoleTrustChanged, RolePermsChanged,
@@ -76,7 +82,7 @@ var Kinds = []Kind{
 
 // DefaultFailKinds are the kinds that make `orgaudit diff` exit 1 unless
 // told otherwise: new ways into production and weakened guardrails.
-var DefaultFailKinds = []Kind{PathAdded, PathMFALost, RoleTrustChanged, SCPRemoved, SCPChanged, SCPDetached}
+var DefaultFailKinds = []Kind{PathAdded, PathMFALost, PathEscalationDropped, RoleTrustChanged, SCPRemoved, SCPChanged, SCPDetached}
 
 // ValidKind reports whether k is a known kind.
 func ValidKind(k Kind) bool { return slices.Contains(Kinds, k) }
@@ -118,6 +124,9 @@ type Path struct {
 	AccountID string `json:"account_id"`
 	// MFA is true when every path from From to To requires MFA.
 	MFA bool `json:"mfa"`
+	// Escalation is true when every path from From to To has a privilege
+	// escalation hop: role assumption alone does not get there.
+	Escalation bool `json:"escalation"`
 	// Hops is the length of the shortest path.
 	Hops int `json:"hops"`
 }
@@ -581,10 +590,17 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 		switch {
 		case !existed:
 			c.record(Change{Kind: PathAdded, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("new path into %s: %s can reach %s in %d hop(s), %s", p.To, p.From, entry(p), p.Hops, mfa(p.MFA))}, areaGraph, p.AccountID, needOld)
+			continue
 		case o.MFA && !p.MFA:
 			c.record(Change{Kind: PathMFALost, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path before)", p.From, entry(p))}, areaGraph, p.AccountID, needBoth)
 		case !o.MFA && p.MFA:
 			c.record(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs MFA on every path into %s", p.From, p.To)}, areaGraph, p.AccountID, needBoth)
+		}
+		switch {
+		case o.Escalation && !p.Escalation:
+			c.record(Change{Kind: PathEscalationDropped, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s by role assumption alone (every path needed a privilege escalation before)", p.From, entry(p))}, areaGraph, p.AccountID, needBoth)
+		case !o.Escalation && p.Escalation:
+			c.record(Change{Kind: PathEscalationRequired, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs a privilege escalation on every path into %s", p.From, p.To)}, areaGraph, p.AccountID, needBoth)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(oldP)) {

@@ -153,12 +153,17 @@ func TestComparePaths(t *testing.T) {
 				{From: "alice", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 				{From: "bob", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 				{From: "carol", To: "arn:prod/admin", AccountID: "7", MFA: false, Hops: 1},
+				{From: "erin", To: "arn:prod/admin", AccountID: "7", Escalation: true, Hops: 2},
+				{From: "frank", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 			}, nil
 		}
 		return []Path{
 			{From: "alice", To: "arn:prod/admin", AccountID: "7", MFA: false, Hops: 1},
 			{From: "carol", To: "arn:prod/admin", AccountID: "7", MFA: true, Hops: 1},
 			{From: "dave", To: "arn:prod/admin", AccountID: "7", MFA: false, Hops: 2},
+			{From: "erin", To: "arn:prod/admin", AccountID: "7", Hops: 1},
+			// frank loses MFA and now needs an escalation: both are said.
+			{From: "frank", To: "arn:prod/admin", AccountID: "7", Escalation: true, Hops: 2},
 		}, nil
 	}
 	res, err := Compare(base, changed, Options{Reach: reach})
@@ -169,9 +174,14 @@ func TestComparePaths(t *testing.T) {
 	for _, c := range res.Changes {
 		got[c.Kind] += c.Summary
 	}
-	for kind, who := range map[Kind]string{PathAdded: "dave", PathMFALost: "alice", PathRemoved: "bob", PathMFAGained: "carol"} {
-		if !strings.Contains(got[kind], who) {
-			t.Errorf("%s: %q does not name %s", kind, got[kind], who)
+	for kind, who := range map[Kind][]string{
+		PathAdded: {"dave"}, PathMFALost: {"alice", "frank"}, PathRemoved: {"bob"}, PathMFAGained: {"carol"},
+		PathEscalationDropped: {"erin"}, PathEscalationRequired: {"frank"},
+	} {
+		for _, w := range who {
+			if !strings.Contains(got[kind], w) {
+				t.Errorf("%s: %q does not name %s", kind, got[kind], w)
+			}
 		}
 	}
 	if !res.PathsCompared || !res.Any([]Kind{PathAdded}) {
@@ -282,19 +292,39 @@ func TestCompareGaps(t *testing.T) {
 	})
 
 	t.Run("paths of snapshots with gaps", func(t *testing.T) {
+		// dev's users can be taken over by escalation, so their MFA
+		// and console passwords bear on paths from any account.
+		const dev = "600000000001"
 		gapped := mutated(t, base, func(s *snapshot.Snapshot) {
-			accessDenied(s, prod, snapshot.SectionCredentialReport, "iam:GetCredentialReport")
+			accessDenied(s, dev, snapshot.SectionCredentialReport, "iam:GetCredentialReport")
 		})
 		reach := func(s *snapshot.Snapshot) ([]Path, error) {
 			if len(s.Metadata.Gaps) > 0 {
-				return nil, nil // the path through prod was not seen
+				return nil, nil // the path through dev-local was not seen
 			}
-			return []Path{{From: "alice", To: "production", AccountID: prod, MFA: true, Hops: 1}}, nil
+			return []Path{{From: "alice", To: "production", AccountID: prod, MFA: true, Hops: 2}}, nil
 		}
 		res := compare(t, base, gapped, reach)
 		kinds, would := kindsOf(res)
 		if kinds[PathRemoved] != 0 || would[PathRemoved] != 1 || !res.Incomplete {
 			t.Fatalf("kinds %v, unknown %v, incomplete %v", kinds, would, res.Incomplete)
+		}
+		// A gap in prod-web's, which has no users, hides the paths from
+		// prod-web; one in staging's, which has none either, hides only
+		// the paths from staging.
+		gapped = mutated(t, base, func(s *snapshot.Snapshot) {
+			accessDenied(s, prod, snapshot.SectionCredentialReport, "iam:GetCredentialReport")
+		})
+		res = compare(t, base, gapped, reach)
+		if kinds, would := kindsOf(res); kinds[PathRemoved] != 0 || would[PathRemoved] != 1 || !res.Incomplete {
+			t.Fatalf("kinds %v, unknown %v, incomplete %v", kinds, would, res.Incomplete)
+		}
+		gapped = mutated(t, base, func(s *snapshot.Snapshot) {
+			accessDenied(s, "600000000002", snapshot.SectionCredentialReport, "iam:GetCredentialReport")
+		})
+		res = compare(t, base, gapped, reach)
+		if kinds, _ := kindsOf(res); kinds[PathRemoved] != 1 || !res.Incomplete {
+			t.Fatalf("kinds %v, incomplete %v: staging's gap hides only the paths from staging", kinds, res.Incomplete)
 		}
 	})
 }
@@ -370,7 +400,7 @@ func FuzzCompare(f *testing.F) {
 			}
 			for _, s := range []*snapshot.Snapshot{pair[0].Snapshot, pair[1].Snapshot} {
 				for _, g := range s.Metadata.Gaps {
-					if hiddenBy(g, areaGraph, "") && !newSide("", s).inactive[g.AccountID] && !res.Incomplete {
+					if sd := newSide("", s); sd.hides(g, areaGraph, "") && !sd.inactive[g.AccountID] && !res.Incomplete {
 						t.Fatalf("gap %+v hides the access graph, but the result is complete", g)
 					}
 				}
@@ -400,7 +430,9 @@ func TestHidesEverySection(t *testing.T) {
 // role removed from prod-web and the path from that role are reported as
 // facts or as unknown. Data drift does not compare and the graph does not
 // read (the CIS sections among them) hides neither; a gap in one
-// account's MFA data hides only the paths from that account.
+// account's MFA or console-password data hides the paths from that account,
+// and every path when the account has users (escalation can take one over,
+// from any account).
 func TestGapHides(t *testing.T) {
 	base := load(t)
 	const prod, dev = "700000000001", "600000000001"
@@ -425,6 +457,7 @@ func TestGapHides(t *testing.T) {
 	// Paths from another account than prod-web: the result is
 	// incomplete, but not about the role's path.
 	otherPaths := hidden{incomplete: true}
+	const staging = "600000000002" // no users
 	tests := []struct {
 		section, account string
 		want             hidden
@@ -439,11 +472,13 @@ func TestGapHides(t *testing.T) {
 		{snapshot.SectionAuthDetails, dev, paths},
 		{snapshot.SectionAccountSummary, prod, none},
 		{snapshot.SectionCredentialReport, prod, paths},
-		{snapshot.SectionCredentialReport, dev, otherPaths},
+		{snapshot.SectionCredentialReport, dev, paths}, // dev-local can be taken over
+		{snapshot.SectionCredentialReport, staging, otherPaths},
 		{snapshot.SectionPasswordPolicy, prod, none},
 		{snapshot.SectionAliases, prod, none},
 		{snapshot.SectionMFADevices, prod, paths},
-		{snapshot.SectionMFADevices, dev, otherPaths},
+		{snapshot.SectionMFADevices, dev, paths},
+		{snapshot.SectionMFADevices, staging, otherPaths},
 		{snapshot.SectionProviders, prod, none},
 		{snapshot.SectionIdentityCenter, "", paths},
 		{snapshot.SectionAWSManagedPolicies, "", paths},

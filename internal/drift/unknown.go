@@ -49,6 +49,12 @@ const (
 	// role of that account can be a hop, and the organization's
 	// policies and Identity Center bound every account.
 	everywhere
+	// throughUsers: for the access graph, the paths from the gap's
+	// account (ofAccount) and, when the account has IAM users, the paths
+	// from every account: privilege escalation makes its users hops of
+	// paths from anywhere (a principal that may create a user's access key
+	// or console password becomes that user).
+	throughUsers
 )
 
 // hides says, for every section of a snapshot a gap can cover
@@ -79,9 +85,13 @@ var hides = map[string]map[area]extent{
 	snapshot.SectionPasswordPolicy: {},
 	snapshot.SectionAliases:        {},
 	// Whether a user has MFA (the credential report's mfa_active, the
-	// user's devices): the MFA of paths from that account's users.
-	snapshot.SectionCredentialReport: {areaGraph: ofAccount},
-	snapshot.SectionMFADevices:       {areaGraph: ofAccount},
+	// user's devices) and a console password (password_enabled): the MFA
+	// of paths from and through that account's users, and whether
+	// iam:CreateLoginProfile or iam:UpdateLoginProfile takes a user over.
+	// A user is a hop of paths from any account once escalation edges
+	// lead to it.
+	snapshot.SectionCredentialReport: {areaGraph: throughUsers},
+	snapshot.SectionMFADevices:       {areaGraph: throughUsers},
 	// SAML and OIDC providers: the graph takes federated principals from
 	// trust policies, never from the provider list; drift does not
 	// compare providers.
@@ -102,9 +112,10 @@ var hides = map[string]map[area]extent{
 }
 
 // hiddenBy reports whether a gap hides area a (of account, for areaIAM and
-// for the paths from one account's principals; "" for the whole area). A
-// section this build does not know (a snapshot from a newer orgaudit) is
-// taken to hide everything: unknown, never compliant.
+// for the paths from one account's principals; "" for the whole area),
+// taking throughUsers as everywhere (side.hides knows whether the account
+// has users). A section this build does not know (a snapshot from a newer
+// orgaudit) is taken to hide everything: unknown, never compliant.
 func hiddenBy(g snapshot.Gap, a area, account string) bool {
 	shadow, known := hides[g.Section]
 	if !known {
@@ -129,13 +140,17 @@ type side struct {
 	// inactive lists suspended or closing accounts: nobody can act in
 	// them, so what is unknown about their IAM opens no path.
 	inactive map[string]bool
+	// withUsers lists the accounts that have IAM users.
+	withUsers map[string]bool
 }
 
 func newSide(name string, s *snapshot.Snapshot) side {
-	sd := side{name: name, s: s, iamNotRead: map[string]bool{}, inactive: map[string]bool{}}
+	sd := side{name: name, s: s, iamNotRead: map[string]bool{}, inactive: map[string]bool{}, withUsers: map[string]bool{}}
 	for _, a := range s.Accounts {
 		if a.IAM == nil {
 			sd.iamNotRead[a.ID] = true
+		} else if len(a.IAM.Users) > 0 {
+			sd.withUsers[a.ID] = true
 		}
 		if a.Status != "" && a.Status != "ACTIVE" {
 			sd.inactive[a.ID] = true
@@ -151,7 +166,7 @@ func (sd side) hidden(a area, account string) string {
 		if a == areaGraph && sd.inactive[g.AccountID] {
 			continue
 		}
-		if hiddenBy(g, a, account) {
+		if sd.hides(g, a, account) {
 			where := g.Section
 			switch {
 			case g.Section == snapshot.SectionAccount:
@@ -179,6 +194,15 @@ func (sd side) hidden(a area, account string) string {
 		}
 	}
 	return ""
+}
+
+// hides is hiddenBy on this side: a gap whose shadow passes through an
+// account's users reaches only that account's paths when it has none.
+func (sd side) hides(g snapshot.Gap, a area, account string) bool {
+	if hides[g.Section][a] == throughUsers && !sd.withUsers[g.AccountID] {
+		return g.AccountID == account
+	}
+	return hiddenBy(g, a, account)
 }
 
 // need says which sides a change relies on: an addition relies on the old

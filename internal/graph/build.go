@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,6 +20,14 @@ type pdoc struct {
 	// sensitive: the document looks at principal-specific keys, so one
 	// evaluation cannot stand for a class of principals.
 	sensitive bool
+	// acctSensitive: the document looks at keys that differ between
+	// accounts only (aws:PrincipalAccount, aws:PrincipalOrgPaths): one
+	// evaluation stands for the principals of one account.
+	acctSensitive bool
+	// assumeKey is the canonical text of the statements that can take
+	// part in an sts:AssumeRole request (empty when none can): documents
+	// with the same key decide every role assumption alike.
+	assumeKey string
 }
 
 // principal is an IAM principal of the snapshot (user, role, or
@@ -38,7 +48,31 @@ type principal struct {
 	sensitive     bool
 	cls           *bclass
 	trust         *pdoc // roles only
+	// escKey groups the principals one escalation evaluation decides:
+	// same documents, boundary, SCPs, tags and MFA state, same account.
+	escKey string
+	// groups are the ARNs of a user's groups; customerPolicies the
+	// customer managed policies attached to it (directly or through a
+	// group) or to a role.
+	groups           []string
+	customerPolicies []string
+	// console says whether a user has a password (credential report).
+	console int8
+	// profiles are the ARNs of the instance profiles holding a role; nil
+	// when the snapshot does not say.
+	profiles []string
+	// admin: the principal holds "*" on "*" (set by escalations).
+	admin bool
+	// variantOf is the user a user-in-group principal stands for.
+	variantOf *principal
 }
+
+// Console states of a user (principal.console).
+const (
+	consoleUnknown int8 = iota
+	consoleYes
+	consoleNo
+)
 
 // bclass is a class under construction.
 type bclass struct {
@@ -67,11 +101,13 @@ type builder struct {
 	nodes []Node
 	byID  map[string]int32
 
-	docs    map[string]*pdoc
-	docSens map[*policy.Document]bool
-	ndocs   int32
-	warned  map[string]bool
-	warns   []string
+	docs        map[string]*pdoc
+	docSens     map[*policy.Document]bool
+	docAcctSens map[*policy.Document]bool
+	docAssume   map[*policy.Document]string
+	ndocs       int32
+	warned      map[string]bool
+	warns       []string
 
 	principalTagKeys map[string]bool // lower-case tag keys referenced by any document
 	resourceTagKeys  map[string]bool
@@ -98,6 +134,27 @@ type builder struct {
 
 	grantsNoTr []Mismatch
 	trustsNoGr []Mismatch
+
+	// Escalation.
+	escIdx        map[string]*escIndex
+	evidence      []Evidence
+	adminNodes    map[string]int32        // account → administrator node
+	trustedBy     map[string][]*principal // account → roles whose trust names it
+	wildcardRoles []*principal            // roles whose trust admits any principal
+	svcTrust      map[svcKey]svcTrust
+	variants      map[string][]*principal // user ARN → user-in-group principals
+	// acctConds caches forAccount; adminAssume caches the assume
+	// evaluations of administrator nodes that depend only on the SCPs.
+	acctConds    map[acctCond]int32
+	adminAssume  map[adminAssumeKey]int32
+	adminClasses map[string]*bclass
+	// Caches of escalation evaluations (see evalAction).
+	ctxCache  map[ctxKey]*policy.Context
+	evalCache map[evalKey]policy.Result
+	invariant map[evalKey]bool
+	// bruteForce disables the escalation prefilters and class sharing
+	// (tests compare the two).
+	bruteForce bool
 }
 
 // Build builds the access graph of s. Documents that do not parse and
@@ -107,25 +164,44 @@ func Build(s *snapshot.Snapshot) (*Graph, error) {
 	if s == nil {
 		return nil, errors.New("build access graph: no snapshot")
 	}
+	return build(s, false), nil
+}
+
+// build builds the graph; bruteForce turns off the escalation prefilters
+// and class sharing (tests compare both).
+func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 	b := newBuilder(s)
+	b.bruteForce = bruteForce
 	b.prepare()
 	for _, r := range b.roles {
 		b.roleEdges(r)
 	}
 	b.identityCenterEdges()
+	b.escalations()
 	b.grantsWithoutTrust()
-	return b.finish(), nil
+	b.dropCaches()
+	return b.finish()
+}
+
+// dropCaches releases what only the edge search needed, before finish
+// copies the edges (the peak of a build).
+func (b *builder) dropCaches() {
+	b.evalCache, b.invariant, b.ctxCache, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil
+	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
 }
 
 func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
-		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, warned: map[string]bool{},
+		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
+		ctxCache: map[ctxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
 		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
 		knownAcct: map[string]bool{}, unknownAcc: map[string]bool{}, trusts: map[*pdoc]*trustInfo{},
 		conds: []Conditions{{}}, condIdx: map[string]int32{"": 0},
+		escIdx: map[string]*escIndex{}, adminNodes: map[string]int32{}, trustedBy: map[string][]*principal{},
+		svcTrust: map[svcKey]svcTrust{}, variants: map[string][]*principal{},
 	}
 	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
 		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
@@ -138,6 +214,7 @@ func (b *builder) prepare() {
 	b.organization()
 	b.principalsOf()
 	b.identityCenterRoles()
+	b.groupVariants()
 	b.classify()
 }
 
@@ -182,35 +259,70 @@ func (b *builder) parse(raw []byte, what string) *pdoc {
 	}
 	d := &pdoc{doc: doc, id: b.ndocs}
 	b.ndocs++
-	d.sensitive = b.scan(doc)
+	d.sensitive, d.acctSensitive = b.scan(doc)
+	d.assumeKey = assumeKey(doc)
 	b.docSens[doc] = d.sensitive
+	b.docAcctSens[doc] = d.acctSensitive
+	b.docAssume[doc] = d.assumeKey
 	b.docs[string(raw)] = d
 	return d
 }
 
-// sensitiveKeys are the condition keys whose value differs between
-// principals of one class.
-var sensitiveKeys = map[string]bool{
-	"aws:principalarn":      true,
-	"aws:principalaccount":  true,
-	"aws:username":          true,
-	"aws:userid":            true,
-	"aws:principalorgpaths": true,
+// assumeKey returns the canonical text of the statements of d that match
+// sts:AssumeRole, with the document's version (which decides whether
+// policy variables are substituted); "" when no statement matches.
+func assumeKey(d *policy.Document) string {
+	type stmt struct {
+		Effect                  policy.Effect
+		Principal, NotPrincipal *policy.Principal
+		Action, NotAction       []string
+		Resource, NotResource   []string
+		Conditions              []*policy.Condition
+	}
+	var out []stmt
+	for _, s := range d.Statements {
+		if s.MatchesAction(actionAssumeRole) {
+			out = append(out, stmt{s.Effect, s.Principal, s.NotPrincipal, s.Action, s.NotAction, s.Resource, s.NotResource, s.Conditions})
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(struct {
+		Version    string
+		Statements []stmt
+	}{d.Version, out})
+	if err != nil {
+		panic(fmt.Sprintf("graph: marshal statements: %v", err)) // plain strings and slices: cannot fail
+	}
+	return string(b)
 }
 
+// sensitiveKeys are the condition keys whose value differs between
+// principals of one class; accountKeys those whose value differs only
+// between accounts.
+var (
+	sensitiveKeys = map[string]bool{"aws:principalarn": true, "aws:username": true, "aws:userid": true}
+	accountKeys   = map[string]bool{"aws:principalaccount": true, "aws:principalorgpaths": true}
+)
+
 // scan records the tag keys a document references and reports whether it
-// looks at principal-specific keys.
-func (b *builder) scan(d *policy.Document) bool {
-	sensitive := false
+// looks at principal-specific keys, and at keys that differ between
+// accounts.
+func (b *builder) scan(d *policy.Document) (sensitive, acctSensitive bool) {
 	key := func(k string) {
 		k = strings.ToLower(strings.TrimSpace(k))
 		switch {
 		case sensitiveKeys[k]:
 			sensitive = true
+		case accountKeys[k]:
+			acctSensitive = true
 		case strings.HasPrefix(k, "aws:principaltag/"):
 			b.principalTagKeys[strings.TrimPrefix(k, "aws:principaltag/")] = true
 		case strings.HasPrefix(k, "aws:resourcetag/"):
 			b.resourceTagKeys[strings.TrimPrefix(k, "aws:resourcetag/")] = true
+		case strings.HasPrefix(k, "iam:resourcetag/"):
+			b.resourceTagKeys[strings.TrimPrefix(k, "iam:resourcetag/")] = true
 		}
 	}
 	vars := func(vals []string) {
@@ -239,7 +351,7 @@ func (b *builder) scan(d *policy.Document) bool {
 			vars(c.Values)
 		}
 	}
-	return sensitive
+	return sensitive, acctSensitive
 }
 
 // managed returns the labelled managed policy with the given ARN, or false
@@ -272,6 +384,25 @@ func (p *principal) addIdentity(pol policy.Policy, id int32, ok bool) {
 	}
 }
 
+// addCustomer records a customer managed policy attached to p (AWS
+// managed policies cannot be changed, see escalate.go).
+func (p *principal) addCustomer(arn string) {
+	if !policy.IsAWSManagedPolicyARN(arn) && !slices.Contains(p.customerPolicies, arn) {
+		p.customerPolicies = append(p.customerPolicies, arn)
+	}
+}
+
+// addGroupPolicies adds the policies of group g to p.
+func (b *builder) addGroupPolicies(p *principal, g *snapshot.Group) {
+	for _, ip := range g.InlinePolicies {
+		p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, g.ARN)))
+	}
+	for _, ap := range g.AttachedPolicies {
+		p.addIdentity(b.managed(ap.ARN, g.ARN))
+		p.addCustomer(ap.ARN)
+	}
+}
+
 func (p *principal) addBoundary(pol policy.Policy, id int32, ok bool) {
 	if ok {
 		p.boundary = append(p.boundary, pol)
@@ -294,10 +425,12 @@ func (b *builder) principalsOf() {
 			groups[a.IAM.Groups[gi].Name] = &a.IAM.Groups[gi]
 		}
 		mfaRows := map[string]bool{}
+		passwords := map[string]bool{}
 		reportOK := a.IAM.CredentialReport != nil && !b.ix.HasGap(a.ID, snapshot.SectionCredentialReport)
 		if reportOK {
 			for _, row := range a.IAM.CredentialReport.Rows {
 				mfaRows[row.ARN] = row.MFAActive
+				passwords[row.ARN] = row.PasswordEnabled
 			}
 		}
 		for ui := range a.IAM.Users {
@@ -308,6 +441,7 @@ func (b *builder) principalsOf() {
 			}
 			for _, ap := range u.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, u.ARN))
+				p.addCustomer(ap.ARN)
 			}
 			for _, gname := range u.Groups {
 				g, ok := groups[gname]
@@ -315,11 +449,13 @@ func (b *builder) principalsOf() {
 					b.warn("group %s of %s is not in the snapshot; its policies are ignored", gname, u.ARN)
 					continue
 				}
-				for _, ip := range g.InlinePolicies {
-					p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, g.ARN)))
-				}
-				for _, ap := range g.AttachedPolicies {
-					p.addIdentity(b.managed(ap.ARN, g.ARN))
+				p.groups = append(p.groups, g.ARN)
+				b.addGroupPolicies(p, g)
+			}
+			if pw, ok := passwords[u.ARN]; ok {
+				p.console = consoleNo
+				if pw {
+					p.console = consoleYes
 				}
 			}
 			if u.PermissionsBoundary != nil {
@@ -348,6 +484,13 @@ func (b *builder) principalsOf() {
 			}
 			for _, ap := range r.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, r.ARN))
+				p.addCustomer(ap.ARN)
+			}
+			if r.InstanceProfiles != nil {
+				p.profiles = []string{}
+				for _, ip := range r.InstanceProfiles {
+					p.profiles = append(p.profiles, ip.ARN)
+				}
 			}
 			if r.PermissionsBoundary != nil {
 				p.addBoundary(b.managed(r.PermissionsBoundary.ARN, r.ARN))
@@ -404,7 +547,9 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 		p.addIdentity(b.managed(mp.ARN, what))
 	}
 	for _, cp := range ps.CustomerManagedPolicies {
-		p.addIdentity(b.managed(b.customerPolicyARN(acct, cp), what))
+		arn := b.customerPolicyARN(acct, cp)
+		p.addIdentity(b.managed(arn, what))
+		p.addCustomer(arn)
 	}
 	if len(ps.InlinePolicy) > 0 {
 		p.addIdentity(b.inline("permission-set:"+ps.Name+":inline", ps.InlinePolicy, "inline policy of "+what))
@@ -499,19 +644,19 @@ func (b *builder) identityCenterEdges() {
 			if !ok {
 				u = b.node(Node{ID: "ic:user/" + as.PrincipalID, Kind: KindICUser, Name: as.PrincipalID})
 			}
-			b.edges = append(b.edges, edge{from: u, to: to, via: -1, kind: kind})
+			b.edges = append(b.edges, edge{from: u, to: to, via: -1, ev: -1, kind: kind})
 		case "GROUP":
 			g, ok := groups[as.PrincipalID]
 			if !ok {
 				g = b.node(Node{ID: "ic:group/" + as.PrincipalID, Kind: KindICGroup, Name: as.PrincipalID})
 			}
-			b.edges = append(b.edges, edge{from: g, to: to, via: -1, kind: kind})
+			b.edges = append(b.edges, edge{from: g, to: to, via: -1, ev: -1, kind: kind})
 			for _, uid := range members[as.PrincipalID] {
 				u, ok := users[uid]
 				if !ok {
 					u = b.node(Node{ID: "ic:user/" + uid, Kind: KindICUser, Name: uid})
 				}
-				b.edges = append(b.edges, edge{from: u, to: to, via: g, kind: kind})
+				b.edges = append(b.edges, edge{from: u, to: to, via: g, ev: -1, kind: kind})
 			}
 		}
 	}
@@ -526,26 +671,21 @@ func (b *builder) classify() {
 	var kb strings.Builder
 	for _, p := range b.principals {
 		p.sensitive = false
-		for _, pol := range p.identity {
-			if b.isSensitive(pol.Document) {
-				p.sensitive = true
+		acctSensitive := false
+		look := func(pols []policy.Policy) {
+			for _, pol := range pols {
+				p.sensitive = p.sensitive || b.docSens[pol.Document]
+				acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
 			}
 		}
-		for _, pol := range p.boundary {
-			if b.isSensitive(pol.Document) {
-				p.sensitive = true
-			}
-		}
+		look(p.identity)
+		look(p.boundary)
 		for _, lvl := range b.scpsOf(p.account) {
-			for _, pol := range lvl {
-				if b.isSensitive(pol.Document) {
-					p.sensitive = true
-				}
-			}
+			look(lvl)
 		}
+		// The rest of the evaluation inputs.
 		kb.Reset()
-		ids := sortedIDs(p.identityIDs)
-		fmt.Fprintf(&kb, "%s|%v|%v|%s|%t|%t|%s|", p.kind, ids, sortedIDs(p.boundaryIDs), b.scpKey(p.account), p.account == b.mgmt, p.serviceLinked, p.mfa)
+		fmt.Fprintf(&kb, "%s|%s|%t|%t|%s|", p.kind, b.scpKey(p.account), p.account == b.mgmt, p.serviceLinked, p.mfa)
 		tagKeys := make([]string, 0, len(p.tags))
 		for k := range p.tags {
 			tagKeys = append(tagKeys, k)
@@ -554,10 +694,20 @@ func (b *builder) classify() {
 		for _, k := range tagKeys {
 			fmt.Fprintf(&kb, "%q=%q,", k, p.tags[k])
 		}
-		if p.sensitive {
+		switch {
+		case p.sensitive:
 			kb.WriteString("|" + p.arn)
+		case acctSensitive:
+			// One evaluation stands for the members of one account.
+			kb.WriteString("|" + p.account)
 		}
-		key := kb.String()
+		rest := kb.String()
+		ids := sortedIDs(p.identityIDs)
+		p.escKey = fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account)
+		// Role assumption reads only the statements that match
+		// sts:AssumeRole: principals whose documents differ elsewhere (a
+		// PassRole statement naming their account) still form one class.
+		key := b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest
 		c, ok := byKey[key]
 		if !ok {
 			c = &bclass{key: key, byAccount: map[string][]*principal{}, sensitive: p.sensitive}
@@ -600,7 +750,17 @@ func (b *builder) classify() {
 	}
 }
 
-func (b *builder) isSensitive(d *policy.Document) bool { return b.docSens[d] }
+// assumeProjection is the sorted set of the assumeKeys of pols' documents.
+func (b *builder) assumeProjection(pols []policy.Policy) string {
+	keys := make([]string, 0, len(pols))
+	for _, pol := range pols {
+		if k := b.docAssume[pol.Document]; k != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return strings.Join(slices.Compact(keys), "\x00")
+}
 
 func sortedIDs(ids []int32) []int32 {
 	out := append([]int32(nil), ids...)

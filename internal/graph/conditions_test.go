@@ -75,10 +75,19 @@ func TestOutsiderConditions(t *testing.T) {
 		{"deny inside the organization never applies", Conditions{DeniedWhen: [][]policy.Clause{{ours}, {ext}}}, Conditions{DeniedWhen: [][]policy.Clause{{ext}}}, true},
 		{"wildcard org id is not decided", Conditions{AllowedWhen: [][]policy.Clause{{cl("StringLike", "aws:PrincipalOrgID", "o-our*")}}}, Conditions{AllowedWhen: [][]policy.Clause{{cl("StringLike", "aws:PrincipalOrgID", "o-our*")}}}, true},
 		{"org paths of our organization", Conditions{AllowedWhen: [][]policy.Clause{{cl("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "o-ours/r-1/*")}}}, Conditions{}, false},
+		{"principal account of a member", Conditions{AllowedWhen: [][]policy.Clause{{cl("StringEquals", "aws:PrincipalAccount", "111111111111", "222222222222")}}}, Conditions{}, false},
+		{"principal account of a member, IfExists", Conditions{AllowedWhen: [][]policy.Clause{{cl("StringEqualsIfExists", "aws:PrincipalAccount", "111111111111")}, {ext}}}, Conditions{AllowedWhen: [][]policy.Clause{{ext}}}, true},
+		{"principal account outside stays a condition", Conditions{AllowedWhen: [][]policy.Clause{{cl("StringEquals", "aws:PrincipalAccount", "111111111111", "999999999999")}}}, Conditions{AllowedWhen: [][]policy.Clause{{cl("StringEquals", "aws:PrincipalAccount", "111111111111", "999999999999")}}}, true},
+		{"deny unless a member account always applies", Conditions{DeniedWhen: [][]policy.Clause{{cl("StringNotEquals", "aws:PrincipalAccount", "111111111111")}}}, Conditions{}, false},
+		{"principal ARN pinned to a member", Conditions{AllowedWhen: [][]policy.Clause{{cl("ArnLike", "aws:PrincipalArn", "arn:aws:iam::111111111111:role/ci-*")}}}, Conditions{}, false},
+		{"principal ARN with a wildcard account stays", Conditions{AllowedWhen: [][]policy.Clause{{cl("ArnLike", "aws:PrincipalArn", "arn:aws:iam::*:role/ci-*")}}}, Conditions{AllowedWhen: [][]policy.Clause{{cl("ArnLike", "aws:PrincipalArn", "arn:aws:iam::*:role/ci-*")}}}, true},
+		{"principal ARN with a wildcard before the account stays", Conditions{AllowedWhen: [][]policy.Clause{{cl("StringLike", "aws:PrincipalArn", "arn:aws*:iam::111111111111:role/x")}}}, Conditions{AllowedWhen: [][]policy.Clause{{cl("StringLike", "aws:PrincipalArn", "arn:aws*:iam::111111111111:role/x")}}}, true},
+		{"negated principal ARN of a member holds", Conditions{DeniedWhen: [][]policy.Clause{{cl("ArnNotEquals", "aws:PrincipalArn", "arn:aws:iam::111111111111:role/admin"), ext}}}, Conditions{DeniedWhen: [][]policy.Clause{{ext}}}, true},
 	}
+	member := func(a string) bool { return a == "111111111111" || a == "222222222222" }
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ok := outsiderConditions(c.in, org)
+			got, ok := outsiderConditions(c.in, org, member)
 			if ok != c.wantOK {
 				t.Fatalf("ok = %v, want %v (%+v)", ok, c.wantOK, got)
 			}

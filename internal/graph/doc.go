@@ -31,6 +31,14 @@
 // conditions on them stay on the edge as Conditions, neither assumed true
 // nor false.
 //
+// Escalation edges ("escalate:..." kinds, escalate.go) mean "becomes": the
+// caller may take over a user (access key, console password) or a role
+// (its trust policy), add itself to a group (a user-in-group node), raise
+// its own permissions (an edge to the account's administrator node), or
+// pass a role to a service that runs its code. Each is decided by the
+// evaluator like an assume edge and carries its Evidence. Administrator
+// and user-in-group nodes are states, never sources.
+//
 // # Scale
 //
 // The builder never evaluates all pairs. Trust policies are read once per
@@ -45,7 +53,11 @@
 // for the whole class and is stored as one class edge ("every member of
 // class C, except those in the listed accounts, can assume R"), which
 // keeps an organization-wide trust ("Principal": "*" with
-// aws:PrincipalOrgID) linear in size.
+// aws:PrincipalOrgID) linear in size. Classes look only at the statements
+// that can match sts:AssumeRole; keys that differ only between accounts
+// (aws:PrincipalAccount, aws:PrincipalOrgPaths) are decided per account;
+// principals a trust names in a Deny or NotPrincipal are evaluated on
+// their own. Tests compare every shortcut with per-principal evaluation.
 //
 // # Paths
 //

@@ -17,7 +17,18 @@ type trustInfo struct {
 	arns      []string // IAM user and role ARNs named for sts:AssumeRole, sorted
 	federated []fedRef // identity providers, sorted
 	sensitive bool     // conditions look at principal-specific keys
-	where     map[string]stmtRef
+	// acctSensitive: conditions look at keys that differ between
+	// accounts only (aws:PrincipalAccount, aws:PrincipalOrgPaths).
+	acctSensitive bool
+	where         map[string]stmtRef
+	// individuals are user and role ARNs that a Deny statement or a
+	// NotPrincipal element names: the trust treats them apart from the
+	// other members of their class, so they are evaluated on their own.
+	individuals map[string]bool
+	// apart are the accounts such statements name (or whose principals
+	// they name): their principals are evaluated per account, never
+	// through a class edge decided in another account.
+	apart []string
 }
 
 type fedRef struct {
@@ -36,9 +47,32 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 	if t, ok := b.trusts[d]; ok {
 		return t
 	}
-	t := &trustInfo{sensitive: d.sensitive, where: map[string]stmtRef{}}
+	t := &trustInfo{sensitive: d.sensitive, acctSensitive: d.acctSensitive, where: map[string]stmtRef{}, individuals: map[string]bool{}}
 	accounts, arns, feds := map[string]bool{}, map[string]bool{}, map[fedRef]bool{}
+	apart := map[string]bool{}
+	// individually records what a statement names one by one, where the
+	// statement treats principals of one class differently.
+	individually := func(pr *policy.Principal) {
+		if pr == nil {
+			return
+		}
+		for _, v := range pr.AWS {
+			switch v.Kind {
+			case policy.KindAccount:
+				apart[v.Account] = true
+			case policy.KindUser, policy.KindRole:
+				t.individuals[v.ARN] = true
+				apart[v.Account] = true
+			}
+		}
+	}
 	for _, s := range d.doc.Statements {
+		if s.MatchesAction(actionAssumeRole) {
+			individually(s.NotPrincipal)
+			if s.Effect == policy.Deny {
+				individually(s.Principal)
+			}
+		}
 		if s.Effect != policy.Allow {
 			continue
 		}
@@ -85,6 +119,7 @@ func (b *builder) trustInfoOf(d *pdoc) *trustInfo {
 	}
 	t.accounts = slices.Sorted(maps.Keys(accounts))
 	t.arns = slices.Sorted(maps.Keys(arns))
+	t.apart = slices.Sorted(maps.Keys(apart))
 	for f := range feds {
 		t.federated = append(t.federated, f)
 	}
@@ -121,6 +156,10 @@ type caller struct {
 	// sessionUnknown: do not decide MFA from the user's devices (used to
 	// ask whether a trust policy admits a principal at all).
 	sessionUnknown bool
+	// accountUnknown: leave the keys that differ between accounts
+	// unknown, so that one evaluation serves several accounts (decided per
+	// account afterwards with specialize).
+	accountUnknown bool
 }
 
 // unknownPolicies stands for the identity policies of principals outside
@@ -146,6 +185,13 @@ func (b *builder) callerOf(p *principal) *caller {
 // context returns the request context of c calling r: what the snapshot
 // knows is known, every other key is unknown.
 func (b *builder) context(c *caller, r *principal) *policy.Context {
+	return b.contextFor(c, r.account, r.tags, true)
+}
+
+// contextFor returns the request context of c acting on a resource of
+// account resAccount with tags resTags (tagsKnown false: the snapshot does
+// not hold the resource's tags, which stay unknown).
+func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
 	ctx := policy.NewContext()
 	if c.inOrg {
 		ctx.Set("aws:PrincipalOrgID", b.orgID)
@@ -173,19 +219,32 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	if c.anyone {
 		ctx.SetUnknown("aws:PrincipalArn", "aws:PrincipalType", "aws:username", "aws:userid")
 	}
-	if c.anyAccount {
+	if c.anyAccount || c.accountUnknown {
 		ctx.SetUnknown("aws:PrincipalAccount")
 	}
-	ctx.Set("aws:ResourceAccount", r.account)
-	if b.inOrg(r.account) {
-		ctx.Set("aws:ResourceOrgID", b.orgID)
-		ctx.Set("aws:ResourceOrgPaths", b.orgPaths[r.account])
+	if c.accountUnknown {
+		ctx.SetUnknown("aws:PrincipalOrgPaths")
 	}
-	for k := range b.resourceTagKeys {
-		if v, ok := tag(r.tags, k); ok {
-			ctx.Set("aws:ResourceTag/"+k, v)
-		} else {
-			ctx.SetAbsent("aws:ResourceTag/" + k)
+	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
+}
+
+// resourceFacts sets what the snapshot knows of a resource of account
+// resAccount with tags resTags (when tagsKnown), and makes every key not
+// set unknown.
+func (b *builder) resourceFacts(ctx *policy.Context, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
+	ctx.Set("aws:ResourceAccount", resAccount)
+	if b.inOrg(resAccount) {
+		ctx.Set("aws:ResourceOrgID", b.orgID)
+		ctx.Set("aws:ResourceOrgPaths", b.orgPaths[resAccount])
+	}
+	if tagsKnown {
+		for k := range b.resourceTagKeys {
+			// IAM resources answer to iam:ResourceTag/ as well.
+			if v, ok := tag(resTags, k); ok {
+				ctx.Set("aws:ResourceTag/"+k, v).Set("iam:ResourceTag/"+k, v)
+			} else {
+				ctx.SetAbsent("aws:ResourceTag/" + k).SetAbsent("iam:ResourceTag/" + k)
+			}
 		}
 	}
 	ctx.SetUnknown("*")
@@ -250,7 +309,7 @@ func (b *builder) condition(res *policy.Result, c *caller) (int32, bool) {
 	}
 	if c.outsider && b.orgID != "" {
 		var ok bool
-		if cond, ok = outsiderConditions(cond, b.orgID); !ok {
+		if cond, ok = outsiderConditions(cond, b.orgID, b.inOrg); !ok {
 			return 0, false
 		}
 	}
@@ -290,16 +349,23 @@ func (b *builder) intern(c Conditions) int32 {
 	return i
 }
 
-// outsiderConditions drops what principals outside the organization can
-// never meet (aws:PrincipalOrgID or aws:PrincipalOrgPaths equal to the
-// organization's) and what they always meet (the negations). ok is false
-// when the edge cannot hold for them.
-func outsiderConditions(c Conditions, org string) (Conditions, bool) {
+// outsiderConditions drops the clauses that principals outside the
+// organization org always meet, and the alternatives holding a clause they
+// never meet (see outsiderClause); member says whether an account belongs
+// to the organization. ok is false when the edge cannot hold for them.
+func outsiderConditions(c Conditions, org string, member func(string) bool) (Conditions, bool) {
+	return specialize(c, func(cl policy.Clause) (bool, bool) { return outsiderClause(cl, org, member) })
+}
+
+// specialize drops the clauses decide says always hold, and the
+// alternatives (denies) holding a clause it says never holds. ok is false
+// when the edge cannot hold.
+func specialize(c Conditions, decide func(policy.Clause) (alwaysTrue, alwaysFalse bool)) (Conditions, bool) {
 	out := Conditions{}
 	if len(c.AllowedWhen) > 0 {
 		unconditional := false
 		for _, set := range c.AllowedWhen {
-			kept, possible := simplifyForOutsider(set, org)
+			kept, possible := decideSet(set, decide)
 			if !possible {
 				continue
 			}
@@ -316,7 +382,7 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 		}
 	}
 	for _, set := range c.DeniedWhen {
-		kept, possible := simplifyForOutsider(set, org)
+		kept, possible := decideSet(set, decide)
 		if !possible {
 			continue
 		}
@@ -328,13 +394,13 @@ func outsiderConditions(c Conditions, org string) (Conditions, bool) {
 	return out, true
 }
 
-// simplifyForOutsider drops the clauses of a condition set that always hold
-// for a principal outside organization org; possible is false when one of
-// them never holds (the whole set is then false).
-func simplifyForOutsider(set []policy.Clause, org string) (kept []policy.Clause, possible bool) {
+// decideSet drops the clauses of a condition set that always hold;
+// possible is false when one of them never holds (the whole set is then
+// false).
+func decideSet(set []policy.Clause, decide func(policy.Clause) (bool, bool)) (kept []policy.Clause, possible bool) {
 	kept = []policy.Clause{}
 	for _, cl := range set {
-		t, f := outsiderClause(cl, org)
+		t, f := decide(cl)
 		switch {
 		case f:
 			return nil, false
@@ -346,33 +412,74 @@ func simplifyForOutsider(set []policy.Clause, org string) (kept []policy.Clause,
 }
 
 // outsiderClause says whether a clause is always true or always false for
-// a principal outside organization org.
-func outsiderClause(cl policy.Clause, org string) (alwaysTrue, alwaysFalse bool) {
+// a principal outside organization org. Such a principal has no
+// aws:PrincipalOrgID or aws:PrincipalOrgPaths of org, and its
+// aws:PrincipalAccount and aws:PrincipalArn (always present for an AWS
+// principal) never name a member account: a comparison of these keys with
+// values that are all the organization's never matches, and its negation
+// always does. Values with wildcards are decided only where the wildcard
+// cannot reach the organization or account part.
+func outsiderClause(cl policy.Clause, org string, member func(string) bool) (alwaysTrue, alwaysFalse bool) {
 	key := strings.ToLower(cl.Key)
-	if key != "aws:principalorgid" && key != "aws:principalorgpaths" || len(cl.Values) == 0 {
+	var ours func(string) bool
+	alwaysPresent := false
+	switch key {
+	case "aws:principalorgid":
+		ours = func(v string) bool { return strings.EqualFold(v, org) && !strings.ContainsAny(v, "*?") }
+	case "aws:principalorgpaths":
+		ours = func(v string) bool { return strings.HasPrefix(strings.ToLower(v), strings.ToLower(org)+"/") }
+	case "aws:principalaccount":
+		ours = func(v string) bool { return policy.IsAccountID(v) && member(v) }
+		alwaysPresent = true
+	case "aws:principalarn":
+		ours = func(v string) bool {
+			acct, ok := pinnedAccount(v)
+			return ok && member(acct)
+		}
+		alwaysPresent = true
+	default:
 		return false, false
 	}
-	ours := func(v string) bool {
-		if key == "aws:principalorgid" {
-			return strings.EqualFold(v, org)
-		}
-		return strings.HasPrefix(strings.ToLower(v), strings.ToLower(org)+"/")
+	if len(cl.Values) == 0 {
+		return false, false
 	}
 	for _, v := range cl.Values {
-		if !ours(v) || key == "aws:principalorgid" && strings.ContainsAny(v, "*?") {
+		if !ours(v) {
 			return false, false
 		}
 	}
 	op := strings.ToLower(cl.Operator)
 	op = strings.TrimPrefix(strings.TrimPrefix(op, "foranyvalue:"), "forallvalues:")
+	ifExists := strings.HasSuffix(op, "ifexists")
+	op = strings.TrimSuffix(op, "ifexists")
 	switch op {
-	case "stringequals", "stringequalsignorecase", "stringlike":
+	case "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike":
+		// With IfExists an absent key passes: decided only for keys every
+		// AWS principal has.
+		if ifExists && !alwaysPresent {
+			return false, false
+		}
 		return false, true
-	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike",
-		"stringnotequalsifexists", "stringnotequalsignorecaseifexists", "stringnotlikeifexists":
+	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike":
 		return true, false
 	}
 	return false, false
+}
+
+// pinnedAccount returns the account of an ARN pattern whose partition,
+// service, region and account fields hold no wildcard, so that every ARN it
+// matches belongs to that account.
+func pinnedAccount(pattern string) (string, bool) {
+	parts := strings.SplitN(pattern, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return "", false
+	}
+	for _, f := range parts[:5] {
+		if strings.ContainsAny(f, "*?") {
+			return "", false
+		}
+	}
+	return parts[4], policy.IsAccountID(parts[4])
 }
 
 // roleEdges finds every caller of role r from its trust policy and
@@ -382,6 +489,12 @@ func (b *builder) roleEdges(r *principal) {
 		return
 	}
 	ti := b.trustInfoOf(r.trust)
+	for _, a := range ti.accounts {
+		b.trustedBy[a] = append(b.trustedBy[a], r)
+	}
+	if ti.wildcard {
+		b.wildcardRoles = append(b.wildcardRoles, r)
+	}
 	for _, f := range ti.federated {
 		b.federatedEdge(r, f)
 	}
@@ -403,13 +516,27 @@ func (b *builder) roleEdges(r *principal) {
 		rc.named[p] = true
 		named = append(named, p)
 		except = appendUnique(except, p.account)
+		for _, v := range b.variants[arn] {
+			rc.named[v] = true
+			rc.variants = append(rc.variants, v)
+		}
 	}
 	for _, a := range ti.accounts {
+		except = appendUnique(except, a)
+	}
+	for _, a := range ti.apart {
 		except = appendUnique(except, a)
 	}
 	sort.Strings(except)
 	for _, p := range named {
 		b.namedEdge(rc, p)
+	}
+	for _, v := range rc.variants {
+		vc := b.callerOf(v)
+		res := b.eval(vc, rc.r, actionAssumeRole)
+		if cond, ok := b.condition(&res, vc); ok {
+			b.addEdge(v.node, rc.r.node, cond, EdgeAssumeRole.index())
+		}
 	}
 	for _, a := range ti.accounts {
 		if b.knownAcct[a] {
@@ -447,11 +574,13 @@ func (b *builder) roleEdges(r *principal) {
 
 // roleCtx is the state of one role's edge search.
 type roleCtx struct {
-	r      *principal
-	ti     *trustInfo
-	named  map[*principal]bool
-	seen   map[unit]bool
-	grants map[*grantGroup]bool
+	r     *principal
+	ti    *trustInfo
+	named map[*principal]bool
+	// variants are the user-in-group principals of the named users.
+	variants []*principal
+	seen     map[unit]bool
+	grants   map[*grantGroup]bool
 }
 
 type unit struct {
@@ -489,7 +618,7 @@ func (b *builder) addEdge(from, to, cond int32, kind uint8) {
 	if from == to {
 		return
 	}
-	b.edges = append(b.edges, edge{from: from, to: to, cond: cond, via: -1, kind: kind})
+	b.edges = append(b.edges, edge{from: from, to: to, cond: cond, via: -1, ev: -1, kind: kind})
 }
 
 // namedEdge evaluates a principal the trust policy names by ARN.
@@ -527,24 +656,28 @@ func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
 			continue
 		}
 		rc.seen[u] = true
-		var members []*principal
+		var members, singles []*principal
 		for _, m := range c.byAccount[a] {
-			if m != rc.r && !rc.named[m] {
+			switch {
+			case m == rc.r || rc.named[m]:
+			case c.sensitive || rc.ti.sensitive || rc.ti.individuals[m.arn]:
+				singles = append(singles, m)
+			default:
 				members = append(members, m)
 			}
 		}
-		if len(members) == 0 {
+		if len(members)+len(singles) == 0 {
 			continue
 		}
 		n++
-		if c.sensitive || rc.ti.sensitive {
-			for _, m := range members {
-				mc := b.callerOf(m)
-				res := b.eval(mc, rc.r, actionAssumeRole)
-				if cond, ok := b.condition(&res, mc); ok {
-					b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
-				}
+		for _, m := range singles {
+			mc := b.callerOf(m)
+			res := b.eval(mc, rc.r, actionAssumeRole)
+			if cond, ok := b.condition(&res, mc); ok {
+				b.addEdge(m.node, rc.r.node, cond, EdgeAssumeRole.index())
 			}
+		}
+		if len(members) == 0 {
 			continue
 		}
 		mc := b.callerOf(members[0])
@@ -569,6 +702,10 @@ func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
 	if count <= 0 {
 		return
 	}
+	if rc.ti.acctSensitive && !c.sensitive && !rc.ti.sensitive && count > 2 {
+		b.classEdgePerAccount(rc, c, except)
+		return
+	}
 	if c.sensitive || rc.ti.sensitive || count <= 2 {
 		for _, m := range c.members {
 			if !excepted(except, m.account) {
@@ -584,18 +721,101 @@ func (b *builder) classEdge(rc *roleCtx, c *bclass, except []string) {
 		}
 		return
 	}
-	var rep *principal
-	for _, m := range c.members {
-		if !excepted(except, m.account) {
-			rep = m
-			break
-		}
-	}
-	mc := b.callerOf(rep)
+	mc := b.callerOf(firstOutside(c, except))
 	res := b.eval(mc, rc.r, actionAssumeRole)
 	if cond, ok := b.condition(&res, mc); ok {
 		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: cond, kind: EdgeAssumeRole.index(), except: except})
 	}
+}
+
+// firstOutside returns the first member of c outside the excepted
+// accounts, which stands for the class (the caller knows there is one).
+func firstOutside(c *bclass, except []string) *principal {
+	for _, m := range c.members {
+		if !excepted(except, m.account) {
+			return m
+		}
+	}
+	return nil
+}
+
+// classEdgePerAccount evaluates class c once against a trust that looks
+// at the keys that differ between accounts (aws:PrincipalAccount,
+// aws:PrincipalOrgPaths), with those keys unknown, and decides them per
+// account: an edge for the members of each account that meets them, a
+// class edge when the answer does not depend on them.
+func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
+	mc := b.callerOf(firstOutside(c, except))
+	mc.accountUnknown = true
+	res := b.eval(mc, rc.r, actionAssumeRole)
+	cond, ok := conditionsOf(&res)
+	if !ok {
+		return // denied whatever the account
+	}
+	ci := b.intern(cond)
+	if !mentionsKeys(cond, accountKeys) {
+		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: ci, kind: EdgeAssumeRole.index(), except: except})
+		return
+	}
+	for _, a := range slices.Sorted(maps.Keys(c.byAccount)) {
+		if excepted(except, a) {
+			continue
+		}
+		if spec := b.forAccount(ci, a); spec >= 0 {
+			for _, m := range c.byAccount[a] {
+				b.addEdge(m.node, rc.r.node, spec, EdgeAssumeRole.index())
+			}
+		}
+	}
+}
+
+// forAccount decides the clauses of interned conditions ci on the keys
+// that differ between accounts for the principals of account a: the
+// interned remaining conditions, or -1 when they cannot hold. Decisions
+// are kept per conditions and account.
+func (b *builder) forAccount(ci int32, a string) int32 {
+	k := acctCond{ci, a}
+	if v, ok := b.acctConds[k]; ok {
+		return v
+	}
+	known := map[string][]string{"aws:principalaccount": {a}}
+	if b.inOrg(a) {
+		known["aws:principalorgpaths"] = []string{b.orgPaths[a]}
+	}
+	spec, ok := specialize(b.conds[ci], func(cl policy.Clause) (bool, bool) {
+		vals, isKnown := known[strings.ToLower(cl.Key)]
+		if !isKnown {
+			return false, false
+		}
+		holds, decided := cl.Holds(vals)
+		return decided && holds, decided && !holds
+	})
+	v := int32(-1)
+	if ok {
+		v = b.intern(spec)
+	}
+	b.acctConds[k] = v
+	return v
+}
+
+type acctCond struct {
+	cond int32
+	acct string
+}
+
+// mentionsKeys reports whether a clause of the conditions is on one of
+// keys (lower case).
+func mentionsKeys(c Conditions, keys map[string]bool) bool {
+	for _, sets := range [][][]policy.Clause{c.AllowedWhen, c.DeniedWhen} {
+		for _, set := range sets {
+			for _, cl := range set {
+				if keys[strings.ToLower(cl.Key)] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (b *builder) rootARN(acct string) string {
@@ -705,7 +925,7 @@ func (b *builder) grantsWithoutTrust() {
 	}
 	seen := map[key]bool{}
 	for _, p := range b.principals {
-		if p.cls.grant == nil {
+		if p.cls.grant == nil || p.variantOf != nil {
 			continue
 		}
 		for _, pol := range p.identity {

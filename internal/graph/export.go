@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
 )
@@ -67,12 +68,20 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		if n.MFA != "" {
 			doc["mfa_device"] = n.MFA
 		}
+		if n.Admin {
+			doc["admin"] = true
+		}
+		if n.Kind == KindUserInGroup {
+			user, group, _ := strings.Cut(n.ID, "+group/")
+			doc["user"], doc["group"] = user, group
+		}
 		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
 			doc["class"] = classKey(n.Class)
 		}
 		nodes[n.ID] = doc
 	}
 	edges := map[string]any{}
+	selfEsc := map[string][]any{}
 	in := map[string][]string{}
 	for i := int32(0); i < int32(len(g.nodes)); i++ {
 		lo, hi := g.outStart[i], g.outStart[i+1]
@@ -88,6 +97,12 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 			}
 			if e.via >= 0 {
 				ed["via"] = g.nodes[e.via].ID
+			}
+			if e.ev >= 0 {
+				ed["evidence"] = int(e.ev)
+				if g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup {
+					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], ed)
+				}
 			}
 			out = append(out, ed)
 			to := g.nodes[e.to].ID
@@ -121,7 +136,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 			r := map[string]any{
 				"kind": string(s.Node.Kind), "hops": s.Hops, "paths": s.Paths, "paths_at_least": s.PathsAtLeast,
 				"mfa_required": s.MFARequired, "path": pathDoc(s.Path), "path_without_mfa": pathDoc(s.PathWithoutMFA),
-				"external": s.Node.External,
+				"external": s.Node.External, "path_kinds": kindsDoc(s.Path), "escalation_required": s.EscalationRequired,
 			}
 			if s.Node.AccountID != "" {
 				r["account_id"] = s.Node.AccountID
@@ -141,9 +156,19 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 	for i := range g.conds {
 		conditions[i] = g.condDoc(int32(i))
 	}
+	evidence := make([]any, len(g.evidence))
+	for i := range g.evidence {
+		evidence[i] = evidenceDoc(&g.evidence[i])
+	}
+	selfEscalation := make(map[string]any, len(selfEsc))
+	for k, v := range selfEsc {
+		selfEscalation[k] = v
+	}
 	return map[string]any{
 		"version":              DocumentVersion,
 		"conditions":           conditions,
+		"evidence":             evidence,
+		"self_escalation":      selfEscalation,
 		"nodes":                nodes,
 		"edges":                edges,
 		"edges_in":             edgesIn,
@@ -164,7 +189,12 @@ func classKey(c int) string { return "class:" + strconv.Itoa(c) }
 // (111111111111)".
 func nodeLabel(g *Graph, n *Node) string {
 	s := shortName(n)
-	if n.AccountID == "" || n.Kind == KindAccount {
+	if n.Kind == KindAccountAdmin {
+		if a, ok := g.ix.Account(n.AccountID); ok {
+			return fmt.Sprintf("administrator of %s (%s)", a.Name, n.AccountID)
+		}
+	}
+	if n.AccountID == "" || n.Kind == KindAccount || n.Kind == KindAccountAdmin {
 		return s
 	}
 	if a, ok := g.ix.Account(n.AccountID); ok {
@@ -205,6 +235,33 @@ func pathDoc(hops []Hop) []string {
 		out = append(out, h.To)
 	}
 	return out
+}
+
+// kindsDoc lists the edge kinds of a path's hops, in order.
+func kindsDoc(hops []Hop) []string {
+	out := make([]string, len(hops))
+	for i, h := range hops {
+		out[i] = string(h.Kind)
+	}
+	return out
+}
+
+func evidenceDoc(ev *Evidence) map[string]any {
+	stmts := make([]any, len(ev.Statements))
+	for i, r := range ev.Statements {
+		stmts[i] = map[string]any{"policy": r.Policy, "type": string(r.Type), "index": r.Index, "sid": r.Sid}
+	}
+	doc := map[string]any{"actions": ev.Actions, "statements": stmts}
+	if ev.Resource != "" {
+		doc["resource"] = ev.Resource // absent: the edge's target
+	}
+	if ev.Service != "" {
+		doc["service"] = ev.Service
+	}
+	if ev.Note != "" {
+		doc["note"] = ev.Note
+	}
+	return doc
 }
 
 func mismatchDocs(ms []Mismatch) []any {

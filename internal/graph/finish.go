@@ -62,7 +62,13 @@ func (b *builder) finish() *Graph {
 		if a.kind != c.kind {
 			return a.kind < c.kind
 		}
-		return a.via < c.via // a direct assignment (-1) before one through a group
+		if a.via != c.via {
+			return a.via < c.via // a direct assignment (-1) before one through a group
+		}
+		if a.cond != c.cond {
+			return a.cond < c.cond // the unconditional edge (0) first
+		}
+		return a.ev < c.ev
 	})
 	dedup := edges[:0]
 	for i := range edges {
@@ -94,7 +100,7 @@ func (b *builder) finish() *Graph {
 
 	g := &Graph{
 		ix: b.ix, nodes: nodes, byID: make(map[string]int32, n), edges: edges, cedges: cedges,
-		classes: sortedClasses, conds: b.conds, unknownAcc: b.unknownAcc,
+		classes: sortedClasses, conds: b.conds, unknownAcc: b.unknownAcc, evidence: b.evidence,
 	}
 	for i := range nodes {
 		g.byID[nodes[i].ID] = int32(i)

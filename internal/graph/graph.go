@@ -2,6 +2,7 @@ package graph
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
@@ -40,6 +41,16 @@ const (
 	KindPrincipal NodeKind = "principal"
 	// KindAnyPrincipal is "*": any AWS principal outside the organization.
 	KindAnyPrincipal NodeKind = "any-principal"
+	// KindAccountAdmin stands for "an administrator of the account": what a
+	// principal becomes when it raises its own permissions (an escalation
+	// edge leads there). Its id is "admin:ACCOUNT". It is a state, not a
+	// principal: it is never listed as a source.
+	KindAccountAdmin NodeKind = "account-admin"
+	// KindUserInGroup is an IAM user once it has added itself to a group
+	// (iam:AddUserToGroup): its own policies and the group's. Its id is the
+	// user ARN followed by "+group/NAME". Like KindAccountAdmin it is a
+	// state of the user, never a source.
+	KindUserInGroup NodeKind = "iam-user-in-group"
 )
 
 // MFA states of an IAM user (Node.MFA).
@@ -64,9 +75,17 @@ type Node struct {
 	// MFA says whether an IAM user has an MFA device: MFAYes, MFANo or
 	// MFAUnknown (data missing). Empty for other kinds.
 	MFA string `json:"mfa,omitempty"`
+	// Admin is set for IAM principals that hold "*" (or "iam:*") on "*"
+	// unconditionally: administrators of their account.
+	Admin bool `json:"admin,omitempty"`
 	// Class is the evaluation class of an IAM principal, -1 when none.
 	Class int `json:"-"`
 }
+
+// Virtual reports whether the node is a state a principal reaches
+// (administrator of an account, user added to a group) rather than a
+// principal: paths pass through it but it is never a source.
+func (n *Node) Virtual() bool { return n.Kind == KindAccountAdmin || n.Kind == KindUserInGroup }
 
 // StartingPoint reports whether the node stands for principals the
 // snapshot does not describe (accounts, unknown principals, "*",
@@ -79,24 +98,72 @@ func (n *Node) StartingPoint() bool {
 	return false
 }
 
-// EdgeKind is how the caller assumes the role.
+// EdgeKind is how the caller gets to the target: it assumes a role
+// (assume-role, assume-role-saml, assume-role-web-identity,
+// identity-center), or it escalates ("escalate:..."): it takes over
+// another principal, raises its own permissions, or passes a role to a
+// service that runs its code.
 type EdgeKind string
 
-// Edge kinds.
+// Edge kinds. docs/paths.md documents each escalation kind with the AWS
+// documentation it rests on.
 const (
-	EdgeAssumeRole                 EdgeKind = "assume-role"
-	EdgeAssumeRoleSAML             EdgeKind = "assume-role-saml"
-	EdgeAssumeRoleWebID            EdgeKind = "assume-role-web-identity"
-	EdgeIdentityCenter             EdgeKind = "identity-center"
-	edgeKindCount                           = 4
-	actionAssumeRole                        = "sts:AssumeRole"
-	actionAssumeRoleSAML                    = "sts:AssumeRoleWithSAML"
-	actionAssumeRoleWebID                   = "sts:AssumeRoleWithWebIdentity"
-	identityCenterActionLabel               = "Identity Center sign-in"
-	identityCenterNoConditionsNote          = "Identity Center sign-in (MFA is set in Identity Center, not in the snapshot)"
+	EdgeAssumeRole      EdgeKind = "assume-role"
+	EdgeAssumeRoleSAML  EdgeKind = "assume-role-saml"
+	EdgeAssumeRoleWebID EdgeKind = "assume-role-web-identity"
+	EdgeIdentityCenter  EdgeKind = "identity-center"
+
+	// Take over another principal of the account.
+	EdgeCreateAccessKey    EdgeKind = "escalate:create-access-key"
+	EdgeCreateLoginProfile EdgeKind = "escalate:create-login-profile"
+	EdgeUpdateLoginProfile EdgeKind = "escalate:update-login-profile"
+	EdgeUpdateTrust        EdgeKind = "escalate:update-trust"
+	EdgeAddUserToGroup     EdgeKind = "escalate:add-user-to-group"
+
+	// Raise one's own permissions: the edge leads to the account's
+	// administrator node.
+	EdgePutUserPolicy           EdgeKind = "escalate:put-user-policy"
+	EdgeAttachUserPolicy        EdgeKind = "escalate:attach-user-policy"
+	EdgePutGroupPolicy          EdgeKind = "escalate:put-group-policy"
+	EdgeAttachGroupPolicy       EdgeKind = "escalate:attach-group-policy"
+	EdgePutRolePolicy           EdgeKind = "escalate:put-role-policy"
+	EdgeAttachRolePolicy        EdgeKind = "escalate:attach-role-policy"
+	EdgeCreatePolicyVersion     EdgeKind = "escalate:create-policy-version"
+	EdgeSetDefaultPolicyVersion EdgeKind = "escalate:set-default-policy-version"
+	EdgeDeleteBoundary          EdgeKind = "escalate:delete-permissions-boundary"
+	EdgePutBoundary             EdgeKind = "escalate:put-permissions-boundary"
+
+	// Pass a role to a service that runs the caller's code.
+	EdgePassRoleLambda         EdgeKind = "escalate:pass-role:lambda"
+	EdgePassRoleEC2            EdgeKind = "escalate:pass-role:ec2"
+	EdgePassRoleCloudFormation EdgeKind = "escalate:pass-role:cloudformation"
+	EdgePassRoleCodeBuild      EdgeKind = "escalate:pass-role:codebuild"
+	EdgePassRoleGlue           EdgeKind = "escalate:pass-role:glue"
+	EdgePassRoleSageMaker      EdgeKind = "escalate:pass-role:sagemaker"
+	EdgePassRoleECS            EdgeKind = "escalate:pass-role:ecs"
+	EdgePassRoleDataPipeline   EdgeKind = "escalate:pass-role:datapipeline"
+
+	actionAssumeRole               = "sts:AssumeRole"
+	actionAssumeRoleSAML           = "sts:AssumeRoleWithSAML"
+	actionAssumeRoleWebID          = "sts:AssumeRoleWithWebIdentity"
+	identityCenterActionLabel      = "Identity Center sign-in"
+	identityCenterNoConditionsNote = "Identity Center sign-in (MFA is set in Identity Center, not in the snapshot)"
 )
 
-var edgeKinds = [...]EdgeKind{EdgeAssumeRole, EdgeAssumeRoleSAML, EdgeAssumeRoleWebID, EdgeIdentityCenter}
+// edgeKinds lists every kind; an edge stores its index. The assume kinds
+// come first (assumeKinds of them).
+var edgeKinds = [...]EdgeKind{EdgeAssumeRole, EdgeAssumeRoleSAML, EdgeAssumeRoleWebID, EdgeIdentityCenter,
+	EdgeCreateAccessKey, EdgeCreateLoginProfile, EdgeUpdateLoginProfile, EdgeUpdateTrust, EdgeAddUserToGroup,
+	EdgePutUserPolicy, EdgeAttachUserPolicy, EdgePutGroupPolicy, EdgeAttachGroupPolicy, EdgePutRolePolicy, EdgeAttachRolePolicy,
+	EdgeCreatePolicyVersion, EdgeSetDefaultPolicyVersion, EdgeDeleteBoundary, EdgePutBoundary,
+	EdgePassRoleLambda, EdgePassRoleEC2, EdgePassRoleCloudFormation, EdgePassRoleCodeBuild, EdgePassRoleGlue,
+	EdgePassRoleSageMaker, EdgePassRoleECS, EdgePassRoleDataPipeline}
+
+// assumeKinds is the number of assume kinds at the start of edgeKinds.
+const assumeKinds = 4
+
+// EdgeKinds returns every edge kind, assume kinds first.
+func EdgeKinds() []EdgeKind { return edgeKinds[:] }
 
 func (k EdgeKind) index() uint8 {
 	for i, e := range edgeKinds {
@@ -107,10 +174,16 @@ func (k EdgeKind) index() uint8 {
 	return 0
 }
 
-// Action returns the API action of the edge kind ("Identity Center
-// sign-in" for assignments).
+// Escalation reports whether the kind is an escalation ("escalate:...").
+func (k EdgeKind) Escalation() bool { return strings.HasPrefix(string(k), "escalate:") }
+
+// Action returns the API action of an assume kind ("Identity Center
+// sign-in" for assignments); for an escalation kind, the kind itself (its
+// actions are in the edge's Evidence).
 func (k EdgeKind) Action() string {
 	switch k {
+	case EdgeAssumeRole:
+		return actionAssumeRole
 	case EdgeAssumeRoleSAML:
 		return actionAssumeRoleSAML
 	case EdgeAssumeRoleWebID:
@@ -118,7 +191,49 @@ func (k EdgeKind) Action() string {
 	case EdgeIdentityCenter:
 		return identityCenterActionLabel
 	}
-	return actionAssumeRole
+	return string(k)
+}
+
+// EdgeFilter chooses the edges a paths query follows.
+type EdgeFilter string
+
+// Edge filters (paths --edges).
+const (
+	// EdgesAll follows every edge (the default).
+	EdgesAll EdgeFilter = "all"
+	// EdgesAssume follows role assumption only (sts:AssumeRole, SAML, web
+	// identity, Identity Center sign-in): the graph without escalation.
+	EdgesAssume EdgeFilter = "assume"
+	// EdgesEscalate follows every edge and keeps only the sources that
+	// reach the target through an escalation on every path: the access that
+	// role assumption alone does not show.
+	EdgesEscalate EdgeFilter = "escalate"
+)
+
+// EdgeFilters lists the valid filters.
+func EdgeFilters() []string {
+	return []string{string(EdgesAll), string(EdgesAssume), string(EdgesEscalate)}
+}
+
+// Evidence says why an escalation edge exists: the API actions the method
+// needs (all of them allowed), the resource it acts on, the service a role
+// is passed to, and the deciding Allow statements of the caller's
+// policies.
+type Evidence struct {
+	// Actions are the actions the caller is allowed, in the order the
+	// method uses them.
+	Actions []string `json:"actions"`
+	// Resource is what the first action acts on: the user, role, group or
+	// policy ARN; for pass-role methods the role passed.
+	Resource string `json:"resource"`
+	// Service is the service principal a role is passed to (pass-role
+	// methods).
+	Service string `json:"service,omitempty"`
+	// Note adds what the snapshot could not tell (instance profiles not
+	// recorded, a boundary removed...).
+	Note string `json:"note,omitempty"`
+	// Statements are the Allow statements that granted the actions.
+	Statements []policy.StatementRef `json:"statements"`
 }
 
 // Conditions are what must hold at request time for an edge to be usable,
@@ -247,7 +362,42 @@ func joinClauses(set []policy.Clause) string {
 	return strings.Join(parts, " AND ")
 }
 
-// Edge is one "can assume" relation.
+// Lines renders the evidence for people, one line for the actions and
+// resource and one for the deciding statements; none for a nil Evidence.
+func (ev *Evidence) Lines() []string { return ev.LinesNaming(nil) }
+
+// LinesNaming is Lines with the ARNs (the resource, the policies of the
+// statements) passed through name, e.g. to shorten them on a terminal; a
+// nil name keeps them whole.
+func (ev *Evidence) LinesNaming(name func(arn string) string) []string {
+	if ev == nil {
+		return nil
+	}
+	if name == nil {
+		name = func(arn string) string { return arn }
+	}
+	line := strings.Join(ev.Actions, " + ") + " on " + name(ev.Resource)
+	if ev.Service != "" {
+		line += " for " + ev.Service
+	}
+	out := []string{line}
+	if ev.Note != "" {
+		out = append(out, "("+ev.Note+")")
+	}
+	if len(ev.Statements) > 0 {
+		refs := make([]string, len(ev.Statements))
+		for i, r := range ev.Statements {
+			refs[i] = name(r.Policy) + "#" + strconv.Itoa(r.Index)
+			if r.Sid != "" {
+				refs[i] += " (" + r.Sid + ")"
+			}
+		}
+		out = append(out, "granted by "+strings.Join(refs, ", "))
+	}
+	return out
+}
+
+// Edge is one "can assume" or "can escalate to" relation.
 type Edge struct {
 	From string   `json:"from"`
 	To   string   `json:"to"`
@@ -259,6 +409,8 @@ type Edge struct {
 	// Via names the Identity Center group of a sign-in edge that comes
 	// from a group assignment.
 	Via string `json:"via,omitempty"`
+	// Evidence is set on escalation edges.
+	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
 // ClassEdge says that every member of a class, except members of the
@@ -300,6 +452,7 @@ type edge struct {
 	from, to int32
 	cond     int32
 	via      int32 // node index of the Identity Center group, -1
+	ev       int32 // index into Graph.evidence, -1
 	kind     uint8
 }
 
@@ -326,6 +479,7 @@ type Graph struct {
 	classes  []class
 	conds    []Conditions
 	condMFA  []bool
+	evidence []Evidence
 	outStart []int32 // CSR over edges by from
 	inIdx    [][]int32
 	classOut [][]int32 // class → class edge indexes
@@ -364,7 +518,22 @@ func (g *Graph) publicEdge(e *edge) Edge {
 	if e.via >= 0 {
 		pe.Via = g.nodes[e.via].ID
 	}
+	if e.ev >= 0 {
+		pe.Evidence = g.evidenceOf(e)
+	}
 	return pe
+}
+
+// evidenceOf returns the evidence of an escalation edge; a stored record
+// without a resource stands for the edge's target.
+func (g *Graph) evidenceOf(e *edge) *Evidence {
+	ev := &g.evidence[e.ev]
+	if ev.Resource != "" {
+		return ev
+	}
+	c := *ev
+	c.Resource = g.nodes[e.to].ID
+	return &c
 }
 
 // ClassEdges returns the class edges, sorted by class, target and kind.
@@ -400,8 +569,7 @@ func (g *Graph) OutEdges(id string) []Edge {
 		return nil
 	}
 	var out []Edge
-	g.forOut(i, func(to int32, kind uint8, cond int32, via int32) {
-		e := edge{from: i, to: to, kind: kind, cond: cond, via: via}
+	g.forOut(i, func(e edge) {
 		out = append(out, g.publicEdge(&e))
 	})
 	sort.SliceStable(out, func(a, b int) bool {
@@ -414,10 +582,9 @@ func (g *Graph) OutEdges(id string) []Edge {
 }
 
 // forOut calls f for every edge leaving node i, class edges included.
-func (g *Graph) forOut(i int32, f func(to int32, kind uint8, cond int32, via int32)) {
+func (g *Graph) forOut(i int32, f func(e edge)) {
 	for k := g.outStart[i]; k < g.outStart[i+1]; k++ {
-		e := &g.edges[k]
-		f(e.to, e.kind, e.cond, e.via)
+		f(g.edges[k])
 	}
 	c := g.nodes[i].Class
 	if c < 0 {
@@ -429,7 +596,7 @@ func (g *Graph) forOut(i int32, f func(to int32, kind uint8, cond int32, via int
 		if ce.to == i || excepted(ce.except, acct) {
 			continue
 		}
-		f(ce.to, ce.kind, ce.cond, -1)
+		f(edge{from: i, to: ce.to, kind: ce.kind, cond: ce.cond, via: -1, ev: -1})
 	}
 }
 
@@ -450,11 +617,18 @@ type Stats struct {
 	Classes    int `json:"classes"`
 	// ExpandedEdges counts edges with class edges expanded per member.
 	ExpandedEdges int `json:"expanded_edges"`
+	// EscalationEdges counts the individual edges of escalation kinds.
+	EscalationEdges int `json:"escalation_edges"`
 }
 
 // Stats returns the graph's size.
 func (g *Graph) Stats() Stats {
 	st := Stats{Nodes: len(g.nodes), Edges: len(g.edges), ClassEdges: len(g.cedges), Classes: len(g.classes)}
+	for i := range g.edges {
+		if g.edges[i].kind >= assumeKinds {
+			st.EscalationEdges++
+		}
+	}
 	st.ExpandedEdges = len(g.edges)
 	perAccount := make([]map[string]int, len(g.classes))
 	for i := range g.cedges {

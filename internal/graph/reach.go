@@ -26,6 +26,8 @@ type Options struct {
 	MaxHops int
 	// From, when set, keeps only the source with this node id.
 	From string
+	// Edges chooses the edges followed (EdgesAll when empty).
+	Edges EdgeFilter
 }
 
 // Hop is one edge of a path.
@@ -36,6 +38,8 @@ type Hop struct {
 	Conditions Conditions `json:"conditions"`
 	MFA        bool       `json:"mfa"`
 	Via        string     `json:"via,omitempty"`
+	// Evidence is set on escalation hops.
+	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
 // Source is a principal that reaches the target.
@@ -55,6 +59,10 @@ type Source struct {
 	// PathWithoutMFA is a shortest path with no edge that needs MFA, when
 	// there is one (MFARequired false); it may equal Path.
 	PathWithoutMFA []Hop `json:"path_without_mfa,omitempty"`
+	// EscalationRequired is set when every path of at most MaxHops hops
+	// has an escalation edge: role assumption alone does not reach the
+	// target.
+	EscalationRequired bool `json:"escalation_required"`
 }
 
 // Result is the answer of Paths.
@@ -68,6 +76,8 @@ type Result struct {
 	// UnknownAccounts are target accounts whose IAM data is missing: paths
 	// into them cannot be known.
 	UnknownAccounts []string `json:"unknown_accounts"`
+	// Edges is the edge filter the query used.
+	Edges EdgeFilter `json:"edges"`
 }
 
 // query is the state of one Paths call.
@@ -78,6 +88,8 @@ type query struct {
 	inside  []bool
 	dist    []int32
 	distNM  []int32 // distance using only edges that do not need MFA
+	// follow says which edge kinds (by index) the query follows.
+	follow [len(edgeKinds)]bool
 	// next caches, per class, distance and MFA filter, the class edges
 	// into nodes at that distance, by target id (see shortest).
 	next map[nextKey][]int32
@@ -97,6 +109,18 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 	if q.maxHops <= 0 {
 		q.maxHops = DefaultMaxHops
 	}
+	filter := opts.Edges
+	if filter == "" {
+		filter = EdgesAll
+	}
+	switch filter {
+	case EdgesAll, EdgesEscalate:
+		q.followKinds(len(edgeKinds))
+	case EdgesAssume:
+		q.followKinds(assumeKinds)
+	default:
+		return nil, fmt.Errorf("--edges %q: use all, assume or escalate", opts.Edges)
+	}
 	var from int32 = -1
 	if opts.From != "" {
 		i, ok := g.byID[opts.From]
@@ -107,7 +131,7 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 	}
 	n := len(g.nodes)
 	q.target, q.inside = make([]bool, n), make([]bool, n)
-	res := &Result{Target: t, MaxHops: q.maxHops, Targets: []string{}, Sources: []Source{}, UnknownAccounts: []string{}}
+	res := &Result{Target: t, MaxHops: q.maxHops, Targets: []string{}, Sources: []Source{}, UnknownAccounts: []string{}, Edges: filter}
 	if t.Kind == TargetRole {
 		i := g.byID[t.Role]
 		q.target[i], q.inside[i] = true, true
@@ -127,7 +151,7 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 			switch nd.Kind {
 			case KindRole, KindSSORole:
 				q.target[i], q.inside[i] = true, true
-			case KindUser, KindAccount, KindPrincipal:
+			case KindUser, KindAccount, KindPrincipal, KindAccountAdmin, KindUserInGroup:
 				q.inside[i] = true
 			}
 		}
@@ -139,15 +163,26 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 	}
 	q.dist = q.reverseBFS(false)
 	q.distNM = q.reverseBFS(true)
+	distAssume := q.dist
+	if filter != EdgesAssume {
+		all := q.follow
+		q.followKinds(assumeKinds)
+		distAssume = q.reverseBFS(false)
+		q.follow = all
+	}
 	counts, atLeast := q.count()
 	for i := range g.nodes {
 		d := q.dist[i]
-		if d <= 0 || from >= 0 && int32(i) != from {
+		if d <= 0 || from >= 0 && int32(i) != from || g.nodes[i].Virtual() {
 			continue
 		}
 		src := Source{
 			Node: g.nodes[i], Hops: int(d), Paths: counts[i], PathsAtLeast: atLeast[i],
 			MFARequired: q.distNM[i] < 0, Path: q.shortest(int32(i), q.dist, false),
+			EscalationRequired: distAssume[i] < 0,
+		}
+		if filter == EdgesEscalate && !src.EscalationRequired {
+			continue
 		}
 		if !src.MFARequired {
 			src.PathWithoutMFA = q.shortest(int32(i), q.distNM, true)
@@ -161,6 +196,13 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 		return res.Sources[a].Node.ID < res.Sources[b].Node.ID
 	})
 	return res, nil
+}
+
+// followKinds makes the query follow the first n edge kinds.
+func (q *query) followKinds(n int) {
+	for i := range q.follow {
+		q.follow[i] = i < n
+	}
 }
 
 // reverseBFS returns every node's distance to the target (-1 when
@@ -190,7 +232,7 @@ func (q *query) reverseBFS(noMFA bool) []int32 {
 		}
 		for _, ei := range g.inIdx[v] {
 			e := &g.edges[ei]
-			if noMFA && g.condMFA[e.cond] {
+			if noMFA && g.condMFA[e.cond] || !q.follow[e.kind] {
 				continue
 			}
 			if u := e.from; dist[u] < 0 && !q.inside[u] {
@@ -200,7 +242,7 @@ func (q *query) reverseBFS(noMFA bool) []int32 {
 		}
 		for _, ci := range g.classIn[v] {
 			ce := &g.cedges[ci]
-			if noMFA && g.condMFA[ce.cond] {
+			if noMFA && g.condMFA[ce.cond] || !q.follow[ce.kind] {
 				continue
 			}
 			if !started[ce.class] {
@@ -276,7 +318,7 @@ func (q *query) count() ([]uint64, []bool) {
 		for i := range g.cedges {
 			ce := &g.cedges[i]
 			v := prev[ce.to]
-			if v == 0 {
+			if v == 0 || !q.follow[ce.kind] {
 				continue
 			}
 			classSum[ce.class] = satAdd(classSum[ce.class], v)
@@ -301,6 +343,9 @@ func (q *query) count() ([]uint64, []bool) {
 			default:
 				for k := g.outStart[v]; k < g.outStart[v+1]; k++ {
 					e := &g.edges[k]
+					if !q.follow[e.kind] {
+						continue
+					}
 					if x := prev[e.to]; x > 0 {
 						sum = satAdd(sum, x)
 						lb = lb || prevAL[e.to]
@@ -346,7 +391,11 @@ func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [
 		if left <= 0 || steps > dfsBudget {
 			return
 		}
-		q.g.forOut(u, func(to int32, _ uint8, _ int32, _ int32) {
+		q.g.forOut(u, func(e edge) {
+			if !q.follow[e.kind] {
+				return
+			}
+			to := e.to
 			steps++
 			if steps > dfsBudget {
 				lb = true
@@ -385,8 +434,8 @@ func (q *query) decreasingCounts(rel []int32) []uint64 {
 	sort.Slice(order, func(a, b int) bool { return q.dist[order[a]] < q.dist[order[b]] })
 	for _, v := range order {
 		var sum uint64
-		g.forOut(v, func(to int32, _ uint8, _ int32, _ int32) {
-			if (q.target[to] || q.relevant(to)) && q.dist[to] < q.dist[v] {
+		g.forOut(v, func(e edge) {
+			if to := e.to; q.follow[e.kind] && (q.target[to] || q.relevant(to)) && q.dist[to] < q.dist[v] {
 				sum = satAdd(sum, cnt[to])
 			}
 		})
@@ -406,14 +455,14 @@ func (q *query) components(rel []int32) ([]int32, []int) {
 	succ := func(v int32, f func(int32)) {
 		if int(v) >= n {
 			for _, k := range g.classOut[int(v)-n] {
-				if to := g.cedges[k].to; q.relevant(to) {
+				if to := g.cedges[k].to; q.relevant(to) && q.follow[g.cedges[k].kind] {
 					f(to)
 				}
 			}
 			return
 		}
 		for k := g.outStart[v]; k < g.outStart[v+1]; k++ {
-			if to := g.edges[k].to; q.relevant(to) {
+			if to := g.edges[k].to; q.relevant(to) && q.follow[g.edges[k].kind] {
 				f(to)
 			}
 		}
@@ -519,24 +568,23 @@ func (q *query) shortest(s int32, dist []int32, noMFA bool) []Hop {
 	for !q.target[u] {
 		d := dist[u]
 		best := edge{to: -1}
-		consider := func(to int32, kind uint8, cond int32, via int32) {
-			if dist[to] != d-1 || (!q.target[to] && q.inside[to]) || noMFA && g.condMFA[cond] {
+		consider := func(e edge) {
+			if dist[e.to] != d-1 || (!q.target[e.to] && q.inside[e.to]) || noMFA && g.condMFA[e.cond] || !q.follow[e.kind] {
 				return
 			}
-			if best.to < 0 || to < best.to || to == best.to && kind < best.kind {
-				best = edge{from: u, to: to, kind: kind, cond: cond, via: via}
+			if best.to < 0 || e.to < best.to || e.to == best.to && e.kind < best.kind {
+				best = e
 			}
 		}
 		for k := g.outStart[u]; k < g.outStart[u+1]; k++ {
-			e := &g.edges[k]
-			consider(e.to, e.kind, e.cond, e.via)
+			consider(g.edges[k])
 		}
 		if c := g.nodes[u].Class; c >= 0 && len(g.classOut[c]) > 0 {
 			acct := g.nodes[u].AccountID
 			for _, k := range q.classNext(int32(c), d-1, dist, noMFA) {
 				ce := &g.cedges[k]
 				if ce.to != u && !excepted(ce.except, acct) {
-					consider(ce.to, ce.kind, ce.cond, -1)
+					consider(edge{from: u, to: ce.to, kind: ce.kind, cond: ce.cond, via: -1, ev: -1})
 					break // sorted by target: the first usable one is the smallest
 				}
 			}
@@ -561,7 +609,7 @@ func (q *query) classNext(c, level int32, dist []int32, noMFA bool) []int32 {
 	var l []int32
 	for _, i := range q.g.classOut[c] {
 		ce := &q.g.cedges[i]
-		if dist[ce.to] == level && (q.target[ce.to] || !q.inside[ce.to]) && (!noMFA || !q.g.condMFA[ce.cond]) {
+		if dist[ce.to] == level && (q.target[ce.to] || !q.inside[ce.to]) && (!noMFA || !q.g.condMFA[ce.cond]) && q.follow[ce.kind] {
 			l = append(l, i)
 		}
 	}

@@ -105,6 +105,21 @@ func TestReachability(t *testing.T) {
 			role(devAcct, "a"):  {hops: 1, paths: 2},
 			role(devAcct, "b"):  {hops: 1, paths: 2},
 		}},
+		{name: "a Deny naming one member of a class", snap: "deny-trust", target: role(prodAcct, "admin"), exact: true, sources: map[string]want{
+			user(idAcct, "dan"): {hops: 1}, user(idAcct, "fay"): {hops: 1},
+		}},
+		{name: "a Deny with NotPrincipal lets one member of a class in", snap: "deny-trust", target: role(prodAcct, "only-dan"), exact: true, sources: map[string]want{
+			user(idAcct, "dan"): {hops: 1},
+		}},
+		{name: "a Deny naming an account under an organization-wide trust", snap: "deny-trust", target: role(prodAcct, "no-staging-2"), sources: map[string]want{
+			role(stageAcct, "runner-1"): {hops: 1}, role(stageAcct, "runner-3"): {hops: 1}, role(devAcct, "runner-2"): {hops: 1}, user(idAcct, "eve"): {hops: 1},
+		}, absent: []string{role(stage2Acct, "runner-1"), role(stage2Acct, "runner-2"), role(stage2Acct, "runner-3"), "*"}},
+		{name: "outsiders never have a member's aws:PrincipalAccount", snap: "deny-trust", target: role(prodAcct, "by-account"), sources: map[string]want{
+			user(idAcct, "eve"): {hops: 1},
+		}, absent: []string{"*", role(devAcct, "runner-1")}},
+		{name: "outsiders never have an aws:PrincipalArn pinned to a member", snap: "deny-trust", target: role(prodAcct, "by-arn"), sources: map[string]want{
+			role(stageAcct, "runner-2"): {hops: 1},
+		}, absent: []string{"*", role(devAcct, "runner-2")}},
 		{name: "from keeps one source", snap: "chain", target: "ou:Prod", from: user(idAcct, "alice"), exact: true, sources: map[string]want{
 			user(idAcct, "alice"): {hops: 3},
 		}},
@@ -116,7 +131,8 @@ func TestReachability(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := g.Paths(tg, Options{MaxHops: c.maxHops, From: c.from})
+			// Role assumption only: escalation has its own tests.
+			res, err := g.Paths(tg, Options{MaxHops: c.maxHops, From: c.from, Edges: EdgesAssume})
 			if err != nil {
 				t.Fatal(err)
 			}

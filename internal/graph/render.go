@@ -49,6 +49,10 @@ func ShortName(n *Node) string {
 		return "account " + n.AccountID + " (any principal)"
 	case KindAnyPrincipal:
 		return "* (any AWS principal)"
+	case KindAccountAdmin:
+		return "administrator of account " + n.AccountID
+	case KindUserInGroup:
+		return "user/" + n.Name
 	case KindSAMLProvider:
 		return "saml-provider/" + n.Name
 	case KindOIDCProvider:

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -48,7 +50,7 @@ func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, [
 		if b.unknownAcc[arnAccount(rq.Principal)] {
 			return nil, nil, fmt.Errorf("principal %s: the IAM data of account %s is missing from the snapshot", rq.Principal, arnAccount(rq.Principal))
 		}
-		return nil, nil, fmt.Errorf("principal %s is not an IAM user or role of the snapshot", rq.Principal)
+		return nil, nil, fmt.Errorf("principal %s is not an IAM user or role of the snapshot%s", rq.Principal, b.nearestNote(rq.Principal))
 	}
 	resource := rq.Resource
 	if resource == "" {
@@ -74,6 +76,10 @@ func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, [
 	ctx.Set("aws:PrincipalIsAWSService", "false")
 	if p.kind == KindUser && p.userID != "" {
 		ctx.Set("aws:userid", p.userID)
+	}
+	var warnings []string
+	if w := b.missingResource(resource); w != "" {
+		warnings = append(warnings, w)
 	}
 	resAcct := arnAccount(resource)
 	if r := b.byARN[resource]; r != nil && r.kind == KindRole {
@@ -107,7 +113,52 @@ func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, [
 		ctx.SetUnknown(k)
 	}
 	in.Request.Context = ctx
-	return in, b.relevantWarnings(p, resource), nil
+	return in, append(warnings, b.relevantWarnings(p, resource)...), nil
+}
+
+// missingResource says when resource is an IAM user or role ARN the
+// snapshot should hold but does not (a misspelt ARN answers every request
+// with ImplicitlyDenied, or with no trust policy at all).
+func (b *builder) missingResource(resource string) string {
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") && !strings.HasPrefix(parts[5], "role/") || b.byARN[resource] != nil {
+		return ""
+	}
+	acct := parts[4]
+	switch {
+	case b.unknownAcc[acct]:
+		return fmt.Sprintf("resource %s: the IAM data of account %s is missing from the snapshot", resource, acct)
+	case !b.knownAcct[acct]:
+		return fmt.Sprintf("resource %s is in account %s, which is not in the snapshot", resource, acct)
+	}
+	return fmt.Sprintf("resource %s is not a user or role of the snapshot%s", resource, b.nearestNote(resource))
+}
+
+// nearestNote names the users and roles of the snapshot whose ARNs are
+// closest to arn (by edit distance), for a message.
+func (b *builder) nearestNote(arn string) string {
+	type cand struct {
+		arn  string
+		dist int
+	}
+	var cands []cand
+	for a := range b.byARN {
+		cands = append(cands, cand{a, levenshtein.ComputeDistance(arn, a)})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].dist != cands[j].dist {
+			return cands[i].dist < cands[j].dist
+		}
+		return cands[i].arn < cands[j].arn
+	})
+	var names []string
+	for _, c := range cands[:min(3, len(cands))] {
+		names = append(names, c.arn)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (nearest: " + strings.Join(names, ", ") + ")"
 }
 
 // relevantWarnings keeps the warnings about the documents an evaluation of

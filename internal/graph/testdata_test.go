@@ -18,6 +18,9 @@ const (
 	devAcct   = "222222222222" // development, OU Dev/Sandbox (nested)
 	stageAcct = "333333333333" // staging, OU Staging
 	prodAcct  = "444444444444" // production, OU Prod
+	// stage2Acct is a second staging account, in the deny-trust snapshot
+	// only.
+	stage2Acct = "666666666666"
 )
 
 // base is the organization every test snapshot starts from.
@@ -158,6 +161,7 @@ var testSnapshots = map[string]func() *tsnap{
 		}
 		t.acct(prodAcct).
 			role("lena", trustAWS(root(idAcct), ""), attach(readARN)).
+			role("by-account-or-vendor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":["111111111111","999999999999"]}}}]}`, attach(readARN)).
 			role("by-arn", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ci-*"},"StringEquals":{"aws:PrincipalOrgID":"o-graphtest1"}}}]}`, attach(readARN)).
 			role("by-tag", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform","aws:PrincipalOrgID":"o-graphtest1"}}}]}`, attach(readARN))
 		return t
@@ -184,6 +188,111 @@ var testSnapshots = map[string]func() *tsnap{
 			role("open", trustAWS(root(idAcct), ""), attach(adminARN)).
 			role("orphan", trustAWS(user(idAcct, "oscar"), ""), attach(adminARN)).
 			role("ghost", trustAWS(role(idAcct, "deleted"), ""), attach(adminARN))
+		return t
+	},
+	// Trusts that treat one member of a class apart: a Deny naming one
+	// user of a group, a Deny with NotPrincipal, a Deny naming an account
+	// under an organization-wide trust, and conditions outsiders can
+	// never meet.
+	"deny-trust": func() *tsnap {
+		t := base()
+		t.acct(idAcct).
+			group("Developers", inline("all", assume("*"))).
+			user("dan", inGroup("Developers")).
+			user("eve", inGroup("Developers")).
+			user("fay", inGroup("Developers"))
+		t.account(stage2Acct, "staging-2", "ou-gt01-staging")
+		for _, a := range []string{devAcct, stageAcct, stage2Acct} {
+			for _, n := range []string{"runner-1", "runner-2", "runner-3"} {
+				t.acct(a).role(n, trustAWS(root(idAcct), ""), inline("all", assume("*")))
+			}
+		}
+		t.acct(prodAcct).
+			role("admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"},{"Sid":"NotEve","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:user/eve"},"Action":"sts:AssumeRole"}]}`, attach(adminARN)).
+			role("only-dan", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"},{"Sid":"AllButDan","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111111111111:root","arn:aws:iam::111111111111:user/dan"]},"Action":"sts:AssumeRole"}]}`, attach(adminARN)).
+			role("no-staging-2", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-graphtest1"}}},{"Sid":"NotStaging2","Effect":"Deny","Principal":{"AWS":"666666666666"},"Action":"sts:AssumeRole"}]}`, attach(readARN)).
+			role("by-account", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111"}}}]}`, attach(readARN)).
+			role("by-arn", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::333333333333:role/runner-*"}}}]}`, attach(readARN))
+		return t
+	},
+	// Escalation: one caller per method in dev, with the negatives (a
+	// boundary, a condition, a role that does not trust the service, an
+	// AWS managed policy, a service-linked role) beside it; the same
+	// callers in staging-2, where an SCP denies the methods; and a chain
+	// from the identity account through dev and staging into prod that
+	// mixes assume and escalate edges.
+	"escalate": func() *tsnap {
+		t := base()
+		t.account(stage2Acct, "staging-2", "ou-gt01-staging")
+		t.scp("p-noescalation", "NoEscalation", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateAccessKey","iam:UpdateAssumeRolePolicy","iam:PassRole","iam:PutUserPolicy"],"Resource":"*"}]}`, stage2Acct)
+		const d, st = devAcct, stageAcct
+		s3only := allow("s3:*|*")
+		for _, a := range []string{d, stage2Acct} {
+			t.acct(a).
+				user("victim", tagged("team", "red")).
+				user("victim-console").withPassword("victim-console").
+				role("target-role", trustAWS(root(a), ""), attach(readARN)).
+				role("lambda-exec", trustService("lambda.amazonaws.com", ""), attach(readARN)).
+				user("key-maker", inline("keys", allow("iam:CreateAccessKey|arn:aws:iam::"+a+":user/victim"))).
+				user("trust-writer", inline("trust", allow("iam:UpdateAssumeRolePolicy|arn:aws:iam::"+a+":role/target-role"))).
+				user("lambda-dev", inline("lambda", allow("iam:PassRole|*", "lambda:CreateFunction,lambda:InvokeFunction|*"))).
+				user("self-putter", inline("self", allow("iam:PutUserPolicy|arn:aws:iam::"+a+":user/${aws:username}")))
+		}
+		t.acct(d).policy("NoSTS", s3only).policy("OnlyS3AndBoundary", allow("s3:*|*", "iam:DeleteUserPermissionsBoundary|*")).
+			policy("dev-team", s3only).
+			role("AWSServiceRoleForSupport", trustService("support.amazonaws.com", ""), rolePath("/aws-service-role/support.amazonaws.com/"), attach(readARN)).
+			role("lambda-cond", trustService("lambda.amazonaws.com", `{"StringEquals":{"aws:SourceAccount":"222222222222"}}`), attach(readARN)).
+			role("ec2-role", trustService("ec2.amazonaws.com", ""), profiles("ec2-role"), attach(readARN)).
+			role("ec2-noprofile", trustService("ec2.amazonaws.com", ""), profiles(), attach(readARN)).
+			role("cfn-role", trustService("cloudformation.amazonaws.com", ""), attach(readARN)).
+			role("cb-role", trustService("codebuild.amazonaws.com", ""), attach(readARN)).
+			role("glue-role", trustService("glue.amazonaws.com", ""), attach(readARN)).
+			role("sm-role", trustService("sagemaker.amazonaws.com", ""), attach(readARN)).
+			role("ecs-role", trustService("ecs-tasks.amazonaws.com", ""), attach(readARN)).
+			role("dp-role", trustService("datapipeline.amazonaws.com", ""), attach(readARN)).
+			group("Admins", attach(adminARN)).
+			group("SelfService", inline("bots", allow("iam:CreateAccessKey|arn:aws:iam::222222222222:user/${aws:username}-bot"))).
+			user("ali", inGroup("SelfService")).user("ops", inGroup("SelfService")).user("ops-bot", inGroup("SelfService")).
+			group("Writers", inline("self", allow("iam:PutGroupPolicy|arn:aws:iam::222222222222:group/Writers"))).
+			group("Attachers", inline("self", allow("iam:AttachGroupPolicy|arn:aws:iam::222222222222:group/Attachers"))).
+			user("bounded-key-maker", inline("keys", allow("iam:CreateAccessKey|*")), boundary("arn:aws:iam::222222222222:policy/NoSTS")).
+			user("cond-key-maker", inline("keys", allow(`iam:CreateAccessKey|*|{"StringEquals":{"aws:ResourceTag/team":"blue"}}`))).
+			user("mfa-key-maker", inline("keys", allow(`iam:CreateAccessKey|*|{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`)), withMFA()).
+			user("console-maker", inline("console", allow("iam:CreateLoginProfile,iam:UpdateLoginProfile|arn:aws:iam::222222222222:user/victim*"))).
+			user("slr-writer", inline("trust", allow("iam:UpdateAssumeRolePolicy|arn:aws:iam::222222222222:role/aws-service-role/*"))).
+			user("self-attacher", inline("self", allow("iam:AttachUserPolicy|arn:aws:iam::222222222222:user/self-attacher"))).
+			user("group-putter", inGroup("Writers")).
+			user("group-attacher", inGroup("Attachers")).
+			user("policy-writer", attach("arn:aws:iam::222222222222:policy/dev-team"), inline("versions", allow("iam:CreatePolicyVersion|arn:aws:iam::222222222222:policy/dev-team"))).
+			user("policy-defaulter", attach("arn:aws:iam::222222222222:policy/dev-team"), inline("versions", allow("iam:SetDefaultPolicyVersion|arn:aws:iam::222222222222:policy/*"))).
+			user("policy-writer-aws", attach(readARN), inline("versions", allow("iam:CreatePolicyVersion|*"))).
+			user("bounded-admin", attach(adminARN), boundary("arn:aws:iam::222222222222:policy/OnlyS3AndBoundary")).
+			user("bounded-weak", inline("s3", allow("s3:*|*", "iam:DeleteUserPermissionsBoundary|*")), boundary("arn:aws:iam::222222222222:policy/OnlyS3AndBoundary")).
+			user("joiner", inline("join", allow("iam:AddUserToGroup|arn:aws:iam::222222222222:group/Admins"))).
+			role("self-role", trustAWS(root(d), ""), inline("self", allow("iam:PutRolePolicy|arn:aws:iam::222222222222:role/self-role"))).
+			role("attach-role", trustAWS(root(d), ""), inline("self", allow("iam:AttachRolePolicy|arn:aws:iam::222222222222:role/attach-role"))).
+			user("lambda-nocreate", inline("lambda", allow("iam:PassRole|*", "lambda:InvokeFunction|*"))).
+			user("lambda-esm", inline("lambda", allow("iam:PassRole|arn:aws:iam::222222222222:role/lambda-*", "lambda:CreateFunction|arn:aws:lambda:*:222222222222:function:app-*", "lambda:CreateEventSourceMapping|*"))).
+			user("lambda-only-passer", inline("pass", allow(`iam:PassRole|*|{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}`, "lambda:CreateFunction,lambda:InvokeFunction,ec2:RunInstances|*"))).
+			user("ec2-dev", inline("ec2", allow("iam:PassRole|*", "ec2:RunInstances|*"))).
+			user("ec2-profiler", inline("ec2", allow("iam:PassRole|*", "ec2:RunInstances,iam:CreateInstanceProfile,iam:AddRoleToInstanceProfile|*"))).
+			user("cfn-dev", inline("cfn", allow("iam:PassRole|*", "cloudformation:CreateStack|*"))).
+			user("cb-dev", inline("cb", allow("iam:PassRole|*", "codebuild:CreateProject,codebuild:StartBuild|*"))).
+			user("glue-dev", inline("glue", allow("iam:PassRole|*", "glue:CreateDevEndpoint|*"))).
+			user("sm-dev", inline("sm", allow("iam:PassRole|*", "sagemaker:CreateNotebookInstance,sagemaker:CreatePresignedNotebookInstanceUrl|*"))).
+			user("ecs-dev", inline("ecs", allow("iam:PassRole|*", "ecs:RegisterTaskDefinition,ecs:RunTask|*"))).
+			user("dp-dev", inline("dp", allow("iam:PassRole|*", "datapipeline:CreatePipeline,datapipeline:PutPipelineDefinition,datapipeline:ActivatePipeline|*")))
+		// The chain: identity user -> dev hop-a (assume) -> dev chain-lambda
+		// (pass-role:lambda) -> staging hop-b (assume) -> staging prod-gate
+		// (update-trust) -> prod prod-admin (assume).
+		t.acct(idAcct).user("chain-start", inline("hop", assume(role(d, "hop-a"))))
+		t.acct(d).
+			role("hop-a", trustAWS(root(idAcct), ""), inline("deploy", allow("iam:PassRole|arn:aws:iam::222222222222:role/chain-lambda", "lambda:CreateFunction,lambda:InvokeFunction|*"))).
+			role("chain-lambda", trustService("lambda.amazonaws.com", ""), inline("next", assume(role(st, "hop-b"))))
+		t.acct(st).
+			role("hop-b", trustAWS(role(d, "chain-lambda"), ""), inline("ops", allow("iam:UpdateAssumeRolePolicy|arn:aws:iam::333333333333:role/prod-gate"))).
+			role("prod-gate", trustAWS(root(st), ""), inline("next", assume(role(prodAcct, "prod-admin"))))
+		t.acct(prodAcct).role("prod-admin", trustAWS(role(st, "prod-gate"), ""), attach(adminARN))
 		return t
 	},
 	// Accounts and principals the snapshot does not describe: a vendor

@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
@@ -294,4 +295,80 @@ func (t *tsnap) assign(acct, ps, typ, principalID string) *tsnap {
 	ic := t.identityCenter()
 	ic.Assignments = append(ic.Assignments, snapshot.Assignment{InstanceARN: tInstance, AccountID: acct, PermissionSetARN: psARN(ps), PrincipalType: typ, PrincipalID: principalID})
 	return t
+}
+
+// Escalation helpers.
+
+// tagged sets tags on a user or role.
+func tagged(kv ...string) opt {
+	return func(x any) {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		switch v := x.(type) {
+		case *snapshot.User:
+			v.Tags = m
+		case *snapshot.Role:
+			v.Tags = m
+		}
+	}
+}
+
+// profiles records the instance profiles holding a role (none: an empty
+// list, which the snapshot says; without this option they are unknown).
+func profiles(names ...string) opt {
+	return func(x any) {
+		if r, ok := x.(*snapshot.Role); ok {
+			r.InstanceProfiles = []snapshot.InstanceProfile{}
+			for _, n := range names {
+				r.InstanceProfiles = append(r.InstanceProfiles, snapshot.InstanceProfile{Name: n, ARN: "arn:aws:iam::" + arnAccount(r.ARN) + ":instance-profile/" + n, Path: "/"})
+			}
+		}
+	}
+}
+
+// rolePath puts a role under an IAM path.
+func rolePath(path string) opt {
+	return func(x any) {
+		if r, ok := x.(*snapshot.Role); ok {
+			r.Path = path
+			r.ARN = "arn:aws:iam::" + arnAccount(r.ARN) + ":role" + path + r.Name
+		}
+	}
+}
+
+// withPassword marks a user of the account as having a console password
+// in the credential report.
+func (a *tacct) withPassword(name string) *tacct {
+	for i := range a.a.IAM.CredentialReport.Rows {
+		if a.a.IAM.CredentialReport.Rows[i].User == name {
+			a.a.IAM.CredentialReport.Rows[i].PasswordEnabled = true
+		}
+	}
+	return a
+}
+
+// allow is an identity policy of Allow statements, each "actions|resource"
+// or "actions|resource|condition-json".
+func allow(stmts ...string) string {
+	var parts []string
+	for _, s := range stmts {
+		f := strings.SplitN(s, "|", 3)
+		acts := strings.Split(f[0], ",")
+		st := `{"Effect":"Allow","Action":["` + strings.Join(acts, `","`) + `"],"Resource":"` + f[1] + `"`
+		if len(f) == 3 {
+			st += `,"Condition":` + f[2]
+		}
+		parts = append(parts, st+"}")
+	}
+	return `{"Version":"2012-10-17","Statement":[` + strings.Join(parts, ",") + `]}`
+}
+
+func trustService(svc, cond string) string {
+	c := ""
+	if cond != "" {
+		c = `,"Condition":` + cond
+	}
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + svc + `"},"Action":"sts:AssumeRole"` + c + `}]}`
 }

@@ -169,6 +169,41 @@ func TestReadJSONFileBlockedPipe(t *testing.T) {
 	}
 }
 
+// TestStream: an open stream (standard input) stops at the cap, names
+// itself in the error, and a read blocked on a silent pipe ends when the
+// context is done.
+func TestStream(t *testing.T) {
+	content := strings.Repeat("x", 100)
+	r, stop := Stream(context.Background(), strings.NewReader(content), "standard input", 10)
+	defer stop()
+	if _, err := io.ReadAll(r); !IsTooLarge(err) || !strings.HasPrefix(err.Error(), "standard input is larger than the limit of 10 bytes") {
+		t.Errorf("over the cap: %v", err)
+	}
+	r, stop = Stream(context.Background(), strings.NewReader(content), "standard input", 100)
+	if got, err := io.ReadAll(r); err != nil || string(got) != content {
+		t.Errorf("at the cap: %q, %v", got, err)
+	}
+	stop()
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	r, stop = Stream(ctx, pr, "standard input", 0)
+	defer stop()
+	start := time.Now()
+	if _, err := io.ReadAll(r); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a silent pipe: %v, want the context's error", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s to stop", took)
+	}
+}
+
 // TestReadJSONFileStopsEarly: garbage is refused after the first bytes,
 // not read to the cap.
 func TestReadJSONFileStopsEarly(t *testing.T) {

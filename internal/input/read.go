@@ -132,6 +132,20 @@ func (f *File) Close() error {
 	return f.f.Close()
 }
 
+// Stream wraps r, an already open stream such as standard input, the way
+// Open wraps a file: reads stop after max bytes (DefaultMaxSize when max is
+// not positive) and as soon as ctx is done; when r is an *os.File that
+// supports deadlines (a pipe), a read blocked on it is unblocked then too.
+// name names the stream in errors. stop ends the watch on ctx; it does not
+// close r.
+func Stream(ctx context.Context, r io.Reader, name string, max int64) (rd io.Reader, stop func() bool) {
+	stop = func() bool { return false }
+	if f, ok := r.(*os.File); ok {
+		stop = context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Now()) })
+	}
+	return &reader{ctx: ctx, r: r, limit: limit(max), path: name}, stop
+}
+
 // ReadAll reads r to its end, at most max bytes (DefaultMaxSize when max is
 // not positive), stopping when ctx is done.
 func ReadAll(ctx context.Context, r io.Reader, max int64) ([]byte, error) {

@@ -6,7 +6,14 @@
 // MFA, OrganizationAccountAccessRole trusting the management account,
 // deployment chains from CI roles, vendor roles with and without
 // sts:ExternalId, org-restricted wildcard trusts, service roles, a SAML
-// role). The output is deterministic for a given Options value.
+// role), and a realistic share of privilege-escalation permissions: CI
+// roles that may pass the Lambda roles of their account (one account in
+// two), a developer role allowed to attach policies to itself (one in
+// ten), a legacy deployer user that may rewrite trust policies (one in
+// twenty), a helpdesk group in the identity account that resets the
+// people's credentials. Some trusts deny a person who left (one account
+// in ten) or admit "*" only from the identity account (one in
+// twenty-five). The output is deterministic for a given Options value.
 package orggen
 
 import (
@@ -280,15 +287,24 @@ func (g *gen) identity() snapshot.Account {
 		{"Developers", []string{"arn:aws:iam::*:role/Developer", "arn:aws:iam::*:role/ReadOnly"}},
 		{"ReadOnly", "arn:aws:iam::*:role/ReadOnly"},
 		{"OnCall", "*"},
+		{"Helpdesk", "arn:aws:iam::" + identityID + ":role/ReadOnly"},
 	}
 	for _, gr := range groups {
 		iam.Groups = append(iam.Groups, snapshot.Group{Name: gr.name, ID: "AGPA" + identityID + gr.name, ARN: "arn:aws:iam::" + identityID + ":group/" + gr.name, Path: "/",
 			InlinePolicies: []snapshot.InlinePolicy{{Name: "assume", Document: allow("sts:AssumeRole", gr.resource)}}, AttachedPolicies: []snapshot.AttachedPolicy{}, Members: []string{}})
 	}
+	// The helpdesk resets the people's passwords and keys: it can take over
+	// every user of the identity account.
+	helpdesk := &iam.Groups[len(iam.Groups)-1]
+	helpdesk.InlinePolicies = append(helpdesk.InlinePolicies, snapshot.InlinePolicy{Name: "credentials",
+		Document: allow([]string{"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"}, "arn:aws:iam::"+identityID+":user/*")})
 	n := 10 * g.opts.UsersPerAccount
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("person%03d", i)
-		gr := groups[i%len(groups)].name
+		gr := groups[i%(len(groups)-1)].name
+		if i == n-1 {
+			gr = "Helpdesk"
+		}
 		g.user(iam, identityID, name, []string{gr}, i%7 != 0)
 		for j := range iam.Groups {
 			if iam.Groups[j].Name == gr {
@@ -308,9 +324,17 @@ func (g *gen) member(i int) snapshot.Account {
 	a := g.account(id, fmt.Sprintf("%s-%04d", env[:4], i), ou, map[string]string{"environment": env})
 	iam := g.emptyIAM(id, g.rng.IntN(20) != 0)
 	idRoot := "arn:aws:iam::" + identityID + ":root"
+	adminTrust := trust(obj{"AWS": idRoot}, mfa)
+	if i%10 == 3 {
+		// person001 left; the trust keeps them out until the account is cleaned up.
+		adminTrust = doc(obj{"Version": "2012-10-17", "Statement": []obj{
+			stmt("Allow", obj{"AWS": idRoot}, "sts:AssumeRole", mfa),
+			{"Sid": "Leaver", "Effect": "Deny", "Principal": obj{"AWS": "arn:aws:iam::" + identityID + ":user/person001"}, "Action": "sts:AssumeRole"},
+		}})
+	}
 	roles := []snapshot.Role{
 		g.role(id, "OrganizationAccountAccessRole", trust(obj{"AWS": "arn:aws:iam::" + mgmtID + ":root"}, nil), adminARN),
-		g.role(id, "Admin", trust(obj{"AWS": idRoot}, mfa), adminARN),
+		g.role(id, "Admin", adminTrust, adminARN),
 		g.role(id, "Developer", trust(obj{"AWS": idRoot}, mfa), powerARN),
 		g.role(id, "ReadOnly", trust(obj{"AWS": idRoot}, nil), readARN),
 		g.role(id, "ci", trust(obj{"Federated": "arn:aws:iam::" + id + ":oidc-provider/token.actions.githubusercontent.com"}, obj{
@@ -326,6 +350,17 @@ func (g *gen) member(i int) snapshot.Account {
 	deploy.InlinePolicies = append(deploy.InlinePolicies, snapshot.InlinePolicy{Name: "deploy", Document: allow([]string{"ecs:*", "ecr:*", "s3:PutObject"}, "*")})
 	roles = append(roles, deploy)
 	roles[4].InlinePolicies = append(roles[4].InlinePolicies, snapshot.InlinePolicy{Name: "chain", Document: allow("sts:AssumeRole", "arn:aws:iam::*:role/deploy")})
+	if i%2 == 0 {
+		// CI deploys Lambda functions with the account's Lambda roles.
+		roles[4].InlinePolicies = append(roles[4].InlinePolicies, snapshot.InlinePolicy{Name: "deploy-lambda", Document: doc(obj{"Version": "2012-10-17", "Statement": []obj{{
+			"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::" + id + ":role/svc-lam-*",
+			"Condition": obj{"StringEquals": obj{"iam:PassedToService": "lambda.amazonaws.com"}}}}})})
+	}
+	if i%10 == 7 {
+		// A developer role allowed to manage its own policies.
+		roles[2].InlinePolicies = append(roles[2].InlinePolicies, snapshot.InlinePolicy{Name: "self-service", Document: allow(
+			[]string{"iam:AttachRolePolicy", "iam:DetachRolePolicy"}, "arn:aws:iam::"+id+":role/Developer")})
+	}
 	// Vendors: monitoring with an external id, sometimes a legacy one without.
 	roles = append(roles, g.role(id, "vendor-monitoring", trust(obj{"AWS": "arn:aws:iam::464622532012:root"}, obj{"StringEquals": obj{"sts:ExternalId": "gen-" + id}}), readARN))
 	if g.rng.IntN(4) == 0 {
@@ -337,16 +372,33 @@ func (g *gen) member(i int) snapshot.Account {
 	if g.rng.IntN(50) == 0 {
 		roles = append(roles, g.role(id, "open-to-all", trust(obj{"AWS": "*"}, nil), readARN))
 	}
+	if i%25 == 11 {
+		roles = append(roles, g.role(id, "people-read", trust("*", obj{"StringEquals": obj{"aws:PrincipalAccount": identityID}}), readARN))
+	}
 	services := []string{"lambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "states.amazonaws.com", "events.amazonaws.com"}
 	for n := 0; len(roles) < g.opts.RolesPerAccount; n++ {
 		svc := services[n%len(services)]
 		r := g.role(id, fmt.Sprintf("svc-%s-%02d", svc[:3], n), trust(obj{"Service": svc}, nil))
 		r.InlinePolicies = append(r.InlinePolicies, snapshot.InlinePolicy{Name: "app", Document: allow([]string{"s3:GetObject", "dynamodb:*", "sqs:*"}, "*")})
+		if svc == "ec2.amazonaws.com" {
+			r.InstanceProfiles = []snapshot.InstanceProfile{{Name: r.Name, ARN: "arn:aws:iam::" + id + ":instance-profile/" + r.Name, Path: "/"}}
+		}
 		roles = append(roles, r)
+	}
+	for ri := range roles {
+		if roles[ri].InstanceProfiles == nil {
+			roles[ri].InstanceProfiles = []snapshot.InstanceProfile{}
+		}
 	}
 	iam.Roles = roles
 	for u := 0; u < g.opts.UsersPerAccount; u++ {
 		g.user(iam, id, fmt.Sprintf("local-%d", u), nil, u == 0)
+	}
+	if i%20 == 9 {
+		// A deployer user from before roles: it may rewrite any trust policy.
+		g.user(iam, id, "legacy-deployer", nil, false)
+		last := &iam.Users[len(iam.Users)-1]
+		last.InlinePolicies = append(last.InlinePolicies, snapshot.InlinePolicy{Name: "deploy", Document: allow([]string{"iam:UpdateAssumeRolePolicy", "iam:GetRole"}, "arn:aws:iam::"+id+":role/*")})
 	}
 	a.IAM = iam
 	return a

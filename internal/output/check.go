@@ -32,6 +32,15 @@ type CheckReport struct {
 	Omitted []string
 	// Run says how the check ran, for report headers.
 	Run RunInfo
+	// Category, when set, tells this report's runs apart from check's in
+	// SARIF consumers (profiles check): the SARIF
+	// runAutomationDetails.id becomes "orgaudit/<category>/<organization
+	// id>/", so that uploading one does not replace the other's results.
+	Category string
+	// Locate, when set, returns the file and line a finding is about (the
+	// SARIF physical location); "" falls back to the default: the snapshot
+	// file, at the first line naming the finding's resource.
+	Locate func(engine.Finding) (path string, line int)
 
 	accounts   *snapshot.Index
 	rules      map[string]engine.Rule

@@ -82,8 +82,10 @@ func (r *CheckReport) SARIF() *sarif.Report {
 		}
 	}
 
-	uri := artifactURI(r.Snapshot.Path)
-	run.AddDistinctArtifact(uri)
+	snapURI := artifactURI(r.Snapshot.Path)
+	if r.Locate == nil {
+		run.AddDistinctArtifact(snapURI)
+	}
 	lines := locateLines(r.Snapshot.Raw, r.Result.Findings)
 
 	for _, f := range r.Result.Findings {
@@ -95,7 +97,14 @@ func (r *CheckReport) SARIF() *sarif.Report {
 		if len(f.Evidence) > 0 {
 			props.Add("evidence", f.Evidence)
 		}
-		region := sarif.NewRegion().WithStartLine(max(lines[f.Resource], 1))
+		uri, line := snapURI, lines[f.Resource]
+		if r.Locate != nil {
+			if path, l := r.Locate(f); path != "" {
+				uri, line = artifactURI(path), l
+			}
+			run.AddDistinctArtifact(uri)
+		}
+		region := sarif.NewRegion().WithStartLine(max(line, 1))
 		loc := sarif.NewLocation().
 			WithPhysicalLocation(sarif.NewPhysicalLocation().
 				WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).
@@ -144,16 +153,20 @@ func (r *CheckReport) SARIF() *sarif.Report {
 // AutomationID is the SARIF runAutomationDetails.id of the report,
 // "orgaudit/<organization id>/" (the account id for a snapshot outside an
 // organization), so that code scanning keeps the runs of several
-// organizations apart.
+// organizations apart; with a Category, "orgaudit/<category>/...".
 func (r *CheckReport) AutomationID() string {
+	id := "orgaudit/"
+	if r.Category != "" {
+		id += r.Category + "/"
+	}
 	s := r.Snapshot.Snapshot
 	switch {
 	case s.Organization != nil && s.Organization.ID != "":
-		return "orgaudit/" + s.Organization.ID + "/"
+		return id + s.Organization.ID + "/"
 	case len(s.Accounts) == 1:
-		return "orgaudit/" + s.Accounts[0].ID + "/"
+		return id + s.Accounts[0].ID + "/"
 	}
-	return "orgaudit/"
+	return id
 }
 
 func sarifRule(rule engine.Rule) *sarif.ReportingDescriptor {

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +77,52 @@ func TestWriteUnknownFormat(t *testing.T) {
 	err := Check.Write(&strings.Builder{}, "yaml", r, Options{})
 	if err == nil || !strings.Contains(err.Error(), "table, json, sarif, markdown, junit") {
 		t.Errorf("error %v should list the formats", err)
+	}
+}
+
+// TestAutomationIDAndLocate: a category keeps a report's SARIF runs apart
+// from check's; Locate moves a finding's physical location to its own
+// file, and its empty answer keeps the snapshot's.
+func TestAutomationIDAndLocate(t *testing.T) {
+	org := &snapshot.Snapshot{Organization: &snapshot.Organization{ID: "o-abc"}}
+	tests := []struct {
+		name, category string
+		snap           *snapshot.Snapshot
+		want           string
+	}{
+		{"organization", "", org, "orgaudit/o-abc/"},
+		{"category", "profiles", org, "orgaudit/profiles/o-abc/"},
+		{"category without a snapshot", "profiles", &snapshot.Snapshot{}, "orgaudit/profiles/"},
+	}
+	for _, tt := range tests {
+		r := NewCheckReport("dev", &snapshot.Loaded{Snapshot: tt.snap}, &engine.Result{})
+		r.Category = tt.category
+		if got := r.AutomationID(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+
+	res := &engine.Result{
+		Rules:    []engine.Rule{{ID: "R-1", Severity: engine.SeverityHigh}},
+		Findings: []engine.Finding{{RuleID: "R-1", Resource: "profile:a"}, {RuleID: "R-1", Resource: "elsewhere"}},
+	}
+	r := NewCheckReport("dev", &snapshot.Loaded{Path: "snap.json", Snapshot: org}, res)
+	r.Locate = func(f engine.Finding) (string, int) {
+		if f.Resource == "profile:a" {
+			return "config", 7
+		}
+		return "", 0
+	}
+	run := r.SARIF().Runs[0]
+	var got []string
+	for _, res := range run.Results {
+		loc := res.Locations[0].PhysicalLocation
+		got = append(got, *loc.ArtifactLocation.URI+":"+strconv.Itoa(*loc.Region.StartLine))
+	}
+	if strings.Join(got, " ") != "config:7 snap.json:1" {
+		t.Errorf("locations %v, want config:7 snap.json:1", got)
+	}
+	if len(run.Artifacts) != 2 {
+		t.Errorf("%d artifacts, want 2 (config, snap.json)", len(run.Artifacts))
 	}
 }

@@ -1,13 +1,14 @@
 // Package output renders what orgaudit commands produce (check reports,
-// paths, drift, handover checklists, rule lists, version information) in
-// every output format, and writes it to standard output or to files.
+// paths, drift, handover checklists, rule lists, version information,
+// simulated requests, Terraform plans) in every output format, and writes
+// it to standard output or to files.
 //
 // One registry (formats, in registry.go) lists every format; a Format
 // holds one writer per kind of data it can render. A Kind names one kind
-// of data (Check, Paths, Drift, Handover, Rules, Version): its formats are
-// the registered formats that have a writer for it, so adding a format to
-// every command is one entry in the registry. Every writer is
-// deterministic: the same data gives the same bytes.
+// of data (Check, Paths, Drift, Handover, Rules, Version, Simulate, Plan):
+// its formats are the registered formats that have a writer for it, so
+// adding a format to every command is one entry in the registry. Every
+// writer is deterministic: the same data gives the same bytes.
 package output
 
 import (
@@ -19,6 +20,7 @@ import (
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/suggest"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
@@ -50,6 +52,8 @@ type Format struct {
 	Handover WriteFunc[*handover.Checklist]
 	Rules    WriteFunc[*RuleList]
 	Version  WriteFunc[version.Info]
+	Simulate WriteFunc[*Simulation]
+	Plan     WriteFunc[*plan.Report]
 }
 
 // Kind is one kind of data a command renders, typed by the value its
@@ -73,6 +77,10 @@ var (
 	Rules = Kind[*RuleList]{"rules list", func(f *Format) WriteFunc[*RuleList] { return f.Rules }}
 	// Version is the build information (version).
 	Version = Kind[version.Info]{"version", func(f *Format) WriteFunc[version.Info] { return f.Version }}
+	// Simulate is the decision on one request (simulate).
+	Simulate = Kind[*Simulation]{"simulate", func(f *Format) WriteFunc[*Simulation] { return f.Simulate }}
+	// Plan is what a Terraform plan does to the organization (plan).
+	Plan = Kind[*plan.Report]{"plan", func(f *Format) WriteFunc[*plan.Report] { return f.Plan }}
 )
 
 // Name is the command that renders this kind ("check", "paths", ...).

@@ -22,6 +22,7 @@ func TestRegistry(t *testing.T) {
 	kinds := map[string][]string{
 		Check.Name(): Check.Formats(), Paths.Name(): Paths.Formats(), Drift.Name(): Drift.Formats(),
 		Handover.Name(): Handover.Formats(), Rules.Name(): Rules.Formats(), Version.Name(): Version.Formats(),
+		Simulate.Name(): Simulate.Formats(), Plan.Name(): Plan.Formats(),
 	}
 	for name, fs := range kinds {
 		if len(fs) < 2 || fs[0] != "table" || !slices.Contains(fs, "json") {
@@ -33,6 +34,8 @@ func TestRegistry(t *testing.T) {
 		"paths":    {"table", "json", "dot", "mermaid", "html"},
 		"handover": {"table", "json", "markdown", "html"},
 		"diff":     {"table", "json", "markdown"},
+		"simulate": {"table", "json"},
+		"plan":     {"table", "json", "markdown"},
 	}
 	for name, fs := range want {
 		if !slices.Equal(kinds[name], fs) {

@@ -42,7 +42,7 @@ func writePathsMermaid(w io.Writer, r *graph.Report, o Options) error {
 func (r *pathsView) table(w io.Writer) error {
 	res := r.Result
 	var b strings.Builder
-	fmt.Fprintf(&b, "Who can reach %s, in at most %d hops (--to %s):\n", res.Target.Label, res.MaxHops, r.Spec)
+	fmt.Fprintf(&b, "Who can reach %s, in at most %d hops (--to %s%s):\n", res.Target.Label, res.MaxHops, r.Spec, edgesNote(res.Edges))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
@@ -60,6 +60,17 @@ func (r *pathsView) table(w io.Writer) error {
 		}
 	}
 	return r.footer(w)
+}
+
+// edgesNote says, in a report's heading, which edges a query followed.
+func edgesNote(f graph.EdgeFilter) string {
+	switch f {
+	case graph.EdgesAssume:
+		return ", --edges assume: role assumption only"
+	case graph.EdgesEscalate:
+		return ", --edges escalate: only sources that need an escalation"
+	}
+	return ""
 }
 
 func (r *pathsView) principalCell(n *graph.Node) string {
@@ -112,11 +123,22 @@ func (r *pathsView) pathCell(path []graph.Hop) string {
 			how += ", needs MFA"
 		}
 		lines = append(lines, how)
+		lines = append(lines, r.evidenceLines(h.Evidence, to.AccountID)...)
 		for _, c := range h.Conditions.Strings() {
 			lines = append(lines, "if "+c)
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// evidenceLines renders an escalation hop's evidence; on a terminal, ARNs
+// of the hop's account are shortened to their resource part, the hop's
+// line above naming the account.
+func (r *pathsView) evidenceLines(ev *graph.Evidence, account string) []string {
+	if r.o.Width <= 0 {
+		return ev.Lines()
+	}
+	return ev.LinesNaming(func(arn string) string { return shortARN(arn, account) })
 }
 
 func (r *pathsView) footer(w io.Writer) error {
@@ -157,16 +179,17 @@ func (r *pathsView) accountLabels(ids []string) []string {
 // JSON output (see docs/paths.md).
 
 type jsonReport struct {
-	Version  string       `json:"paths_version"`
-	Snapshot jsonSnapshot `json:"snapshot"`
-	Target   jsonTarget   `json:"target"`
-	MaxHops  int          `json:"max_hops"`
-	Targets  []string     `json:"targets"`
-	Unknown  []string     `json:"unknown_accounts"`
-	Summary  jsonSummary  `json:"summary"`
-	Sources  []jsonSource `json:"sources"`
-	Warnings []string     `json:"warnings"`
-	Graph    graph.Stats  `json:"graph"`
+	Version  string           `json:"paths_version"`
+	Snapshot jsonSnapshot     `json:"snapshot"`
+	Target   jsonTarget       `json:"target"`
+	MaxHops  int              `json:"max_hops"`
+	Edges    graph.EdgeFilter `json:"edges"`
+	Targets  []string         `json:"targets"`
+	Unknown  []string         `json:"unknown_accounts"`
+	Summary  jsonSummary      `json:"summary"`
+	Sources  []jsonSource     `json:"sources"`
+	Warnings []string         `json:"warnings"`
+	Graph    graph.Stats      `json:"graph"`
 }
 
 type jsonSnapshot struct {
@@ -201,19 +224,22 @@ type jsonSource struct {
 	Paths        uint64         `json:"paths"`
 	PathsAtLeast bool           `json:"paths_at_least"`
 	MFARequired  bool           `json:"mfa_required"`
-	Path         []jsonHop      `json:"path"`
+	// EscalationRequired: every path has an escalation hop.
+	EscalationRequired bool      `json:"escalation_required"`
+	Path               []jsonHop `json:"path"`
 	// PathWithoutMFA is empty when MFA is required on every path.
 	PathWithoutMFA []jsonHop `json:"path_without_mfa"`
 }
 
 type jsonHop struct {
-	From       string         `json:"from"`
-	To         string         `json:"to"`
-	Kind       graph.EdgeKind `json:"kind"`
-	Action     string         `json:"action"`
-	MFA        bool           `json:"mfa"`
-	Via        string         `json:"via,omitempty"`
-	Conditions jsonConditions `json:"conditions"`
+	From       string          `json:"from"`
+	To         string          `json:"to"`
+	Kind       graph.EdgeKind  `json:"kind"`
+	Action     string          `json:"action"`
+	MFA        bool            `json:"mfa"`
+	Via        string          `json:"via,omitempty"`
+	Conditions jsonConditions  `json:"conditions"`
+	Evidence   *graph.Evidence `json:"evidence,omitempty"`
 }
 
 type jsonConditions struct {
@@ -235,7 +261,7 @@ func conditionsJSON(c graph.Conditions) jsonConditions {
 func hopsJSON(hops []graph.Hop) []jsonHop {
 	out := make([]jsonHop, len(hops))
 	for i, h := range hops {
-		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions)}
+		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions), Evidence: h.Evidence}
 	}
 	return out
 }
@@ -247,7 +273,7 @@ func (r *pathsView) json(w io.Writer) error {
 		Version:  "1",
 		Snapshot: jsonSnapshot{Path: r.SnapshotPath, CollectedAt: s.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00")},
 		Target:   jsonTarget{Spec: r.Spec, Kind: string(res.Target.Kind), Label: res.Target.Label, Accounts: res.Target.Accounts, Role: res.Target.Role},
-		MaxHops:  res.MaxHops, Targets: res.Targets, Unknown: res.UnknownAccounts,
+		MaxHops:  res.MaxHops, Edges: res.Edges, Targets: res.Targets, Unknown: res.UnknownAccounts,
 		Sources: make([]jsonSource, 0, len(res.Sources)), Warnings: r.Graph.Warnings(), Graph: r.Graph.Stats(),
 	}
 	if s.Organization != nil {
@@ -256,7 +282,7 @@ func (r *pathsView) json(w io.Writer) error {
 	for _, src := range res.Sources {
 		n := src.Node
 		js := jsonSource{ID: n.ID, Kind: n.Kind, Name: n.Name, AccountID: n.AccountID, External: n.External, MFADevice: n.MFA,
-			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired}
+			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired, EscalationRequired: src.EscalationRequired}
 		if a, ok := r.Graph.Index().Account(n.AccountID); ok {
 			js.AccountName = a.Name
 		}
@@ -325,6 +351,9 @@ func (r *pathsView) nodeLabel(id string) string {
 
 func edgeLabel(h graph.Hop) string {
 	parts := []string{h.Kind.Action()}
+	if h.Evidence != nil {
+		parts = append(parts, strings.Join(h.Evidence.Actions, " + "))
+	}
 	if h.MFA {
 		parts = append(parts, "MFA")
 	}

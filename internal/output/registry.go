@@ -7,6 +7,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/drift"
 	"github.com/orgaudit/orgaudit/internal/handover"
+	"github.com/orgaudit/orgaudit/internal/plan"
 	"github.com/orgaudit/orgaudit/internal/version"
 )
 
@@ -23,6 +24,8 @@ var formats = []Format{
 		Handover:    writeHandoverTable,
 		Rules:       writeRulesTable,
 		Version:     writeVersionTable,
+		Simulate:    writeSimulationTable,
+		Plan:        writePlanTable,
 	},
 	{
 		Name:        "json",
@@ -33,6 +36,8 @@ var formats = []Format{
 		Handover:    writeJSON[*handover.Checklist],
 		Rules:       writeRulesJSON,
 		Version:     writeJSON[version.Info],
+		Simulate:    writeSimulationJSON,
+		Plan:        writeJSON[*plan.Report],
 	},
 	{
 		Name:        "sarif",
@@ -45,6 +50,7 @@ var formats = []Format{
 		Check:       writeCheckMarkdown,
 		Drift:       writeDriftMarkdown,
 		Handover:    writeHandoverMarkdown,
+		Plan:        writePlanMarkdown,
 	},
 	{
 		Name:        "junit",

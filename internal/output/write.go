@@ -13,7 +13,8 @@ import (
 const FileMode = atomicfile.Mode
 
 // WriteFile writes what render produces to path atomically, mode 0600; a
-// symbolic link at path is replaced, never followed (see atomicfile).
+// symbolic link at path is replaced, never followed, and a device or named
+// pipe written to (see atomicfile).
 func WriteFile(path string, render func(io.Writer) error) error {
 	return atomicfile.Write(path, render)
 }

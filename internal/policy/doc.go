@@ -72,6 +72,23 @@
 // sts:AssumeRole (and the other trust actions) the role's trust policy is
 // the resource-based policy and is always required.
 //
+// Some requests are decided whatever the policies say, as AWS documents:
+// sts:GetCallerIdentity is allowed to every IAM principal (even against an
+// explicit Deny); changing an AWS managed policy (IsAWSManagedPolicyARN),
+// or the trust, policies or boundary of a service-linked role or of a role
+// IAM Identity Center provisioned (IsProtectedRoleARN), is denied.
+// Principal "*" and {"AWS": "*"} are equivalent and name every caller,
+// services included; a wildcard grant to a role session is not limited by
+// its permissions boundary or session policy (AWS does not say; this is
+// the answer that never hides access). A policy variable with no value
+// matches nothing, so an inverted operator (StringNotEquals, ArnNotLike)
+// holds and a NotResource with it covers every resource, as the IAM User
+// Guide documents.
+//
+// Document.ValidateFor checks where Principal elements may appear:
+// never in identity-based policies, boundaries, session policies and
+// SCPs, always in resource-based policies.
+//
 // The simulate command's JSON input is SimulationInput; Simulate decodes
 // and evaluates it, and the test corpus under testdata/cases runs through
 // it.

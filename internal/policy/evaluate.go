@@ -246,7 +246,11 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 }
 
 // Evaluate decides whether in.Request is allowed, following the IAM policy
-// evaluation logic: an explicit Deny in any applicable policy wins; every
+// evaluation logic. A few requests are decided whatever the policies say,
+// as AWS documents: sts:GetCallerIdentity is allowed to every IAM
+// principal, changes to AWS managed policies and to service-linked or
+// Identity Center provisioned roles are denied. Otherwise an explicit Deny
+// in any applicable policy wins; every
 // SCP level and RCP level must allow; identity-based and resource-based
 // policies combine by the same-account and cross-account rules, limited by
 // the permissions boundary and the session policy; sts:AssumeRole always
@@ -260,10 +264,16 @@ func Evaluate(in Input) Result {
 	}
 	e.derive()
 	p := &e.p
+	if r, ok := fixedDecision(p, e.action, e.resource); ok {
+		return r
+	}
 
 	resAccount := in.Request.ResourceAccount
 	if resAccount == "" {
-		if a, ok := splitARN(e.resource); ok {
+		// An ARN's account field that is not an account id (the "aws" of
+		// AWS managed policies) names no account that could grant across
+		// accounts: the request is decided as within the caller's account.
+		if a, ok := splitARN(e.resource); ok && IsAccountID(a.account) {
 			resAccount = a.account
 		}
 	}
@@ -538,7 +548,7 @@ func (e *evaluator) resourceLayer(pol *Policy) (direct, role, account formula) {
 			// A Deny with NotPrincipal always denies principals that have a
 			// permissions boundary (see the permissions boundaries guide).
 			if !notPrincipalExcludes(s.NotPrincipal, &e.p) || s.Effect == Deny && boundaryQuirk {
-				class = e.p.entityClass()
+				class = matchDirect
 			}
 		}
 		if class == matchNone {

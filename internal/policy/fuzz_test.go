@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -121,4 +122,49 @@ func FuzzCondition(f *testing.F) {
 func mustJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// FuzzSimulateLines checks batch simulation on arbitrary JSON Lines: no
+// panic, one result per non-blank line, in order, each a decision or an
+// error.
+func FuzzSimulateLines(f *testing.F) {
+	files, _ := filepath.Glob("testdata/cases/*.json")
+	for _, file := range files[:min(len(files), 20)] {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var line bytes.Buffer
+		if err := json.Compact(&line, b); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(line.String() + "\n{}\n\n" + line.String())
+	}
+	f.Add("not json\n{\"request\":{\"principal\":\"a\",\"action\":\"s3:GetObject\"}}")
+	f.Fuzz(func(t *testing.T, input string) {
+		want := 0
+		for _, l := range strings.Split(input, "\n") {
+			if len(bytes.TrimSpace([]byte(l))) > 0 {
+				want++
+			}
+		}
+		got, last := 0, 0
+		err := SimulateLines(strings.NewReader(input), nil, func(line int, in *SimulationInput, res Result, err error) error {
+			got++
+			if line <= last {
+				t.Fatalf("line %d after line %d", line, last)
+			}
+			last = line
+			if err == nil && (in == nil || res.Decision == "") {
+				t.Fatalf("line %d: no decision and no error", line)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("%d results for %d non-blank lines", got, want)
+		}
+	})
 }

@@ -109,21 +109,19 @@ const (
 	matchDirect
 )
 
-// entityClass is how "*" matches p: as p itself, or as its role for a
-// role session.
-func (p *requestPrincipal) entityClass() matchClass {
-	switch p.kind {
-	case KindAssumedRole, KindRole:
-		return matchRole
-	}
-	return matchDirect
-}
+// Principal "*" and {"AWS": "*"} are equivalent (AWS JSON policy
+// elements: Principal § All principals) and name every caller, services,
+// identity providers and anonymous callers included. Whether a wildcard
+// grant to a role session is limited by the session's permissions boundary
+// and session policy, as a grant naming the role is, AWS does not document:
+// orgaudit takes it as naming the session itself (matchDirect), the answer
+// that never hides access (see docs/simulate.md).
 
 // matchPrincipal returns how the Principal element pr names p (matchNone
 // when it does not).
 func matchPrincipal(pr *Principal, p *requestPrincipal) matchClass {
 	if pr.All {
-		return p.entityClass()
+		return matchDirect
 	}
 	best := matchNone
 	for i := range pr.AWS {
@@ -162,10 +160,7 @@ func matchPrincipal(pr *Principal, p *requestPrincipal) matchClass {
 func matchAWSValue(v *AWSPrincipal, p *requestPrincipal) matchClass {
 	switch v.Kind {
 	case KindAll:
-		if p.kind == KindService || p.kind == KindFederatedProvider {
-			return matchNone
-		}
-		return p.entityClass()
+		return matchDirect
 	case KindUniqueID:
 		return matchNone // a deleted principal never matches
 	case KindAccount:

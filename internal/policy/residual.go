@@ -206,3 +206,42 @@ func absorbed(f formula, i int) bool {
 	}
 	return false
 }
+
+// Holds decides the clause for a request in which its key has the given
+// values (none: the key is absent), with the policy evaluator's condition
+// logic. decided is false when the clause cannot be decided from them: a
+// policy variable in its values names another key, or it is not a
+// condition (the Resource and NotResource pseudo-operators).
+func (c Clause) Holds(values []string) (holds, decided bool) {
+	op, err := parseOperator(c.Operator)
+	if err != nil {
+		return false, false
+	}
+	cond, err := newCondition(c.Operator, op, c.Key, c.Values, true)
+	if err != nil {
+		return false, false
+	}
+	switch cond.eval(oneKey{key: cond.key, values: values}) {
+	case triTrue:
+		return true, true
+	case triFalse:
+		return false, true
+	}
+	return false, false
+}
+
+// oneKey is a lookuper that knows one key; every other key is unknown.
+type oneKey struct {
+	key    string
+	values []string
+}
+
+func (o oneKey) lookup(k string) ([]string, KeyState) {
+	switch {
+	case k != o.key:
+		return nil, KeyUnknown
+	case len(o.values) == 0:
+		return nil, KeyAbsent
+	}
+	return o.values, KeyKnown
+}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -201,35 +202,35 @@ func (s *SimulationInput) Input() (*Input, error) {
 		ServiceLinkedRole:           s.ServiceLinkedRole,
 	}
 	var err error
-	if in.IdentityPolicies, err = parseInputs(s.IdentityPolicies, "identity_policies"); err != nil {
+	if in.IdentityPolicies, err = parseInputs(s.IdentityPolicies, "identity_policies", IdentityPolicy); err != nil {
 		return nil, err
 	}
-	if in.PermissionsBoundaries, err = parseInputs(s.PermissionBoundaries, "permission_boundaries"); err != nil {
+	if in.PermissionsBoundaries, err = parseInputs(s.PermissionBoundaries, "permission_boundaries", PermissionsBoundary); err != nil {
 		return nil, err
 	}
 	if s.ResourcePolicy != nil {
-		p, err := parseInput(*s.ResourcePolicy, "resource_policy")
+		p, err := parseInput(*s.ResourcePolicy, "resource_policy", ResourcePolicy)
 		if err != nil {
 			return nil, err
 		}
 		in.ResourcePolicy = &p
 	}
 	if s.SessionPolicy != nil {
-		p, err := parseInput(*s.SessionPolicy, "session_policy")
+		p, err := parseInput(*s.SessionPolicy, "session_policy", SessionPolicy)
 		if err != nil {
 			return nil, err
 		}
 		in.SessionPolicies = []Policy{p}
 	}
 	for i, lvl := range s.SCPs {
-		ps, err := parseInputs(lvl, "scps["+strconv.Itoa(i)+"]")
+		ps, err := parseInputs(lvl, "scps["+strconv.Itoa(i)+"]", SCP)
 		if err != nil {
 			return nil, err
 		}
 		in.SCPs = append(in.SCPs, ps)
 	}
 	for i, lvl := range s.RCPs {
-		ps, err := parseInputs(lvl, "rcps["+strconv.Itoa(i)+"]")
+		ps, err := parseInputs(lvl, "rcps["+strconv.Itoa(i)+"]", RCP)
 		if err != nil {
 			return nil, err
 		}
@@ -238,10 +239,10 @@ func (s *SimulationInput) Input() (*Input, error) {
 	return in, nil
 }
 
-func parseInputs(ps []PolicyInput, where string) ([]Policy, error) {
+func parseInputs(ps []PolicyInput, where string, typ PolicyType) ([]Policy, error) {
 	var out []Policy
 	for i, p := range ps {
-		pol, err := parseInput(p, where+"["+strconv.Itoa(i)+"]")
+		pol, err := parseInput(p, where+"["+strconv.Itoa(i)+"]", typ)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +251,9 @@ func parseInputs(ps []PolicyInput, where string) ([]Policy, error) {
 	return out, nil
 }
 
-func parseInput(p PolicyInput, where string) (Policy, error) {
+// parseInput parses one policy of the input and checks the elements its
+// role allows (Document.ValidateFor).
+func parseInput(p PolicyInput, where string, typ PolicyType) (Policy, error) {
 	label := p.Label
 	if label == "" {
 		label = where
@@ -259,6 +262,9 @@ func parseInput(p PolicyInput, where string) (Policy, error) {
 		return Policy{}, fmt.Errorf("%s: missing document", where)
 	}
 	doc, err := ParseRaw(p.Document)
+	if err == nil {
+		err = doc.ValidateFor(typ)
+	}
 	if err != nil {
 		return Policy{}, fmt.Errorf("%s: %w", where, err)
 	}
@@ -277,4 +283,39 @@ func Simulate(r io.Reader) (*SimulationInput, Result, error) {
 		return nil, Result{}, fmt.Errorf("invalid simulation input: %w", err)
 	}
 	return s, Evaluate(*in), nil
+}
+
+// SimulateLines evaluates JSON Lines: one SimulationInput per line of r
+// (blank lines are skipped), calling emit with the line number (from 1),
+// the decoded input and its result, or the line's error, in input order.
+// check, when not nil, vets each line's bytes before they are decoded (its
+// error is the line's error). A bad line does not stop the run; only a
+// read error or an error from emit does.
+func SimulateLines(r io.Reader, check func(raw []byte) error, emit func(line int, in *SimulationInput, res Result, err error) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		raw, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(raw)) > 0 {
+			var (
+				in   *SimulationInput
+				res  Result
+				serr error
+			)
+			if check != nil {
+				serr = check(raw)
+			}
+			if serr == nil {
+				in, res, serr = Simulate(bytes.NewReader(raw))
+			}
+			if eerr := emit(n, in, res, serr); eerr != nil {
+				return eerr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read line %d: %w", n, err)
+		}
+	}
 }

@@ -377,6 +377,19 @@ type Role struct {
 	PermissionsBoundary *AttachedPolicy   `json:"permissions_boundary,omitempty"`
 	LastUsed            *RoleLastUsed     `json:"last_used,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
+	// InstanceProfiles are the instance profiles that hold the role
+	// (GetAccountAuthorizationDetails' InstanceProfileList). Nil means
+	// unknown (snapshots written before they were recorded); an empty list
+	// means none.
+	InstanceProfiles []InstanceProfile `json:"instance_profiles,omitzero"`
+}
+
+// InstanceProfile is an EC2 instance profile: what passes a role to an
+// instance.
+type InstanceProfile struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+	Path string `json:"path,omitempty"`
 }
 
 // RoleLastUsed is when and where a role was last assumed.

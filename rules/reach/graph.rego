@@ -42,3 +42,14 @@ production_not_evaluated contains "the access graph summarises other production 
 	count(lib.production_accounts) > 0
 	not summary("production")
 }
+
+# path_text_kinds(ids, kinds) renders a path of node ids with the kind of
+# each hop: "user/a -[assume-role]-> role/b -[escalate:update-trust]-> role/c".
+path_text_kinds(ids, kinds) := concat("", [part |
+	some i, id in ids
+	part := hop_text(i, id, kinds)
+])
+
+hop_text(0, id, _) := label(id)
+
+hop_text(i, id, kinds) := sprintf(" -[%s]-> %s", [kinds[i - 1], label(id)]) if i > 0

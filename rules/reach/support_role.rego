@@ -9,9 +9,12 @@
 #   no principal reaches is as good as none. An account is reported when it
 #   has no such role, or when its support roles have no caller in the graph
 #   (the evidence lists the roles; a finding lists who can assume them when
-#   they can). When the callers named in a support role's trust live in an
-#   account whose IAM data is missing, or the organization's SCPs could not
-#   be read, the check is not evaluated for that account.
+#   they can). Only role assumption counts: a principal that could reach
+#   the role by privilege escalation (rewriting its trust, becoming an
+#   administrator of the account) is no caller meant for it. When the
+#   callers named in a support role's trust live in an account whose IAM
+#   data is missing, or the organization's SCPs could not be read, the
+#   check is not evaluated for that account.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html
 #     description: Manage access to AWS Support Center
@@ -54,29 +57,51 @@ support_roles := {account.id: roles |
 	])
 }
 
+# virtual(id): the node stands for what a principal becomes by privilege
+# escalation (an account's administrator, a user once in a group), not for
+# a principal someone signs in as.
+virtual(id) if input.graph.nodes[id].kind in {"account-admin", "iam-user-in-group"}
+
+escalation(edge) if startswith(edge.kind, "escalate:")
+
+# assume_callers(role) are the principals with a role-assumption edge to
+# role.
+assume_callers(role) := {from |
+	some from in object.get(input.graph.edges_in, role, [])
+	not virtual(from)
+	some e in input.graph.edges[from]
+	e.to == role
+	not escalation(e)
+}
+
 # class_targets holds the roles some member of a class can assume through
 # a class edge (a member outside the edge's excepted accounts).
 class_targets := {e.to |
 	some class, edges in input.graph.class_edges
 	some e in edges
+	not escalation(e)
 	some member in input.graph.classes[class]
+	not virtual(member)
 	not input.graph.nodes[member].account_id in e.except_accounts
 }
 
 # callers(role) lists who can assume a role: individual callers, and
 # "members of class:N" for class edges.
 callers(role) := array.concat(
-	sort(object.get(input.graph.edges_in, role, [])),
+	sort(assume_callers(role)),
 	sort([sprintf("members of %s", [class]) |
 		some class, edges in input.graph.class_edges
 		some e in edges
 		e.to == role
+		not escalation(e)
+		some member in input.graph.classes[class]
+		not virtual(member)
 	]),
 )
 
 assumable(account_id) if {
 	some role in support_roles[account_id]
-	count(object.get(input.graph.edges_in, role, [])) > 0
+	count(assume_callers(role)) > 0
 }
 
 assumable(account_id) if {

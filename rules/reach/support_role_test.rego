@@ -14,10 +14,11 @@ snapshot := {"metadata": {"partition": "aws", "gaps": []}, "accounts": [
 ]}
 
 graph := {
-	"nodes": {"u": {"account_id": "999999999998"}, "m": {"account_id": "999999999998"}},
+	"nodes": {"u": {"kind": "user", "account_id": "999999999998"}, "m": {"kind": "user", "account_id": "999999999998"}},
+	"edges": {"u": [{"to": "arn:aws:iam::111111111111:role/support", "kind": "assume-role"}]},
 	"edges_in": {"arn:aws:iam::111111111111:role/support": ["u"]},
 	"classes": {"class:1": ["m"]},
-	"class_edges": {"class:1": [{"to": "arn:aws:iam::444444444444:role/support", "except_accounts": []}]},
+	"class_edges": {"class:1": [{"to": "arn:aws:iam::444444444444:role/support", "kind": "assume-role", "except_accounts": []}]},
 	"unknown_accounts": [],
 }
 
@@ -30,6 +31,23 @@ test_class_edge_with_every_member_excepted_does_not_count if {
 	g := object.union(graph, {"class_edges": {"class:1": [{"to": "arn:aws:iam::444444444444:role/support", "except_accounts": ["999999999998"]}]}})
 	some r in rule.deny with input as object.union(snapshot, {"graph": g})
 	r.account_id == "444444444444"
+}
+
+# Reaching a support role by privilege escalation (as the account's
+# administrator, or by rewriting its trust) makes nobody its caller.
+test_escalation_is_no_caller if {
+	admin := "account-admin:111111111111"
+	g := object.union(graph, {
+		"nodes": {admin: {"kind": "account-admin", "account_id": "111111111111"}, "a": {"kind": "account-admin", "account_id": "999999999998"}},
+		"edges": {
+			"u": [{"to": "arn:aws:iam::111111111111:role/support", "kind": "escalate:update-trust"}],
+			admin: [{"to": "arn:aws:iam::111111111111:role/support", "kind": "assume-role"}],
+		},
+		"edges_in": {"arn:aws:iam::111111111111:role/support": ["u", admin]},
+		"classes": {"class:1": ["a"]},
+	})
+	results := rule.deny with input as object.union(snapshot, {"graph": g})
+	{r.account_id | some r in results} == {"111111111111", "222222222222", "333333333333", "444444444444"}
 }
 
 test_callers_in_unknown_account_are_not_evaluated if {

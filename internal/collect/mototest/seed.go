@@ -99,6 +99,20 @@ const (
 	permissionSetInline = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:*","Resource":"*"}]}`
 )
 
+// createOrganization creates an organization with all features and
+// returns its id and its root's id.
+func createOrganization(ctx context.Context, oc *organizations.Client) (id, root string, err error) {
+	co, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: otypes.OrganizationFeatureSetAll})
+	if err != nil {
+		return "", "", fmt.Errorf("create organization: %w", err)
+	}
+	roots, err := oc.ListRoots(ctx, &organizations.ListRootsInput{})
+	if err != nil {
+		return "", "", fmt.Errorf("list roots: %w", err)
+	}
+	return aws.ToString(co.Organization.Id), aws.ToString(roots.Roots[0].Id), nil
+}
+
 // SeedStandard builds the organization the integration tests assert on:
 //
 //	Root
@@ -120,16 +134,10 @@ const (
 func (s *Seeder) SeedStandard(ctx context.Context) (*Org, error) {
 	o := &Org{OUs: map[string]string{}, Accounts: map[string]string{"management": ManagementAccountID}, SCPs: map[string]string{}}
 	oc := organizations.NewFromConfig(s.cfg)
-	co, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: otypes.OrganizationFeatureSetAll})
-	if err != nil {
-		return nil, fmt.Errorf("create organization: %w", err)
+	var err error
+	if o.ID, o.RootID, err = createOrganization(ctx, oc); err != nil {
+		return nil, err
 	}
-	o.ID = aws.ToString(co.Organization.Id)
-	roots, err := oc.ListRoots(ctx, &organizations.ListRootsInput{})
-	if err != nil {
-		return nil, fmt.Errorf("list roots: %w", err)
-	}
-	o.RootID = aws.ToString(roots.Roots[0].Id)
 
 	mkOU := func(name, parent string, tags ...otypes.Tag) error {
 		out, err := oc.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{Name: aws.String(name), ParentId: aws.String(parent), Tags: tags})
@@ -532,14 +540,11 @@ const samlMetadata = `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oa
 // are seeded workers at a time.
 func (s *Seeder) SeedTypicalOrg(ctx context.Context, n, workers int) ([]string, error) {
 	oc := organizations.NewFromConfig(s.cfg)
-	if _, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: otypes.OrganizationFeatureSetAll}); err != nil {
-		return nil, fmt.Errorf("create organization: %w", err)
-	}
-	roots, err := oc.ListRoots(ctx, &organizations.ListRootsInput{})
+	_, root, err := createOrganization(ctx, oc)
 	if err != nil {
-		return nil, fmt.Errorf("list roots: %w", err)
+		return nil, err
 	}
-	ou, err := oc.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{Name: aws.String("Workloads"), ParentId: roots.Roots[0].Id})
+	ou, err := oc.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{Name: aws.String("Workloads"), ParentId: aws.String(root)})
 	if err != nil {
 		return nil, fmt.Errorf("create ou: %w", err)
 	}
