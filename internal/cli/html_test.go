@@ -17,11 +17,13 @@ import (
 )
 
 // htmlPathsCases are the paths pages of the HTML tests: a target per
-// bundled fixture.
+// bundled fixture, and the graph package's escalation snapshot (a hop of
+// every escalation method, both states reached by escalation).
 var htmlPathsCases = []struct{ name, fixture, to string }{
 	{"identity-account-ous.ou-prod", "fixtures/identity-account-ous.json", "ou:Prod"},
 	{"startup-dev-prod.production", "fixtures/startup-dev-prod.json", "production"},
 	{"consultancy-clients.client-globex", "fixtures/consultancy-clients.json", "200000000003"},
+	{"escalate.ou-prod", "internal/graph/testdata/escalate.json", "ou:Prod"},
 }
 
 // TestHTMLAndComplianceGolden renders every fixture's check report as HTML
@@ -146,15 +148,12 @@ func TestHTMLInBrowser(t *testing.T) {
 			page.Clean(t)
 		})
 	}
+	escalations := 0
 	for _, c := range htmlPathsCases {
 		t.Run("paths/"+c.name, func(t *testing.T) {
 			args := []string{"paths", "--snapshot", c.fixture, "--to", c.to}
 			page := browser.Open(t, write(t, "paths."+c.name+".html", append(args, "--format", "html")...))
-			var rep struct {
-				Sources []struct {
-					ID string `json:"id"`
-				} `json:"sources"`
-			}
+			var rep pathsJSON
 			jsonOf(t, &rep, args...)
 			ids := browsertest.Eval[[]string](t, page, `Array.from(document.querySelectorAll('svg.graph g.node[data-id]'), g => g.getAttribute('data-id'))`)
 			if len(rep.Sources) == 0 {
@@ -171,8 +170,12 @@ func TestHTMLInBrowser(t *testing.T) {
 			if !strings.Contains(panel, ids[0]) {
 				t.Errorf("the side panel after a click on %s says %q", ids[0], panel)
 			}
+			escalations += checkEscalationArrows(t, page, &rep)
 			page.Clean(t)
 		})
+	}
+	if escalations == 0 {
+		t.Error("no paths page has an escalation hop: the escalation drawing went untested")
 	}
 	t.Run("handover", func(t *testing.T) {
 		args := []string{"handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex"}
@@ -217,6 +220,72 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Error("the graph does not show the role name as text")
 		}
 	})
+}
+
+// pathsJSON is what the browser test reads of paths --format json.
+type pathsJSON struct {
+	Sources []struct {
+		ID             string    `json:"id"`
+		Path           []hopJSON `json:"path"`
+		PathWithoutMFA []hopJSON `json:"path_without_mfa"`
+	} `json:"sources"`
+}
+
+type hopJSON struct {
+	From, To, Kind string
+	Evidence       *struct {
+		Actions  []string `json:"actions"`
+		Resource string   `json:"resource"`
+	} `json:"evidence"`
+}
+
+// checkEscalationArrows: the page draws one escalation arrow per
+// escalation hop of the JSON report's paths (shortest, and without MFA),
+// styled apart from the others, and a click on each fills the side panel
+// with its kind and evidence. It returns how many there were.
+func checkEscalationArrows(t *testing.T, page *browsertest.Page, rep *pathsJSON) int {
+	t.Helper()
+	want := map[[3]string]*hopJSON{}
+	for _, s := range rep.Sources {
+		for _, path := range [][]hopJSON{s.Path, s.PathWithoutMFA} {
+			for i, h := range path {
+				if strings.HasPrefix(h.Kind, "escalate:") {
+					want[[3]string{h.From, h.To, h.Kind}] = &path[i]
+				}
+			}
+		}
+	}
+	n := browsertest.Eval[int](t, page, `document.querySelectorAll('svg.graph g.edge.esc').length`)
+	if n != len(want) {
+		t.Errorf("%d escalation arrows drawn, the JSON report has %d escalation hops", n, len(want))
+	}
+	// Escalation arrows look like no other: no stroke (colour and dashes)
+	// of theirs is one of another arrow.
+	shared := browsertest.Eval[[]string](t, page, `(() => {
+		const look = p => { const s = getComputedStyle(p); return s.stroke + ' ' + s.strokeDasharray; };
+		const others = new Set(Array.from(document.querySelectorAll('svg.graph g.edge:not(.esc) path:not(.hit)'), look));
+		return Array.from(document.querySelectorAll('svg.graph g.edge.esc path:not(.hit)'), look).filter(l => others.has(l)); })()`)
+	if len(shared) > 0 {
+		t.Errorf("escalation arrows are drawn like other arrows: %v", shared)
+	}
+	for i := range n {
+		// A click on the arrow (dispatched: the middle of a curve's box
+		// need not be on the curve).
+		panel := browsertest.Eval[string](t, page, `(() => {
+			document.querySelectorAll('svg.graph g.edge.esc')[`+jsInt(i)+`].querySelector('path.hit').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+			return document.getElementById('graph-panel').textContent; })()`)
+		found := false
+		for k, h := range want {
+			if strings.Contains(panel, k[0]) && strings.Contains(panel, k[1]) && strings.Contains(panel, k[2]) &&
+				h.Evidence != nil && strings.Contains(panel, h.Evidence.Resource) && strings.Contains(panel, h.Evidence.Actions[0]) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("escalation arrow %d: the side panel says %q, no escalation hop of the JSON report with its evidence", i, panel)
+		}
+	}
+	return len(want)
 }
 
 // evilRole is a role name made of markup: it must show as text.

@@ -44,8 +44,10 @@ type drawNode struct {
 type drawEdge struct {
 	From, To int
 	// MFA: every hop the edge stands for needs MFA.
-	MFA   bool
-	Title string
+	MFA bool
+	// Escalation: the hops the edge stands for are privilege escalations.
+	Escalation bool
+	Title      string
 }
 
 // svgGraph is a laid-out drawing, in pixels, y downwards.
@@ -71,9 +73,9 @@ type svgNode struct {
 }
 
 type svgEdge struct {
-	I            int
-	D            string
-	Class, Title string
+	I                    int
+	D                    string
+	Class, Marker, Title string
 }
 
 // num is a coordinate, printed with one decimal.
@@ -194,7 +196,11 @@ func layout(in *drawInput) (*svgGraph, error) {
 		if in.Edges[i].MFA {
 			class = "mfa"
 		}
-		g.Edges = append(g.Edges, svgEdge{I: i, D: splinePath(e.Pos, flip), Class: class, Title: in.Edges[i].Title})
+		marker := class
+		if in.Edges[i].Escalation {
+			class, marker = class+" esc", "esc"
+		}
+		g.Edges = append(g.Edges, svgEdge{I: i, D: splinePath(e.Pos, flip), Class: class, Marker: marker, Title: in.Edges[i].Title})
 	}
 	return g, nil
 }

@@ -90,8 +90,13 @@ type pathsHTML struct {
 	Sources        int
 	WithoutMFA     int
 	StartingPoints int
-	Unknown        []string
-	Warnings       []string
+	// EscalationOnly counts the sources that need a privilege escalation
+	// on every path.
+	EscalationOnly int
+	// Edges says which edges the query followed (--edges).
+	Edges    string
+	Unknown  []string
+	Warnings []string
 	// Graph is the drawing, nil when no principal reaches the target.
 	Graph *svgGraph
 	// GraphNote says how a large graph was simplified.
@@ -140,14 +145,19 @@ type htmlSource struct {
 	Hops           int
 	Paths          string
 	MFARequired    bool
-	Path           []htmlHop
-	PathWithoutMFA []htmlHop
+	// EscalationRequired: every path has a privilege escalation hop.
+	EscalationRequired bool
+	Path               []htmlHop
+	PathWithoutMFA     []htmlHop
 }
 
-// htmlHop is one hop of a path: where it arrives and how.
+// htmlHop is one hop of a path: where it arrives and how. An escalation
+// hop has its kind as Action and its evidence (actions, resource,
+// deciding statements) as lines.
 type htmlHop struct {
 	To, Account, Action, Via string
-	MFA                      bool
+	MFA, Escalation          bool
+	Evidence                 []string
 	Conditions               []string
 }
 
@@ -171,6 +181,7 @@ func writePathsHTML(w io.Writer, r *graph.Report, _ Options) error {
 		{Name: "Target accounts", Value: accounts},
 		{Name: "Roles inside", Value: strconv.Itoa(len(res.Targets))},
 		{Name: "Longest path", Value: fmt.Sprintf("%d hops (--max-hops)", res.MaxHops)},
+		{Name: "Edges followed", Value: edgesText(res.Edges)},
 		{Name: "Organization", Value: org},
 		{Name: "Snapshot", Value: r.SnapshotPath, Code: true},
 		{Name: "Collected", Value: htmlTime(s.Metadata.CollectedAt)},
@@ -187,7 +198,7 @@ func writePathsHTML(w io.Writer, r *graph.Report, _ Options) error {
 
 func (r *pathsPage) htmlBody() (*pathsHTML, error) {
 	res := r.Result
-	b := &pathsHTML{Target: res.Target.Label, Spec: r.Spec, Unknown: r.accountLabels(res.UnknownAccounts), Warnings: r.Graph.Warnings()}
+	b := &pathsHTML{Target: res.Target.Label, Spec: r.Spec, Unknown: r.accountLabels(res.UnknownAccounts), Warnings: r.Graph.Warnings(), Edges: string(res.Edges)}
 	for _, s := range res.Sources {
 		b.Sources++
 		if !s.MFARequired {
@@ -195,6 +206,9 @@ func (r *pathsPage) htmlBody() (*pathsHTML, error) {
 		}
 		if s.Node.StartingPoint() {
 			b.StartingPoints++
+		}
+		if s.EscalationRequired {
+			b.EscalationOnly++
 		}
 	}
 	b.Verdict = fmt.Sprintf("%d %s %s: %d without MFA on some path, %d %s (accounts, providers or principals the snapshot does not describe).",
@@ -218,11 +232,11 @@ func (r *pathsPage) htmlBody() (*pathsHTML, error) {
 		b.Graph, b.GraphNote, b.GraphData, nodeIndex = g, note, data, index
 	}
 	section := htmlSourceSection{ID: "sources", Title: "Principals that reach the target",
-		Note: "One row per principal: its shortest path, how many paths it has, and whether every path needs MFA. A path without MFA is shown when the shortest one has MFA but another does not."}
+		Note: "One row per principal: its shortest path, how many paths it has, and whether every path needs MFA. A path without MFA is shown when the shortest one has MFA but another does not. A privilege escalation hop names its kind and the permissions that allow it."}
 	for _, s := range res.Sources {
 		n := s.Node
-		row := htmlSource{Node: -1, ID: n.ID, Name: graph.ShortName(&n), Kind: string(n.Kind), Account: r.accountCell(&n), External: n.StartingPoint(),
-			Hops: s.Hops, Paths: pathCount(&s), MFARequired: s.MFARequired, Path: r.htmlHops(s.Path)}
+		row := htmlSource{Node: -1, ID: n.ID, Name: graph.ShortName(&n), Kind: kindText(&n), Account: r.accountCell(&n), External: n.StartingPoint(),
+			Hops: s.Hops, Paths: pathCount(&s), MFARequired: s.MFARequired, EscalationRequired: s.EscalationRequired, Path: r.htmlHops(s.Path)}
 		if n.Kind == graph.KindUser {
 			row.MFADevice = n.MFA
 		}
@@ -244,7 +258,8 @@ func (r *pathsPage) htmlHops(path []graph.Hop) []htmlHop {
 	out := make([]htmlHop, len(path))
 	for i, h := range path {
 		to := r.Node(h.To)
-		hop := htmlHop{To: graph.ShortName(to), Account: r.AccountLabel(to.AccountID), Action: h.Kind.Action(), MFA: h.MFA, Conditions: h.Conditions.Strings()}
+		hop := htmlHop{To: nodeName(to), Account: r.AccountLabel(to.AccountID), Action: h.Kind.Action(), MFA: h.MFA,
+			Escalation: h.Kind.Escalation(), Evidence: h.Evidence.Lines(), Conditions: h.Conditions.Strings()}
 		if h.Via != "" {
 			hop.Via = r.Node(h.Via).Name
 		}
@@ -335,7 +350,7 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 	}
 	for _, id := range ids {
 		n := r.Node(id)
-		dn := drawNode{ID: id, Cluster: -1, Lines: [2]string{clip(graph.ShortName(n)), string(n.Kind)}}
+		dn := drawNode{ID: id, Cluster: -1, Lines: [2]string{clip(nodeName(n)), kindText(n)}}
 		var classes []string
 		if r.isTarget(id) {
 			classes = append(classes, "target")
@@ -344,6 +359,12 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 		if n.StartingPoint() {
 			classes = append(classes, "start")
 			dn.Lines[1] += ", starting point"
+		}
+		if n.Virtual() {
+			classes = append(classes, "virtual")
+		}
+		if n.Admin {
+			dn.Lines[1] += ", administrator"
 		}
 		dn.Class = strings.Join(classes, " ")
 		if g := groupOf(n); g != "node:"+id {
@@ -355,12 +376,18 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 			}
 			dn.Cluster = c
 		}
-		item := htmlGraphItem{Title: graph.ShortName(n), From: -1, To: -1, Facts: [][2]string{{"Id", n.ID}, {"Kind", string(n.Kind)}}}
+		item := htmlGraphItem{Title: r.fullName(n), From: -1, To: -1, Facts: [][2]string{{"Id", n.ID}, {"Kind", string(n.Kind)}}}
+		if what := virtualText(n); what != "" {
+			item.Facts = append(item.Facts, [2]string{"What it is", what})
+		}
 		if n.AccountID != "" {
 			item.Facts = append(item.Facts, [2]string{"Account", r.AccountLabel(n.AccountID)})
 		}
 		if n.Kind == graph.KindUser && n.MFA != "" {
 			item.Facts = append(item.Facts, [2]string{"MFA device", n.MFA})
+		}
+		if n.Admin {
+			item.Facts = append(item.Facts, [2]string{"Administrator", "holds * (or iam:*) on * without condition: already an administrator of its account"})
 		}
 		if n.StartingPoint() {
 			item.Facts = append(item.Facts, [2]string{"Starting point", "the snapshot does not describe who is behind it"})
@@ -372,7 +399,7 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 			item.Facts = append(item.Facts, [2]string{"Reaches the target", fmt.Sprintf("in %d %s, %s %s; MFA on every path: %s",
 				s.Hops, plural(s.Hops, "hop", "hops"), pathCount(s), plural(int(min(s.Paths, 2)), "path", "paths"), yesOrNo(s.MFARequired))})
 		}
-		dn.Title = graph.ShortName(n) + "\n" + string(n.Kind)
+		dn.Title = r.fullName(n) + "\n" + kindText(n)
 		if n.AccountID != "" {
 			dn.Title += " in " + r.AccountLabel(n.AccountID)
 		}
@@ -381,30 +408,121 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 		data.Nodes = append(data.Nodes, item)
 	}
 	for _, h := range edges {
-		from, to := r.Node(h.From), r.Node(h.To)
-		title := h.Kind.Action()
-		if h.MFA {
-			title += ", needs MFA"
-		} else {
-			title += ", no MFA needed"
-		}
-		conds := h.Conditions.Strings()
-		if len(conds) > 0 {
-			title += "\nif " + strings.Join(conds, "\nif ")
-		}
-		in.Edges = append(in.Edges, drawEdge{From: index[h.From], To: index[h.To], MFA: h.MFA, Title: title})
-		item := htmlGraphItem{Title: graph.ShortName(from) + " → " + graph.ShortName(to), From: index[h.From], To: index[h.To],
-			Facts: [][2]string{{"From", from.ID}, {"To", to.ID}, {"How", h.Kind.Action()}, {"Needs MFA", yesOrNo(h.MFA)}}}
-		if h.Via != "" {
-			item.Facts = append(item.Facts, [2]string{"Through group", r.Node(h.Via).Name})
-		}
-		if len(conds) == 0 {
-			conds = []string{"none: the policies allow it unconditionally"}
-		}
-		item.Lists = []htmlList{{"Conditions", conds}}
+		in.Edges = append(in.Edges, drawEdge{From: index[h.From], To: index[h.To], MFA: h.MFA, Escalation: h.Kind.Escalation(), Title: r.edgeTitle(h)})
+		item := r.edgeItem(h)
+		item.From, item.To = index[h.From], index[h.To]
 		data.Edges = append(data.Edges, item)
 	}
 	return in, index, data
+}
+
+// edgeTitle is a hop's hover text: how, whether it needs MFA, and for an
+// escalation its evidence, then its conditions.
+func (r *pathsPage) edgeTitle(h graph.Hop) string {
+	lines := []string{h.Kind.Action()}
+	if h.Kind.Escalation() {
+		lines[0] += " (privilege escalation)"
+	}
+	if h.MFA {
+		lines[0] += ", needs MFA"
+	} else {
+		lines[0] += ", no MFA needed"
+	}
+	lines = append(lines, h.Evidence.Lines()...)
+	for _, c := range h.Conditions.Strings() {
+		lines = append(lines, "if "+c)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// edgeItem is what the side panel shows of a hop: its ends and kind, what
+// an escalation does and the permissions that allow it, and the
+// conditions.
+func (r *pathsPage) edgeItem(h graph.Hop) htmlGraphItem {
+	from, to := r.Node(h.From), r.Node(h.To)
+	item := htmlGraphItem{Title: r.fullName(from) + " → " + r.fullName(to),
+		Facts: [][2]string{{"From", from.ID}, {"To", to.ID}, {"How", h.Kind.Action()}}}
+	if h.Kind.Escalation() {
+		item.Facts = append(item.Facts, [2]string{"Privilege escalation", escalationText(h, to)})
+	}
+	item.Facts = append(item.Facts, [2]string{"Needs MFA", yesOrNo(h.MFA)})
+	if h.Via != "" {
+		item.Facts = append(item.Facts, [2]string{"Through group", r.Node(h.Via).Name})
+	}
+	if h.Evidence != nil {
+		item.Lists = append(item.Lists, htmlList{"Evidence", h.Evidence.Lines()})
+	}
+	conds := h.Conditions.Strings()
+	if len(conds) == 0 {
+		conds = []string{"none: the policies allow it unconditionally"}
+	}
+	item.Lists = append(item.Lists, htmlList{"Conditions", conds})
+	return item
+}
+
+// escalationText says what an escalation hop does, from where it leads
+// (so that new escalation kinds read right without changes here).
+func escalationText(h graph.Hop, to *graph.Node) string {
+	switch {
+	case to.Kind == graph.KindAccountAdmin:
+		return "the caller raises its own permissions and becomes an administrator of its account"
+	case to.Kind == graph.KindUserInGroup:
+		return "the user adds itself to the group and gets the group's permissions"
+	case h.Evidence != nil && h.Evidence.Service != "":
+		return "the caller passes the role to " + h.Evidence.Service + ", which runs code the caller controls with the role's permissions"
+	}
+	return "the caller takes over " + graph.ShortName(to) + " and acts as it"
+}
+
+// nodeName is a node's name in its box and in a path: the graph's short
+// name, except for an account's administrator, whose box sits in its
+// account's and whose hop names the account.
+func nodeName(n *graph.Node) string {
+	if n.Kind == graph.KindAccountAdmin {
+		return "account administrator"
+	}
+	return graph.ShortName(n)
+}
+
+// fullName is a node's name where nothing around it names its account
+// (hover text, the side panel's title).
+func (r *pathsPage) fullName(n *graph.Node) string {
+	if n.Kind == graph.KindAccountAdmin {
+		return "administrator of " + r.AccountLabel(n.AccountID)
+	}
+	return graph.ShortName(n)
+}
+
+// kindText is a node's kind as the page shows it; a state a principal
+// reaches by escalation (graph.Node.Virtual) says so.
+func kindText(n *graph.Node) string {
+	if n.Virtual() {
+		return string(n.Kind) + " (reached by escalation)"
+	}
+	return string(n.Kind)
+}
+
+// virtualText says what a state reached by escalation stands for; "" for
+// principals.
+func virtualText(n *graph.Node) string {
+	switch n.Kind {
+	case graph.KindAccountAdmin:
+		return "not a principal: whoever raises its own permissions in this account becomes its administrator, who reaches every role of the account that trusts the account, and every user of it"
+	case graph.KindUserInGroup:
+		return "not a principal: the user once it has added itself to the group, with its own policies and the group's"
+	}
+	return ""
+}
+
+// edgesText says which edges a paths query followed (--edges).
+func edgesText(f graph.EdgeFilter) string {
+	switch f {
+	case graph.EdgesAssume:
+		return "role assumption only (--edges assume)"
+	case graph.EdgesEscalate:
+		return "all, listing only principals that need a privilege escalation (--edges escalate)"
+	}
+	return "role assumption and privilege escalation (--edges all)"
 }
 
 // groupedDrawing draws one box per account (or Identity Center, or
@@ -417,6 +535,7 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 	type group struct {
 		sources, nodes, targets, starts int
 		insideHops, insideWithoutMFA    int
+		insideEscalations               int
 		names                           []string
 		linked                          bool
 	}
@@ -455,6 +574,9 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 			if !h.MFA {
 				groups[from].insideWithoutMFA++
 			}
+			if h.Kind.Escalation() {
+				groups[from].insideEscalations++
+			}
 			continue
 		}
 		groups[from].linked, groups[to].linked = true, true
@@ -492,6 +614,9 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 			merged.nodes += g.nodes
 			merged.targets += g.targets
 			merged.starts += g.starts
+			merged.insideHops += g.insideHops
+			merged.insideWithoutMFA += g.insideWithoutMFA
+			merged.insideEscalations += g.insideEscalations
 		}
 		note += fmt.Sprintf(" Only the %d boxes with the most principals are drawn; %d more are merged into one box.", maxGroups, len(keys)-maxGroups)
 		groups[other] = merged
@@ -525,7 +650,8 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 			{"Starting points", strconv.Itoa(g.starts)},
 		}}
 		if g.insideHops > 0 {
-			item.Facts = append(item.Facts, [2]string{"Hops inside", fmt.Sprintf("%d (%d without MFA)", g.insideHops, g.insideWithoutMFA)})
+			item.Facts = append(item.Facts, [2]string{"Hops inside", fmt.Sprintf("%d (%d without MFA, %d %s)", g.insideHops, g.insideWithoutMFA,
+				g.insideEscalations, plural(g.insideEscalations, "privilege escalation", "privilege escalations"))})
 		}
 		if k != other && len(g.names) > 0 {
 			names := g.names
@@ -537,14 +663,18 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		data.Nodes = append(data.Nodes, item)
 	}
 	type agg struct{ hops, withoutMFA int }
-	aggs := map[pair]*agg{}
-	var order []pair
+	type arrow struct {
+		pair
+		esc bool
+	}
+	aggs := map[arrow]*agg{}
+	var order []arrow
 	for _, h := range edges {
 		from, to := boxOf[groupOf(r.Node(h.From))], boxOf[groupOf(r.Node(h.To))]
 		if from == "" || to == "" || from == to {
 			continue
 		}
-		p := pair{from, to}
+		p := arrow{pair{from, to}, h.Kind.Escalation()}
 		a := aggs[p]
 		if a == nil {
 			a = &agg{}
@@ -558,10 +688,14 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 	}
 	for _, p := range order {
 		a := aggs[p]
-		title := fmt.Sprintf("%d %s, %d without MFA", a.hops, plural(a.hops, "hop", "hops"), a.withoutMFA)
-		in.Edges = append(in.Edges, drawEdge{From: index[p.from], To: index[p.to], MFA: a.withoutMFA == 0, Title: title})
+		what, how := plural(a.hops, "hop", "hops"), "role assumption"
+		if p.esc {
+			what, how = plural(a.hops, "privilege escalation", "privilege escalations"), "privilege escalation"
+		}
+		title := fmt.Sprintf("%d %s, %d without MFA", a.hops, what, a.withoutMFA)
+		in.Edges = append(in.Edges, drawEdge{From: index[p.from], To: index[p.to], MFA: a.withoutMFA == 0, Escalation: p.esc, Title: title})
 		data.Edges = append(data.Edges, htmlGraphItem{Title: r.boxLabel(p.from, groups[p.from].names) + " → " + r.boxLabel(p.to, groups[p.to].names),
-			From: index[p.from], To: index[p.to], Facts: [][2]string{{"Hops", strconv.Itoa(a.hops)}, {"Without MFA", strconv.Itoa(a.withoutMFA)}}})
+			From: index[p.from], To: index[p.to], Facts: [][2]string{{"How", how}, {"Hops", strconv.Itoa(a.hops)}, {"Without MFA", strconv.Itoa(a.withoutMFA)}}})
 	}
 	return in, note, data
 }
