@@ -3,7 +3,11 @@ package output
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"math"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,23 +16,118 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-func TestSplinePath(t *testing.T) {
-	flip := func(y float64) num { return num(100 - y) }
-	tests := []struct{ pos, want string }{
-		{"e,50,10 0,0 10,0 20,0 30,0", "M0,100 C10,100 20,100 30,100 L50,90"},
-		{"s,1,1 e,9,9 0,0 1,1 2,2 3,3 4,4 5,5 6,6", "M0,100 C1,99 2,98 3,97 C4,96 5,95 6,94 L9,91"},
-		{"0.04,1.26 2.5,3", "M0,98.7 L2.5,97"},
-		{"", ""},
+// TestLayout checks the drawings layout makes: the same every time, every
+// box inside its account's frame, no two boxes or frames overlapping,
+// everything inside the drawing, and every arrow from its box's right side
+// to the next box's left side, left to right unless it closes a cycle;
+// arrows between the same boxes apart.
+func TestLayout(t *testing.T) {
+	node := func(name string, cluster int) drawNode {
+		return drawNode{Lines: [2]string{name, "iam-role"}, Cluster: cluster, ID: name}
 	}
+	tests := []struct {
+		name string
+		in   drawInput
+		back map[int]bool // edges that close a cycle
+	}{
+		{name: "chain across accounts", in: drawInput{
+			Clusters: []string{"identity (111111111111)", "development (222222222222)", "production (333333333333)"},
+			Nodes:    []drawNode{node("user/alice", 0), node("role/hop", 1), node("role/admin", 2), node("*", -1), node("role/other", 1)},
+			Edges:    []drawEdge{{From: 0, To: 1}, {From: 1, To: 2}, {From: 3, To: 1}, {From: 4, To: 2, MFA: true}, {From: 0, To: 4}},
+		}},
+		{name: "cycle", in: drawInput{
+			Clusters: []string{"a"},
+			Nodes:    []drawNode{node("role/a", 0), node("role/b", 0), node("role/c", -1)},
+			Edges:    []drawEdge{{From: 0, To: 1}, {From: 1, To: 0}, {From: 1, To: 2}},
+		}, back: map[int]bool{1: true}},
+		{name: "two kinds between the same boxes", in: drawInput{
+			Nodes: []drawNode{node("user/a", -1), node("role/b", -1)},
+			Edges: []drawEdge{{From: 0, To: 1}, {From: 0, To: 1, Escalation: true}},
+		}},
+		{name: "many into one", in: func() drawInput {
+			in := drawInput{Clusters: []string{"sources", "target"}, Nodes: []drawNode{node("role/target", 1)}}
+			for i := range 12 {
+				in.Nodes = append(in.Nodes, node(fmt.Sprintf("user/u%02d", i), i%2-1))
+				in.Edges = append(in.Edges, drawEdge{From: i + 1, To: 0})
+			}
+			return in
+		}()},
+	}
+	type rect struct{ x0, y0, x1, y1 float64 }
+	overlap := func(a, b rect) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
 	for _, tt := range tests {
-		if got := splinePath(tt.pos, flip); got != tt.want {
-			t.Errorf("splinePath(%q) = %q, want %q", tt.pos, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := layout(&tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, _ := layout(&tt.in)
+			if !reflect.DeepEqual(g, again) {
+				t.Fatal("two layouts of the same graph differ")
+			}
+			boxes := make([]rect, len(g.Nodes))
+			for i, n := range g.Nodes {
+				boxes[i] = rect{float64(n.X), float64(n.Y), float64(n.X + n.W), float64(n.Y + n.H)}
+				if boxes[i].x0 < 0 || boxes[i].y0 < 0 || boxes[i].x1 > float64(g.Width) || boxes[i].y1 > float64(g.Height) {
+					t.Errorf("node %d %+v outside the drawing (%dx%d)", i, boxes[i], g.Width, g.Height)
+				}
+				for j := range i {
+					if overlap(boxes[i], boxes[j]) {
+						t.Errorf("nodes %d and %d overlap", i, j)
+					}
+				}
+			}
+			frames := map[string]rect{}
+			for _, c := range g.Clusters {
+				f := rect{float64(c.X), float64(c.Y), float64(c.X + c.W), float64(c.Y + c.H)}
+				for label, o := range frames {
+					if overlap(f, o) {
+						t.Errorf("frames %s and %s overlap", c.Label, label)
+					}
+				}
+				frames[c.Label] = f
+			}
+			if len(frames) != len(tt.in.Clusters) {
+				t.Errorf("%d frames drawn, want %d", len(frames), len(tt.in.Clusters))
+			}
+			for i, n := range tt.in.Nodes {
+				if n.Cluster < 0 {
+					continue
+				}
+				f, b := frames[tt.in.Clusters[n.Cluster]], boxes[i]
+				if b.x0 < f.x0 || b.y0 < f.y0 || b.x1 > f.x1 || b.y1 > f.y1 {
+					t.Errorf("node %d %+v outside its frame %+v", i, b, f)
+				}
+			}
+			starts := map[string]bool{}
+			for _, e := range g.Edges {
+				in := tt.in.Edges[e.I]
+				from, to := boxes[in.From], boxes[in.To]
+				pts := strings.FieldsFunc(e.D, func(r rune) bool { return r == ' ' || r == 'M' || r == 'C' })
+				var x0, y0, x1, y1 float64
+				if _, err := fmt.Sscanf(pts[0]+" "+pts[len(pts)-1], "%g,%g %g,%g", &x0, &y0, &x1, &y1); err != nil {
+					t.Fatalf("arrow %d: path %q: %v", e.I, e.D, err)
+				}
+				if math.Abs(x0-from.x1) > 0.1 || math.Abs(x1-to.x0) > 0.1 || y0 < from.y0 || y0 > from.y1 || y1 < to.y0 || y1 > to.y1 {
+					t.Errorf("arrow %d (%q) does not join the right side of %+v to the left side of %+v", e.I, e.D, from, to)
+				}
+				if !tt.back[e.I] && from.x1 >= to.x0 {
+					t.Errorf("arrow %d goes right to left: %+v -> %+v", e.I, from, to)
+				}
+				if starts[pts[0]] && in.From == tt.in.Edges[0].From && in.To == tt.in.Edges[0].To {
+					t.Errorf("arrows between the same boxes start at the same point %s", pts[0])
+				}
+				starts[pts[0]] = true
+			}
+		})
+	}
+	if _, err := layout(&drawInput{Nodes: []drawNode{node("a", -1)}, Edges: []drawEdge{{From: 0, To: 3}}}); err == nil {
+		t.Error("an arrow to a node that does not exist was laid out")
 	}
 }
 
 // pathsReport answers --to ou:Prod over a generated organization.
-func pathsReport(t *testing.T, accounts int) *graph.Report {
+func pathsReport(t testing.TB, accounts int) *graph.Report {
 	t.Helper()
 	s := orggen.Generate(orggen.Options{Accounts: accounts, RolesPerAccount: 4})
 	g, err := graph.Build(s)
@@ -267,5 +366,30 @@ func TestPathsHTMLGroupedEscalation(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the development box does not count its %s", want)
+	}
+}
+
+// BenchmarkLayout lays out the node-by-node drawing of the paths into
+// ou:Prod of generated organizations, past the limits where pages draw
+// one box per account (docs/benchmarks.md):
+//
+//	go test ./internal/output -run '^$' -bench Layout
+func BenchmarkLayout(b *testing.B) {
+	for _, accounts := range []int{60, 200, 1000} {
+		rep := pathsReport(b, accounts)
+		p := newPathsPage(rep)
+		ids := map[string]bool{}
+		edges := p.drawnEdges()
+		for _, h := range edges {
+			ids[h.From], ids[h.To] = true, true
+		}
+		in, _, _ := p.fullDrawing(slices.Sorted(maps.Keys(ids)), edges)
+		b.Run(fmt.Sprintf("accounts=%d/nodes=%d/clusters=%d", accounts, len(in.Nodes), len(in.Clusters)), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := layout(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
