@@ -143,7 +143,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			page := browser.Open(t, write(t, name+".html", append(args, "--format", "html")...))
 			var rep output.JSONReport
 			jsonOf(t, &rep, args...)
-			checkFilters(t, page, &rep)
+			checkFilters(t, page, &rep, "OA-ROOT")
 			checkCompliance(t, page, &rep)
 			page.Clean(t)
 		})
@@ -177,6 +177,25 @@ func TestHTMLInBrowser(t *testing.T) {
 	if escalations == 0 {
 		t.Error("no paths page has an escalation hop: the escalation drawing went untested")
 	}
+	t.Run("profiles check", func(t *testing.T) {
+		// profiles check renders through check's writers: the same page,
+		// about the AWS CLI's files.
+		args := []string{"profiles", "check", "--config", "fixtures/profiles/bad/config", "--credentials", "fixtures/profiles/bad/credentials",
+			"--snapshot", "fixtures/startup-dev-prod.json"}
+		page := browser.Open(t, write(t, "profiles.html", append(args, "--format", "html")...))
+		var rep output.JSONReport
+		jsonOf(t, &rep, args...)
+		title := browsertest.Eval[string](t, page, `document.querySelector('h1').textContent`)
+		if !strings.HasPrefix(title, "orgaudit profiles check report") {
+			t.Errorf("title %q", title)
+		}
+		checkFilters(t, page, &rep, "OA-PROFILE-004")
+		compliance := browsertest.Eval[string](t, page, `document.getElementById('compliance').textContent`)
+		if !strings.Contains(compliance, "No rule of this report maps to a framework.") {
+			t.Errorf("the compliance section says %q", compliance)
+		}
+		page.Clean(t)
+	})
 	t.Run("handover", func(t *testing.T) {
 		args := []string{"handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex"}
 		page := browser.Open(t, write(t, "handover.html", append(args, "--format", "html")...))
@@ -314,17 +333,17 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// checkFilters types OA-ROOT in the text filter: only root findings stay,
-// as many as the JSON report has. Then one severity card leaves that
+// checkFilters types a rule id prefix (OA-ROOT) in the text filter: only
+// the findings of those rules stay, as many as the JSON report has. Then one severity card leaves that
 // severity alone.
-func checkFilters(t *testing.T, page *browsertest.Page, rep *output.JSONReport) {
+func checkFilters(t *testing.T, page *browsertest.Page, rep *output.JSONReport, prefix string) {
 	t.Helper()
 	wantRoot, wantHigh := 0, 0
 	for _, f := range rep.Findings {
 		if f.Suppression != nil {
 			continue
 		}
-		if strings.HasPrefix(f.RuleID, "OA-ROOT") {
+		if strings.HasPrefix(f.RuleID, prefix) {
 			wantRoot++
 		}
 		if f.Severity == "high" {
@@ -338,19 +357,19 @@ func checkFilters(t *testing.T, page *browsertest.Page, rep *output.JSONReport) 
 	rows := func(attr string) []string {
 		return browsertest.Eval[[]string](t, page, `Array.from(document.querySelectorAll('#t-open tr.row'), r => r.getAttribute('`+attr+`'))`)
 	}
-	page.Do(t, chromedp.SendKeys(chromedp.CSS(`#f-text`), "OA-ROOT"))
+	page.Do(t, chromedp.SendKeys(chromedp.CSS(`#f-text`), prefix))
 	// The filter waits for a pause in typing: give it that time, then
 	// read the rows whatever they are.
 	_, _ = chromedp.Run(page.Ctx, chromedp.Poll[bool](`(() => { const r = Array.from(document.querySelectorAll('#t-open tr.row'));
-		return r.length === `+jsInt(wantRoot)+` && r.every(x => x.dataset.rule.startsWith('OA-ROOT')) })()`, chromedp.WithPollingTimeout(3*time.Second)))
+		return r.length === `+jsInt(wantRoot)+` && r.every(x => x.dataset.rule.startsWith(`+jsString(prefix)+`)) })()`, chromedp.WithPollingTimeout(3*time.Second)))
 	got := rows("data-rule")
 	for _, r := range got {
-		if !strings.HasPrefix(r, "OA-ROOT") {
-			t.Errorf("filter OA-ROOT left a %s row", r)
+		if !strings.HasPrefix(r, prefix) {
+			t.Errorf("filter %s left a %s row", prefix, r)
 		}
 	}
 	if len(got) != wantRoot {
-		t.Errorf("filter OA-ROOT: %d rows, the JSON report has %d root findings", len(got), wantRoot)
+		t.Errorf("filter %s: %d rows, the JSON report has %d of its findings", prefix, len(got), wantRoot)
 	}
 	page.Do(t, chromedp.Click(chromedp.CSS(`#f-reset`)), chromedp.Click(chromedp.CSS(`button[data-filter-severity="high"]`)))
 	got = rows("data-severity")

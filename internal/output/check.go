@@ -58,6 +58,17 @@ type RunInfo struct {
 	// Filters are the flags that narrowed the report, as given (e.g.
 	// "--min-severity medium").
 	Filters []string
+	// Inputs are the files the report is about besides the snapshot
+	// (profiles check: the AWS config and credentials files).
+	Inputs []RunInput
+	// NoSnapshot says that no snapshot was read (profiles check without
+	// --snapshot): headers leave out the snapshot and the configuration.
+	NoSnapshot bool
+}
+
+// RunInput is a file a report is about: what it is, and its path.
+type RunInput struct {
+	Name, Path string
 }
 
 // NewCheckReport prepares the report of a check.

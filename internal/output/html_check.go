@@ -94,6 +94,9 @@ type htmlFinding [10]any
 func writeCheckHTML(w io.Writer, r *CheckReport, _ Options) error {
 	s := r.Snapshot.Snapshot
 	page := &htmlPage{Kind: "check", Title: "orgaudit check report"}
+	if r.Category != "" {
+		page.Title = "orgaudit " + r.Category + " check report"
+	}
 	org := "none (a single account)"
 	if s.Organization != nil {
 		org = s.Organization.ID
@@ -102,14 +105,23 @@ func writeCheckHTML(w io.Writer, r *CheckReport, _ Options) error {
 			org += ", management account " + r.accountLabel(m)
 		}
 	}
-	page.Meta = []htmlFact{
-		{Name: "Organization", Value: org},
-		{Name: "Accounts", Value: strconv.Itoa(len(s.Accounts))},
-		{Name: "Snapshot", Value: r.Snapshot.Path, Code: true},
-		{Name: "Collected", Value: htmlTime(s.Metadata.CollectedAt)},
-		{Name: "Scope", Value: scopeText(s.Metadata.Scope, s.Metadata.ScopeNote, len(s.Metadata.Gaps))},
-		{Name: "Rules", Value: rulesText(r)},
-		{Name: "Configuration", Value: configText(r.Run.Config)},
+	var inputs []string
+	for _, in := range r.Run.Inputs {
+		page.Meta = append(page.Meta, htmlFact{Name: in.Name, Value: in.Path, Code: true})
+		inputs = append(inputs, in.Name+" "+in.Path)
+	}
+	if r.Run.NoSnapshot {
+		page.Meta = append(page.Meta, htmlFact{Name: "Snapshot", Value: "none: the checks that compare with an organization did not run"}, htmlFact{Name: "Rules", Value: rulesText(r)})
+	} else {
+		page.Meta = append(page.Meta,
+			htmlFact{Name: "Organization", Value: org},
+			htmlFact{Name: "Accounts", Value: strconv.Itoa(len(s.Accounts))},
+			htmlFact{Name: "Snapshot", Value: r.Snapshot.Path, Code: true},
+			htmlFact{Name: "Collected", Value: htmlTime(s.Metadata.CollectedAt)},
+			htmlFact{Name: "Scope", Value: scopeText(s.Metadata.Scope, s.Metadata.ScopeNote, len(s.Metadata.Gaps))},
+			htmlFact{Name: "Rules", Value: rulesText(r)},
+			htmlFact{Name: "Configuration", Value: configText(r.Run.Config)})
+		inputs = append(inputs, fmt.Sprintf("snapshot %s collected %s", r.Snapshot.Path, htmlTime(s.Metadata.CollectedAt)))
 	}
 	if len(r.Run.Filters) > 0 {
 		page.Meta = append(page.Meta, htmlFact{Name: "Filters", Value: strings.Join(r.Run.Filters, " "), Code: true})
@@ -118,7 +130,7 @@ func writeCheckHTML(w io.Writer, r *CheckReport, _ Options) error {
 		page.Meta = append(page.Meta, htmlFact{Name: "Baseline", Value: r.Baseline.Path, Code: true})
 	}
 	page.Meta = append(page.Meta, htmlFact{Name: "orgaudit", Value: r.ToolVersion})
-	page.Generated = fmt.Sprintf("orgaudit %s, from snapshot %s collected %s", r.ToolVersion, r.Snapshot.Path, htmlTime(s.Metadata.CollectedAt))
+	page.Generated = fmt.Sprintf("orgaudit %s, from %s", r.ToolVersion, strings.Join(inputs, ", "))
 	page.Body = r.htmlBody()
 	return renderHTML(w, page)
 }
