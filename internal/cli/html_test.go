@@ -62,6 +62,38 @@ func TestHTMLAndComplianceGolden(t *testing.T) {
 	})
 }
 
+// TestPathsHTMLEdges: the page says which edges --edges followed, and
+// with role assumption only it draws no escalation and counts none.
+func TestPathsHTMLEdges(t *testing.T) {
+	chdirRoot(t)
+	args := []string{"paths", "--snapshot", "internal/graph/testdata/escalate.json", "--to", "ou:Prod", "--format", "html"}
+	tests := []struct {
+		edges, header string
+		escalations   bool
+	}{
+		{"all", "role assumption and privilege escalation (--edges all)", true},
+		{"assume", "role assumption only (--edges assume)", false},
+		{"escalate", "all, listing only principals that need a privilege escalation (--edges escalate)", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.edges, func(t *testing.T) {
+			r := run(t, append(args, "--edges", tt.edges)...)
+			if r.code != ExitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "<dt>Edges followed</dt><dd>"+tt.header+"</dd>") {
+				t.Errorf("the header does not say %q", tt.header)
+			}
+			if got := strings.Contains(r.stdout, ` esc" data-e=`); got != tt.escalations {
+				t.Errorf("escalation arrows drawn: %v, want %v", got, tt.escalations)
+			}
+			if got := strings.Contains(r.stdout, `class="card esc"`); got != tt.escalations {
+				t.Errorf("escalation card shown: %v, want %v", got, tt.escalations)
+			}
+		})
+	}
+}
+
 // TestComplianceFramework: --framework selects one framework in every
 // format with a compliance summary, and an unknown one is a usage error
 // with the closest id.
