@@ -129,7 +129,12 @@ func TestLayout(t *testing.T) {
 // pathsReport answers --to ou:Prod over a generated organization.
 func pathsReport(t testing.TB, accounts int) *graph.Report {
 	t.Helper()
-	s := orggen.Generate(orggen.Options{Accounts: accounts, RolesPerAccount: 4})
+	return prodReport(t, orggen.Generate(orggen.Options{Accounts: accounts, RolesPerAccount: 4}), "generated.json")
+}
+
+// prodReport answers --to ou:Prod over a snapshot.
+func prodReport(t testing.TB, s *snapshot.Snapshot, path string) *graph.Report {
+	t.Helper()
 	g, err := graph.Build(s)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +147,7 @@ func pathsReport(t testing.TB, accounts int) *graph.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &graph.Report{Graph: g, Result: res, Spec: "ou:Prod", SnapshotPath: "generated.json"}
+	return &graph.Report{Graph: g, Result: res, Spec: "ou:Prod", SnapshotPath: path}
 }
 
 // TestPathsHTMLDrawing: a small graph is drawn node by node, one box per
@@ -229,19 +234,7 @@ func escalateReport(t *testing.T) *graph.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := graph.Build(snap.Snapshot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target, err := g.ResolveTarget("ou:Prod", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := g.Paths(target, graph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &graph.Report{Graph: g, Result: res, Spec: "ou:Prod", SnapshotPath: "escalate.json"}
+	return prodReport(t, snap.Snapshot, "escalate.json")
 }
 
 // TestPathsHTMLEscalation: escalation hops are drawn apart (their class
