@@ -128,6 +128,7 @@ type builder struct {
 	trusts     map[*pdoc]*trustInfo
 
 	edges   []edge
+	latent  []edge // latent.go
 	cedges  []classEdge
 	conds   []Conditions
 	condIdx map[string]int32
@@ -177,6 +178,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 		b.roleEdges(r)
 	}
 	b.identityCenterEdges()
+	b.latentEdges()
 	b.escalations()
 	b.grantsWithoutTrust()
 	b.dropCaches()

@@ -105,6 +105,7 @@ func (b *builder) finish() *Graph {
 	for i := range nodes {
 		g.byID[nodes[i].ID] = int32(i)
 	}
+	g.finishLatent(b.latent, perm)
 	g.condMFA = make([]bool, len(b.conds))
 	for i := range b.conds {
 		g.condMFA[i] = b.conds[i].RequiresMFA()
