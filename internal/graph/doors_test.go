@@ -10,9 +10,9 @@ import (
 // TestDoorsAgreeWithPaths: every source of Paths has at least one door,
 // every door's source is a source, and a source's answers are those of
 // its doors combined: the fewest hops, MFA required on every path when
-// it is through every door, escalation likewise. Each door is checked
-// against a query into its entry role alone with the rest of the target
-// closed (paths end at the first node inside the target).
+// it is through every door, escalation likewise; every door enters a
+// target role. On every test snapshot and fixture, into every account,
+// with every edge filter.
 func TestDoorsAgreeWithPaths(t *testing.T) {
 	snaps := map[string]*snapshot.Snapshot{}
 	for name, def := range testSnapshots {
