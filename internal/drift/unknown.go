@@ -248,6 +248,7 @@ func (c *comparer) record(ch Change, a area, account string, n need) {
 		Resource:  ch.Resource,
 		Summary:   fmt.Sprintf("%s? unknown: %s", ch.Summary, strings.Join(why, "; ")),
 		WouldBe:   ch.Kind,
+		Entry:     ch.Entry,
 	})
 }
 
