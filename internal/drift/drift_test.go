@@ -245,6 +245,61 @@ func TestCompareDoors(t *testing.T) {
 	}
 }
 
+// TestComparePermissionSetGap: a gap about one permission set's policies
+// (the set marks it) hides the doors of the Identity Center principals
+// assigned it, and no other door.
+func TestComparePermissionSetGap(t *testing.T) {
+	const psARN = "arn:aws:sso:::permissionSet/ssoins-1/ps-1"
+	withSet := func(s *snapshot.Snapshot) {
+		s.Identity = &snapshot.IdentityCenter{
+			PermissionSets: []snapshot.PermissionSet{{ARN: psARN, Name: "Admin", Incomplete: []string{"sso:GetPermissionsBoundaryForPermissionSet"}}},
+			Assignments:    []snapshot.Assignment{{AccountID: "700000000001", PermissionSetARN: psARN, PrincipalType: "GROUP", PrincipalID: "g-1"}},
+			Memberships:    []snapshot.GroupMembership{{GroupID: "g-1", UserID: "u-1"}},
+		}
+		s.Metadata.Gaps = append(s.Metadata.Gaps, snapshot.Gap{Section: snapshot.SectionIdentityCenter, Operation: "sso:GetPermissionsBoundaryForPermissionSet", ErrorCode: "HTTP500"})
+	}
+	base := mutated(t, load(t), withSet)
+	changed := mutated(t, base, func(s *snapshot.Snapshot) { s.Metadata.ToolVersion = "next" })
+	reach := func(s *snapshot.Snapshot) ([]Path, error) {
+		if s.Metadata.ToolVersion != "next" {
+			return nil, nil
+		}
+		return []Path{
+			{From: "*", To: "production", Entry: "arn:aws:iam::700000000001:role/open"},
+			{From: "ic:user/u-1", To: "production", Entry: "arn:aws:iam::700000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*"},
+			{From: "arn:aws:iam::700000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*", To: "production", Entry: "arn:aws:iam::700000000001:role/open"},
+		}, nil
+	}
+	res := compare(t, base, changed, reach)
+	got := map[string]Kind{}
+	for _, c := range res.Changes {
+		if c.Kind == PathAdded || c.WouldBe == PathAdded {
+			got[c.Resource] = c.Kind
+		}
+	}
+	want := map[string]Kind{"*": PathAdded, "ic:user/u-1": Unknown, "arn:aws:iam::700000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*": Unknown}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("doors %v, want %v", got, want)
+	}
+	if !res.Incomplete {
+		t.Error("a permission set read in part leaves the comparison complete")
+	}
+	for _, c := range res.Changes {
+		if c.Kind == Unknown && c.Resource == "organization" && strings.Contains(c.Summary, "Identity Center") {
+			t.Errorf("the permission set's gap hides the Identity Center assignments: %s", c.Summary)
+		}
+	}
+	// A snapshot that does not say which set was read in part: the gap
+	// hides every path, as before.
+	unmarked := func(s *snapshot.Snapshot) { s.Identity.PermissionSets[0].Incomplete = nil }
+	res = compare(t, mutated(t, base, unmarked), mutated(t, changed, unmarked), reach)
+	for _, c := range res.Changes {
+		if c.Kind == PathAdded {
+			t.Errorf("door added although an unmarked permission set gap hides every path: %+v", c)
+		}
+	}
+}
+
 func TestCompareRefusesOtherOrganizations(t *testing.T) {
 	a := load(t)
 	other, err := snapshot.LoadFile("../../fixtures/startup-dev-prod.json")
