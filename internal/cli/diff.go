@@ -166,7 +166,7 @@ func productionPaths(cfg *config.File) drift.ReachFunc {
 		}
 		out := make([]drift.Path, 0, len(doors))
 		for _, d := range doors {
-			out = append(out, drift.Path{From: d.Source.ID, To: "production", Entry: d.Entry, AccountID: d.Source.AccountID,
+			out = append(out, drift.Path{From: d.Source, To: "production", Entry: d.Entry, AccountID: d.Account,
 				MFA: d.MFARequired, Escalation: d.EscalationRequired, Hops: d.Hops})
 		}
 		return out, nil

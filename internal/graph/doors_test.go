@@ -53,10 +53,10 @@ func TestDoorsAgreeWithPaths(t *testing.T) {
 					}
 					by := map[string]*agg{}
 					for _, d := range doors {
-						x := by[d.Source.ID]
+						x := by[d.Source]
 						if x == nil {
 							x = &agg{hops: d.Hops, mfa: true, esc: true}
-							by[d.Source.ID] = x
+							by[d.Source] = x
 						}
 						x.hops = min(x.hops, d.Hops)
 						x.mfa = x.mfa && d.MFARequired
@@ -107,7 +107,7 @@ func TestSecondDoor(t *testing.T) {
 	}
 	got := map[string]bool{}
 	for _, d := range doors {
-		got[d.Source.ID+" -> "+d.Entry+fmt.Sprintf(" mfa=%v", d.MFARequired)] = true
+		got[d.Source+" -> "+d.Entry+fmt.Sprintf(" mfa=%v", d.MFARequired)] = true
 	}
 	for _, want := range []string{
 		user(idAcct, "frank") + " -> " + role(prodAcct, "admin") + " mfa=true",

@@ -48,56 +48,69 @@ func (b *builder) latentEdges() {
 		}
 		return false
 	}
-	type shareKey struct {
-		c    *bclass
-		acct string
-		r    *principal
+	roleMFA := map[*principal]bool{} // the role's trust or its account's RCPs look at MFA
+	mentionsRole := func(r *principal) bool {
+		v, ok := roleMFA[r]
+		if !ok {
+			v = mentions([]policy.Policy{{Document: r.trust.doc}}) || anyMentions(mentions, b.rcpsOf(r.account))
+			roleMFA[r] = v
+		}
+		return v
 	}
 	shared := map[shareKey]int32{} // -1: no latent edge
 	for _, p := range b.principals {
 		if p.kind != KindUser || p.mfa != MFANo || p.variantOf != nil {
 			continue
 		}
-		callerMFA := mentions(p.identity) || mentions(p.boundary)
-		for _, lvl := range b.scpsOf(p.account) {
-			callerMFA = callerMFA || mentions(lvl)
-		}
+		callerMFA := mentions(p.identity) || mentions(p.boundary) || anyMentions(mentions, b.scpsOf(p.account))
 		seen := map[*principal]bool{}
-		candidates := append(append(append([]*principal(nil), named[p.arn]...), b.trustedBy[p.account]...), b.wildcardRoles...)
-		for _, r := range candidates {
-			if r == p || seen[r] || r.trust == nil || r.serviceLinked {
-				continue
-			}
-			seen[r] = true
-			ti := b.trustInfoOf(r.trust)
-			byARN := containsSorted(ti.arns, p.arn)
-			// Within one account a trust naming the user (or "*") grants on
-			// its own; otherwise an identity statement must allow the call.
-			if !(r.account == p.account && (byARN || ti.wildcard)) && !mayGrant(p, r) {
-				continue
-			}
-			if !callerMFA && !mentions([]policy.Policy{{Document: r.trust.doc}}) && !anyMentions(mentions, b.rcpsOf(r.account)) {
-				continue // nothing looks at MFA: the device changes nothing
-			}
-			k := shareKey{p.cls, p.account, r}
-			perPrincipal := byARN || p.sensitive || ti.sensitive || ti.individuals[p.arn]
-			if !perPrincipal {
-				if cond, ok := shared[k]; ok {
-					if cond >= 0 {
-						b.latent = append(b.latent, edge{from: p.node, to: r.node, cond: cond, via: -1, ev: -1, kind: EdgeAssumeRole.index()})
-					}
+		for li, list := range [][]*principal{named[p.arn], b.trustedBy[p.account], b.wildcardRoles} {
+			for _, r := range list {
+				if r == p || r.trust == nil || r.serviceLinked || !callerMFA && !mentionsRole(r) {
+					continue // nothing looks at MFA: a device changes nothing
+				}
+				if li < 2 {
+					seen[r] = true
+				} else if seen[r] {
 					continue
 				}
-			}
-			cond := b.latentCondition(p, r)
-			if !perPrincipal {
-				shared[k] = cond
-			}
-			if cond >= 0 {
-				b.latent = append(b.latent, edge{from: p.node, to: r.node, cond: cond, via: -1, ev: -1, kind: EdgeAssumeRole.index()})
+				b.latentEdge(p, r, shared)
 			}
 		}
 	}
+}
+
+// latentEdge evaluates user p (no MFA device) against role r, sharing the
+// answer within p's class and account when neither side looks at
+// principal-specific keys.
+func (b *builder) latentEdge(p, r *principal, shared map[shareKey]int32) {
+	ti := b.trustInfoOf(r.trust)
+	byARN := containsSorted(ti.arns, p.arn)
+	// Within one account a trust naming the user (or "*") grants on its
+	// own; otherwise an identity statement must allow the call.
+	if !(r.account == p.account && (byARN || ti.wildcard)) && !mayGrant(p, r) {
+		return
+	}
+	k := shareKey{p.cls, p.account, r}
+	perPrincipal := byARN || p.sensitive || ti.sensitive || ti.individuals[p.arn]
+	cond, ok := shared[k]
+	if perPrincipal || !ok {
+		cond = b.latentCondition(p, r)
+		if !perPrincipal {
+			shared[k] = cond
+		}
+	}
+	if cond >= 0 {
+		b.latent = append(b.latent, edge{from: p.node, to: r.node, cond: cond, via: -1, ev: -1, kind: EdgeAssumeRole.index()})
+	}
+}
+
+// shareKey identifies the latent evaluations one answer stands for: the
+// members of a class in one account against one role.
+type shareKey struct {
+	c    *bclass
+	acct string
+	r    *principal
 }
 
 // latentCondition evaluates user p (no MFA device) against role r twice:

@@ -428,7 +428,10 @@ func (q *query) bfs(sc *bfsScratch, starts []int32, noMFA bool) {
 // its paths enter through (paths end at the first node inside the
 // target). A principal has as many doors as entry roles.
 type Door struct {
-	Source Node `json:"source"`
+	// Source is the principal's node id, Account its account (empty for
+	// Identity Center principals and "*").
+	Source  string `json:"source"`
+	Account string `json:"account_id,omitempty"`
 	// Entry is the id of the role entered.
 	Entry string `json:"entry"`
 	// Hops is the length of the shortest path through this door.
@@ -470,7 +473,7 @@ func (g *Graph) Doors(t Target, opts Options) ([]Door, error) {
 				if !q.kept(u) {
 					continue
 				}
-				d := Door{Source: g.nodes[u], Entry: g.nodes[e].ID, Hops: int(all.dist[u]), MFARequired: noMFA.dist[u] < 0, EscalationRequired: assume.dist[u] < 0}
+				d := Door{Source: g.nodes[u].ID, Account: g.nodes[u].AccountID, Entry: g.nodes[e].ID, Hops: int(all.dist[u]), MFARequired: noMFA.dist[u] < 0, EscalationRequired: assume.dist[u] < 0}
 				if q.filter == EdgesEscalate && !d.EscalationRequired {
 					continue
 				}
@@ -485,7 +488,7 @@ func (g *Graph) Doors(t Target, opts Options) ([]Door, error) {
 		if out[i].Entry != out[j].Entry {
 			return out[i].Entry < out[j].Entry
 		}
-		return out[i].Source.ID < out[j].Source.ID
+		return out[i].Source < out[j].Source
 	})
 	return out, nil
 }
