@@ -202,16 +202,6 @@ func (g *Graph) finishLatent(latent []edge, perm []int32) {
 	g.latent = dedup
 }
 
-// latentOut returns the latent edges of node i.
-func (g *Graph) latentOut(i int32) []edge {
-	lo := sort.Search(len(g.latent), func(k int) bool { return g.latent[k].from >= i })
-	hi := lo
-	for hi < len(g.latent) && g.latent[hi].from == i {
-		hi++
-	}
-	return g.latent[lo:hi]
-}
-
 // LatentEdges returns the latent edges (see BlockedNoMFADevice), sorted by
 // from, to and kind: role assumptions of IAM users without an MFA device
 // that only the missing device blocks.
