@@ -32,20 +32,11 @@ func TestDiffAccountRenamed(t *testing.T) {
 		}
 	})
 	r := run(t, "diff", "old.json", "new.json", "--format", "json", "--allow-gaps")
-	var res struct {
-		Changes []struct{ Kind, Resource, Summary string } `json:"changes"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
-		t.Fatalf("%v: %s", err, r.stderr)
-	}
-	found := false
-	for _, c := range res.Changes {
-		if c.Kind == "account.renamed" && c.Resource == "600000000001" && strings.Contains(c.Summary, "from dev to dev-renamed") {
-			found = true
-		}
-	}
-	if !found {
-		t.Errorf("no account.renamed in %+v", res.Changes)
+	changes := driftChanges(t, r)
+	if !hasChange(changes, func(c driftChange) bool {
+		return c.Kind == "account.renamed" && c.Resource == "600000000001" && strings.Contains(c.Summary, "from dev to dev-renamed")
+	}) {
+		t.Errorf("no account.renamed in %+v", changes)
 	}
 	if r.code != ExitOK {
 		t.Errorf("a rename alone fails the default --fail-on: exit %d", r.code)
@@ -87,24 +78,39 @@ func TestDiffSecondDoor(t *testing.T) {
 		t.Fatalf("any principal must reach production in the old snapshot already: %s %s", before.stdout, before.stderr)
 	}
 	r := run(t, "diff", "old.json", "new.json", "--config", cfg, "--format", "json")
-	var res struct {
-		Changes []struct{ Kind, Resource, Entry string } `json:"changes"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
-		t.Fatalf("%v: %s", err, r.stderr)
-	}
-	found := false
-	for _, c := range res.Changes {
-		if c.Kind == "path.added" && c.Resource == "*" && c.Entry == "arn:aws:iam::700000000001:role/drift-open" {
-			found = true
-		}
-	}
-	if !found {
-		t.Errorf("no new door for * through drift-open: %+v", res.Changes)
+	changes := driftChanges(t, r)
+	if !hasChange(changes, func(c driftChange) bool {
+		return c.Kind == "path.added" && c.Resource == "*" && c.Entry == "arn:aws:iam::700000000001:role/drift-open"
+	}) {
+		t.Errorf("no new door for * through drift-open: %+v", changes)
 	}
 	if r.code != ExitFindings {
 		t.Errorf("exit %d, want %d: a new door fails the default --fail-on", r.code, ExitFindings)
 	}
+}
+
+// driftChange is a change of diff's JSON report.
+type driftChange struct{ Kind, Resource, Entry, Summary string }
+
+// driftChanges reads the changes of a diff run's JSON report.
+func driftChanges(t *testing.T, r runResult) []driftChange {
+	t.Helper()
+	var res struct {
+		Changes []driftChange `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("%v: %s", err, r.stderr)
+	}
+	return res.Changes
+}
+
+func hasChange(changes []driftChange, match func(driftChange) bool) bool {
+	for _, c := range changes {
+		if match(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeMutated writes to dst the snapshot src changed by mutate.

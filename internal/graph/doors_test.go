@@ -34,15 +34,8 @@ func TestDoorsAgreeWithPaths(t *testing.T) {
 			}
 			for _, a := range s.Accounts {
 				for _, filter := range []EdgeFilter{EdgesAll, EdgesAssume, EdgesEscalate} {
-					tg, err := g.ResolveTarget(a.ID, nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					res, err := g.Paths(tg, Options{Edges: filter})
-					if err != nil {
-						t.Fatal(err)
-					}
-					doors, err := g.Doors(tg, Options{Edges: filter})
+					res := pathsInto(t, g, a.ID, Options{Edges: filter})
+					doors, err := g.Doors(resolve(t, g, a.ID), Options{Edges: filter})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -97,11 +90,7 @@ func TestDoorsAgreeWithPaths(t *testing.T) {
 // a second door when another role admits it, whatever its first door.
 func TestSecondDoor(t *testing.T) {
 	g := load(t, "mfa")
-	tg, err := g.ResolveTarget("ou:Prod", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doors, err := g.Doors(tg, Options{})
+	doors, err := g.Doors(resolve(t, g, "ou:Prod"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

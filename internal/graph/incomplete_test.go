@@ -17,14 +17,7 @@ func TestIncompletePermissionSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := g.ResolveTarget("ou:Prod", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := g.Paths(tg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := pathsInto(t, g, "ou:Prod", Options{})
 	role := "arn:aws:iam::" + prodAcct + ":role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_(ps-admin)_*"
 	found := map[string]bool{}
 	for _, s := range res.Sources {

@@ -177,29 +177,12 @@ func mentionsMFA(d *policy.Document) bool {
 }
 
 // finishLatent renumbers the latent edges with perm (old node index →
-// new), sorts them by from, to and kind, and indexes them by caller.
+// new) and sorts them by from, to and kind (one per from, to and kind).
 func (g *Graph) finishLatent(latent []edge, perm []int32) {
 	for i := range latent {
 		latent[i].from, latent[i].to = perm[latent[i].from], perm[latent[i].to]
 	}
-	sort.Slice(latent, func(i, j int) bool {
-		a, c := &latent[i], &latent[j]
-		if a.from != c.from {
-			return a.from < c.from
-		}
-		if a.to != c.to {
-			return a.to < c.to
-		}
-		return a.kind < c.kind
-	})
-	dedup := latent[:0]
-	for i := range latent {
-		if n := len(dedup); n > 0 && dedup[n-1].from == latent[i].from && dedup[n-1].to == latent[i].to && dedup[n-1].kind == latent[i].kind {
-			continue
-		}
-		dedup = append(dedup, latent[i])
-	}
-	g.latent = dedup
+	g.latent = sortEdges(latent)
 }
 
 // LatentEdges returns the latent edges (see BlockedNoMFADevice), sorted by

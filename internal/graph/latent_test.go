@@ -34,15 +34,7 @@ func TestLatentSources(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			g := load(t, c.snap)
-			tg, err := g.ResolveTarget(c.target, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := g.Paths(tg, Options{Edges: c.edges})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := pathsInto(t, load(t, c.snap), c.target, Options{Edges: c.edges})
 			got := func(list []Source) map[string]int {
 				out := map[string]int{}
 				for _, s := range list {
@@ -141,14 +133,7 @@ func TestLatentMatchesBruteForce(t *testing.T) {
 // its latent answer when latent), "" when it is not listed.
 func answer(t *testing.T, g *Graph, spec, id string, latent bool) string {
 	t.Helper()
-	tg, err := g.ResolveTarget(spec, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := g.Paths(tg, Options{From: id})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := pathsInto(t, g, spec, Options{From: id})
 	list := res.Sources
 	if latent {
 		list = res.Latent
@@ -157,6 +142,26 @@ func answer(t *testing.T, g *Graph, spec, id string, latent bool) string {
 		return fmt.Sprintf("hops %d, paths %d (at least %v), escalation %v", s.Hops, s.Paths, s.PathsAtLeast, s.EscalationRequired)
 	}
 	return ""
+}
+
+// resolve resolves a target without environments.
+func resolve(t *testing.T, g *Graph, spec string) Target {
+	t.Helper()
+	tg, err := g.ResolveTarget(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// pathsInto answers a paths query into spec.
+func pathsInto(t *testing.T, g *Graph, spec string, opts Options) *Result {
+	t.Helper()
+	res, err := g.Paths(resolve(t, g, spec), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // giveDevice returns a copy of s in which the user has an MFA device.
