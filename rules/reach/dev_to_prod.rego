@@ -10,9 +10,9 @@
 #   reachability with every policy on both sides, SCPs included, so a
 #   guardrail SCP that blocks the path is honoured. A development user
 #   without an MFA device whose way in needs MFA counts too (a latent
-#   source of input.graph): registering a device is all it takes. Development and
-#   production accounts come from the configuration file; without them the
-#   rule reports nothing and says so in not_evaluated.
+#   source of input.graph): registering a device is all it takes.
+#   Development and production accounts come from the configuration file;
+#   without them the rule reports nothing and says so in not_evaluated.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/whitepapers/latest/organizing-your-aws-environment/benefits-of-using-multiple-aws-accounts.html
 #     description: Organizing your AWS environment — benefits of using multiple accounts

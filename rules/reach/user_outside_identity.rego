@@ -7,8 +7,8 @@
 #   by chaining roles, is a second door into production whose credentials
 #   nobody reviews with the others. A user without an MFA device whose way
 #   into production needs MFA counts too: registering a device is all it
-#   takes (input.graph's latent sources). The access graph (input.graph) decides
-#   reachability with every policy on both sides: identity, group and
+#   takes (input.graph's latent sources). The access graph (input.graph)
+#   decides reachability with every policy on both sides: identity, group and
 #   boundary policies, SCPs and trust policies. The identity account and
 #   the production accounts come from the configuration file; without them
 #   the rule reports nothing and says so in not_evaluated.
