@@ -19,6 +19,7 @@ type diffOptions struct {
 	FailOn    []string
 	Config    string
 	AllowGaps bool
+	Force     bool
 }
 
 func newDiffCmd(app *App) *cobra.Command {
@@ -33,6 +34,15 @@ between OUs; roles, trust policies, users, group memberships, SCPs and
 Identity Center assignments added, removed or changed (with the policy
 statements that differ); new paths into production, paths that lost their
 MFA condition and paths that no longer need a privilege escalation.
+
+Paths are compared door by door: per principal and per production role its
+paths enter through. A principal that gains a second way in is path.added
+(even though it reached production before); a door that loses its MFA
+condition is path.mfa_lost, whatever the principal's other doors require.
+
+Both snapshots must be of one organization (or of one account): snapshots
+of different organizations are refused with exit 2, naming both; --force
+compares them anyway.
 
 What either snapshot could not read (its metadata.gaps: an account whose
 role could not be assumed, an AccessDenied, an unreadable organization) is
@@ -63,6 +73,7 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
 	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 rather than 3 when gaps left some changes unknown (they are still listed)")
+	f.BoolVar(&opts.Force, "force", false, "compare snapshots of different organizations")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
@@ -109,7 +120,7 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return err
 	}
-	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(cfg)})
+	res, err := drift.Compare(old, cur, drift.Options{Reach: productionPaths(cfg), Force: opts.Force})
 	if err != nil {
 		return usageError(err)
 	}
@@ -129,11 +140,12 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	return nil
 }
 
-// productionPaths returns, for drift, every principal that can reach the
-// production environment of a snapshot (as the configuration resolves it
-// against that snapshot), whether every one of its paths needs MFA and
-// whether every one needs a privilege escalation. A
-// snapshot without production accounts has no such paths.
+// productionPaths returns, for drift, every door into the production
+// environment of a snapshot (as the configuration resolves it against
+// that snapshot): each principal and production role its paths enter
+// through, whether every path through it needs MFA and whether every one
+// needs a privilege escalation. A snapshot without production accounts
+// has no such doors.
 func productionPaths(cfg *config.File) drift.ReachFunc {
 	return func(s *snapshot.Snapshot) ([]drift.Path, error) {
 		envs := config.Environments(cfg, s)
@@ -148,17 +160,14 @@ func productionPaths(cfg *config.File) drift.ReachFunc {
 		if err != nil {
 			return nil, err
 		}
-		res, err := g.Paths(target, graph.Options{})
+		doors, err := g.Doors(target, graph.Options{})
 		if err != nil {
 			return nil, err
 		}
-		out := make([]drift.Path, 0, len(res.Sources))
-		for _, src := range res.Sources {
-			p := drift.Path{From: src.Node.ID, To: "production", AccountID: src.Node.AccountID, MFA: src.MFARequired, Escalation: src.EscalationRequired, Hops: src.Hops}
-			if n := len(src.Path); n > 0 {
-				p.Entry = src.Path[n-1].To
-			}
-			out = append(out, p)
+		out := make([]drift.Path, 0, len(doors))
+		for _, d := range doors {
+			out = append(out, drift.Path{From: d.Source, To: "production", Entry: d.Entry, AccountID: d.Account,
+				MFA: d.MFARequired, Escalation: d.EscalationRequired, Hops: d.Hops})
 		}
 		return out, nil
 	}

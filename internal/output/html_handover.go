@@ -90,10 +90,15 @@ func writeHandoverHTML(w io.Writer, c *handover.Checklist, _ Options) error {
 	return renderHTML(w, page)
 }
 
-// handoverDetail splits "fix: COMMAND" and "path: A → B" into a label and
-// code.
+// handoverDetailLabels are the labels of the details shown as code: a
+// command to run, and the paths of the access section (the path without
+// MFA when there is one, a latent source's path once it has a device).
+var handoverDetailLabels = []string{"fix", "path", "path without MFA", "path once it has a device"}
+
+// handoverDetail splits "fix: COMMAND" and "path: A → B" (and the other
+// handoverDetailLabels) into a label and code.
 func handoverDetail(d string) htmlDetail {
-	for _, label := range []string{"fix", "path"} {
+	for _, label := range handoverDetailLabels {
 		if rest, ok := strings.CutPrefix(d, label+": "); ok {
 			return htmlDetail{Label: label, Text: rest, Code: true}
 		}
