@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -180,7 +181,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			page.Clean(t)
 		})
 	}
-	escalations := 0
+	escalations, latent := 0, 0
 	for _, c := range htmlPathsCases {
 		t.Run("paths/"+c.name, func(t *testing.T) {
 			args := []string{"paths", "--snapshot", c.fixture, "--to", c.to}
@@ -196,6 +197,12 @@ func TestHTMLInBrowser(t *testing.T) {
 					t.Errorf("the graph has no node for source %s (nodes: %v)", s.ID, ids)
 				}
 			}
+			for _, s := range rep.Latent {
+				if !slices.Contains(ids, s.ID) {
+					t.Errorf("the graph has no node for latent source %s (nodes: %v)", s.ID, ids)
+				}
+			}
+			latent += checkLatent(t, page, &rep)
 			// A click on a node fills the side panel with its id.
 			page.Do(t, chromedp.Click(chromedp.CSS(`svg.graph g.node[data-n="0"] rect`)))
 			panel := browsertest.Eval[string](t, page, `document.getElementById('graph-panel').textContent`)
@@ -209,6 +216,19 @@ func TestHTMLInBrowser(t *testing.T) {
 	if escalations == 0 {
 		t.Error("no paths page has an escalation hop: the escalation drawing went untested")
 	}
+	if latent == 0 {
+		t.Error("no paths page has a latent source: the latent drawing went untested")
+	}
+	t.Run("paths/incomplete", func(t *testing.T) {
+		snap := filepath.Join(dir, "incomplete.json")
+		writeIncomplete(t, "fixtures/identity-account-ous.json", snap)
+		args := []string{"paths", "--snapshot", snap, "--to", "ou:Prod"}
+		page := browser.Open(t, write(t, "paths.incomplete.html", append(args, "--format", "html")...))
+		var rep pathsJSON
+		jsonOf(t, &rep, args...)
+		checkIncomplete(t, page, &rep)
+		page.Clean(t)
+	})
 	t.Run("profiles check", func(t *testing.T) {
 		// profiles check renders through check's writers: the same page,
 		// about the AWS CLI's files.
@@ -275,19 +295,155 @@ func TestHTMLInBrowser(t *testing.T) {
 
 // pathsJSON is what the browser test reads of paths --format json.
 type pathsJSON struct {
-	Sources []struct {
-		ID             string    `json:"id"`
-		Path           []hopJSON `json:"path"`
-		PathWithoutMFA []hopJSON `json:"path_without_mfa"`
-	} `json:"sources"`
+	Sources []sourceJSON `json:"sources"`
+	Latent  []sourceJSON `json:"latent"`
+}
+
+type sourceJSON struct {
+	ID             string    `json:"id"`
+	Path           []hopJSON `json:"path"`
+	PathWithoutMFA []hopJSON `json:"path_without_mfa"`
+	BlockedBy      string    `json:"blocked_by"`
 }
 
 type hopJSON struct {
 	From, To, Kind string
+	Incomplete     bool   `json:"incomplete"`
+	BlockedBy      string `json:"blocked_by"`
 	Evidence       *struct {
 		Actions  []string `json:"actions"`
 		Resource string   `json:"resource"`
 	} `json:"evidence"`
+}
+
+// hops calls f with every hop of the report's paths: the sources'
+// shortest paths and paths without MFA, and the latent sources' paths.
+func (r *pathsJSON) hops(f func(h *hopJSON)) {
+	for _, list := range [][]sourceJSON{r.Sources, r.Latent} {
+		for _, s := range list {
+			for _, path := range [][]hopJSON{s.Path, s.PathWithoutMFA} {
+				for i := range path {
+					f(&path[i])
+				}
+			}
+		}
+	}
+}
+
+// distinctStroke fails the test when an arrow of the class looks (stroke
+// colour and dashes) like an arrow without it.
+func distinctStroke(t *testing.T, page *browsertest.Page, class string) {
+	t.Helper()
+	shared := browsertest.Eval[[]string](t, page, `(() => {
+		const look = p => { const s = getComputedStyle(p); return s.stroke + ' ' + s.strokeDasharray; };
+		const others = new Set(Array.from(document.querySelectorAll('svg.graph g.edge:not(.`+class+`) path:not(.hit)'), look));
+		return Array.from(document.querySelectorAll('svg.graph g.edge.`+class+` path:not(.hit)'), look).filter(l => others.has(l)); })()`)
+	if len(shared) > 0 {
+		t.Errorf("%s arrows are drawn like other arrows: %v", class, shared)
+	}
+}
+
+// clickEdge clicks the i-th arrow of the class and returns the side
+// panel's text (the click is dispatched: the middle of a curve's box need
+// not be on the curve).
+func clickEdge(t *testing.T, page *browsertest.Page, class string, i int) string {
+	t.Helper()
+	return browsertest.Eval[string](t, page, `(() => {
+		document.querySelectorAll('svg.graph g.edge.`+class+`')[`+jsInt(i)+`].querySelector('path.hit').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+		return document.getElementById('graph-panel').textContent; })()`)
+}
+
+// checkLatent: the page lists the JSON report's latent sources in a table
+// of their own, saying what blocks them, and draws one latent arrow per
+// blocked first hop, styled apart from the others, whose side panel says
+// what blocks it. It returns how many latent sources there were.
+func checkLatent(t *testing.T, page *browsertest.Page, rep *pathsJSON) int {
+	t.Helper()
+	rows := browsertest.Eval[[][2]string](t, page, `Array.from(document.querySelectorAll('#latent tr[data-source]'), tr => [tr.getAttribute('data-source'), tr.querySelector('code.blocked-by').textContent])`)
+	var want [][2]string
+	blocked := map[[3]string]bool{}
+	for _, s := range rep.Latent {
+		want = append(want, [2]string{s.ID, s.BlockedBy})
+		if h := s.Path[0]; h.BlockedBy == "" || s.BlockedBy == "" {
+			t.Errorf("latent source %s: blocked by %q, first hop blocked by %q", s.ID, s.BlockedBy, h.BlockedBy)
+		} else {
+			blocked[[3]string{h.From, h.To, h.Kind}] = true
+		}
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("latent table rows %v, the JSON report's latent sources %v", rows, want)
+	}
+	n := browsertest.Eval[int](t, page, `document.querySelectorAll('svg.graph g.edge.latent').length`)
+	if n != len(blocked) {
+		t.Errorf("%d latent arrows drawn, the JSON report has %d blocked first hops", n, len(blocked))
+	}
+	if n == 0 {
+		return len(rep.Latent)
+	}
+	distinctStroke(t, page, "latent")
+	for i := range n {
+		panel := clickEdge(t, page, "latent", i)
+		found := false
+		for k := range blocked {
+			found = found || strings.Contains(panel, k[0]) && strings.Contains(panel, k[1]) && strings.Contains(panel, "Blocked by") && strings.Contains(panel, "no-mfa-device")
+		}
+		if !found {
+			t.Errorf("latent arrow %d: the side panel says %q, no blocked hop of the JSON report", i, panel)
+		}
+	}
+	return len(rep.Latent)
+}
+
+// writeIncomplete writes a copy of a snapshot whose first Identity Center
+// permission set could be read only in part (a failed call recorded as a
+// gap and in the set's incomplete field), so that the hops through its
+// provisioned roles rest on incomplete data.
+func writeIncomplete(t *testing.T, src, dst string) {
+	t.Helper()
+	writeMutated(t, src, dst, func(doc map[string]any) {
+		const op = "sso:ListManagedPoliciesInPermissionSet"
+		ps := doc["identity_center"].(map[string]any)["permission_sets"].([]any)[0].(map[string]any)
+		ps["incomplete"] = []any{op}
+		addGap(doc, "", "identity_center", op)
+	})
+}
+
+// checkIncomplete: every hop of the JSON report on incomplete data is
+// drawn once with a visible mark, its side panel says so, the tables tag
+// it, and a note counts them.
+func checkIncomplete(t *testing.T, page *browsertest.Page, rep *pathsJSON) {
+	t.Helper()
+	want := map[[3]string]bool{}
+	rep.hops(func(h *hopJSON) {
+		if h.Incomplete {
+			want[[3]string{h.From, h.To, h.Kind}] = true
+		}
+	})
+	if len(want) == 0 {
+		t.Fatal("no hop of the snapshot rests on incomplete data")
+	}
+	marks := browsertest.Eval[[]bool](t, page, `Array.from(document.querySelectorAll('svg.graph g.edge.incomplete'), g => {
+		const m = g.querySelector('.inc-mark'); if (!m) { return false; }
+		const r = m.getBoundingClientRect(), s = getComputedStyle(m);
+		return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && m.textContent === '?'; })`)
+	if len(marks) != len(want) || slices.Contains(marks, false) {
+		t.Errorf("incomplete arrows drawn with a visible mark: %v, want %d", marks, len(want))
+	}
+	if n := browsertest.Eval[int](t, page, `document.querySelectorAll('svg.graph .inc-mark').length`); n != len(want) {
+		t.Errorf("%d marks in the graph, want %d", n, len(want))
+	}
+	for i := range len(marks) {
+		if panel := clickEdge(t, page, "incomplete", i); !strings.Contains(panel, "Incomplete data") {
+			t.Errorf("incomplete arrow %d: the side panel says %q", i, panel)
+		}
+	}
+	note := browsertest.Eval[string](t, page, `(document.querySelector('#summary .incomplete-note') || {textContent: ''}).textContent`)
+	if !strings.HasPrefix(note, fmt.Sprintf("Incomplete: %d hops rest on data the snapshot could not read in full", len(want))) {
+		t.Errorf("the incomplete note says %q, want %d hops", note, len(want))
+	}
+	if n := browsertest.Eval[int](t, page, `document.querySelectorAll('ol.hops .tag-inc').length`); n == 0 {
+		t.Error("no hop of the tables is tagged incomplete data")
+	}
 }
 
 // checkEscalationArrows: the page draws one escalation arrow per
@@ -297,34 +453,20 @@ type hopJSON struct {
 func checkEscalationArrows(t *testing.T, page *browsertest.Page, rep *pathsJSON) int {
 	t.Helper()
 	want := map[[3]string]*hopJSON{}
-	for _, s := range rep.Sources {
-		for _, path := range [][]hopJSON{s.Path, s.PathWithoutMFA} {
-			for i, h := range path {
-				if strings.HasPrefix(h.Kind, "escalate:") {
-					want[[3]string{h.From, h.To, h.Kind}] = &path[i]
-				}
-			}
+	rep.hops(func(h *hopJSON) {
+		if strings.HasPrefix(h.Kind, "escalate:") {
+			want[[3]string{h.From, h.To, h.Kind}] = h
 		}
-	}
+	})
 	n := browsertest.Eval[int](t, page, `document.querySelectorAll('svg.graph g.edge.esc').length`)
 	if n != len(want) {
 		t.Errorf("%d escalation arrows drawn, the JSON report has %d escalation hops", n, len(want))
 	}
 	// Escalation arrows look like no other: no stroke (colour and dashes)
 	// of theirs is one of another arrow.
-	shared := browsertest.Eval[[]string](t, page, `(() => {
-		const look = p => { const s = getComputedStyle(p); return s.stroke + ' ' + s.strokeDasharray; };
-		const others = new Set(Array.from(document.querySelectorAll('svg.graph g.edge:not(.esc) path:not(.hit)'), look));
-		return Array.from(document.querySelectorAll('svg.graph g.edge.esc path:not(.hit)'), look).filter(l => others.has(l)); })()`)
-	if len(shared) > 0 {
-		t.Errorf("escalation arrows are drawn like other arrows: %v", shared)
-	}
+	distinctStroke(t, page, "esc")
 	for i := range n {
-		// A click on the arrow (dispatched: the middle of a curve's box
-		// need not be on the curve).
-		panel := browsertest.Eval[string](t, page, `(() => {
-			document.querySelectorAll('svg.graph g.edge.esc')[`+jsInt(i)+`].querySelector('path.hit').dispatchEvent(new MouseEvent('click', {bubbles: true}));
-			return document.getElementById('graph-panel').textContent; })()`)
+		panel := clickEdge(t, page, "esc", i)
 		found := false
 		for k, h := range want {
 			if strings.Contains(panel, k[0]) && strings.Contains(panel, k[1]) && strings.Contains(panel, k[2]) &&

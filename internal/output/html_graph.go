@@ -41,6 +41,12 @@ type drawEdge struct {
 	MFA bool
 	// Escalation: the hops the edge stands for are privilege escalations.
 	Escalation bool
+	// Latent: the hops are the first hops of latent sources, blocked
+	// until the user registers an MFA device.
+	Latent bool
+	// Incomplete: a hop the edge stands for rests on data the snapshot
+	// could not read in full; the arrow carries a mark.
+	Incomplete bool
 	Title      string
 }
 
@@ -70,7 +76,13 @@ type svgEdge struct {
 	I                    int
 	D                    string
 	Class, Marker, Title string
+	// Mark is where an incomplete edge's mark sits (the middle of its
+	// curve), nil for the others.
+	Mark *svgPoint
 }
+
+// svgPoint is a point of the drawing.
+type svgPoint struct{ X, Y num }
 
 // num is a coordinate, printed with one decimal.
 type num float64
@@ -461,7 +473,16 @@ func (l *layering) draw(p *placement) *svgGraph {
 		if e.Escalation {
 			class, marker = class+" esc", "esc"
 		}
-		g.Edges = append(g.Edges, svgEdge{I: i, D: l.curve(p, e.From, e.To, spread), Class: class, Marker: marker, Title: e.Title})
+		if e.Latent {
+			class, marker = class+" latent", "latent"
+		}
+		d, mid := l.curve(p, e.From, e.To, spread)
+		se := svgEdge{I: i, D: d, Class: class, Marker: marker, Title: e.Title}
+		if e.Incomplete {
+			se.Class += " incomplete"
+			se.Mark = &mid
+		}
+		g.Edges = append(g.Edges, se)
 	}
 	g.Width, g.Height = int(math.Ceil(right+graphMargin)), int(math.Ceil(bottom+graphMargin))
 	g.ViewBox = fmt.Sprintf("0 0 %d %d", g.Width, g.Height)
@@ -471,8 +492,9 @@ func (l *layering) draw(p *placement) *svgGraph {
 // curve is the SVG path of an arrow from box a to box b: from a's right
 // side to b's left side, leaving and arriving horizontally; an arrow that
 // goes back (a cycle) or stays in its column loops out to the right and
-// comes back in from the left. spread shifts it up or down.
-func (l *layering) curve(p *placement, a, b int, spread float64) string {
+// comes back in from the left. spread shifts it up or down. It also
+// returns the middle of the curve.
+func (l *layering) curve(p *placement, a, b int, spread float64) (string, svgPoint) {
 	x1, y1 := p.nx[a]+l.widths[a]/2, p.ny[a]+spread
 	x2, y2 := p.nx[b]-l.widths[b]/2, p.ny[b]+spread
 	d := (x2 - x1) / 2
@@ -480,5 +502,7 @@ func (l *layering) curve(p *placement, a, b int, spread float64) string {
 		d = rankSep
 	}
 	pt := func(x, y float64) string { return num(x).String() + "," + num(y).String() }
-	return "M" + pt(x1, y1) + " C" + pt(x1+d, y1) + " " + pt(x2-d, y2) + " " + pt(x2, y2)
+	// A cubic curve at t = 1/2: (P0 + 3·P1 + 3·P2 + P3) / 8.
+	mid := svgPoint{X: num((x1 + 3*(x1+d) + 3*(x2-d) + x2) / 8), Y: num((y1 + 3*y1 + 3*y2 + y2) / 8)}
+	return "M" + pt(x1, y1) + " C" + pt(x1+d, y1) + " " + pt(x2-d, y2) + " " + pt(x2, y2), mid
 }

@@ -93,17 +93,24 @@ type pathsHTML struct {
 	// EscalationOnly counts the sources that need a privilege escalation
 	// on every path.
 	EscalationOnly int
+	// Latent counts the principals that would reach the target once they
+	// register an MFA device.
+	Latent int
+	// Incomplete counts the drawn hops (each once, however many paths
+	// take it) that rest on data the snapshot could not read in full.
+	Incomplete int
 	// Edges says which edges the query followed (--edges).
 	Edges    string
 	Unknown  []string
 	Warnings []string
-	// Graph is the drawing, nil when no principal reaches the target.
+	// Graph is the drawing, nil when no principal reaches the target, not
+	// even a latent one.
 	Graph *svgGraph
 	// GraphNote says how a large graph was simplified.
 	GraphNote string
 	GraphData htmlGraphData
-	// Sections are the tables of principals: those that reach the target
-	// (more kinds of sources, such as latent ones, are more sections).
+	// Sections are the tables of principals: those that reach the target,
+	// then, when there are any, the latent ones.
 	Sections []htmlSourceSection
 }
 
@@ -130,7 +137,12 @@ type htmlList [2]any
 // htmlSourceSection is one table of principals.
 type htmlSourceSection struct {
 	ID, Title, Note string
-	Rows            []htmlSource
+	// Latent: the rows are latent sources (a "blocked by" column instead
+	// of "MFA on every path").
+	Latent bool
+	// Empty is what the section says when it has no row.
+	Empty string
+	Rows  []htmlSource
 }
 
 // htmlSource is a principal and its shortest path.
@@ -149,6 +161,9 @@ type htmlSource struct {
 	EscalationRequired bool
 	Path               []htmlHop
 	PathWithoutMFA     []htmlHop
+	// BlockedBy is what keeps a latent source from the target
+	// (graph.BlockedNoMFADevice) and Blocked says it for people.
+	BlockedBy, Blocked string
 }
 
 // htmlHop is one hop of a path: where it arrives and how. An escalation
@@ -157,8 +172,13 @@ type htmlSource struct {
 type htmlHop struct {
 	To, Account, Action, Via string
 	MFA, Escalation          bool
-	Evidence                 []string
-	Conditions               []string
+	// Blocked is set on the first hop of a latent source: what blocks it.
+	Blocked string
+	// Incomplete: the hop rests on data the snapshot could not read in
+	// full.
+	Incomplete bool
+	Evidence   []string
+	Conditions []string
 }
 
 func writePathsHTML(w io.Writer, r *graph.Report, _ Options) error {
@@ -211,19 +231,31 @@ func (r *pathsPage) htmlBody() (*pathsHTML, error) {
 			b.EscalationOnly++
 		}
 	}
-	b.Verdict = fmt.Sprintf("%d %s %s: %d without MFA on some path, %d %s (accounts, providers or principals the snapshot does not describe).",
+	b.Latent = len(res.Latent)
+	if res.Incomplete() > 0 {
+		for _, h := range r.drawnEdges() {
+			if h.Incomplete {
+				b.Incomplete++
+			}
+		}
+	}
+	b.Verdict = fmt.Sprintf("%d %s %s: %d without MFA on some path, %d %s (accounts, providers or principals the snapshot does not describe)",
 		b.Sources, plural(b.Sources, "principal reaches", "principals reach"), res.Target.Label, b.WithoutMFA, b.StartingPoints, plural(b.StartingPoints, "starting point", "starting points"))
+	if b.Latent > 0 {
+		b.Verdict += fmt.Sprintf("; %d more once %s an MFA device", b.Latent, plural(b.Latent, "it registers", "they register"))
+	}
+	b.Verdict += "."
 	switch {
 	case b.WithoutMFA > 0:
 		b.VerdictClass = "bad"
-	case b.Sources > 0 || len(b.Unknown) > 0:
+	case b.Sources > 0 || b.Latent > 0 || len(b.Unknown) > 0 || b.Incomplete > 0:
 		b.VerdictClass = "warn"
 	default:
 		b.VerdictClass = "good"
 	}
 
 	nodeIndex := map[string]int{}
-	if len(res.Sources) > 0 {
+	if len(res.Sources) > 0 || len(res.Latent) > 0 {
 		in, index, note, data := r.drawingInput()
 		g, err := layout(in)
 		if err != nil {
@@ -231,26 +263,61 @@ func (r *pathsPage) htmlBody() (*pathsHTML, error) {
 		}
 		b.Graph, b.GraphNote, b.GraphData, nodeIndex = g, note, data, index
 	}
-	section := htmlSourceSection{ID: "sources", Title: "Principals that reach the target",
+	section := htmlSourceSection{ID: "sources", Title: "Principals that reach the target", Empty: "No principal reaches the target.",
 		Note: "One row per principal: its shortest path, how many paths it has, and whether every path needs MFA. A path without MFA is shown when the shortest one has MFA but another does not. A privilege escalation hop names its kind and the permissions that allow it."}
 	for _, s := range res.Sources {
-		n := s.Node
-		row := htmlSource{Node: -1, ID: n.ID, Name: graph.ShortName(&n), Kind: kindText(&n), Account: r.accountCell(&n), External: n.StartingPoint(),
-			Hops: s.Hops, Paths: pathCount(&s), MFARequired: s.MFARequired, EscalationRequired: s.EscalationRequired, Path: r.htmlHops(s.Path)}
-		if n.Kind == graph.KindUser {
-			row.MFADevice = n.MFA
-		}
-		if i, ok := nodeIndex[n.ID]; ok {
-			row.Node = i
-		}
+		row := r.sourceRow(&s, nodeIndex)
 		if !s.MFARequired && !slices.EqualFunc(s.Path, s.PathWithoutMFA, sameHop) {
 			row.PathWithoutMFA = r.htmlHops(s.PathWithoutMFA)
 		}
 		section.Rows = append(section.Rows, row)
 	}
 	b.Sections = append(b.Sections, section)
+	if len(res.Latent) > 0 {
+		latent := htmlSourceSection{ID: "latent", Title: "Latent: principals one MFA device away", Latent: true,
+			Note: "IAM users without an MFA device whose way in needs MFA: they do not reach the target today, and would once they register a device (as a \"force MFA\" policy asks them to). One row per user: its shortest path once it has a device, its first hop marked blocked. Close the access, or make sure the device it registers is the user's."}
+		for _, s := range res.Latent {
+			latent.Rows = append(latent.Rows, r.sourceRow(&s, nodeIndex))
+		}
+		b.Sections = append(b.Sections, latent)
+	}
 	return b, nil
 }
+
+// sourceRow is a source's (or a latent source's) row of a table; its
+// path without MFA is left to the caller.
+func (r *pathsPage) sourceRow(s *graph.Source, nodeIndex map[string]int) htmlSource {
+	n := s.Node
+	row := htmlSource{Node: -1, ID: n.ID, Name: graph.ShortName(&n), Kind: kindText(&n), Account: r.accountCell(&n), External: n.StartingPoint(),
+		Hops: s.Hops, Paths: pathCount(s), MFARequired: s.MFARequired, EscalationRequired: s.EscalationRequired, Path: r.htmlHops(s.Path),
+		BlockedBy: s.BlockedBy}
+	if s.BlockedBy != "" {
+		_, row.Blocked, _ = blockedText(s.BlockedBy)
+	}
+	if n.Kind == graph.KindUser {
+		row.MFADevice = n.MFA
+	}
+	if i, ok := nodeIndex[n.ID]; ok {
+		row.Node = i
+	}
+	return row
+}
+
+// blockedText says what keeps a latent source from the target, in a few
+// words (short), of the source (long) and of its blocked hop (hop). A
+// reason this page does not know is shown as it is.
+func blockedText(b string) (short, long, hop string) {
+	if b == graph.BlockedNoMFADevice {
+		return "no MFA device",
+			"the user has no MFA device, and its first hop needs MFA: it opens once the user registers one",
+			"the user has no MFA device, and this hop needs MFA: it opens once the user registers one"
+	}
+	return b, b, b
+}
+
+// incompleteText says what an incomplete hop or node means for the
+// reader.
+const incompleteText = "rests on data the snapshot could not read in full (see the warnings and the snapshot's gaps): paths through it may differ, check it by hand"
 
 func sameHop(a, b graph.Hop) bool { return a.From == b.From && a.To == b.To && a.Kind == b.Kind }
 
@@ -259,7 +326,10 @@ func (r *pathsPage) htmlHops(path []graph.Hop) []htmlHop {
 	for i, h := range path {
 		to := r.Node(h.To)
 		hop := htmlHop{To: nodeName(to), Account: r.AccountLabel(to.AccountID), Action: h.Kind.Action(), MFA: h.MFA,
-			Escalation: h.Kind.Escalation(), Evidence: h.Evidence.Lines(), Conditions: h.Conditions.Strings()}
+			Escalation: h.Kind.Escalation(), Incomplete: h.Incomplete, Evidence: h.Evidence.Lines(), Conditions: h.Conditions.Strings()}
+		if h.BlockedBy != "" {
+			hop.Blocked, _, _ = blockedText(h.BlockedBy)
+		}
 		if h.Via != "" {
 			hop.Via = r.Node(h.Via).Name
 		}
@@ -269,7 +339,9 @@ func (r *pathsPage) htmlHops(path []graph.Hop) []htmlHop {
 }
 
 // drawnEdges is the union of the hops the page draws: every source's
-// shortest path and, where it differs, its shortest path without MFA.
+// shortest path and, where it differs, its shortest path without MFA, and
+// every latent source's shortest path (its first hop blocked). A hop on a
+// source's path and a latent one is drawn as the source's: not blocked.
 func (r *pathsPage) drawnEdges() []graph.Hop {
 	seen := map[[3]string]bool{}
 	var out []graph.Hop
@@ -285,6 +357,9 @@ func (r *pathsPage) drawnEdges() []graph.Hop {
 	for _, s := range r.Result.Sources {
 		add(s.Path)
 		add(s.PathWithoutMFA)
+	}
+	for _, s := range r.Result.Latent {
+		add(s.Path)
 	}
 	slices.SortFunc(out, func(a, b graph.Hop) int {
 		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To), strings.Compare(string(a.Kind), string(b.Kind)))
@@ -321,8 +396,10 @@ func (r *pathsPage) groupLabel(key string) string {
 func (r *pathsPage) drawingInput() (*drawInput, map[string]int, string, htmlGraphData) {
 	edges := r.drawnEdges()
 	ids := map[string]bool{}
-	for _, s := range r.Result.Sources {
-		ids[s.Node.ID] = true
+	for _, list := range [][]graph.Source{r.Result.Sources, r.Result.Latent} {
+		for _, s := range list {
+			ids[s.Node.ID] = true
+		}
 	}
 	groups := map[string]bool{}
 	for _, h := range edges {
@@ -344,9 +421,12 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 	clusters := map[string]int{}
 	index := make(map[string]int, len(ids))
 	data := htmlGraphData{}
-	sources := map[string]*graph.Source{}
+	sources, latent := map[string]*graph.Source{}, map[string]*graph.Source{}
 	for i := range r.Result.Sources {
 		sources[r.Result.Sources[i].Node.ID] = &r.Result.Sources[i]
+	}
+	for i := range r.Result.Latent {
+		latent[r.Result.Latent[i].Node.ID] = &r.Result.Latent[i]
 	}
 	for _, id := range ids {
 		n := r.Node(id)
@@ -362,6 +442,10 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 		}
 		if n.Virtual() {
 			classes = append(classes, "virtual")
+		}
+		if latent[id] != nil {
+			classes = append(classes, "latent")
+			dn.Lines[1] += ", latent: no MFA device"
 		}
 		if n.Admin {
 			dn.Lines[1] += ", administrator"
@@ -399,16 +483,33 @@ func (r *pathsPage) fullDrawing(ids []string, edges []graph.Hop) (*drawInput, ma
 			item.Facts = append(item.Facts, [2]string{"Reaches the target", fmt.Sprintf("in %d %s, %s %s; MFA on every path: %s",
 				s.Hops, plural(s.Hops, "hop", "hops"), pathCount(s), plural(int(min(s.Paths, 2)), "path", "paths"), yesOrNo(s.MFARequired))})
 		}
+		if s := latent[id]; s != nil {
+			_, why, _ := blockedText(s.BlockedBy)
+			item.Facts = append(item.Facts,
+				[2]string{"Would reach the target", fmt.Sprintf("once it registers an MFA device: in %d %s, %s %s",
+					s.Hops, plural(s.Hops, "hop", "hops"), pathCount(s), plural(int(min(s.Paths, 2)), "path", "paths"))},
+				[2]string{"Blocked by", s.BlockedBy + ": " + why})
+		}
+		if n.Incomplete {
+			item.Facts = append(item.Facts, [2]string{"Incomplete data", incompleteText})
+		}
 		dn.Title = r.fullName(n) + "\n" + kindText(n)
 		if n.AccountID != "" {
 			dn.Title += " in " + r.AccountLabel(n.AccountID)
+		}
+		if latent[id] != nil {
+			dn.Title += "\nlatent: would reach the target once it registers an MFA device"
+		}
+		if n.Incomplete {
+			dn.Title += "\nincomplete data: " + incompleteText
 		}
 		index[id] = len(in.Nodes)
 		in.Nodes = append(in.Nodes, dn)
 		data.Nodes = append(data.Nodes, item)
 	}
 	for _, h := range edges {
-		in.Edges = append(in.Edges, drawEdge{From: index[h.From], To: index[h.To], MFA: h.MFA, Escalation: h.Kind.Escalation(), Title: r.edgeTitle(h)})
+		in.Edges = append(in.Edges, drawEdge{From: index[h.From], To: index[h.To], MFA: h.MFA, Escalation: h.Kind.Escalation(),
+			Latent: h.BlockedBy != "", Incomplete: h.Incomplete, Title: r.edgeTitle(h)})
 		item := r.edgeItem(h)
 		item.From, item.To = index[h.From], index[h.To]
 		data.Edges = append(data.Edges, item)
@@ -428,6 +529,13 @@ func (r *pathsPage) edgeTitle(h graph.Hop) string {
 	} else {
 		lines[0] += ", no MFA needed"
 	}
+	if h.BlockedBy != "" {
+		short, _, _ := blockedText(h.BlockedBy)
+		lines = append(lines, "blocked: "+short+" (latent)")
+	}
+	if h.Incomplete {
+		lines = append(lines, "incomplete data: "+incompleteText)
+	}
 	lines = append(lines, h.Evidence.Lines()...)
 	for _, c := range h.Conditions.Strings() {
 		lines = append(lines, "if "+c)
@@ -446,6 +554,13 @@ func (r *pathsPage) edgeItem(h graph.Hop) htmlGraphItem {
 		item.Facts = append(item.Facts, [2]string{"Privilege escalation", escalationText(h, to)})
 	}
 	item.Facts = append(item.Facts, [2]string{"Needs MFA", yesOrNo(h.MFA)})
+	if h.BlockedBy != "" {
+		_, _, why := blockedText(h.BlockedBy)
+		item.Facts = append(item.Facts, [2]string{"Blocked by", h.BlockedBy + ": " + why})
+	}
+	if h.Incomplete {
+		item.Facts = append(item.Facts, [2]string{"Incomplete data", incompleteText})
+	}
 	if h.Via != "" {
 		item.Facts = append(item.Facts, [2]string{"Through group", r.Node(h.Via).Name})
 	}
@@ -526,18 +641,20 @@ func edgesText(f graph.EdgeFilter) string {
 }
 
 // groupedDrawing draws one box per account (or Identity Center, or
-// starting point without an account) with the number of principals and
-// target roles in it, and one arrow per pair of boxes that hops join.
+// starting point without an account) with the number of principals (and
+// latent ones) and target roles in it, and one arrow per pair of boxes
+// that hops join (apart for privilege escalations and for the blocked
+// first hops of latent sources).
 // Boxes no arrow joins (principals that reach a target in their own
 // account) are left out, and past maxGroups boxes those with the fewest
 // principals are merged into one; the note says so.
 func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput, string, htmlGraphData) {
 	type group struct {
-		sources, nodes, targets, starts int
-		insideHops, insideWithoutMFA    int
-		insideEscalations               int
-		names                           []string
-		linked                          bool
+		sources, latent, nodes, targets, starts int
+		insideHops, insideWithoutMFA            int
+		insideEscalations, insideIncomplete     int
+		names, latentNames                      []string
+		linked                                  bool
 	}
 	groups := map[string]*group{}
 	get := func(key string) *group {
@@ -566,6 +683,13 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 			g.names = append(g.names, graph.ShortName(&s.Node))
 		}
 	}
+	for _, s := range r.Result.Latent {
+		g := get(groupOf(&s.Node))
+		g.latent++
+		if len(g.latentNames) < 25 {
+			g.latentNames = append(g.latentNames, graph.ShortName(&s.Node))
+		}
+	}
 	type pair struct{ from, to string }
 	for _, h := range edges {
 		from, to := groupOf(r.Node(h.From)), groupOf(r.Node(h.To))
@@ -576,6 +700,9 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 			}
 			if h.Kind.Escalation() {
 				groups[from].insideEscalations++
+			}
+			if h.Incomplete {
+				groups[from].insideIncomplete++
 			}
 			continue
 		}
@@ -592,7 +719,7 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 	}
 	slices.SortFunc(keys, func(a, b string) int {
 		ga, gb := groups[a], groups[b]
-		return cmp.Or(cmp.Compare(gb.targets, ga.targets), cmp.Compare(gb.sources, ga.sources), strings.Compare(a, b))
+		return cmp.Or(cmp.Compare(gb.targets, ga.targets), cmp.Compare(gb.sources, ga.sources), cmp.Compare(gb.latent, ga.latent), strings.Compare(a, b))
 	})
 	note := fmt.Sprintf("The graph has %d nodes in %d accounts (or other boxes): too many to draw one by one, so each account is one box with its counts, and each arrow stands for every hop between two boxes.", len(ids), len(groups))
 	if isolated > 0 {
@@ -611,12 +738,14 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		for _, k := range keys[maxGroups:] {
 			g := groups[k]
 			merged.sources += g.sources
+			merged.latent += g.latent
 			merged.nodes += g.nodes
 			merged.targets += g.targets
 			merged.starts += g.starts
 			merged.insideHops += g.insideHops
 			merged.insideWithoutMFA += g.insideWithoutMFA
 			merged.insideEscalations += g.insideEscalations
+			merged.insideIncomplete += g.insideIncomplete
 		}
 		note += fmt.Sprintf(" Only the %d boxes with the most principals are drawn; %d more are merged into one box.", maxGroups, len(keys)-maxGroups)
 		groups[other] = merged
@@ -631,6 +760,9 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		g := groups[k]
 		label := r.boxLabel(k, g.names)
 		line := fmt.Sprintf("%d %s", g.sources, plural(g.sources, "principal", "principals"))
+		if g.latent > 0 {
+			line += fmt.Sprintf(", %d latent", g.latent)
+		}
 		dn := drawNode{Cluster: -1, Class: "group"}
 		if g.targets > 0 {
 			dn.Class += " target"
@@ -645,6 +777,7 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		in.Nodes = append(in.Nodes, dn)
 		item := htmlGraphItem{Title: label, From: -1, To: -1, Facts: [][2]string{
 			{"Principals that reach the target", strconv.Itoa(g.sources)},
+			{"Latent principals (once they register an MFA device)", strconv.Itoa(g.latent)},
 			{"Nodes on the drawn paths", strconv.Itoa(g.nodes)},
 			{"Target roles", strconv.Itoa(g.targets)},
 			{"Starting points", strconv.Itoa(g.starts)},
@@ -653,19 +786,21 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 			item.Facts = append(item.Facts, [2]string{"Hops inside", fmt.Sprintf("%d (%d without MFA, %d %s)", g.insideHops, g.insideWithoutMFA,
 				g.insideEscalations, plural(g.insideEscalations, "privilege escalation", "privilege escalations"))})
 		}
-		if k != other && len(g.names) > 0 {
-			names := g.names
-			if g.sources > len(names) {
-				names = append(slices.Clone(names), fmt.Sprintf("… and %d more (see the table)", g.sources-len(names)))
-			}
-			item.Lists = []htmlList{{"Principals", names}}
+		if g.insideIncomplete > 0 {
+			item.Facts = append(item.Facts, [2]string{"Hops inside on incomplete data", strconv.Itoa(g.insideIncomplete)})
+		}
+		if k != other && g.sources > 0 {
+			item.Lists = append(item.Lists, namesList("Principals", g.names, g.sources))
+		}
+		if k != other && g.latent > 0 {
+			item.Lists = append(item.Lists, namesList("Latent principals", g.latentNames, g.latent))
 		}
 		data.Nodes = append(data.Nodes, item)
 	}
-	type agg struct{ hops, withoutMFA int }
+	type agg struct{ hops, withoutMFA, incomplete int }
 	type arrow struct {
 		pair
-		esc bool
+		esc, latent bool
 	}
 	aggs := map[arrow]*agg{}
 	var order []arrow
@@ -674,7 +809,7 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		if from == "" || to == "" || from == to {
 			continue
 		}
-		p := arrow{pair{from, to}, h.Kind.Escalation()}
+		p := arrow{pair{from, to}, h.Kind.Escalation(), h.BlockedBy != ""}
 		a := aggs[p]
 		if a == nil {
 			a = &agg{}
@@ -685,6 +820,9 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		if !h.MFA {
 			a.withoutMFA++
 		}
+		if h.Incomplete {
+			a.incomplete++
+		}
 	}
 	for _, p := range order {
 		a := aggs[p]
@@ -692,12 +830,33 @@ func (r *pathsPage) groupedDrawing(ids []string, edges []graph.Hop) (*drawInput,
 		if p.esc {
 			what, how = plural(a.hops, "privilege escalation", "privilege escalations"), "privilege escalation"
 		}
+		if p.latent {
+			how += ", the first hop of latent principals (blocked: no MFA device)"
+		}
 		title := fmt.Sprintf("%d %s, %d without MFA", a.hops, what, a.withoutMFA)
-		in.Edges = append(in.Edges, drawEdge{From: index[p.from], To: index[p.to], MFA: a.withoutMFA == 0, Escalation: p.esc, Title: title})
+		if p.latent {
+			title += ", blocked until the users register an MFA device"
+		}
+		facts := [][2]string{{"How", how}, {"Hops", strconv.Itoa(a.hops)}, {"Without MFA", strconv.Itoa(a.withoutMFA)}}
+		if a.incomplete > 0 {
+			title += fmt.Sprintf(", %d on incomplete data", a.incomplete)
+			facts = append(facts, [2]string{"On incomplete data", fmt.Sprintf("%d: %s", a.incomplete, incompleteText)})
+		}
+		in.Edges = append(in.Edges, drawEdge{From: index[p.from], To: index[p.to], MFA: a.withoutMFA == 0, Escalation: p.esc, Latent: p.latent,
+			Incomplete: a.incomplete > 0, Title: title})
 		data.Edges = append(data.Edges, htmlGraphItem{Title: r.boxLabel(p.from, groups[p.from].names) + " → " + r.boxLabel(p.to, groups[p.to].names),
-			From: index[p.from], To: index[p.to], Facts: [][2]string{{"How", how}, {"Hops", strconv.Itoa(a.hops)}, {"Without MFA", strconv.Itoa(a.withoutMFA)}}})
+			From: index[p.from], To: index[p.to], Facts: facts})
 	}
 	return in, note, data
+}
+
+// namesList is a box's list of principals for the side panel: the first
+// names, and how many more there are.
+func namesList(heading string, names []string, total int) htmlList {
+	if total > len(names) {
+		names = append(slices.Clone(names), fmt.Sprintf("… and %d more (see the table)", total-len(names)))
+	}
+	return htmlList{heading, names}
 }
 
 func (r *pathsPage) boxLabel(key string, names []string) string {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestLayout(t *testing.T) {
 		{name: "chain across accounts", in: drawInput{
 			Clusters: []string{"identity (111111111111)", "development (222222222222)", "production (333333333333)"},
 			Nodes:    []drawNode{node("user/alice", 0), node("role/hop", 1), node("role/admin", 2), node("*", -1), node("role/other", 1)},
-			Edges:    []drawEdge{{From: 0, To: 1}, {From: 1, To: 2}, {From: 3, To: 1}, {From: 4, To: 2, MFA: true}, {From: 0, To: 4}},
+			Edges:    []drawEdge{{From: 0, To: 1}, {From: 1, To: 2, Incomplete: true}, {From: 3, To: 1}, {From: 4, To: 2, MFA: true}, {From: 0, To: 4, MFA: true, Latent: true}},
 		}},
 		{name: "cycle", in: drawInput{
 			Clusters: []string{"a"},
@@ -118,6 +119,17 @@ func TestLayout(t *testing.T) {
 					t.Errorf("arrows between the same boxes start at the same point %s", pts[0])
 				}
 				starts[pts[0]] = true
+				// An incomplete arrow carries its mark on the curve, between
+				// its ends; a latent one has its own class and arrowhead.
+				if (e.Mark != nil) != in.Incomplete || in.Incomplete != strings.Contains(e.Class, "incomplete") {
+					t.Errorf("arrow %d: incomplete %v, mark %v, class %q", e.I, in.Incomplete, e.Mark, e.Class)
+				}
+				if m := e.Mark; m != nil && (float64(m.X) <= x0 || float64(m.X) >= x1 || float64(m.Y) < min(y0, y1) || float64(m.Y) > max(y0, y1)) {
+					t.Errorf("arrow %d: mark %+v not between its ends %g,%g and %g,%g", e.I, *m, x0, y0, x1, y1)
+				}
+				if in.Latent != strings.Contains(e.Class, "latent") || in.Latent != (e.Marker == "latent") {
+					t.Errorf("arrow %d: latent %v, class %q, arrowhead %s", e.I, in.Latent, e.Class, e.Marker)
+				}
 			}
 		})
 	}
@@ -359,6 +371,194 @@ func TestPathsHTMLGroupedEscalation(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the development box does not count its %s", want)
+	}
+}
+
+// identityReport answers --to ou:Prod over the identity-account-ous
+// fixture, where user/sam is latent (no MFA device; its group grants a
+// role whose trust needs MFA). With incomplete, the permission set
+// AdministratorAccess was read in part, so the hops through its
+// provisioned role rest on incomplete data.
+func identityReport(t *testing.T, incomplete bool) *graph.Report {
+	t.Helper()
+	snap, err := snapshot.LoadFile("../../fixtures/identity-account-ous.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if incomplete {
+		snap.Snapshot.Identity.PermissionSets[0].Incomplete = []string{"sso:ListManagedPoliciesInPermissionSet"}
+	}
+	return prodReport(t, snap.Snapshot, "identity-account-ous.json")
+}
+
+// fact is the value of a side panel fact, "" when the item has none.
+func fact(item htmlGraphItem, name string) string {
+	for _, f := range item.Facts {
+		if f[0] == name {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+// TestPathsHTMLLatentAndIncomplete: latent sources are drawn (their own
+// class, their blocked first hop with its own class and arrowhead, what
+// blocks it in the side panel) and listed in a table of their own; hops on
+// incomplete data carry a mark and say so in the side panel, the tables
+// and a note.
+func TestPathsHTMLLatentAndIncomplete(t *testing.T) {
+	rep := identityReport(t, true)
+	res := rep.Result
+	if len(res.Latent) == 0 || res.Incomplete() == 0 {
+		t.Fatalf("the fixture changed: %d latent sources, %d incomplete hops", len(res.Latent), res.Incomplete())
+	}
+	p := newPathsPage(rep)
+	edges := p.drawnEdges()
+	in, index, _, data := p.drawingInput()
+	if len(index) == 0 {
+		t.Fatal("the graph was collapsed; it is small enough to draw node by node")
+	}
+	for _, list := range [][]graph.Source{res.Sources, res.Latent} {
+		for _, s := range list {
+			i, ok := index[s.Node.ID]
+			if !ok {
+				t.Errorf("%s is not drawn", s.Node.ID)
+				continue
+			}
+			latent := s.BlockedBy != ""
+			if strings.Contains(in.Nodes[i].Class, "latent") != latent || strings.Contains(in.Nodes[i].Lines[1], "latent") != latent {
+				t.Errorf("%s (blocked by %q) drawn with class %q, %q", s.Node.ID, s.BlockedBy, in.Nodes[i].Class, in.Nodes[i].Lines[1])
+			}
+			if got := fact(data.Nodes[i], "Blocked by"); latent != strings.HasPrefix(got, graph.BlockedNoMFADevice+": ") {
+				t.Errorf("%s: side panel says blocked by %q", s.Node.ID, got)
+			}
+		}
+	}
+	blocked := map[[3]string]bool{}
+	for _, s := range res.Latent {
+		h := s.Path[0]
+		blocked[[3]string{h.From, h.To, string(h.Kind)}] = true
+	}
+	latentHops, incompleteHops := 0, 0
+	for i, h := range edges {
+		e, item := in.Edges[i], data.Edges[i]
+		latent := blocked[[3]string{h.From, h.To, string(h.Kind)}]
+		if e.Latent != latent || (h.BlockedBy != "") != latent || (fact(item, "Blocked by") != "") != latent || strings.Contains(e.Title, "blocked: no MFA device") != latent {
+			t.Errorf("%s -> %s: drawn latent %v, blocked by %q, side panel %q, hover %q; want latent %v", h.From, h.To, e.Latent, h.BlockedBy, fact(item, "Blocked by"), e.Title, latent)
+		}
+		if e.Incomplete != h.Incomplete || (fact(item, "Incomplete data") != "") != h.Incomplete || strings.Contains(e.Title, "incomplete data") != h.Incomplete {
+			t.Errorf("%s -> %s: incomplete %v drawn as %v, side panel %q, hover %q", h.From, h.To, h.Incomplete, e.Incomplete, fact(item, "Incomplete data"), e.Title)
+		}
+		if latent {
+			latentHops++
+		}
+		if h.Incomplete {
+			incompleteHops++
+		}
+	}
+	if latentHops != len(blocked) || incompleteHops == 0 {
+		t.Fatalf("%d latent first hops drawn, want %d; %d incomplete hops drawn", latentHops, len(blocked), incompleteHops)
+	}
+
+	var buf bytes.Buffer
+	if err := Paths.Write(&buf, "html", rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	counts := []struct {
+		what, pattern string
+		want          int
+	}{
+		{"latent arrows", `<g class="edge [^"]*\blatent\b[^"]*" data-e=`, latentHops},
+		{"latent arrowheads", `marker-end="url\(#arrow-latent\)"`, latentHops},
+		{"latent boxes", `<g class="node latent" data-n=`, len(res.Latent)},
+		{"incomplete arrows", `<g class="edge [^"]*\bincomplete" data-e=`, incompleteHops},
+		{"incomplete marks", `<g class="inc-mark"><circle `, incompleteHops},
+		{"latent rows", `<td><code class="blocked-by">no-mfa-device</code>`, len(res.Latent)},
+		{"latent section", `<section id="latent">`, 1},
+		{"incomplete note", fmt.Sprintf(`Incomplete: %d hops rest on data the snapshot could not read in full`, incompleteHops), 1},
+		{"blocked hops in the tables", `<span class="blocked">\(blocked: no MFA device\)</span>`, len(res.Latent)},
+		{"verdict", `; 1 more once it registers an MFA device\.</p>`, 1},
+	}
+	tags := 0
+	for _, list := range [][]graph.Source{res.Sources, res.Latent} {
+		for _, s := range list {
+			paths := [][]graph.Hop{s.Path}
+			if !s.MFARequired && !slices.EqualFunc(s.Path, s.PathWithoutMFA, sameHop) {
+				paths = append(paths, s.PathWithoutMFA)
+			}
+			for _, path := range paths {
+				for _, h := range path {
+					if h.Incomplete {
+						tags++
+					}
+				}
+			}
+		}
+	}
+	counts = append(counts, struct {
+		what, pattern string
+		want          int
+	}{"incomplete hops in the tables", `<span class="kindtag tag-inc"[^>]*>incomplete data</span>`, tags})
+	for _, c := range counts {
+		if n := len(regexp.MustCompile(c.pattern).FindAllStringIndex(page, -1)); n != c.want {
+			t.Errorf("%s: %d on the page, want %d", c.what, n, c.want)
+		}
+	}
+
+	// Read in full, nothing is marked.
+	buf.Reset()
+	if err := Paths.Write(&buf, "html", identityReport(t, false), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), `class="inc-mark"`) || strings.Contains(buf.String(), "Incomplete: ") || strings.Contains(buf.String(), ">incomplete data</span>") {
+		t.Error("a snapshot read in full has incomplete marks")
+	}
+}
+
+// TestPathsHTMLGroupedLatent: collapsed to a box per account, the blocked
+// first hops of latent sources are arrows of their own, an arrow that
+// stands for a hop on incomplete data carries the mark, and a box counts
+// its latent principals.
+func TestPathsHTMLGroupedLatent(t *testing.T) {
+	rep := identityReport(t, true)
+	p := newPathsPage(rep)
+	edges := p.drawnEdges()
+	ids := map[string]bool{}
+	for _, h := range edges {
+		ids[h.From], ids[h.To] = true, true
+	}
+	in, _, data := p.groupedDrawing(slices.Sorted(maps.Keys(ids)), edges)
+	type arrow struct {
+		from, to           string
+		latent, incomplete bool
+	}
+	want := map[arrow]bool{}
+	for _, h := range edges {
+		from, to := p.groupLabel(groupOf(rep.Node(h.From))), p.groupLabel(groupOf(rep.Node(h.To)))
+		if from == to || h.Kind.Escalation() {
+			continue
+		}
+		k := arrow{from, to, h.BlockedBy != "", false}
+		want[k] = want[k] || h.Incomplete
+	}
+	got := map[arrow]bool{}
+	for _, e := range in.Edges {
+		if !e.Escalation {
+			got[arrow{in.Nodes[e.From].Lines[0], in.Nodes[e.To].Lines[0], e.Latent, false}] = e.Incomplete
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("arrows between boxes (key: latent; value: incomplete mark):\n got %v\nwant %v", got, want)
+	}
+	latent := map[string]int{}
+	for _, s := range rep.Result.Latent {
+		latent[p.groupLabel(groupOf(&s.Node))]++
+	}
+	for i, n := range data.Nodes {
+		if w := strconv.Itoa(latent[n.Title]); fact(n, "Latent principals (once they register an MFA device)") != w || (latent[n.Title] > 0) != strings.Contains(in.Nodes[i].Lines[1], w+" latent") {
+			t.Errorf("box %s: latent %q, line %q; want %s", n.Title, fact(n, "Latent principals (once they register an MFA device)"), in.Nodes[i].Lines[1], w)
+		}
 	}
 }
 
