@@ -169,6 +169,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 	}
 
+	holders := 0
 	for _, fx := range fixtures {
 		name := strings.TrimSuffix(filepath.Base(fx), ".json")
 		t.Run("check/"+name, func(t *testing.T) {
@@ -178,8 +179,12 @@ func TestHTMLInBrowser(t *testing.T) {
 			jsonOf(t, &rep, args...)
 			checkFilters(t, page, &rep, "OA-ROOT")
 			checkCompliance(t, page, &rep)
+			holders += checkHolderFinding(t, page, &rep)
 			page.Clean(t)
 		})
+	}
+	if holders == 0 {
+		t.Error("no check report has a finding on the holder of a grant: their details went untested")
 	}
 	escalations, latent := 0, 0
 	for _, c := range htmlPathsCases {
@@ -444,6 +449,67 @@ func checkIncomplete(t *testing.T, page *browsertest.Page, rep *pathsJSON) {
 	if n := browsertest.Eval[int](t, page, `document.querySelectorAll('ol.hops .tag-inc').length`); n == 0 {
 		t.Error("no hop of the tables is tagged incomplete data")
 	}
+}
+
+// checkHolderFinding: a finding on the holder of a grant (evidence holder
+// and principals, as OA-REACH-004 reports) is found by the text filter
+// from the ARN of a principal it concerns, and its details name the holder
+// and list every principal. It returns how many such findings the report
+// has.
+func checkHolderFinding(t *testing.T, page *browsertest.Page, rep *output.JSONReport) int {
+	t.Helper()
+	// The finding tested: one whose holder is not among its principals (a
+	// group's grant) when there is one.
+	var f *output.JSONFinding
+	n := 0
+	for i := range rep.Findings {
+		e := rep.Findings[i].Evidence
+		h, ok := e["holder"].(string)
+		if !ok || rep.Findings[i].Suppression != nil || len(asStrings(e["principals"])) == 0 {
+			continue
+		}
+		n++
+		if f == nil || slices.Contains(asStrings(f.Evidence["principals"]), f.Evidence["holder"].(string)) && !slices.Contains(asStrings(e["principals"]), h) {
+			f = &rep.Findings[i]
+		}
+	}
+	if f == nil {
+		return 0
+	}
+	principals := asStrings(f.Evidence["principals"])
+	// Typed, then applied at once (a change event; typing alone waits for
+	// a pause).
+	page.Do(t, chromedp.Click(chromedp.CSS(`#f-reset`)), chromedp.SendKeys(chromedp.CSS(`#f-text`), principals[len(principals)-1]))
+	shown := browsertest.Eval[int](t, page, `(() => { document.getElementById('f-text').dispatchEvent(new Event('change', {bubbles: true}));
+		return document.querySelectorAll('#t-open tr.row').length; })()`)
+	row := `Array.from(document.querySelectorAll('#t-open tr.row')).find(r => r.dataset.rule === ` + jsString(f.RuleID) + ` && r.querySelector('td.res').textContent === ` + jsString(f.Resource) + `)`
+	if !browsertest.Eval[bool](t, page, `!!`+row) || shown >= rep.Summary.Findings {
+		t.Fatalf("filtering by %s shows %d of %d findings, not the %s finding on %s", principals[len(principals)-1], shown, rep.Summary.Findings, f.RuleID, f.Resource)
+	}
+	detail := browsertest.Eval[struct {
+		Facts      string
+		Principals []string
+	}](t, page, `(() => { `+row+`.click(); const d = `+row+`.nextElementSibling;
+		return {Facts: d.querySelector('dl.facts').textContent, Principals: Array.from(d.querySelectorAll('ul.ev-principals li'), li => li.textContent)}; })()`)
+	if holder := f.Evidence["holder"].(string); !strings.Contains(detail.Facts, "Holder (edit it)"+holder) {
+		t.Errorf("the details of %s on %s do not name its holder %s: %q", f.RuleID, f.Resource, holder, detail.Facts)
+	}
+	if !slices.Equal(detail.Principals, principals) {
+		t.Errorf("the details of %s on %s list principals %v, the evidence %v", f.RuleID, f.Resource, detail.Principals, principals)
+	}
+	page.Do(t, chromedp.Click(chromedp.CSS(`#f-reset`)))
+	return n
+}
+
+func asStrings(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // checkEscalationArrows: the page draws one escalation arrow per

@@ -65,11 +65,23 @@
     if (!data) { return; }
     var F = { SEV: 0, RULE: 1, ACCT: 2, RES: 3, MSG: 4, STATE: 5, KEY: 6, FP: 7, EVID: 8, SUPP: 9 };
     var rows = data.findings;
+    // A finding on the holder of a policy (a group, a customer managed
+    // policy) names in its evidence what holds the statement and the
+    // principals it concerns: shown in its details, found by the filter.
+    function evidenceList(f, key) {
+      var v = f[F.EVID] ? f[F.EVID][key] : null;
+      return Array.isArray(v) ? v.filter(function (x) { return typeof x === 'string'; }) : [];
+    }
+    function holder(f) {
+      var h = f[F.EVID] ? f[F.EVID].holder : null;
+      return typeof h === 'string' ? h : '';
+    }
     var hay = new Array(rows.length);
     function haystack(i) {
       if (hay[i] === undefined) {
         var f = rows[i], rule = data.rules[f[F.RULE]], acct = data.accounts[f[F.ACCT]];
-        hay[i] = [rule[0], rule[1], acct[0], acct[1], f[F.RES], f[F.MSG], f[F.KEY]].join('\n').toLowerCase();
+        hay[i] = [rule[0], rule[1], acct[0], acct[1], f[F.RES], f[F.MSG], f[F.KEY], holder(f)]
+          .concat(evidenceList(f, 'principals'), evidenceList(f, 'attached_to')).join('\n').toLowerCase();
       }
       return hay[i];
     }
@@ -124,7 +136,10 @@
       td.appendChild(el('h4', null, rule[0] + ': ' + rule[1]));
       td.appendChild(el('p', null, f[F.MSG]));
       var dl = el('dl', 'facts');
-      var facts = [['Account', data.accounts[f[F.ACCT]][1]], ['Resource', f[F.RES]], ['Key', f[F.KEY]], ['Fingerprint', f[F.FP]]];
+      var h = holder(f);
+      var facts = [['Account', data.accounts[f[F.ACCT]][1]], [h === f[F.RES] ? 'Holder (edit it)' : 'Resource', f[F.RES]]];
+      if (h && h !== f[F.RES]) { facts.push(['Holder (edit it)', h]); }
+      facts.push(['Key', f[F.KEY]], ['Fingerprint', f[F.FP]]);
       facts.forEach(function (p) {
         if (!p[1]) { return; }
         var d = el('div');
@@ -135,6 +150,14 @@
         dl.appendChild(d);
       });
       td.appendChild(dl);
+      [['principals', 'Principals'], ['attached_to', 'Attached to']].forEach(function (l) {
+        var names = evidenceList(f, l[0]);
+        if (!names.length) { return; }
+        td.appendChild(el('h4', null, l[1] + ' (' + names.length + ')'));
+        var ul = el('ul', 'names ev-' + l[0]);
+        names.forEach(function (n) { var li = el('li'); li.appendChild(el('code', null, n)); ul.appendChild(li); });
+        td.appendChild(ul);
+      });
       if (f[F.SUPP]) {
         var s = f[F.SUPP];
         td.appendChild(el('h4', null, 'Accepted by an exception'));
