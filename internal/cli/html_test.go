@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"slices"
@@ -652,5 +653,54 @@ func checkCompliance(t *testing.T, page *browsertest.Page, rep *output.JSONRepor
 	}
 	if !slices.Equal(rows, want) {
 		t.Errorf("the compliance tables differ from the JSON report's compliance:\n page: %+v\n json: %+v", rows, want)
+	}
+}
+
+// TestHandoverHTMLPaths: every path of a handover checklist (a path, the
+// path without MFA, a latent user's path once it has a device) shows on
+// the page as code under its label, as the text checklist words it, with
+// Identity Center users and groups by name.
+func TestHandoverHTMLPaths(t *testing.T) {
+	chdirRoot(t)
+	cases := []struct{ fixture, account string }{
+		{"fixtures/consultancy-clients.json", "client-acme"},
+		{"fixtures/consultancy-clients.json", "client-globex"},
+		{"fixtures/identity-account-ous.json", "dev"},
+	}
+	labels := map[string]int{}
+	for _, c := range cases {
+		t.Run(c.account, func(t *testing.T) {
+			args := []string{"handover", "--snapshot", c.fixture, "--account", c.account}
+			var list struct {
+				Items []struct {
+					Details []string `json:"details"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal([]byte(run(t, append(args, "--format", "json")...).stdout), &list); err != nil {
+				t.Fatal(err)
+			}
+			page := run(t, append(args, "--format", "html")...).stdout
+			for _, it := range list.Items {
+				for _, d := range it.Details {
+					label, path, ok := strings.Cut(d, ": ")
+					if !ok || !strings.Contains(path, " → ") {
+						continue
+					}
+					labels[label]++
+					if want := "<li>" + html.EscapeString(label) + ": <code>" + html.EscapeString(path) + "</code></li>"; !strings.Contains(page, want) {
+						t.Errorf("the page does not show %q as code", d)
+					}
+				}
+			}
+		})
+	}
+	for _, label := range []string{"path", "path without MFA", "path once it has a device"} {
+		if labels[label] == 0 {
+			t.Errorf("no checklist has a %q: that case went untested (labels seen: %v)", label, labels)
+		}
+	}
+	r := run(t, "handover", "--snapshot", "fixtures/consultancy-clients.json", "--account", "client-globex", "--format", "html")
+	if !strings.Contains(r.stdout, "Identity Center user carol@metal-consult.example can reach the account") {
+		t.Error("the page does not name Identity Center user u-carol by her user name")
 	}
 }
