@@ -54,3 +54,21 @@ func TestIncompletePermissionSet(t *testing.T) {
 		t.Error("input.graph edges do not say incomplete")
 	}
 }
+
+// TestIncompleteCountsEachHopOnce: a hop shared by a source's shortest
+// path and its path without MFA, or by two sources, counts once.
+func TestIncompleteCountsEachHopOnce(t *testing.T) {
+	shared := Hop{From: "ic:user/u-1", To: "arn:aws:iam::111111111111:role/r", Kind: EdgeIdentityCenter, Incomplete: true}
+	other := Hop{From: "ic:user/u-2", To: "arn:aws:iam::111111111111:role/r", Kind: EdgeIdentityCenter, Incomplete: true}
+	complete := Hop{From: "arn:aws:iam::111111111111:role/r", To: "arn:aws:iam::222222222222:role/p", Kind: EdgeAssumeRole}
+	res := &Result{
+		Sources: []Source{
+			{Path: []Hop{shared, complete}, PathWithoutMFA: []Hop{shared, complete}},
+			{Path: []Hop{other, complete}},
+		},
+		Latent: []Source{{Path: []Hop{shared}}},
+	}
+	if n := res.Incomplete(); n != 2 {
+		t.Errorf("Incomplete() = %d, want 2 distinct incomplete hops", n)
+	}
+}

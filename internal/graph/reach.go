@@ -93,22 +93,28 @@ type Result struct {
 	Edges EdgeFilter `json:"edges"`
 }
 
-// Incomplete counts the hops of the result's paths (sources and latent)
-// that rest on data the snapshot could not read in full.
+// Incomplete counts the distinct hops (from, to, kind) of the result's
+// paths (sources and latent) that rest on data the snapshot could not read
+// in full. A hop shared by several paths, or by a source's shortest path
+// and its path without MFA, counts once.
 func (r *Result) Incomplete() int {
-	n := 0
+	type hopKey struct {
+		from, to string
+		kind     EdgeKind
+	}
+	seen := map[hopKey]bool{}
 	for _, list := range [][]Source{r.Sources, r.Latent} {
 		for i := range list {
 			for _, path := range [][]Hop{list[i].Path, list[i].PathWithoutMFA} {
 				for _, h := range path {
 					if h.Incomplete {
-						n++
+						seen[hopKey{h.From, h.To, h.Kind}] = true
 					}
 				}
 			}
 		}
 	}
-	return n
+	return len(seen)
 }
 
 // query is the state of one Paths call.
