@@ -13,6 +13,7 @@ LDFLAGS       := -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Co
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 DEMO_SNAPSHOT ?= fixtures/startup-dev-prod.json
 DEMO_CONFIG   ?= fixtures/startup-dev-prod.orgaudit.yaml
+DEMO_HTML     ?= bin/orgaudit-report.html
 FUZZTIME      ?= 30s
 
 .DEFAULT_GOAL := help
@@ -36,10 +37,11 @@ lint: ## Run gofmt and golangci-lint (pinned, fetched with go run)
 	$(GO) run $(GOLANGCI_LINT) run ./...
 
 .PHONY: demo
-demo: build ## Build and check a bundled fixture (findings exit 1, which is expected here)
-	@echo "$$ $(BIN) check --snapshot $(DEMO_SNAPSHOT) --config $(DEMO_CONFIG)"
-	@$(BIN) check --snapshot $(DEMO_SNAPSHOT) --config $(DEMO_CONFIG); rc=$$?; \
+demo: build ## Build, check a bundled fixture (findings exit 1, which is expected here) and write its HTML report
+	@echo "$$ $(BIN) check --snapshot $(DEMO_SNAPSHOT) --config $(DEMO_CONFIG) --report table --report html=$(DEMO_HTML)"
+	@$(BIN) check --snapshot $(DEMO_SNAPSHOT) --config $(DEMO_CONFIG) --report table --report html=$(DEMO_HTML); rc=$$?; \
 	  if [ $$rc -eq 1 ] || [ $$rc -eq 0 ]; then echo "(exit code $$rc: 1 means findings at or above --fail-on)"; else exit $$rc; fi
+	@echo "HTML report: $(abspath $(DEMO_HTML)) (open it in a browser; it needs no network)"
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each

@@ -34,6 +34,7 @@ type checkOptions struct {
 	Config      string
 	RuleTimeout time.Duration
 	MaxMemory   int64
+	Framework   string
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -63,6 +64,12 @@ are marked "existing" and do not fail the run; new ones are marked "new".
 --severity (a set), --rule and --skip-rule narrow what is reported, next to
 --min-severity.
 
+The compliance summary (--format compliance, and a section of the json,
+markdown and html reports) lists each control of each framework the rules
+map to, with the accounts that pass, fail, could not be evaluated or have
+only accepted findings; manual controls are never passed. --framework ID
+keeps one framework.
+
 Exit codes:
   0    no finding at or above --fail-on, and every check was evaluated (or
        --allow-gaps)
@@ -89,6 +96,11 @@ Exit codes:
   orgaudit check --snapshot fixtures/identity-account-ous.json --severity high,critical \
     --rule OA-REACH-001,OA-IAM-004 --allow-gaps
 
+  # One HTML page to read, forward and print, and the CIS v5.0.0 controls
+  # on the terminal, from one evaluation
+  orgaudit check --snapshot fixtures/startup-dev-prod.json --report html=report.html \
+    --report compliance --framework cis-v5.0.0
+
   # Add your own rules
   orgaudit check --snapshot fixtures/startup-dev-prod.json --rules ./policies`,
 		Args: cobra.NoArgs,
@@ -110,6 +122,7 @@ func addCheckFlags(cmd *cobra.Command, opts *checkOptions) {
 	addFindingFlags(cmd, opts, output.Check)
 	addBaselineFlag(cmd, opts)
 	addRegoFlags(cmd, opts)
+	addFrameworkFlag(cmd, opts)
 }
 
 // addFindingFlags binds the flags of every command that reports rule
@@ -140,6 +153,13 @@ func addAllowGapsFlag(cmd *cobra.Command, opts *checkOptions) {
 func addBaselineFlag(cmd *cobra.Command, opts *checkOptions) {
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "previous JSON or SARIF report: only findings absent from it fail the run")
 	_ = cmd.MarkFlagFilename("baseline", "json", "sarif")
+}
+
+// addFrameworkFlag binds --framework (check, scan): the framework the
+// compliance summary keeps.
+func addFrameworkFlag(cmd *cobra.Command, opts *checkOptions) {
+	cmd.Flags().StringVar(&opts.Framework, "framework", "", "limit the compliance summary (formats compliance, html, json, markdown) to one framework, e.g. cis-v5.0.0 (default: every framework the rules map to)")
+	_ = cmd.RegisterFlagCompletionFunc("framework", completeValues(pipeline.Frameworks(nil)...))
 }
 
 // addRegoFlags binds what the Rego rules need: --rules directories,
@@ -212,6 +232,12 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	}
 	p.pipe.Disable(filter.disabled)
 	p.sel.Severities = filter.severities
+	if opts.Framework != "" {
+		if err := p.pipe.CheckFramework(opts.Framework); err != nil {
+			return nil, usageErrorf("--framework: %v", err)
+		}
+		p.sel.Framework = opts.Framework
+	}
 	return p, nil
 }
 
@@ -262,6 +288,7 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *pipeline.Eva
 
 	start := time.Now()
 	rep := output.NewCheckReport(version.String(), snap, res)
+	rep.Framework, rep.Omitted, rep.Run = p.sel.Framework, out.Omitted, p.runInfo()
 	if p.describe != nil {
 		p.describe(rep)
 	}
@@ -281,6 +308,31 @@ func (p *preparedCheck) report(app *App, snap *snapshot.Loaded, ev *pipeline.Eva
 		return &ExitError{Code: ExitIncomplete}
 	}
 	return nil
+}
+
+// runInfo says how the check ran, for report headers: what the pipeline
+// evaluated with, and the flags that narrowed the report, as given.
+func (p *preparedCheck) runInfo() output.RunInfo {
+	var info output.RunInfo
+	if p.pipe != nil {
+		info = p.pipe.RunInfo()
+	}
+	o := p.opts
+	if o.MinSeverity != "" && !strings.EqualFold(o.MinSeverity, engine.SeverityInfo.String()) {
+		info.Filters = append(info.Filters, "--min-severity "+o.MinSeverity)
+	}
+	for _, f := range []struct {
+		flag string
+		vals []string
+	}{{"--severity", o.Severities}, {"--rule", o.Rules}, {"--skip-rule", o.SkipRules}} {
+		if len(f.vals) > 0 {
+			info.Filters = append(info.Filters, fmt.Sprintf("%s %s", f.flag, strings.Join(f.vals, ",")))
+		}
+	}
+	if o.Framework != "" {
+		info.Filters = append(info.Filters, "--framework "+o.Framework)
+	}
+	return info
 }
 
 func parseFailOn(s string) (engine.Severity, bool, error) {

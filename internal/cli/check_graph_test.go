@@ -65,7 +65,7 @@ func TestReachRulesOnFixture(t *testing.T) {
 		"OA-REACH-003 arn:aws:iam::600000000001:role/ci",
 		"OA-REACH-003 arn:aws:iam::600000000001:role/developer", // an administrator of dev rewrites role/ci's trust
 		"OA-REACH-003 arn:aws:iam::600000000001:user/dev-local",
-		"OA-REACH-004 arn:aws:iam::500000000001:user/sam",
+		"OA-REACH-004 arn:aws:iam::500000000001:group/DataReaders",
 		"OA-REACH-005 arn:aws:iam::500000000000:role/OrgAuditor",
 		"OA-REACH-005 arn:aws:iam::600000000002:role/developer",
 		"OA-REACH-005 arn:aws:iam::700000000002:role/DataAdmin",

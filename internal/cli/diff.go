@@ -18,6 +18,7 @@ type diffOptions struct {
 	FailOn    []string
 	Config    string
 	AllowGaps bool
+	Force     bool
 }
 
 func newDiffCmd(app *App) *cobra.Command {
@@ -32,6 +33,15 @@ between OUs; roles, trust policies, users, group memberships, SCPs and
 Identity Center assignments added, removed or changed (with the policy
 statements that differ); new paths into production, paths that lost their
 MFA condition and paths that no longer need a privilege escalation.
+
+Paths are compared door by door: per principal and per production role its
+paths enter through. A principal that gains a second way in is path.added
+(even though it reached production before); a door that loses its MFA
+condition is path.mfa_lost, whatever the principal's other doors require.
+
+Both snapshots must be of one organization (or of one account): snapshots
+of different organizations are refused with exit 2, naming both; --force
+compares them anyway.
 
 What either snapshot could not read (its metadata.gaps: an account whose
 role could not be assumed, an AccessDenied, an unreadable organization) is
@@ -62,6 +72,7 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
 	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 rather than 3 when gaps left some changes unknown (they are still listed)")
+	f.BoolVar(&opts.Force, "force", false, "compare snapshots of different organizations")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
@@ -108,7 +119,7 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return err
 	}
-	res, err := drift.Compare(old, cur, drift.Options{Reach: pipeline.ProductionPaths(cfg)})
+	res, err := drift.Compare(old, cur, drift.Options{Reach: pipeline.ProductionPaths(cfg), Force: opts.Force})
 	if err != nil {
 		return usageError(err)
 	}

@@ -151,24 +151,15 @@ func writePair(t *testing.T, mutate func(doc map[string]any)) {
 // of fixtures, and newName, the same changed by mutate.
 func writePairFiles(t *testing.T, fixtures, dir, oldName, newName string, mutate func(doc map[string]any)) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(fixtures, "identity-account-ous.json"))
+	src := filepath.Join(fixtures, "identity-account-ous.json")
+	raw, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, oldName), raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	mutate(doc)
-	out, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, content := range map[string][]byte{oldName: raw, newName: out} {
-		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeMutated(t, src, filepath.Join(dir, newName), mutate)
 }
 
 func addGap(doc map[string]any, account, section, operation string) {

@@ -104,7 +104,7 @@ var plantedFindings = map[string]struct {
 			"OA-REACH-007 arn:aws:iam::600000000001:user/dev-local",
 			"OA-REACH-008 arn:aws:iam::600000000001:user/dev-local", // attaches policies to itself
 			"OA-IAM-002 arn:aws:iam::600000000001:user/dev-local",
-			"OA-REACH-004 arn:aws:iam::500000000001:user/sam",
+			"OA-REACH-004 arn:aws:iam::500000000001:group/DataReaders",
 			"OA-REACH-005 arn:aws:iam::500000000000:role/OrgAuditor", // nobody is granted the audit role
 			"OA-REACH-005 arn:aws:iam::600000000002:role/developer",
 			"OA-REACH-005 arn:aws:iam::700000000002:role/DataAdmin",

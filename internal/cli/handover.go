@@ -28,7 +28,9 @@ func newHandoverCmd(app *App) *cobra.Command {
 		Long: `Before a client account is handed over, list everything that still ties it to
 the organization that manages it, as a checklist:
 
-  - every principal outside the account that can reach it, with its path;
+  - every principal outside the account that can reach it, with its path
+    (the path without MFA when there is one), and the IAM users that could
+    once they register an MFA device;
   - roles in the account that trust other accounts or any principal;
   - IAM users and their access keys;
   - Identity Center assignments into the account;

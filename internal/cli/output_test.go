@@ -53,7 +53,7 @@ func TestReportFlag(t *testing.T) {
 		{"same file", append([]string{"check", "--report", "json=x.json", "--report", "sarif=x.json"}, fx...), "two reports written to x.json"},
 		{"unknown format", append([]string{"check", "--report", "sraif=x.sarif"}, fx...), "did you mean sarif?"},
 		{"paths format on check", append([]string{"check", "--report", "dot=x.dot"}, fx...), "dot is a format of other commands"},
-		{"scan validates reports before collecting", []string{"scan", "--report", "html=r.html"}, `unknown format "html" for check`},
+		{"scan validates reports before collecting", []string{"scan", "--report", "pdf=r.pdf"}, `unknown format "pdf" for check`},
 		{"scan checks report directories", []string{"scan", "--report", "json=/nonexistent/dir/r.json"}, "does not exist"},
 	}
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")

@@ -41,7 +41,10 @@ boundaries and SCPs of the caller, trust policy of the role; and who can
 escalate: take over another user or role, raise its own permissions, or pass
 a role to a service that runs its code) and lists every principal that can
 reach TARGET: its shortest path, the number of distinct paths, the conditions
-along the way, and whether MFA is required on every path.
+along the way, and whether MFA is required on every path. IAM users without an
+MFA device that would reach TARGET once they register one are listed apart as
+latent (JSON latent[], blocked_by "no-mfa-device"); hops that rest on data the
+snapshot could not read in full are marked incomplete.
 
 --edges chooses the edges followed: all (default), assume (role assumption
 only, as before escalation edges existed), or escalate (all edges, listing
@@ -71,7 +74,8 @@ one run.`,
     --to arn:aws:iam::200000000003:role/org-readonly --from ic:user/u-dan
   orgaudit paths --snapshot fixtures/identity-account-ous.json --to prod-web --format dot | dot -Tsvg > paths.svg
   orgaudit paths --snapshot fixtures/startup-dev-prod.json --to production \
-    --report table --report mermaid=paths.mmd`,
+    --report table --report mermaid=paths.mmd
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod --format html --output paths.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPaths(cmd.Context(), app, opts)

@@ -38,10 +38,11 @@ func TestPlanGolden(t *testing.T) {
 
 // TestPlanDevTrustedInProd: a role in prod trusting the dev account opens a
 // door from dev. role/developer, an administrator of dev, could already
-// reach production by privilege escalation (rewriting role/ci's trust), so
-// the door is the escalation it no longer needs (path.escalation_dropped)
-// rather than a new path, and OA-REACH-007 (production only by escalation)
-// gives way to the trust findings on the new role.
+// reach production by privilege escalation (rewriting role/ci's trust, into
+// role/deploy): doors are compared per entry role, so the new one,
+// role/dev-deploy, is a path.added of its own, and OA-REACH-007
+// (production only by escalation) gives way to the trust findings on the
+// new role.
 func TestPlanDevTrustedInProd(t *testing.T) {
 	chdirRoot(t)
 	r := run(t, "plan", "--snapshot", "fixtures/identity-account-ous.json", "--config", "fixtures/identity-account-ous.orgaudit.yaml",
@@ -55,14 +56,14 @@ func TestPlanDevTrustedInProd(t *testing.T) {
 			RuleID   string `json:"rule_id"`
 			Resource string `json:"resource"`
 		} `json:"findings_removed"`
-		Changes []struct{ Kind, Resource string } `json:"changes"`
+		Changes []struct{ Kind, Resource, Entry string } `json:"changes"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
 	var door bool
 	for _, c := range rep.Changes {
-		if c.Kind == "path.escalation_dropped" && c.Resource == "arn:aws:iam::600000000001:role/developer" {
+		if c.Kind == "path.added" && c.Resource == "arn:aws:iam::600000000001:role/developer" && c.Entry == "arn:aws:iam::700000000001:role/dev-deploy" {
 			door = true
 		}
 	}

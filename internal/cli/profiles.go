@@ -157,6 +157,8 @@ func runProfilesCheck(ctx context.Context, app *App, opts *profilesCheckOptions)
 	prep.describe = func(rep *output.CheckReport) {
 		rep.Category = "profiles"
 		rep.Locate = files.Locate
+		rep.Run.Inputs = []output.RunInput{{Name: "AWS config file", Path: cfgPath}, {Name: "AWS credentials file", Path: credPath}}
+		rep.Run.NoSnapshot = opts.Snapshot == ""
 	}
 	return prep.report(app, snap, &pipeline.Evaluation{Resolved: config.Resolve(nil, snap.Snapshot), Result: res})
 }

@@ -214,25 +214,33 @@ func (c *collector) readPermissionSets(ctx context.Context, sc *ssoadmin.Client,
 		psARN := arns[i]
 		in := func() (*string, *string) { return aws.String(instARN), aws.String(psARN) }
 		inst, ps := in()
-		d, err := sc.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
-		if err != nil {
-			c.psFail(ctx, memo, "sso:DescribePermissionSet", psARN, err)
-			return
-		}
+		// The set is known by its ARN: what fails for it is a gap and
+		// is listed in set.Incomplete, and every other call is still made,
+		// so that one failure never hides what could be read (its
+		// assignments are read by account, see readAssignments).
 		set := &snapshot.PermissionSet{
 			ARN:                     psARN,
 			InstanceARN:             instARN,
-			Name:                    aws.ToString(d.PermissionSet.Name),
-			Description:             aws.ToString(d.PermissionSet.Description),
-			SessionDuration:         aws.ToString(d.PermissionSet.SessionDuration),
 			ManagedPolicies:         []snapshot.AttachedPolicy{},
 			CustomerManagedPolicies: []snapshot.CustomerPolicyRef{},
+		}
+		fail := func(op string, err error) {
+			c.psFail(ctx, memo, op, psARN, err)
+			set.Incomplete = append(set.Incomplete, op)
+		}
+		d, err := sc.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
+		if err != nil {
+			fail("sso:DescribePermissionSet", err)
+		} else {
+			set.Name = aws.ToString(d.PermissionSet.Name)
+			set.Description = aws.ToString(d.PermissionSet.Description)
+			set.SessionDuration = aws.ToString(d.PermissionSet.SessionDuration)
 		}
 		mp := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(sc, &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
 		for mp.HasMorePages() {
 			page, err := mp.NextPage(ctx)
 			if err != nil {
-				c.psFail(ctx, memo, "sso:ListManagedPoliciesInPermissionSet", psARN, err)
+				fail("sso:ListManagedPoliciesInPermissionSet", err)
 				break
 			}
 			for _, m := range page.AttachedManagedPolicies {
@@ -254,7 +262,7 @@ func (c *collector) readPermissionSets(ctx context.Context, sc *ssoadmin.Client,
 		for cp.HasMorePages() {
 			page, err := cp.NextPage(ctx)
 			if err != nil {
-				c.psFail(ctx, memo, "sso:ListCustomerManagedPolicyReferencesInPermissionSet", psARN, err)
+				fail("sso:ListCustomerManagedPolicyReferencesInPermissionSet", err)
 				break
 			}
 			for _, r := range page.CustomerManagedPolicyReferences {
@@ -268,21 +276,26 @@ func (c *collector) readPermissionSets(ctx context.Context, sc *ssoadmin.Client,
 			}
 			return a.Name < b.Name
 		})
-		if op := "sso:GetInlinePolicyForPermissionSet"; !memo.skip(op) {
+		if op := "sso:GetInlinePolicyForPermissionSet"; memo.skip(op) {
+			set.Incomplete = append(set.Incomplete, op)
+		} else {
 			ip, err := sc.GetInlinePolicyForPermissionSet(ctx, &ssoadmin.GetInlinePolicyForPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
 			switch {
 			case err != nil:
-				c.psFail(ctx, memo, op, psARN, err)
+				fail(op, err)
 			case strings.TrimSpace(aws.ToString(ip.InlinePolicy)) != "":
 				doc, perr := parsePolicyDocument(aws.ToString(ip.InlinePolicy))
 				if perr != nil {
 					c.addGap("", snapshot.SectionIdentityCenter, op, CodeInvalidDocument, psARN+": "+perr.Error())
+					set.Incomplete = append(set.Incomplete, op)
 				} else {
 					set.InlinePolicy = doc
 				}
 			}
 		}
-		if op := "sso:GetPermissionsBoundaryForPermissionSet"; !memo.skip(op) {
+		if op := "sso:GetPermissionsBoundaryForPermissionSet"; memo.skip(op) {
+			set.Incomplete = append(set.Incomplete, op)
+		} else {
 			b, err := sc.GetPermissionsBoundaryForPermissionSet(ctx, &ssoadmin.GetPermissionsBoundaryForPermissionSetInput{InstanceArn: inst, PermissionSetArn: ps})
 			switch {
 			case err == nil && b.PermissionsBoundary != nil:
@@ -296,7 +309,7 @@ func (c *collector) readPermissionSets(ctx context.Context, sc *ssoadmin.Client,
 			case errorCode(err) == "ResourceNotFoundException":
 				// No boundary: a fact.
 			default:
-				c.psFail(ctx, memo, op, psARN, err)
+				fail(op, err)
 			}
 		}
 		out[i] = set

@@ -34,6 +34,7 @@ const (
 	AccountLeft          Kind = "account.left"
 	AccountMoved         Kind = "account.moved"
 	AccountStatus        Kind = "account.status_changed"
+	AccountRenamed       Kind = "account.renamed"
 	OUAdded              Kind = "ou.added"
 	OURemoved            Kind = "ou.removed"
 	RoleAdded            Kind = "role.added"
@@ -73,7 +74,7 @@ const (
 var Kinds = []Kind{
 	Unknown,
 	PathAdded, PathMFALost, PathEscalationDropped, PathRemoved, PathMFAGained, PathEscalationRequired,
-	AccountJoined, AccountLeft, AccountMoved, AccountStatus, OUAdded, OURemoved,
+	AccountJoined, AccountLeft, AccountMoved, AccountStatus, AccountRenamed, OUAdded, OURemoved,
 	SCPAdded, SCPRemoved, SCPChanged, SCPAttached, SCPDetached,
 	RoleAdded, RoleRemoved, RoleTrustChanged, RolePermsChanged,
 	UserAdded, UserRemoved, UserPermsChanged, MembershipAdded, MembershipRemoved, GroupPermsChanged,
@@ -101,6 +102,9 @@ type Change struct {
 	// WouldBe is, for an Unknown change, the kind that would have been
 	// reported had both snapshots read the data.
 	WouldBe Kind `json:"would_be,omitempty"`
+	// Entry is, for a path change, the role of the target the door opens
+	// into: paths are compared per source and entry role.
+	Entry string `json:"entry,omitempty"`
 }
 
 // PolicyDiff is a statement-level difference of two policy documents;
@@ -110,24 +114,28 @@ type PolicyDiff struct {
 	Added   []string `json:"added"`
 }
 
-// Path is a principal's way into a target, as a reachability function
-// reports it.
+// Path is a door into a target, as a reachability function reports it:
+// a principal and the role of the target its paths enter through. A
+// principal with several entry roles has several Paths, compared one by
+// one: a new door is reported whatever other doors the principal has.
 type Path struct {
 	// From is the principal (ARN, external account, "*", Identity Center
 	// user or group).
 	From string `json:"from"`
 	// To is the target (an environment, a role ARN or an account id).
 	To string `json:"to"`
-	// Entry is the role the shortest path enters the target through.
+	// Entry is the role of the target the door opens into (paths end at
+	// the first node inside the target); empty when the reachability
+	// function does not tell doors apart.
 	Entry string `json:"entry,omitempty"`
-	// AccountID is the target's account.
+	// AccountID is the source's account.
 	AccountID string `json:"account_id"`
-	// MFA is true when every path from From to To requires MFA.
+	// MFA is true when every path through this door requires MFA.
 	MFA bool `json:"mfa"`
-	// Escalation is true when every path from From to To has a privilege
-	// escalation hop: role assumption alone does not get there.
+	// Escalation is true when every path through this door has a
+	// privilege escalation hop: role assumption alone does not get there.
 	Escalation bool `json:"escalation"`
-	// Hops is the length of the shortest path.
+	// Hops is the length of the shortest path through this door.
 	Hops int `json:"hops"`
 }
 
@@ -139,6 +147,57 @@ type Options struct {
 	// Reach, when set, is called on both snapshots to compare paths into
 	// production.
 	Reach ReachFunc
+	// Force compares snapshots of different organizations (or accounts),
+	// which Compare refuses otherwise.
+	Force bool
+}
+
+// OrganizationMismatchError is Compare's answer to snapshots of two
+// different organizations (or single accounts): their differences are
+// not drift.
+type OrganizationMismatchError struct {
+	OldPath, Old, NewPath, New string
+}
+
+func (e *OrganizationMismatchError) Error() string {
+	return fmt.Sprintf("%s is a snapshot of %s and %s of %s: diff compares two snapshots of one organization (--force compares them anyway)", e.OldPath, e.Old, e.NewPath, e.New)
+}
+
+// owner names what a snapshot describes: "organization o-…", or
+// "account …" for a snapshot of one account outside an organization; ""
+// when it does not say.
+func owner(s *snapshot.Snapshot) string {
+	switch {
+	case s.Organization != nil && s.Organization.ID != "":
+		return "organization " + s.Organization.ID
+	case s.Metadata.Caller.AccountID != "":
+		return "account " + s.Metadata.Caller.AccountID
+	case len(s.Accounts) == 1:
+		return "account " + s.Accounts[0].ID
+	}
+	return ""
+}
+
+// sameOwner refuses snapshots of different organizations. A snapshot of
+// one account is comparable with a snapshot of the organization that
+// holds that account (an organization that could not be described is
+// collected as the caller's account).
+func sameOwner(old, new *snapshot.Loaded) error {
+	o, n := owner(old.Snapshot), owner(new.Snapshot)
+	if o == "" || n == "" || o == n {
+		return nil
+	}
+	holds := func(org *snapshot.Snapshot, acct string) bool {
+		id, ok := strings.CutPrefix(acct, "account ")
+		if !ok || org.Organization == nil {
+			return false
+		}
+		return slices.ContainsFunc(org.Accounts, func(a snapshot.Account) bool { return a.ID == id })
+	}
+	if holds(old.Snapshot, n) || holds(new.Snapshot, o) {
+		return nil
+	}
+	return &OrganizationMismatchError{OldPath: old.Path, Old: o, NewPath: new.Path, New: n}
 }
 
 // Result is the list of changes, sorted by kind (in Kinds order), account
@@ -179,8 +238,15 @@ func (r *Result) Any(kinds []Kind) bool {
 	return false
 }
 
-// Compare lists the changes from old to new.
+// Compare lists the changes from old to new. Snapshots of different
+// organizations are refused (an *OrganizationMismatchError) unless
+// opts.Force.
 func Compare(old, new *snapshot.Loaded, opts Options) (*Result, error) {
+	if !opts.Force {
+		if err := sameOwner(old, new); err != nil {
+			return nil, err
+		}
+	}
 	c := &comparer{
 		old: snapshot.NewIndex(old.Snapshot), new: snapshot.NewIndex(new.Snapshot),
 		oldSide: newSide("old", old.Snapshot), newSide: newSide("new", new.Snapshot),
@@ -338,6 +404,9 @@ func (c *comparer) accounts(old, new *snapshot.Snapshot) {
 		}
 		if oa.ParentID != na.ParentID && na.ParentID != "" {
 			c.record(Change{Kind: AccountMoved, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s moved from %s to %s", c.new.AccountLabel(id), containerPath(c.old, oa.ParentID), containerPath(c.new, na.ParentID))}, areaTree, "", needBoth)
+		}
+		if oa.Name != na.Name && oa.Name != "" && na.Name != "" {
+			c.record(Change{Kind: AccountRenamed, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s renamed from %s to %s", id, oa.Name, na.Name)}, areaTree, "", needBoth)
 		}
 		if oa.Status != na.Status {
 			c.record(Change{Kind: AccountStatus, AccountID: id, Resource: id, Summary: fmt.Sprintf("account %s status %s → %s", c.new.AccountLabel(id), oa.Status, na.Status)}, areaTree, "", needBoth)
@@ -565,7 +634,9 @@ func permissionSetName(s *snapshot.Snapshot, arn string) string {
 	return arn
 }
 
-// paths compares reachability into production.
+// paths compares reachability into production door by door: per source
+// and entry role. A door that opens is path.added whatever other doors
+// its source has; a door that loses its MFA condition is path.mfa_lost.
 func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 	op, err := reach(old)
 	if err != nil {
@@ -575,7 +646,7 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 	if err != nil {
 		return fmt.Errorf("paths of the new snapshot: %w", err)
 	}
-	key := func(p Path) string { return p.From + "\x00" + p.To }
+	key := func(p Path) string { return p.From + "\x00" + p.To + "\x00" + p.Entry }
 	oldP := byKey(op, key)
 	newP := byKey(np, key)
 	mfa := func(b bool) string {
@@ -584,38 +655,46 @@ func (c *comparer) paths(old, new *snapshot.Snapshot, reach ReachFunc) error {
 		}
 		return "without MFA on some path"
 	}
+	door := func(p Path) Change {
+		return Change{AccountID: p.AccountID, Resource: p.From, Entry: p.Entry}
+	}
+	with := func(ch Change, kind Kind, summary string) Change {
+		ch.Kind, ch.Summary = kind, summary
+		return ch
+	}
 	for _, k := range slices.Sorted(maps.Keys(newP)) {
 		p := newP[k]
 		o, existed := oldP[k]
+		d := door(p)
 		switch {
 		case !existed:
-			c.record(Change{Kind: PathAdded, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("new path into %s: %s can reach %s in %d hop(s), %s", p.To, p.From, entry(p), p.Hops, mfa(p.MFA))}, areaGraph, p.AccountID, needOld)
+			c.record(with(d, PathAdded, fmt.Sprintf("new door into %s: %s can reach %s in %d hop(s), %s", p.To, p.From, entry(p), p.Hops, mfa(p.MFA))), areaGraph, p.AccountID, needOld)
 			continue
 		case o.MFA && !p.MFA:
-			c.record(Change{Kind: PathMFALost, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path before)", p.From, entry(p))}, areaGraph, p.AccountID, needBoth)
+			c.record(with(d, PathMFALost, fmt.Sprintf("%s can now reach %s without MFA (MFA was required on every path through it before)", p.From, entry(p))), areaGraph, p.AccountID, needBoth)
 		case !o.MFA && p.MFA:
-			c.record(Change{Kind: PathMFAGained, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs MFA on every path into %s", p.From, p.To)}, areaGraph, p.AccountID, needBoth)
+			c.record(with(d, PathMFAGained, fmt.Sprintf("%s now needs MFA on every path into %s", p.From, entry(p))), areaGraph, p.AccountID, needBoth)
 		}
 		switch {
 		case o.Escalation && !p.Escalation:
-			c.record(Change{Kind: PathEscalationDropped, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can now reach %s by role assumption alone (every path needed a privilege escalation before)", p.From, entry(p))}, areaGraph, p.AccountID, needBoth)
+			c.record(with(d, PathEscalationDropped, fmt.Sprintf("%s can now reach %s by role assumption alone (every path through it needed a privilege escalation before)", p.From, entry(p))), areaGraph, p.AccountID, needBoth)
 		case !o.Escalation && p.Escalation:
-			c.record(Change{Kind: PathEscalationRequired, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s now needs a privilege escalation on every path into %s", p.From, p.To)}, areaGraph, p.AccountID, needBoth)
+			c.record(with(d, PathEscalationRequired, fmt.Sprintf("%s now needs a privilege escalation on every path into %s", p.From, entry(p))), areaGraph, p.AccountID, needBoth)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(oldP)) {
 		if _, ok := newP[k]; !ok {
 			p := oldP[k]
-			c.record(Change{Kind: PathRemoved, AccountID: p.AccountID, Resource: p.From, Summary: fmt.Sprintf("%s can no longer reach %s", p.From, p.To)}, areaGraph, p.AccountID, needNew)
+			c.record(with(door(p), PathRemoved, fmt.Sprintf("%s can no longer reach %s", p.From, entry(p))), areaGraph, p.AccountID, needNew)
 		}
 	}
 	return nil
 }
 
-// entry names where a path enters its target.
+// entry names where a door enters its target.
 func entry(p Path) string {
 	if p.Entry != "" {
-		return p.To + " (through " + p.Entry + ")"
+		return p.To + " through " + p.Entry
 	}
 	return p.To
 }

@@ -2,6 +2,7 @@ package drift
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -78,6 +79,7 @@ func TestCompare(t *testing.T) {
 		{"account left", func(s *snapshot.Snapshot) { s.Accounts = s.Accounts[1:] }, []Kind{AccountLeft}, "left the organization"},
 		{"account moved", func(s *snapshot.Snapshot) { account(s, "600000000001").ParentID = "ou-env1-prod" }, []Kind{AccountMoved}, "from Root/Dev to Root/Prod"},
 		{"account suspended", func(s *snapshot.Snapshot) { account(s, "600000000001").Status = "SUSPENDED" }, []Kind{AccountStatus}, "ACTIVE → SUSPENDED"},
+		{"account renamed", func(s *snapshot.Snapshot) { account(s, "600000000001").Name = "dev-renamed" }, []Kind{AccountRenamed}, "renamed from dev to dev-renamed"},
 		{"ou added", func(s *snapshot.Snapshot) {
 			s.Organization.OrganizationalUnits = append(s.Organization.OrganizationalUnits, snapshot.OrganizationalUnit{ID: "ou-env1-new", Name: "Sandbox", ParentID: "r-env1"})
 		}, []Kind{OUAdded}, "OU Sandbox added under Root"},
@@ -186,6 +188,147 @@ func TestComparePaths(t *testing.T) {
 	}
 	if !res.PathsCompared || !res.Any([]Kind{PathAdded}) {
 		t.Error("paths were compared and one was added")
+	}
+}
+
+// TestCompareDoors: paths are compared per source and entry role. A
+// second door for a source that already reached production is a new
+// door; a door that loses MFA is reported whatever the source's other
+// doors require; a door behind a gap is unknown, never added.
+func TestCompareDoors(t *testing.T) {
+	base := load(t)
+	changed := mutated(t, base, func(s *snapshot.Snapshot) { s.Metadata.ToolVersion = "next" })
+	const admin, open, ro = "arn:aws:iam::700000000001:role/admin", "arn:aws:iam::700000000001:role/drift-open", "arn:aws:iam::700000000001:role/ro"
+	reach := func(s *snapshot.Snapshot) ([]Path, error) {
+		doors := []Path{
+			{From: "*", To: "production", Entry: admin, MFA: false, Hops: 1},
+			{From: "alice", To: "production", Entry: admin, AccountID: "500000000001", MFA: true, Hops: 1},
+			{From: "alice", To: "production", Entry: ro, AccountID: "500000000001", MFA: true, Hops: 1},
+		}
+		if s.Metadata.ToolVersion == "next" {
+			doors = append(doors, Path{From: "*", To: "production", Entry: open, Hops: 1})
+			doors[2].MFA = false
+		}
+		return doors, nil
+	}
+	res := compare(t, base, changed, reach)
+	var got []string
+	for _, c := range res.Changes {
+		got = append(got, string(c.Kind)+" "+c.Resource+" "+c.Entry)
+	}
+	want := []string{"path.added * " + open, "path.mfa_lost alice " + ro}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("changes %q, want %q", got, want)
+	}
+	if !res.Any(DefaultFailKinds) {
+		t.Error("a new door does not fail the default --fail-on")
+	}
+	for _, c := range res.Changes {
+		if c.Kind == PathAdded && !strings.Contains(c.Summary, "through "+open) {
+			t.Errorf("summary %q does not name the door", c.Summary)
+		}
+	}
+
+	// A gap in the new snapshot's IAM hides the new door: unknown.
+	gapped := mutated(t, changed, func(s *snapshot.Snapshot) {
+		s.Metadata.Gaps = append(s.Metadata.Gaps, snapshot.Gap{AccountID: "700000000001", Section: snapshot.SectionAuthDetails, Operation: "iam:GetAccountAuthorizationDetails", ErrorCode: "AccessDenied"})
+	})
+	gapped.Snapshot.Metadata.ToolVersion = "next"
+	res = compare(t, gapped, changed, reach)
+	for _, c := range res.Changes {
+		if c.Kind == PathAdded {
+			t.Errorf("door added behind a gap of the old snapshot: %+v", c)
+		}
+		if c.Kind == Unknown && c.WouldBe == PathAdded && c.Entry != open {
+			t.Errorf("unknown door without its entry: %+v", c)
+		}
+	}
+}
+
+// TestComparePermissionSetGap: a gap about one permission set's policies
+// (the set marks it) hides the doors of the Identity Center principals
+// assigned it, and no other door.
+func TestComparePermissionSetGap(t *testing.T) {
+	const psARN = "arn:aws:sso:::permissionSet/ssoins-1/ps-1"
+	withSet := func(s *snapshot.Snapshot) {
+		s.Identity = &snapshot.IdentityCenter{
+			PermissionSets: []snapshot.PermissionSet{{ARN: psARN, Name: "Admin", Incomplete: []string{"sso:GetPermissionsBoundaryForPermissionSet"}}},
+			Assignments:    []snapshot.Assignment{{AccountID: "700000000001", PermissionSetARN: psARN, PrincipalType: "GROUP", PrincipalID: "g-1"}},
+			Memberships:    []snapshot.GroupMembership{{GroupID: "g-1", UserID: "u-1"}},
+		}
+		s.Metadata.Gaps = append(s.Metadata.Gaps, snapshot.Gap{Section: snapshot.SectionIdentityCenter, Operation: "sso:GetPermissionsBoundaryForPermissionSet", ErrorCode: "HTTP500"})
+	}
+	base := mutated(t, load(t), withSet)
+	changed := mutated(t, base, func(s *snapshot.Snapshot) { s.Metadata.ToolVersion = "next" })
+	reach := func(s *snapshot.Snapshot) ([]Path, error) {
+		if s.Metadata.ToolVersion != "next" {
+			return nil, nil
+		}
+		return []Path{
+			{From: "*", To: "production", Entry: "arn:aws:iam::700000000001:role/open"},
+			{From: "ic:user/u-1", To: "production", Entry: "arn:aws:iam::700000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*"},
+			{From: "arn:aws:iam::700000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*", To: "production", Entry: "arn:aws:iam::700000000001:role/open"},
+		}, nil
+	}
+	res := compare(t, base, changed, reach)
+	got := map[string]Kind{}
+	for _, c := range res.Changes {
+		if c.Kind == PathAdded || c.WouldBe == PathAdded {
+			got[c.Resource] = c.Kind
+		}
+	}
+	want := map[string]Kind{"*": PathAdded, "ic:user/u-1": Unknown, "arn:aws:iam::700000000001:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*": Unknown}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("doors %v, want %v", got, want)
+	}
+	if !res.Incomplete {
+		t.Error("a permission set read in part leaves the comparison complete")
+	}
+	for _, c := range res.Changes {
+		if c.Kind == Unknown && c.Resource == "organization" && strings.Contains(c.Summary, "Identity Center") {
+			t.Errorf("the permission set's gap hides the Identity Center assignments: %s", c.Summary)
+		}
+	}
+	// A snapshot that does not say which set was read in part: the gap
+	// hides every path, as before.
+	unmarked := func(s *snapshot.Snapshot) { s.Identity.PermissionSets[0].Incomplete = nil }
+	res = compare(t, mutated(t, base, unmarked), mutated(t, changed, unmarked), reach)
+	for _, c := range res.Changes {
+		if c.Kind == PathAdded {
+			t.Errorf("door added although an unmarked permission set gap hides every path: %+v", c)
+		}
+	}
+}
+
+func TestCompareRefusesOtherOrganizations(t *testing.T) {
+	a := load(t)
+	other, err := snapshot.LoadFile("../../fixtures/startup-dev-prod.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compare(a, other, Options{})
+	var mismatch *OrganizationMismatchError
+	if !errors.As(err, &mismatch) || !strings.Contains(err.Error(), "o-envlayout01") || !strings.Contains(err.Error(), "o-dyn6example1") {
+		t.Fatalf("error %v, want both organizations named", err)
+	}
+	if _, err := Compare(a, other, Options{Force: true}); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	// A snapshot of one member account compares with its organization's.
+	single := mutated(t, a, func(s *snapshot.Snapshot) {
+		s.Organization, s.Metadata.Scope = nil, snapshot.ScopeAccount
+		s.Metadata.Caller.AccountID = s.Accounts[1].ID
+		s.Accounts = s.Accounts[1:2]
+	})
+	if _, err := Compare(a, single, Options{}); err != nil {
+		t.Errorf("organization and one of its accounts: %v", err)
+	}
+	stranger := mutated(t, single, func(s *snapshot.Snapshot) {
+		s.Metadata.Caller.AccountID = "999999999999"
+		s.Accounts[0].ID = "999999999999"
+	})
+	if _, err := Compare(a, stranger, Options{}); !errors.As(err, &mismatch) {
+		t.Errorf("organization and an account outside it: %v", err)
 	}
 }
 
@@ -378,11 +521,11 @@ func FuzzCompare(f *testing.F) {
 			return
 		}
 		for _, pair := range [][2]*snapshot.Loaded{{old, cur}, {cur, old}, {old, old}} {
-			res, err := Compare(pair[0], pair[1], Options{Reach: reach})
+			res, err := Compare(pair[0], pair[1], Options{Reach: reach, Force: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := Compare(pair[0], pair[1], Options{Reach: reach})
+			again, _ := Compare(pair[0], pair[1], Options{Reach: reach, Force: true})
 			if !reflect.DeepEqual(res, again) {
 				t.Fatal("comparison is not deterministic")
 			}

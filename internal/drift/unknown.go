@@ -142,10 +142,18 @@ type side struct {
 	inactive map[string]bool
 	// withUsers lists the accounts that have IAM users.
 	withUsers map[string]bool
+	// setOps are the per-permission-set operations that failed for some
+	// permission set of the snapshot (PermissionSet.Incomplete), and
+	// setSources the sources whose paths go through the roles of such a
+	// set (see permissionSetSources).
+	setOps     map[string]bool
+	setSources map[string]bool
+	setNames   []string
 }
 
 func newSide(name string, s *snapshot.Snapshot) side {
-	sd := side{name: name, s: s, iamNotRead: map[string]bool{}, inactive: map[string]bool{}, withUsers: map[string]bool{}}
+	sd := side{name: name, s: s, iamNotRead: map[string]bool{}, inactive: map[string]bool{}, withUsers: map[string]bool{}, setOps: map[string]bool{}}
+	sd.setSources, sd.setNames = permissionSetSources(s, sd.setOps)
 	for _, a := range s.Accounts {
 		if a.IAM == nil {
 			sd.iamNotRead[a.ID] = true
@@ -159,12 +167,110 @@ func newSide(name string, s *snapshot.Snapshot) side {
 	return sd
 }
 
+// permissionSetOps are the Identity Center operations made for one
+// permission set: a gap of one of them leaves that set's name or policies
+// unknown, not the assignments (read by account) nor the other sets.
+var permissionSetOps = map[string]bool{
+	"sso:DescribePermissionSet":                              true,
+	"sso:ListManagedPoliciesInPermissionSet":                 true,
+	"sso:ListCustomerManagedPolicyReferencesInPermissionSet": true,
+	"sso:GetInlinePolicyForPermissionSet":                    true,
+	"sso:GetPermissionsBoundaryForPermissionSet":             true,
+}
+
+// permissionSetSources returns the sources of paths that go through a
+// role provisioned for a permission set the snapshot could not read in
+// full (PermissionSet.Incomplete): the Identity Center users and groups
+// assigned it (directly or through a group), and the provisioned roles of
+// the accounts it is assigned in; only Identity Center sign-ins lead into
+// those roles. It records the failed operations in ops and returns the
+// names (or ARNs) of the sets.
+func permissionSetSources(s *snapshot.Snapshot, ops map[string]bool) (map[string]bool, []string) {
+	sources := map[string]bool{}
+	ic := s.Identity
+	if ic == nil {
+		return sources, nil
+	}
+	incomplete := map[string]bool{}
+	var names []string
+	for _, ps := range ic.PermissionSets {
+		if len(ps.Incomplete) == 0 {
+			continue
+		}
+		incomplete[ps.ARN] = true
+		name := ps.Name
+		if name == "" {
+			name = ps.ARN
+		}
+		names = append(names, name)
+		for _, op := range ps.Incomplete {
+			ops[op] = true
+		}
+	}
+	members := map[string][]string{}
+	for _, m := range ic.Memberships {
+		members[m.GroupID] = append(members[m.GroupID], m.UserID)
+	}
+	for _, a := range ic.Assignments {
+		if !incomplete[a.PermissionSetARN] {
+			continue
+		}
+		sources["account:"+a.AccountID] = true
+		if strings.EqualFold(a.PrincipalType, "GROUP") {
+			sources["ic:group/"+a.PrincipalID] = true
+			for _, u := range members[a.PrincipalID] {
+				sources["ic:user/"+u] = true
+			}
+		} else {
+			sources["ic:user/"+a.PrincipalID] = true
+		}
+	}
+	sort.Strings(names)
+	return sources, names
+}
+
+// throughIncompleteSet reports whether the paths of source may go through
+// a role provisioned for a permission set the side could not read in
+// full.
+func (sd side) throughIncompleteSet(source string) bool {
+	if sd.setSources[source] {
+		return true
+	}
+	// A provisioned role: arn:PARTITION:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/...
+	if i := strings.Index(source, ":role/aws-reserved/sso.amazonaws.com/"); i >= 0 {
+		parts := strings.SplitN(source[:i], ":", 6)
+		return len(parts) == 5 && sd.setSources["account:"+parts[4]]
+	}
+	return false
+}
+
+// perSetGap reports whether gap g is about permission sets the snapshot
+// marks as incomplete: it hides only the paths through their roles (and
+// nothing of the assignments). A snapshot that does not mark them (written
+// before PermissionSet.Incomplete existed) gets the section's whole
+// shadow.
+func (sd side) perSetGap(g snapshot.Gap) bool {
+	return g.Section == snapshot.SectionIdentityCenter && permissionSetOps[g.Operation] && sd.setOps[g.Operation]
+}
+
 // hidden tells why the side cannot speak about area a (of account, for
 // areaIAM), or "" when it can.
-func (sd side) hidden(a area, account string) string {
+func (sd side) hidden(a area, account string) string { return sd.hiddenFrom(a, account, "") }
+
+// hiddenFrom is hidden for the paths of one source (areaGraph): gaps about
+// single permission sets hide the paths of the sources that go through
+// their roles, and only those; with source "", they hide nothing (the
+// paths they hide are said apart, see unknownAreas).
+func (sd side) hiddenFrom(a area, account, source string) string {
 	for _, g := range sd.s.Metadata.Gaps {
 		if a == areaGraph && sd.inactive[g.AccountID] {
 			continue
+		}
+		if sd.perSetGap(g) {
+			if a != areaGraph || source == "" || !sd.throughIncompleteSet(source) {
+				continue
+			}
+			return fmt.Sprintf("the %s snapshot could not read permission set %s in full (%s: %s), and these paths go through its roles", sd.name, strings.Join(sd.setNames, ", "), g.Operation, g.ErrorCode)
 		}
 		if sd.hides(g, a, account) {
 			where := g.Section
@@ -227,13 +333,17 @@ type scope struct {
 // it is not known.
 func (c *comparer) record(ch Change, a area, account string, n need) {
 	var why []string
+	source := ""
+	if a == areaGraph {
+		source = ch.Resource // a path change is about its source's paths
+	}
 	if n&needOld != 0 {
-		if r := c.oldSide.hidden(a, account); r != "" {
+		if r := c.oldSide.hiddenFrom(a, account, source); r != "" {
 			why = append(why, r)
 		}
 	}
 	if n&needNew != 0 {
-		if r := c.newSide.hidden(a, account); r != "" {
+		if r := c.newSide.hiddenFrom(a, account, source); r != "" {
 			why = append(why, r)
 		}
 	}
@@ -248,6 +358,7 @@ func (c *comparer) record(ch Change, a area, account string, n need) {
 		Resource:  ch.Resource,
 		Summary:   fmt.Sprintf("%s? unknown: %s", ch.Summary, strings.Join(why, "; ")),
 		WouldBe:   ch.Kind,
+		Entry:     ch.Entry,
 	})
 }
 
@@ -267,6 +378,22 @@ func (c *comparer) unknownAreas(accounts []string, paths bool) bool {
 		}
 	}
 	incomplete, allPaths := false, false
+	if paths {
+		// Paths through the roles of permission sets read in part.
+		var why []string
+		for _, sd := range []side{c.oldSide, c.newSide} {
+			for _, g := range sd.s.Metadata.Gaps {
+				if sd.perSetGap(g) {
+					why = append(why, fmt.Sprintf("the %s snapshot could not read permission set %s in full (%s: %s)", sd.name, strings.Join(sd.setNames, ", "), g.Operation, g.ErrorCode))
+					break
+				}
+			}
+		}
+		if len(why) > 0 {
+			incomplete = true
+			c.add(Change{Kind: Unknown, Resource: "identity_center", Summary: fmt.Sprintf("changes to the paths into production through the roles Identity Center provisions for the permission sets read in part (from the users and groups assigned them) are unknown: %s", strings.Join(why, "; "))})
+		}
+	}
 	for _, sc := range areas {
 		var why []string
 		for _, sd := range []side{c.oldSide, c.newSide} {

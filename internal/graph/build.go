@@ -128,6 +128,7 @@ type builder struct {
 	trusts     map[*pdoc]*trustInfo
 
 	edges   []edge
+	latent  []edge // latent.go
 	cedges  []classEdge
 	conds   []Conditions
 	condIdx map[string]int32
@@ -177,6 +178,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 		b.roleEdges(r)
 	}
 	b.identityCenterEdges()
+	b.latentEdges()
 	b.escalations()
 	b.grantsWithoutTrust()
 	b.dropCaches()
@@ -526,10 +528,11 @@ func ssoRolePrefix(ps string) string { return "AWSReservedSSO_" + ps + "_" }
 // ssoTarget returns the node of the role a permission set provisions in
 // an account: the snapshot's role, or a virtual one.
 func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
-	prefix := ssoRolePrefix(ps.Name)
+	name, known := permissionSetName(ps)
+	prefix := ssoRolePrefix(name)
 	var found []*principal
 	for _, p := range b.byAccount[acct] {
-		if p.kind == KindRole && strings.HasPrefix(p.arn[strings.LastIndexByte(p.arn, '/')+1:], prefix) {
+		if known && p.kind == KindRole && strings.HasPrefix(p.arn[strings.LastIndexByte(p.arn, '/')+1:], prefix) {
 			found = append(found, p)
 		}
 	}
@@ -542,7 +545,10 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 		return p.node
 	}
 	p := &principal{kind: KindSSORole, arn: arn, account: acct}
-	what := fmt.Sprintf("permission set %s in %s", ps.Name, acct)
+	what := fmt.Sprintf("permission set %s in %s", name, acct)
+	if len(ps.Incomplete) > 0 {
+		b.warn("permission set %s (%s): %s failed; paths through its role in %s rest on incomplete data", name, ps.ARN, strings.Join(ps.Incomplete, ", "), acct)
+	}
 	for _, mp := range ps.ManagedPolicies {
 		p.addIdentity(b.managed(mp.ARN, what))
 	}
@@ -567,9 +573,20 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 		}
 	}
 	_, inSnapshot := b.ix.Account(acct)
-	p.node = b.node(Node{ID: arn, Kind: KindSSORole, Name: prefix + "*", AccountID: acct, External: !inSnapshot && b.orgID != ""})
+	p.node = b.node(Node{ID: arn, Kind: KindSSORole, Name: prefix + "*", AccountID: acct, External: !inSnapshot && b.orgID != "", Incomplete: len(ps.Incomplete) > 0})
 	b.addPrincipal(p)
 	return p.node
+}
+
+// permissionSetName returns the name of a permission set's provisioned
+// roles; known is false when the name could not be read
+// (sso:DescribePermissionSet failed), and the set is then named by its id
+// in parentheses, which matches no role of the snapshot.
+func permissionSetName(ps *snapshot.PermissionSet) (name string, known bool) {
+	if ps.Name != "" {
+		return ps.Name, true
+	}
+	return "(" + lastSegment(ps.ARN) + ")", false
 }
 
 func (b *builder) customerPolicyARN(acct string, ref snapshot.CustomerPolicyRef) string {

@@ -27,6 +27,7 @@ func TestClassesMatchBruteForce(t *testing.T) {
 				t.Fatal("no class edge: the generated organization does not exercise them")
 			}
 			compareBruteForce(t, g, s)
+			compareLatentBruteForce(t, g, s)
 			compareOutsiders(t, g, s)
 		})
 	}
@@ -42,6 +43,7 @@ func TestTestdataMatchesBruteForce(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareBruteForce(t, g, s)
+			compareLatentBruteForce(t, g, s)
 			compareOutsiders(t, g, s)
 		})
 	}

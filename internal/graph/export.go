@@ -2,6 +2,8 @@ package graph
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,11 +25,13 @@ const DocumentVersion = 1
 // numbers and booleans.
 func (g *Graph) Document(envs map[string][]string, envSource string) (map[string]any, error) {
 	used := make([]bool, len(g.nodes))
-	for i := range g.edges {
-		e := &g.edges[i]
-		used[e.from], used[e.to] = true, true
-		if e.via >= 0 {
-			used[e.via] = true
+	for _, list := range [][]edge{g.edges, g.latent} {
+		for i := range list {
+			e := &list[i]
+			used[e.from], used[e.to] = true, true
+			if e.via >= 0 {
+				used[e.via] = true
+			}
 		}
 	}
 	classes := map[string]any{}
@@ -75,6 +79,9 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 			user, group, _ := strings.Cut(n.ID, "+group/")
 			doc["user"], doc["group"] = user, group
 		}
+		if n.Incomplete {
+			doc["incomplete"] = true
+		}
 		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
 			doc["class"] = classKey(n.Class)
 		}
@@ -91,17 +98,16 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		out := make([]any, 0, hi-lo)
 		for k := lo; k < hi; k++ {
 			e := &g.edges[k]
-			ed := map[string]any{"to": g.nodes[e.to].ID, "kind": string(edgeKinds[e.kind]), "mfa": g.condMFA[e.cond]}
-			if e.cond != 0 {
-				ed["conditions"] = int(e.cond)
-			}
+			ed := g.edgeDoc(e)
 			if e.via >= 0 {
 				ed["via"] = g.nodes[e.via].ID
 			}
 			if e.ev >= 0 {
 				ed["evidence"] = int(e.ev)
 				if g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup {
-					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], ed)
+					se := maps.Clone(ed)
+					se["holders"] = g.statementHolders(g.nodes[i].ID, g.evidenceOf(e))
+					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], se)
 				}
 			}
 			out = append(out, ed)
@@ -111,6 +117,17 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 			}
 		}
 		edges[g.nodes[i].ID] = out
+	}
+	latent := map[string]any{}
+	for k := 0; k < len(g.latent); {
+		from := g.latent[k].from
+		var out []any
+		for ; k < len(g.latent) && g.latent[k].from == from; k++ {
+			ed := g.edgeDoc(&g.latent[k])
+			ed["blocked_by"] = BlockedNoMFADevice
+			out = append(out, ed)
+		}
+		latent[g.nodes[from].ID] = out
 	}
 	edgesIn := make(map[string]any, len(in))
 	for k, v := range in {
@@ -131,24 +148,19 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		if err != nil {
 			return nil, fmt.Errorf("environment %s: %w", name, err)
 		}
-		reached := make(map[string]any, len(res.Sources))
-		for _, s := range res.Sources {
-			r := map[string]any{
-				"kind": string(s.Node.Kind), "hops": s.Hops, "paths": s.Paths, "paths_at_least": s.PathsAtLeast,
-				"mfa_required": s.MFARequired, "path": pathDoc(s.Path), "path_without_mfa": pathDoc(s.PathWithoutMFA),
-				"external": s.Node.External, "path_kinds": kindsDoc(s.Path), "escalation_required": s.EscalationRequired,
+		summaries := func(list []Source) map[string]any {
+			out := make(map[string]any, len(list))
+			for _, s := range list {
+				out[s.Node.ID] = sourceDoc(&s)
+				if nodes[s.Node.ID] == nil {
+					nodes[s.Node.ID] = map[string]any{"kind": string(s.Node.Kind), "name": s.Node.Name, "label": nodeLabel(g, &s.Node), "external": s.Node.External}
+				}
 			}
-			if s.Node.AccountID != "" {
-				r["account_id"] = s.Node.AccountID
-			}
-			reached[s.Node.ID] = r
-			if nodes[s.Node.ID] == nil {
-				nodes[s.Node.ID] = map[string]any{"kind": string(s.Node.Kind), "name": s.Node.Name, "label": nodeLabel(g, &s.Node), "external": s.Node.External}
-			}
+			return out
 		}
 		environments[name] = map[string]any{
-			"accounts": t.Accounts, "max_hops": res.MaxHops, "reached_by": reached,
-			"unknown_accounts": res.UnknownAccounts,
+			"accounts": t.Accounts, "max_hops": res.MaxHops, "reached_by": summaries(res.Sources),
+			"latent": summaries(res.Latent), "unknown_accounts": res.UnknownAccounts,
 		}
 	}
 
@@ -171,19 +183,69 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		"self_escalation":      selfEscalation,
 		"nodes":                nodes,
 		"edges":                edges,
+		"latent_edges":         latent,
 		"edges_in":             edgesIn,
 		"classes":              classes,
 		"class_edges":          classEdges,
 		"environments":         environments,
 		"environments_source":  envSource,
-		"grants_without_trust": mismatchDocs(g.grantsNoTr),
-		"trusts_without_grant": mismatchDocs(g.trustsNoGr),
+		"grants_without_trust": mismatchDocs(g.grantsNoTr, func(m *Mismatch) string { return g.PolicyHolder(m.Principal, m.Policy) }),
+		"trusts_without_grant": mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role }),
 		"unknown_accounts":     g.UnknownAccounts(),
 		"warnings":             g.warnings,
 	}, nil
 }
 
 func classKey(c int) string { return "class:" + strconv.Itoa(c) }
+
+// statementHolders lists, sorted, the holders (PolicyHolder) of the
+// identity statements of an escalation's evidence.
+func (g *Graph) statementHolders(from string, ev *Evidence) []string {
+	out := []string{}
+	for _, r := range ev.Statements {
+		if h := g.PolicyHolder(from, r.Policy); !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// edgeDoc is an edge as input.graph lists it (without via and evidence).
+func (g *Graph) edgeDoc(e *edge) map[string]any {
+	ed := map[string]any{"to": g.nodes[e.to].ID, "kind": string(edgeKinds[e.kind]), "mfa": g.condMFA[e.cond]}
+	if e.cond != 0 {
+		ed["conditions"] = int(e.cond)
+	}
+	if g.nodes[e.from].Incomplete || g.nodes[e.to].Incomplete {
+		ed["incomplete"] = true
+	}
+	return ed
+}
+
+// sourceDoc is the summary of one source of an environment (reached_by,
+// latent).
+func sourceDoc(s *Source) map[string]any {
+	r := map[string]any{
+		"kind": string(s.Node.Kind), "hops": s.Hops, "paths": s.Paths, "paths_at_least": s.PathsAtLeast,
+		"mfa_required": s.MFARequired, "path": pathDoc(s.Path), "path_without_mfa": pathDoc(s.PathWithoutMFA),
+		"external": s.Node.External, "path_kinds": kindsDoc(s.Path), "escalation_required": s.EscalationRequired,
+	}
+	if s.Node.AccountID != "" {
+		r["account_id"] = s.Node.AccountID
+	}
+	if s.BlockedBy != "" {
+		r["blocked_by"] = s.BlockedBy
+	}
+	incomplete := false
+	for _, h := range s.Path {
+		incomplete = incomplete || h.Incomplete
+	}
+	if incomplete {
+		r["incomplete"] = true
+	}
+	return r
+}
 
 // nodeLabel names a node for messages: "user/alice in identity
 // (111111111111)".
@@ -264,12 +326,15 @@ func evidenceDoc(ev *Evidence) map[string]any {
 	return doc
 }
 
-func mismatchDocs(ms []Mismatch) []any {
+// mismatchDocs lists mismatches with the holder of each one's policy:
+// what a person edits to fix it.
+func mismatchDocs(ms []Mismatch, holder func(*Mismatch) string) []any {
 	out := make([]any, len(ms))
-	for i, m := range ms {
+	for i := range ms {
+		m := &ms[i]
 		out[i] = map[string]any{
 			"principal": m.Principal, "principal_account": m.PrincipalAccount, "role": m.Role, "role_account": m.RoleAccount,
-			"policy": m.Policy, "statement": m.Statement, "sid": m.Sid, "reason": m.Reason,
+			"policy": m.Policy, "statement": m.Statement, "sid": m.Sid, "reason": m.Reason, "holder": holder(m),
 		}
 	}
 	return out

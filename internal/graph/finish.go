@@ -51,36 +51,7 @@ func (b *builder) finish() *Graph {
 			e.via = perm[e.via]
 		}
 	}
-	sort.Slice(edges, func(i, j int) bool {
-		a, c := &edges[i], &edges[j]
-		if a.from != c.from {
-			return a.from < c.from
-		}
-		if a.to != c.to {
-			return a.to < c.to
-		}
-		if a.kind != c.kind {
-			return a.kind < c.kind
-		}
-		if a.via != c.via {
-			return a.via < c.via // a direct assignment (-1) before one through a group
-		}
-		if a.cond != c.cond {
-			return a.cond < c.cond // the unconditional edge (0) first
-		}
-		return a.ev < c.ev
-	})
-	dedup := edges[:0]
-	for i := range edges {
-		if i > 0 {
-			p := &dedup[len(dedup)-1]
-			if p.from == edges[i].from && p.to == edges[i].to && p.kind == edges[i].kind {
-				continue
-			}
-		}
-		dedup = append(dedup, edges[i])
-	}
-	edges = dedup
+	edges = sortEdges(edges)
 
 	cedges := b.cedges
 	for i := range cedges {
@@ -105,6 +76,7 @@ func (b *builder) finish() *Graph {
 	for i := range nodes {
 		g.byID[nodes[i].ID] = int32(i)
 	}
+	g.finishLatent(b.latent, perm)
 	g.condMFA = make([]bool, len(b.conds))
 	for i := range b.conds {
 		g.condMFA[i] = b.conds[i].RequiresMFA()
@@ -154,4 +126,39 @@ func sortMismatches(ms []Mismatch) {
 		}
 		return a.Statement < c.Statement
 	})
+}
+
+// sortEdges sorts edges by from, to and kind (the direct, unconditional
+// one first) and keeps one edge per from, to and kind.
+func sortEdges(edges []edge) []edge {
+	sort.Slice(edges, func(i, j int) bool {
+		a, c := &edges[i], &edges[j]
+		if a.from != c.from {
+			return a.from < c.from
+		}
+		if a.to != c.to {
+			return a.to < c.to
+		}
+		if a.kind != c.kind {
+			return a.kind < c.kind
+		}
+		if a.via != c.via {
+			return a.via < c.via // a direct assignment (-1) before one through a group
+		}
+		if a.cond != c.cond {
+			return a.cond < c.cond // the unconditional edge (0) first
+		}
+		return a.ev < c.ev
+	})
+	dedup := edges[:0]
+	for i := range edges {
+		if i > 0 {
+			p := &dedup[len(dedup)-1]
+			if p.from == edges[i].from && p.to == edges[i].to && p.kind == edges[i].kind {
+				continue
+			}
+		}
+		dedup = append(dedup, edges[i])
+	}
+	return dedup
 }

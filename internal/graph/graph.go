@@ -78,6 +78,10 @@ type Node struct {
 	// Admin is set for IAM principals that hold "*" (or "iam:*") on "*"
 	// unconditionally: administrators of their account.
 	Admin bool `json:"admin,omitempty"`
+	// Incomplete is set when what the node stands for rests on data the
+	// snapshot could not read in full (a permission set whose details or
+	// policies could not be read): edges from and to it may be wrong.
+	Incomplete bool `json:"incomplete,omitempty"`
 	// Class is the evaluation class of an IAM principal, -1 when none.
 	Class int `json:"-"`
 }
@@ -411,6 +415,11 @@ type Edge struct {
 	Via string `json:"via,omitempty"`
 	// Evidence is set on escalation edges.
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// Incomplete is set when the edge rests on data the snapshot could not
+	// read in full (see Node.Incomplete).
+	Incomplete bool `json:"incomplete,omitempty"`
+	// BlockedBy is set on latent edges: BlockedNoMFADevice.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // ClassEdge says that every member of a class, except members of the
@@ -475,6 +484,7 @@ type Graph struct {
 	nodes    []Node
 	byID     map[string]int32
 	edges    []edge      // sorted by from, to, kind
+	latent   []edge      // latent edges (latent.go), sorted by from, to, kind
 	cedges   []classEdge // sorted by class, to, kind
 	classes  []class
 	conds    []Conditions
@@ -514,7 +524,8 @@ func (g *Graph) Edges() []Edge {
 }
 
 func (g *Graph) publicEdge(e *edge) Edge {
-	pe := Edge{From: g.nodes[e.from].ID, To: g.nodes[e.to].ID, Kind: edgeKinds[e.kind], Conditions: g.conds[e.cond], MFA: g.condMFA[e.cond]}
+	pe := Edge{From: g.nodes[e.from].ID, To: g.nodes[e.to].ID, Kind: edgeKinds[e.kind], Conditions: g.conds[e.cond], MFA: g.condMFA[e.cond],
+		Incomplete: g.nodes[e.from].Incomplete || g.nodes[e.to].Incomplete}
 	if e.via >= 0 {
 		pe.Via = g.nodes[e.via].ID
 	}

@@ -40,6 +40,11 @@ type Hop struct {
 	Via        string     `json:"via,omitempty"`
 	// Evidence is set on escalation hops.
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// Incomplete is set when the hop rests on data the snapshot could not
+	// read in full.
+	Incomplete bool `json:"incomplete,omitempty"`
+	// BlockedBy is set on the latent hop of a latent source.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // Source is a principal that reaches the target.
@@ -63,6 +68,9 @@ type Source struct {
 	// has an escalation edge: role assumption alone does not reach the
 	// target.
 	EscalationRequired bool `json:"escalation_required"`
+	// BlockedBy is set on latent sources (Result.Latent): what keeps them
+	// out today, BlockedNoMFADevice.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // Result is the answer of Paths.
@@ -73,11 +81,40 @@ type Result struct {
 	Targets []string `json:"targets"`
 	// Sources are sorted by hops, then node id.
 	Sources []Source `json:"sources"`
+	// Latent are the principals that do not reach the target but would
+	// once they register an MFA device (IAM users without one, whose
+	// first hop needs MFA): same shape as Sources, BlockedBy set, the
+	// latent hop first. Sorted like Sources.
+	Latent []Source `json:"latent"`
 	// UnknownAccounts are target accounts whose IAM data is missing: paths
 	// into them cannot be known.
 	UnknownAccounts []string `json:"unknown_accounts"`
 	// Edges is the edge filter the query used.
 	Edges EdgeFilter `json:"edges"`
+}
+
+// Incomplete counts the distinct hops (from, to, kind) of the result's
+// paths (sources and latent) that rest on data the snapshot could not read
+// in full. A hop shared by several paths, or by a source's shortest path
+// and its path without MFA, counts once.
+func (r *Result) Incomplete() int {
+	type hopKey struct {
+		from, to string
+		kind     EdgeKind
+	}
+	seen := map[hopKey]bool{}
+	for _, list := range [][]Source{r.Sources, r.Latent} {
+		for i := range list {
+			for _, path := range [][]Hop{list[i].Path, list[i].PathWithoutMFA} {
+				for _, h := range path {
+					if h.Incomplete {
+						seen[hopKey{h.From, h.To, h.Kind}] = true
+					}
+				}
+			}
+		}
+	}
+	return len(seen)
 }
 
 // query is the state of one Paths call.
@@ -93,6 +130,9 @@ type query struct {
 	// next caches, per class, distance and MFA filter, the class edges
 	// into nodes at that distance, by target id (see shortest).
 	next map[nextKey][]int32
+	// from is the only source kept (-1: every source).
+	from   int32
+	filter EdgeFilter
 }
 
 type nextKey struct {
@@ -100,38 +140,35 @@ type nextKey struct {
 	noMFA        bool
 }
 
-// Paths finds every principal that can reach the target, its shortest
-// path, the number of distinct paths and whether MFA is required on every
-// path. Paths end at the first node inside the target; principals inside
-// the target are not sources.
-func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
-	q := &query{g: g, maxHops: opts.MaxHops, next: map[nextKey][]int32{}}
+// newQuery prepares a query into t: which nodes are targets and which are
+// inside the target, and which edges are followed.
+func (g *Graph) newQuery(t Target, opts Options) (*query, *Result, error) {
+	q := &query{g: g, maxHops: opts.MaxHops, next: map[nextKey][]int32{}, from: -1}
 	if q.maxHops <= 0 {
 		q.maxHops = DefaultMaxHops
 	}
-	filter := opts.Edges
-	if filter == "" {
-		filter = EdgesAll
+	q.filter = opts.Edges
+	if q.filter == "" {
+		q.filter = EdgesAll
 	}
-	switch filter {
+	switch q.filter {
 	case EdgesAll, EdgesEscalate:
 		q.followKinds(len(edgeKinds))
 	case EdgesAssume:
 		q.followKinds(assumeKinds)
 	default:
-		return nil, fmt.Errorf("--edges %q: use all, assume or escalate", opts.Edges)
+		return nil, nil, fmt.Errorf("--edges %q: use all, assume or escalate", opts.Edges)
 	}
-	var from int32 = -1
 	if opts.From != "" {
 		i, ok := g.byID[opts.From]
 		if !ok {
-			return nil, fmt.Errorf("--from %q: no such principal in the graph", opts.From)
+			return nil, nil, fmt.Errorf("--from %q: no such principal in the graph", opts.From)
 		}
-		from = i
+		q.from = i
 	}
 	n := len(g.nodes)
 	q.target, q.inside = make([]bool, n), make([]bool, n)
-	res := &Result{Target: t, MaxHops: q.maxHops, Targets: []string{}, Sources: []Source{}, UnknownAccounts: []string{}, Edges: filter}
+	res := &Result{Target: t, MaxHops: q.maxHops, Targets: []string{}, Sources: []Source{}, Latent: []Source{}, UnknownAccounts: []string{}, Edges: q.filter}
 	if t.Kind == TargetRole {
 		i := g.byID[t.Role]
 		q.target[i], q.inside[i] = true, true
@@ -161,27 +198,45 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 			res.Targets = append(res.Targets, g.nodes[i].ID)
 		}
 	}
+	return q, res, nil
+}
+
+// kept reports whether node i may be listed as a source.
+func (q *query) kept(i int32) bool {
+	return (q.from < 0 || i == q.from) && !q.g.nodes[i].Virtual()
+}
+
+// Paths finds every principal that can reach the target, its shortest
+// path, the number of distinct paths and whether MFA is required on every
+// path. Paths end at the first node inside the target; principals inside
+// the target are not sources. Result.Latent lists the IAM users without
+// an MFA device that would reach it once they register one.
+func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
+	q, res, err := g.newQuery(t, opts)
+	if err != nil {
+		return nil, err
+	}
 	q.dist = q.reverseBFS(false)
 	q.distNM = q.reverseBFS(true)
 	distAssume := q.dist
-	if filter != EdgesAssume {
+	if q.filter != EdgesAssume {
 		all := q.follow
 		q.followKinds(assumeKinds)
 		distAssume = q.reverseBFS(false)
 		q.follow = all
 	}
-	counts, atLeast := q.count()
+	lv := q.count()
 	for i := range g.nodes {
 		d := q.dist[i]
-		if d <= 0 || from >= 0 && int32(i) != from || g.nodes[i].Virtual() {
+		if d <= 0 || !q.kept(int32(i)) {
 			continue
 		}
 		src := Source{
-			Node: g.nodes[i], Hops: int(d), Paths: counts[i], PathsAtLeast: atLeast[i],
+			Node: g.nodes[i], Hops: int(d), Paths: lv.paths[i], PathsAtLeast: lv.atLeast[i],
 			MFARequired: q.distNM[i] < 0, Path: q.shortest(int32(i), q.dist, false),
 			EscalationRequired: distAssume[i] < 0,
 		}
-		if filter == EdgesEscalate && !src.EscalationRequired {
+		if q.filter == EdgesEscalate && !src.EscalationRequired {
 			continue
 		}
 		if !src.MFARequired {
@@ -189,13 +244,84 @@ func (g *Graph) Paths(t Target, opts Options) (*Result, error) {
 		}
 		res.Sources = append(res.Sources, src)
 	}
-	sort.SliceStable(res.Sources, func(a, b int) bool {
-		if res.Sources[a].Hops != res.Sources[b].Hops {
-			return res.Sources[a].Hops < res.Sources[b].Hops
-		}
-		return res.Sources[a].Node.ID < res.Sources[b].Node.ID
-	})
+	res.Latent = q.latentSources(lv, distAssume)
+	sortSources(res.Sources)
+	sortSources(res.Latent)
 	return res, nil
+}
+
+func sortSources(s []Source) {
+	sort.SliceStable(s, func(a, b int) bool {
+		if s[a].Hops != s[b].Hops {
+			return s[a].Hops < s[b].Hops
+		}
+		return s[a].Node.ID < s[b].Node.ID
+	})
+}
+
+// latentSources lists the IAM users that do not reach the target but
+// would through one of their latent edges (see latent.go): the latent
+// hop, then a shortest path of the graph. A node that does not reach the
+// target lies on no path of the graph into it, so the paths after a
+// latent hop never come back through its source, and their count is the
+// count of the hop's end for the hops left.
+func (q *query) latentSources(lv pathCounts, distAssume []int32) []Source {
+	g := q.g
+	var out []Source
+	for k := 0; k < len(g.latent); {
+		u := g.latent[k].from
+		end := k
+		for end < len(g.latent) && g.latent[end].from == u {
+			end++
+		}
+		edges := g.latent[k:end]
+		k = end
+		if q.dist[u] >= 0 || q.inside[u] || !q.kept(u) {
+			continue
+		}
+		// usable reports whether a latent edge leads into the target
+		// within the hops left by the distances dist.
+		usable := func(e *edge, dist []int32) bool {
+			if !q.follow[e.kind] {
+				return false
+			}
+			if q.target[e.to] {
+				return true
+			}
+			return !q.inside[e.to] && dist[e.to] > 0 && int(dist[e.to]) < q.maxHops
+		}
+		var best *edge
+		var paths uint64
+		atLeast, escalation := false, true
+		for i := range edges {
+			e := &edges[i]
+			if !usable(e, q.dist) {
+				continue
+			}
+			if best == nil || q.dist[e.to] < q.dist[best.to] {
+				best = e // sorted by target: the first of a distance is the smallest
+			}
+			paths = satAdd(paths, lv.prev[e.to])
+			atLeast = atLeast || lv.prevAtLeast[e.to]
+			if e.kind < assumeKinds && usable(e, distAssume) {
+				escalation = false
+			}
+		}
+		if best == nil || q.filter == EdgesEscalate && !escalation {
+			continue
+		}
+		hop := Hop(g.publicEdge(best))
+		hop.BlockedBy = BlockedNoMFADevice
+		out = append(out, Source{
+			Node: g.nodes[u], Hops: int(q.dist[best.to]) + 1, Paths: paths, PathsAtLeast: atLeast || paths >= maxCount,
+			MFARequired: true, Path: append([]Hop{hop}, q.shortest(best.to, q.dist, false)...),
+			EscalationRequired: escalation, BlockedBy: BlockedNoMFADevice,
+		})
+	}
+	if out == nil {
+		out = []Source{}
+	}
+	return out
 }
 
 // followKinds makes the query follow the first n edge kinds.
@@ -210,22 +336,59 @@ func (q *query) followKinds(n int) {
 // MFA. A class edge is expanded once per class and account, not once per
 // member and role.
 func (q *query) reverseBFS(noMFA bool) []int32 {
-	g := q.g
-	dist := make([]int32, len(g.nodes))
-	for i := range dist {
-		dist[i] = -1
-	}
-	queue := make([]int32, 0, 64)
+	sc := q.newScratch()
+	var starts []int32
 	for i, t := range q.target {
 		if t {
-			dist[i] = 0
-			queue = append(queue, int32(i))
+			starts = append(starts, int32(i))
 		}
 	}
-	remaining := make([][]int32, len(g.classes))
-	started := make([]bool, len(g.classes))
-	for head := 0; head < len(queue); head++ {
-		v := queue[head]
+	q.bfs(sc, starts, noMFA)
+	return sc.dist
+}
+
+// bfsScratch is the state of a reverse breadth-first search, reusable:
+// reset clears only what the last search touched.
+type bfsScratch struct {
+	dist    []int32 // -1: not reached
+	visited []int32
+	// remaining holds, per class, the members not reached yet through a
+	// class edge; started lists the classes whose list was made.
+	remaining [][]int32
+	started   []int32
+	isStarted []bool
+}
+
+func (q *query) newScratch() *bfsScratch {
+	sc := &bfsScratch{dist: make([]int32, len(q.g.nodes)), remaining: make([][]int32, len(q.g.classes)), isStarted: make([]bool, len(q.g.classes))}
+	for i := range sc.dist {
+		sc.dist[i] = -1
+	}
+	return sc
+}
+
+func (sc *bfsScratch) reset() {
+	for _, v := range sc.visited {
+		sc.dist[v] = -1
+	}
+	sc.visited = sc.visited[:0]
+	for _, c := range sc.started {
+		sc.isStarted[c], sc.remaining[c] = false, nil
+	}
+	sc.started = sc.started[:0]
+}
+
+// bfs fills sc.dist with the distance of every node to the nearest of
+// starts (distance 0) within maxHops, through nodes outside the target.
+func (q *query) bfs(sc *bfsScratch, starts []int32, noMFA bool) {
+	g := q.g
+	dist := sc.dist
+	for _, v := range starts {
+		dist[v] = 0
+		sc.visited = append(sc.visited, v)
+	}
+	for head := 0; head < len(sc.visited); head++ {
+		v := sc.visited[head]
 		d := dist[v]
 		if int(d) >= q.maxHops {
 			continue
@@ -237,7 +400,7 @@ func (q *query) reverseBFS(noMFA bool) []int32 {
 			}
 			if u := e.from; dist[u] < 0 && !q.inside[u] {
 				dist[u] = d + 1
-				queue = append(queue, u)
+				sc.visited = append(sc.visited, u)
 			}
 		}
 		for _, ci := range g.classIn[v] {
@@ -245,11 +408,12 @@ func (q *query) reverseBFS(noMFA bool) []int32 {
 			if noMFA && g.condMFA[ce.cond] || !q.follow[ce.kind] {
 				continue
 			}
-			if !started[ce.class] {
-				started[ce.class] = true
-				remaining[ce.class] = append([]int32(nil), g.classes[ce.class].members...)
+			if !sc.isStarted[ce.class] {
+				sc.isStarted[ce.class] = true
+				sc.started = append(sc.started, ce.class)
+				sc.remaining[ce.class] = append([]int32(nil), g.classes[ce.class].members...)
 			}
-			rem := remaining[ce.class]
+			rem := sc.remaining[ce.class]
 			kept := rem[:0]
 			for _, m := range rem {
 				switch {
@@ -258,25 +422,93 @@ func (q *query) reverseBFS(noMFA bool) []int32 {
 					kept = append(kept, m)
 				default:
 					dist[m] = d + 1
-					queue = append(queue, m)
+					sc.visited = append(sc.visited, m)
 				}
 			}
-			remaining[ce.class] = kept
+			sc.remaining[ce.class] = kept
 		}
 	}
-	return dist
+}
+
+// Door is one way into a target: a principal, and the role of the target
+// its paths enter through (paths end at the first node inside the
+// target). A principal has as many doors as entry roles.
+type Door struct {
+	// Source is the principal's node id, Account its account (empty for
+	// Identity Center principals and "*").
+	Source  string `json:"source"`
+	Account string `json:"account_id,omitempty"`
+	// Entry is the id of the role entered.
+	Entry string `json:"entry"`
+	// Hops is the length of the shortest path through this door.
+	Hops int `json:"hops"`
+	// MFARequired: every path through this door has an edge that needs
+	// MFA.
+	MFARequired bool `json:"mfa_required"`
+	// EscalationRequired: every path through this door (of at most
+	// MaxHops hops) has an escalation edge.
+	EscalationRequired bool `json:"escalation_required"`
+}
+
+// Doors lists every door into the target: for each role of the target,
+// the principals that reach it through nodes outside the target, with
+// the MFA and escalation answers of the paths through it. Sorted by entry
+// role, then source id. A source of Paths has one door or more; the
+// union of its doors' answers is its Paths answer (MFA is required on
+// every path when it is on every door, and so on).
+func (g *Graph) Doors(t Target, opts Options) ([]Door, error) {
+	q, _, err := g.newQuery(t, opts)
+	if err != nil {
+		return nil, err
+	}
+	all, noMFA, assume := q.newScratch(), q.newScratch(), q.newScratch()
+	every := q.follow
+	var out []Door
+	for e := range q.target {
+		if !q.target[e] {
+			continue
+		}
+		start := []int32{int32(e)}
+		q.bfs(all, start, false)
+		if len(all.visited) > 1 {
+			q.bfs(noMFA, start, true)
+			q.followKinds(assumeKinds)
+			q.bfs(assume, start, false)
+			q.follow = every
+			for _, u := range all.visited[1:] {
+				if !q.kept(u) {
+					continue
+				}
+				d := Door{Source: g.nodes[u].ID, Account: g.nodes[u].AccountID, Entry: g.nodes[e].ID, Hops: int(all.dist[u]), MFARequired: noMFA.dist[u] < 0, EscalationRequired: assume.dist[u] < 0}
+				if q.filter == EdgesEscalate && !d.EscalationRequired {
+					continue
+				}
+				out = append(out, d)
+			}
+		}
+		all.reset()
+		noMFA.reset()
+		assume.reset()
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Entry != out[j].Entry {
+			return out[i].Entry < out[j].Entry
+		}
+		return out[i].Source < out[j].Source
+	})
+	return out, nil
 }
 
 // relevant reports whether node i is a non-target node on some path.
 func (q *query) relevant(i int32) bool { return q.dist[i] > 0 }
 
 // count returns, for every node, the number of distinct simple paths of at
-// most maxHops hops into the target, and whether that number is a lower
-// bound. Outside cycles a dynamic program over hop counts is exact; inside
+// most maxHops (and maxHops-1) hops into the target, and whether that
+// number is a lower bound. Outside cycles a dynamic program over hop counts is exact; inside
 // strongly connected components simple paths are enumerated (small
 // components) or bounded from below by the paths along which the distance
 // to the target strictly decreases (large ones).
-func (q *query) count() ([]uint64, []bool) {
+func (q *query) count() pathCounts {
 	g := q.g
 	n := len(g.nodes)
 	var rel []int32
@@ -367,7 +599,15 @@ func (q *query) count() ([]uint64, []bool) {
 			levels[h][v], al[h][v] = sum, lb
 		}
 	}
-	return levels[q.maxHops], al[q.maxHops]
+	return pathCounts{paths: levels[q.maxHops], atLeast: al[q.maxHops], prev: levels[q.maxHops-1], prevAtLeast: al[q.maxHops-1]}
+}
+
+// pathCounts are the path counts of every node: of at most maxHops hops
+// (paths), and of at most maxHops-1 (prev, what a hop into the node
+// leaves); the *AtLeast slices mark lower bounds.
+type pathCounts struct {
+	paths, prev          []uint64
+	atLeast, prevAtLeast []bool
 }
 
 func satAdd(a, b uint64) uint64 {

@@ -117,6 +117,28 @@ var testSnapshots = map[string]func() *tsnap{
 			role("readonly", trustAWS(user(idAcct, "gina"), ""), attach(readARN))
 		return t
 	},
+	// Latent paths: users without an MFA device whose way in needs MFA.
+	// hugo's group grants sts:AssumeRole on prod roles whose trust
+	// requires MFA (ivy, in the same group, has a device); jack's group
+	// denies everything without MFA (the "force MFA" policy) and grants
+	// a dev role that chains into prod; kim has no device but a trust
+	// without MFA, so nothing is latent about her.
+	"latent": func() *tsnap {
+		t := base()
+		t.acct(idAcct).
+			group("Admins", inline("assume", assume("arn:aws:iam::444444444444:role/*"))).
+			group("ForceMFA", inline("assume", assume(role(devAcct, "ops"))), inline("force-mfa", forceMFA)).
+			user("hugo", inGroup("Admins")).
+			user("ivy", inGroup("Admins"), withMFA()).
+			user("jack", inGroup("ForceMFA")).
+			user("kim", inline("assume", assume(role(prodAcct, "readonly"))))
+		t.acct(devAcct).role("ops", trustAWS(root(idAcct), ""), inline("next", assume(role(prodAcct, "deploy"))))
+		t.acct(prodAcct).
+			role("admin", trustAWS(root(idAcct), mfaCond), attach(adminARN)).
+			role("deploy", trustAWS(role(devAcct, "ops"), ""), attach(adminARN)).
+			role("readonly", trustAWS(root(idAcct), ""), attach(readARN))
+		return t
+	},
 	// An Identity Center group assigned to the prod account, and a user
 	// assigned to dev who chains into prod from the provisioned role.
 	"identity-center": func() *tsnap {

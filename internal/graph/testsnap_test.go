@@ -249,6 +249,10 @@ func assume(resource string) string {
 
 const mfaCond = `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`
 
+// forceMFA is the IAM User Guide's policy that denies everything but
+// managing one's own MFA device to a request without MFA.
+const forceMFA = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllExceptListedIfNoMFA","Effect":"Deny","NotAction":["iam:CreateVirtualMFADevice","iam:EnableMFADevice","iam:ListMFADevices","iam:ResyncMFADevice","sts:GetSessionToken"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`
+
 // Identity Center helpers.
 
 const tInstance = "arn:aws:sso:::instance/ssoins-graphtest"

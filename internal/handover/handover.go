@@ -163,17 +163,27 @@ func (b *builder) access(g *graph.Graph, maxHops int) error {
 			continue
 		}
 		n++
-		who := src.Node.ID
-		if src.Node.AccountID != "" {
-			who += " [" + b.ix.AccountLabel(src.Node.AccountID) + "]"
-		}
 		mfa := "MFA required on every path"
+		path := "path: " + pathString(g, src.Path)
 		if !src.MFARequired {
 			mfa = "reachable without MFA"
+			path = "path without MFA: " + pathString(g, src.PathWithoutMFA)
 		}
-		details := []string{fmt.Sprintf("%d path(s), shortest in %d hop(s), %s", src.Paths, src.Hops, mfa)}
-		details = append(details, "path: "+pathString(src.Path))
-		b.add(Item{Section: SectionAccess, Status: Open, Title: fmt.Sprintf("%s can reach the account", who), Resource: src.Node.ID, Details: details})
+		details := []string{fmt.Sprintf("%d path(s), shortest in %d hop(s), %s", src.Paths, src.Hops, mfa), path}
+		details = append(details, incompleteNote(src)...)
+		b.add(Item{Section: SectionAccess, Status: Open, Title: fmt.Sprintf("%s can reach the account", b.who(g, &src.Node)), Resource: src.Node.ID, Details: details})
+	}
+	for _, src := range res.Latent {
+		if src.Node.AccountID == b.acct.ID {
+			continue
+		}
+		n++
+		details := []string{
+			fmt.Sprintf("it has no MFA device, and its way in needs MFA: %d path(s), shortest in %d hop(s), once it registers one", src.Paths, src.Hops),
+			"path once it has a device: " + pathString(g, src.Path),
+		}
+		details = append(details, incompleteNote(src)...)
+		b.add(Item{Section: SectionAccess, Status: Open, Title: fmt.Sprintf("%s could reach the account once it registers an MFA device", b.who(g, &src.Node)), Resource: src.Node.ID, Details: details})
 	}
 	if n == 0 {
 		b.add(Item{Section: SectionAccess, Status: Done, Title: "No principal outside the account can reach it"})
@@ -181,13 +191,59 @@ func (b *builder) access(g *graph.Graph, maxHops int) error {
 	return nil
 }
 
-func pathString(hops []graph.Hop) string {
+// who names a source for the checklist: Identity Center users and groups
+// by user and display name, other principals by id, with their account.
+func (b *builder) who(g *graph.Graph, n *graph.Node) string {
+	who := nodeName(g, n.ID)
+	if n.AccountID != "" {
+		who += " [" + b.ix.AccountLabel(n.AccountID) + "]"
+	}
+	return who
+}
+
+// nodeName names a node of a path: an Identity Center user or group by
+// its user or display name (with its id when the name is unknown),
+// anything else by its id.
+func nodeName(g *graph.Graph, id string) string {
+	n, ok := g.Node(id)
+	if !ok {
+		return id
+	}
+	switch n.Kind {
+	case graph.KindICUser:
+		return "Identity Center user " + icName(n)
+	case graph.KindICGroup:
+		return "Identity Center group " + icName(n)
+	}
+	return id
+}
+
+func icName(n graph.Node) string {
+	_, id, _ := strings.Cut(n.ID, "/")
+	if n.Name == "" || n.Name == id {
+		return id
+	}
+	return n.Name
+}
+
+// incompleteNote says when a source's path rests on data the snapshot
+// could not read in full.
+func incompleteNote(src graph.Source) []string {
+	for _, h := range src.Path {
+		if h.Incomplete {
+			return []string{"this path rests on data the snapshot could not read in full (see metadata.gaps): check it by hand"}
+		}
+	}
+	return nil
+}
+
+func pathString(g *graph.Graph, hops []graph.Hop) string {
 	if len(hops) == 0 {
 		return ""
 	}
-	parts := []string{hops[0].From}
+	parts := []string{nodeName(g, hops[0].From)}
 	for _, h := range hops {
-		step := h.To
+		step := nodeName(g, h.To)
 		if h.MFA {
 			step += " (MFA)"
 		}

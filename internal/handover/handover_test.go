@@ -47,7 +47,7 @@ func TestConsultancyClient(t *testing.T) {
 	for _, want := range []string{
 		"* can reach the account",
 		"arn:aws:iam::100000000001:user/alice [metal-consult-main (100000000001)] can reach the account",
-		"ic:user/u-carol can reach the account",
+		"Identity Center user carol@metal-consult.example can reach the account",
 		"Role ConsultancyAdmin trusts principals outside the account",
 		"Role shared-deploy trusts principals outside the account",
 		"Role org-readonly trusts principals outside the account",
@@ -144,5 +144,28 @@ func TestForeignPrincipals(t *testing.T) {
 		if got := strings.Join(foreignPrincipals(json.RawMessage(tt.doc), "222222222222"), ","); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.doc, got, tt.want)
 		}
+	}
+}
+
+// TestLatentAccess: a user without an MFA device that would reach the
+// account once it registers one is an item to close, with its path.
+func TestLatentAccess(t *testing.T) {
+	l, err := snapshot.LoadFile("../graph/testdata/latent.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := build(t, l.Snapshot, "444444444444", Options{})
+	var item *Item
+	for i := range c.Items {
+		if c.Items[i].Resource == "arn:aws:iam::111111111111:user/jack" {
+			item = &c.Items[i]
+		}
+	}
+	if item == nil {
+		t.Fatalf("no item for jack: %s", titles(c, Open))
+	}
+	if item.Status != Open || !strings.Contains(item.Title, "once it registers an MFA device") ||
+		!strings.Contains(strings.Join(item.Details, "\n"), "path once it has a device: arn:aws:iam::111111111111:user/jack → arn:aws:iam::222222222222:role/ops (MFA) → arn:aws:iam::444444444444:role/deploy") {
+		t.Errorf("item %+v", item)
 	}
 }

@@ -22,6 +22,16 @@ type CheckReport struct {
 	// Baseline is set when the run compared against a baseline report.
 	Baseline *BaselineInfo
 
+	// Framework, when set, limits the compliance summary to that
+	// framework (--framework); otherwise it covers every framework the
+	// rules map to.
+	Framework string
+	// Omitted are the ids of rules that ran but whose findings the
+	// severity filters (--min-severity, --severity) leave out of Result:
+	// the compliance summary does not count them as deciding a control.
+	Omitted []string
+	// Run says how the check ran, for report headers.
+	Run RunInfo
 	// Category, when set, tells this report's runs apart from check's in
 	// SARIF consumers (profiles check): the SARIF
 	// runAutomationDetails.id becomes "orgaudit/<category>/<organization
@@ -32,8 +42,33 @@ type CheckReport struct {
 	// file, at the first line naming the finding's resource.
 	Locate func(engine.Finding) (path string, line int)
 
-	accounts *snapshot.Index
-	rules    map[string]engine.Rule
+	accounts   *snapshot.Index
+	rules      map[string]engine.Rule
+	compliance []FrameworkSummary
+}
+
+// RunInfo describes how a check ran: what report headers (HTML) show
+// beside the snapshot.
+type RunInfo struct {
+	// Config is the configuration file used; empty when none was (the
+	// defaults: environments inferred from names).
+	Config string
+	// RuleDirs are the directories of user rules (--rules).
+	RuleDirs []string
+	// Filters are the flags that narrowed the report, as given (e.g.
+	// "--min-severity medium").
+	Filters []string
+	// Inputs are the files the report is about besides the snapshot
+	// (profiles check: the AWS config and credentials files).
+	Inputs []RunInput
+	// NoSnapshot says that no snapshot was read (profiles check without
+	// --snapshot): headers leave out the snapshot and the configuration.
+	NoSnapshot bool
+}
+
+// RunInput is a file a report is about: what it is, and its path.
+type RunInput struct {
+	Name, Path string
 }
 
 // NewCheckReport prepares the report of a check.

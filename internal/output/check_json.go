@@ -21,6 +21,9 @@ type JSONReport struct {
 	Findings      []JSONFinding `json:"findings"`
 	NotEvaluated  []JSONNotEval `json:"not_evaluated"`
 	Rules         []JSONRule    `json:"rules"`
+	// Compliance is the per-control summary of each framework the rules
+	// map to (or the one --framework selects).
+	Compliance []FrameworkSummary `json:"compliance"`
 }
 
 // JSONTool names the tool that wrote the report.
@@ -162,6 +165,7 @@ func (r *CheckReport) JSON() JSONReport {
 			Source:           rule.Source,
 		})
 	}
+	out.Compliance = append([]FrameworkSummary{}, r.Compliance()...)
 	return out
 }
 

@@ -67,6 +67,7 @@ func writeCheckMarkdown(w io.Writer, r *CheckReport, _ Options) error {
 		}
 		b.WriteString("\n")
 	}
+	complianceMarkdown(&b, r)
 	if len(r.Result.NotEvaluated) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%d checks not evaluated (data missing from the snapshot)</summary>\n\n", len(r.Result.NotEvaluated))
 		b.WriteString("| rule | account | missing | reason |\n| --- | --- | --- | --- |\n")

@@ -22,7 +22,7 @@ func TestRegistry(t *testing.T) {
 	kinds := map[string][]string{
 		Check.Name(): Check.Formats(), Paths.Name(): Paths.Formats(), Drift.Name(): Drift.Formats(),
 		Handover.Name(): Handover.Formats(), Rules.Name(): Rules.Formats(), Version.Name(): Version.Formats(),
-		Simulate.Name(): Simulate.Formats(),
+		Simulate.Name(): Simulate.Formats(), Plan.Name(): Plan.Formats(),
 	}
 	for name, fs := range kinds {
 		if len(fs) < 2 || fs[0] != "table" || !slices.Contains(fs, "json") {
@@ -30,10 +30,12 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"check":    {"table", "json", "sarif", "markdown", "junit"},
-		"paths":    {"table", "json", "dot", "mermaid"},
+		"check":    {"table", "json", "sarif", "markdown", "junit", "html", "compliance"},
+		"paths":    {"table", "json", "dot", "mermaid", "html"},
+		"handover": {"table", "json", "markdown", "html"},
 		"diff":     {"table", "json", "markdown"},
 		"simulate": {"table", "json"},
+		"plan":     {"table", "json", "markdown"},
 	}
 	for name, fs := range want {
 		if !slices.Equal(kinds[name], fs) {
@@ -51,7 +53,7 @@ func TestUnknownFormat(t *testing.T) {
 		want   []string
 	}{
 		{"sraif", []string{`unknown format "sraif" for check`, "did you mean sarif?"}},
-		{"yaml", []string{`unknown format "yaml" for check (valid: table, json, sarif, markdown, junit)`}},
+		{"yaml", []string{`unknown format "yaml" for check (valid: table, json, sarif, markdown, junit, html, compliance)`}},
 		{"dot", []string{"dot is a format of other commands"}},
 	}
 	for _, tt := range tests {
@@ -81,7 +83,7 @@ func TestCheckDestinations(t *testing.T) {
 		{"same format twice to files", []Destination{{Format: "json", Path: "a.json"}, {Format: "json", Path: "b.json"}}, ""},
 		{"two on stdout", []Destination{{Format: "table"}, {Format: "json", Path: "-"}}, "two reports on standard output"},
 		{"same file twice", []Destination{{Format: "json", Path: "a"}, {Format: "sarif", Path: "./a"}}, "two reports written to"},
-		{"unknown format", []Destination{{Format: "html", Path: "r.html"}}, `unknown format "html"`},
+		{"unknown format", []Destination{{Format: "pdf", Path: "r.pdf"}}, `unknown format "pdf"`},
 		{"no format", []Destination{ParseReport("=x.json")}, "missing format"},
 	}
 	for _, tt := range tests {

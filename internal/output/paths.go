@@ -59,6 +59,19 @@ func (r *pathsView) table(w io.Writer) error {
 			return err
 		}
 	}
+	if len(res.Latent) > 0 {
+		if _, err := fmt.Fprintf(w, "\nLatent: %d %s no MFA device and would reach the target once %s one (the first hop needs MFA):\n",
+			len(res.Latent), plural(len(res.Latent), "principal has", "principals have"), plural(len(res.Latent), "it registers", "they register")); err != nil {
+			return err
+		}
+		t := NewTable(w, r.o, pathsCellWidth, []int{0, 1, 4}, "Principal", "Account", "Hops", "Paths", "Shortest path once it has a device")
+		for _, s := range res.Latent {
+			t.Row(r.principalCell(&s.Node), r.accountCell(&s.Node), strconv.Itoa(s.Hops), pathsText(&s), r.pathCell(s.Path))
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
 	return r.footer(w)
 }
 
@@ -122,6 +135,12 @@ func (r *pathsView) pathCell(path []graph.Hop) string {
 		if h.MFA {
 			how += ", needs MFA"
 		}
+		if h.BlockedBy == graph.BlockedNoMFADevice {
+			how += " (blocked: no MFA device)"
+		}
+		if h.Incomplete {
+			how += " [incomplete data]"
+		}
 		lines = append(lines, how)
 		lines = append(lines, r.evidenceLines(h.Evidence, to.AccountID)...)
 		for _, c := range h.Conditions.Strings() {
@@ -153,6 +172,10 @@ func (r *pathsView) footer(w io.Writer) error {
 			b.WriteString("  - " + s + "\n")
 		}
 	}
+	if n := res.Incomplete(); n > 0 {
+		fmt.Fprintf(&b, "\nIncomplete: %d %s marked [incomplete data] %s on data the snapshot could not read in full (metadata.gaps); paths through them may differ.\n",
+			n, plural(n, "hop", "hops"), plural(n, "rests", "rest"))
+	}
 	noMFA, starts := 0, 0
 	for _, s := range res.Sources {
 		if !s.MFARequired {
@@ -162,8 +185,12 @@ func (r *pathsView) footer(w io.Writer) error {
 			starts++
 		}
 	}
-	fmt.Fprintf(&b, "\n%d %s %s: %d without MFA on some path, %d %s (accounts, providers or principals the snapshot does not describe).\n",
-		len(res.Sources), plural(len(res.Sources), "principal reaches", "principals reach"), res.Target.Label, noMFA, starts, plural(starts, "starting point", "starting points"))
+	latent := ""
+	if len(res.Latent) > 0 {
+		latent = fmt.Sprintf("; %d more once they register an MFA device", len(res.Latent))
+	}
+	fmt.Fprintf(&b, "\n%d %s %s: %d without MFA on some path, %d %s (accounts, providers or principals the snapshot does not describe)%s.\n",
+		len(res.Sources), plural(len(res.Sources), "principal reaches", "principals reach"), res.Target.Label, noMFA, starts, plural(starts, "starting point", "starting points"), latent)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -188,8 +215,11 @@ type jsonReport struct {
 	Unknown  []string         `json:"unknown_accounts"`
 	Summary  jsonSummary      `json:"summary"`
 	Sources  []jsonSource     `json:"sources"`
-	Warnings []string         `json:"warnings"`
-	Graph    graph.Stats      `json:"graph"`
+	// Latent are the principals that would reach the target once they
+	// register an MFA device: sources' shape plus blocked_by.
+	Latent   []jsonSource `json:"latent"`
+	Warnings []string     `json:"warnings"`
+	Graph    graph.Stats  `json:"graph"`
 }
 
 type jsonSnapshot struct {
@@ -210,6 +240,10 @@ type jsonSummary struct {
 	Sources        int `json:"sources"`
 	WithoutMFA     int `json:"without_mfa"`
 	StartingPoints int `json:"starting_points"`
+	Latent         int `json:"latent"`
+	// IncompleteHops counts the hops that rest on data the snapshot could
+	// not read in full.
+	IncompleteHops int `json:"incomplete_hops"`
 }
 
 type jsonSource struct {
@@ -229,6 +263,8 @@ type jsonSource struct {
 	Path               []jsonHop `json:"path"`
 	// PathWithoutMFA is empty when MFA is required on every path.
 	PathWithoutMFA []jsonHop `json:"path_without_mfa"`
+	// BlockedBy is set on latent sources: "no-mfa-device".
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 type jsonHop struct {
@@ -240,6 +276,11 @@ type jsonHop struct {
 	Via        string          `json:"via,omitempty"`
 	Conditions jsonConditions  `json:"conditions"`
 	Evidence   *graph.Evidence `json:"evidence,omitempty"`
+	// Incomplete: the hop rests on data the snapshot could not read in
+	// full.
+	Incomplete bool `json:"incomplete,omitempty"`
+	// BlockedBy is set on the first hop of a latent source.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 type jsonConditions struct {
@@ -261,7 +302,8 @@ func conditionsJSON(c graph.Conditions) jsonConditions {
 func hopsJSON(hops []graph.Hop) []jsonHop {
 	out := make([]jsonHop, len(hops))
 	for i, h := range hops {
-		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions), Evidence: h.Evidence}
+		out[i] = jsonHop{From: h.From, To: h.To, Kind: h.Kind, Action: h.Kind.Action(), MFA: h.MFA, Via: h.Via, Conditions: conditionsJSON(h.Conditions), Evidence: h.Evidence,
+			Incomplete: h.Incomplete, BlockedBy: h.BlockedBy}
 	}
 	return out
 }
@@ -274,29 +316,38 @@ func (r *pathsView) json(w io.Writer) error {
 		Snapshot: jsonSnapshot{Path: r.SnapshotPath, CollectedAt: s.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00")},
 		Target:   jsonTarget{Spec: r.Spec, Kind: string(res.Target.Kind), Label: res.Target.Label, Accounts: res.Target.Accounts, Role: res.Target.Role},
 		MaxHops:  res.MaxHops, Edges: res.Edges, Targets: res.Targets, Unknown: res.UnknownAccounts,
-		Sources: make([]jsonSource, 0, len(res.Sources)), Warnings: r.Graph.Warnings(), Graph: r.Graph.Stats(),
+		Sources: make([]jsonSource, 0, len(res.Sources)), Latent: make([]jsonSource, 0, len(res.Latent)), Warnings: r.Graph.Warnings(), Graph: r.Graph.Stats(),
 	}
 	if s.Organization != nil {
 		out.Snapshot.OrganizationID = s.Organization.ID
 	}
 	for _, src := range res.Sources {
-		n := src.Node
-		js := jsonSource{ID: n.ID, Kind: n.Kind, Name: n.Name, AccountID: n.AccountID, External: n.External, MFADevice: n.MFA,
-			Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired, EscalationRequired: src.EscalationRequired}
-		if a, ok := r.Graph.Index().Account(n.AccountID); ok {
-			js.AccountName = a.Name
-		}
-		js.Path, js.PathWithoutMFA = hopsJSON(src.Path), hopsJSON(src.PathWithoutMFA)
+		out.Sources = append(out.Sources, r.sourceJSON(&src))
 		out.Summary.Sources++
 		if !src.MFARequired {
 			out.Summary.WithoutMFA++
 		}
-		if n.StartingPoint() {
+		if src.Node.StartingPoint() {
 			out.Summary.StartingPoints++
 		}
-		out.Sources = append(out.Sources, js)
 	}
+	for _, src := range res.Latent {
+		out.Latent = append(out.Latent, r.sourceJSON(&src))
+	}
+	out.Summary.Latent, out.Summary.IncompleteHops = len(res.Latent), res.Incomplete()
 	return writeIndentedJSON(w, "json", out)
+}
+
+func (r *pathsView) sourceJSON(src *graph.Source) jsonSource {
+	n := src.Node
+	js := jsonSource{ID: n.ID, Kind: n.Kind, Name: n.Name, AccountID: n.AccountID, External: n.External, MFADevice: n.MFA,
+		Hops: src.Hops, Paths: src.Paths, PathsAtLeast: src.PathsAtLeast, MFARequired: src.MFARequired, EscalationRequired: src.EscalationRequired,
+		BlockedBy: src.BlockedBy}
+	if a, ok := r.Graph.Index().Account(n.AccountID); ok {
+		js.AccountName = a.Name
+	}
+	js.Path, js.PathWithoutMFA = hopsJSON(src.Path), hopsJSON(src.PathWithoutMFA)
+	return js
 }
 
 // drawing is the union of the shortest paths, for DOT and Mermaid.
@@ -308,10 +359,15 @@ type drawing struct {
 func (r *pathsView) drawing() drawing {
 	nodes := map[string]bool{}
 	edges := map[[3]string]graph.Hop{}
-	for _, s := range r.Result.Sources {
-		for _, h := range s.Path {
-			nodes[h.From], nodes[h.To] = true, true
-			edges[[3]string{h.From, h.To, string(h.Kind)}] = h
+	for _, list := range [][]graph.Source{r.Result.Sources, r.Result.Latent} {
+		for _, s := range list {
+			for _, h := range s.Path {
+				nodes[h.From], nodes[h.To] = true, true
+				k := [3]string{h.From, h.To, string(h.Kind)}
+				if _, ok := edges[k]; !ok || edges[k].BlockedBy != "" {
+					edges[k] = h
+				}
+			}
 		}
 	}
 	var d drawing
@@ -357,6 +413,12 @@ func edgeLabel(h graph.Hop) string {
 	if h.MFA {
 		parts = append(parts, "MFA")
 	}
+	if h.BlockedBy != "" {
+		parts = append(parts, "latent: no MFA device")
+	}
+	if h.Incomplete {
+		parts = append(parts, "incomplete data")
+	}
 	parts = append(parts, h.Conditions.Strings()...)
 	return strings.Join(parts, "\n")
 }
@@ -367,10 +429,19 @@ func dotQuote(s string) string {
 	return `"` + strings.ReplaceAll(s, "\n", `\n`) + `"`
 }
 
+// latentNote says, in a drawing's heading comment, how many latent
+// sources it shows (their first hop dotted).
+func (r *pathsView) latentNote() string {
+	if n := len(r.Result.Latent); n > 0 {
+		return fmt.Sprintf(", and of %d %s once %s an MFA device (dotted)", n, plural(n, "principal", "principals"), plural(n, "it registers", "they register"))
+	}
+	return ""
+}
+
 func (r *pathsView) dot(w io.Writer) error {
 	d := r.drawing()
 	var b strings.Builder
-	fmt.Fprintf(&b, "// orgaudit paths --to %s: shortest paths of %d principals into %s\n", r.Spec, len(r.Result.Sources), r.Result.Target.Label)
+	fmt.Fprintf(&b, "// orgaudit paths --to %s: shortest paths of %d principals into %s%s\n", r.Spec, len(r.Result.Sources), r.Result.Target.Label, r.latentNote())
 	b.WriteString("digraph paths {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n")
 	for _, id := range d.nodes {
 		n := r.Node(id)
@@ -387,6 +458,9 @@ func (r *pathsView) dot(w io.Writer) error {
 		attrs := "label=" + dotQuote(edgeLabel(h))
 		if !h.MFA {
 			attrs += ", color=\"#c0392b\""
+		}
+		if h.BlockedBy != "" || h.Incomplete {
+			attrs += ", style=dotted"
 		}
 		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotQuote(h.From), dotQuote(h.To), attrs)
 	}
@@ -408,7 +482,7 @@ func (r *pathsView) mermaid(w io.Writer) error {
 	d := r.drawing()
 	ids := make(map[string]string, len(d.nodes))
 	var b strings.Builder
-	fmt.Fprintf(&b, "%%%% orgaudit paths --to %s: shortest paths of %d principals into %s\n", r.Spec, len(r.Result.Sources), r.Result.Target.Label)
+	fmt.Fprintf(&b, "%%%% orgaudit paths --to %s: shortest paths of %d principals into %s%s\n", r.Spec, len(r.Result.Sources), r.Result.Target.Label, r.latentNote())
 	b.WriteString("flowchart LR\n")
 	var targets, starts []string
 	for i, id := range d.nodes {
@@ -425,7 +499,10 @@ func (r *pathsView) mermaid(w io.Writer) error {
 	}
 	for _, h := range d.edges {
 		arrow := "-->"
-		if !h.MFA {
+		switch {
+		case h.BlockedBy != "" || h.Incomplete:
+			arrow = "-.->"
+		case !h.MFA:
 			arrow = "==>"
 		}
 		fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", ids[h.From], arrow, mermaidText(edgeLabel(h)), ids[h.To])

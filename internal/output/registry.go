@@ -67,6 +67,18 @@ var formats = []Format{
 		Description: "a Mermaid flowchart of the shortest paths (renders in GitHub and GitLab Markdown)",
 		Paths:       writePathsMermaid,
 	},
+	{
+		Name:        "html",
+		Description: "one self-contained HTML page (no network needed) to open in a browser, forward or print",
+		Check:       writeCheckHTML,
+		Paths:       writePathsHTML,
+		Handover:    writeHandoverHTML,
+	},
+	{
+		Name:        "compliance",
+		Description: "the compliance summary: per framework control, the accounts that pass, fail or could not be evaluated",
+		Check:       writeCheckCompliance,
+	},
 }
 
 // writeJSON renders any value as indented JSON, HTML characters as they

@@ -9,11 +9,12 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
-// ProductionPaths returns, for drift, every principal that can reach the
-// production environment of a snapshot (as the configuration resolves it
-// against that snapshot), whether every one of its paths needs MFA and
-// whether every one needs a privilege escalation. A
-// snapshot without production accounts has no such paths.
+// ProductionPaths returns, for drift, every door into the production
+// environment of a snapshot (as the configuration resolves it against
+// that snapshot): each principal and production role its paths enter
+// through, whether every path through it needs MFA and whether every one
+// needs a privilege escalation. A snapshot without production accounts
+// has no such doors.
 func ProductionPaths(cfg *config.File) drift.ReachFunc {
 	return func(s *snapshot.Snapshot) ([]drift.Path, error) {
 		envs := config.Environments(cfg, s)
@@ -28,17 +29,14 @@ func ProductionPaths(cfg *config.File) drift.ReachFunc {
 		if err != nil {
 			return nil, err
 		}
-		res, err := g.Paths(target, graph.Options{})
+		doors, err := g.Doors(target, graph.Options{})
 		if err != nil {
 			return nil, err
 		}
-		out := make([]drift.Path, 0, len(res.Sources))
-		for _, src := range res.Sources {
-			p := drift.Path{From: src.Node.ID, To: "production", AccountID: src.Node.AccountID, MFA: src.MFARequired, Escalation: src.EscalationRequired, Hops: src.Hops}
-			if n := len(src.Path); n > 0 {
-				p.Entry = src.Path[n-1].To
-			}
-			out = append(out, p)
+		out := make([]drift.Path, 0, len(doors))
+		for _, d := range doors {
+			out = append(out, drift.Path{From: d.Source, To: "production", Entry: d.Entry, AccountID: d.Account,
+				MFA: d.MFARequired, Escalation: d.EscalationRequired, Hops: d.Hops})
 		}
 		return out, nil
 	}

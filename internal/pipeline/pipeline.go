@@ -273,6 +273,9 @@ type Selection struct {
 	Severities map[engine.Severity]bool
 	// Baseline, when set, marks findings new or existing.
 	Baseline *baseline.Baseline
+	// Framework, when set, is the one framework the compliance summary
+	// keeps (Pipeline.CheckFramework validates it).
+	Framework string
 }
 
 // Outcome is what a command reports.
@@ -281,6 +284,10 @@ type Outcome struct {
 	Result *engine.Result
 	// Baseline is the comparison with the baseline, when one was given.
 	Baseline *output.BaselineInfo
+	// Omitted are the ids of rules that ran but whose findings the
+	// selection leaves out: the compliance summary must not count them
+	// as deciding a control.
+	Omitted []string
 }
 
 // Finish applies the resolved configuration's exceptions to an
@@ -289,7 +296,7 @@ func Finish(ev *Evaluation, sel Selection) *Outcome {
 	res := ev.Result
 	engine.ApplyExceptions(res, Exceptions(ev.Resolved))
 	res = sel.apply(res.AtOrAbove(sel.MinSeverity))
-	out := &Outcome{Result: res}
+	out := &Outcome{Result: res, Omitted: sel.omitted(res.Rules)}
 	if sel.Baseline != nil {
 		out.Baseline = sel.Baseline.Apply(res)
 	}

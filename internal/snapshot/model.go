@@ -504,6 +504,10 @@ type PermissionSet struct {
 	CustomerManagedPolicies []CustomerPolicyRef `json:"customer_managed_policies"`
 	InlinePolicy            json.RawMessage     `json:"inline_policy,omitempty"`
 	PermissionsBoundary     *BoundaryRef        `json:"permissions_boundary,omitempty"`
+	// Incomplete lists the operations that failed for this permission set
+	// (each also a gap): what they read is unknown, the rest was read.
+	// After sso:DescribePermissionSet failed, Name is empty.
+	Incomplete []string `json:"incomplete,omitempty"`
 }
 
 // CustomerPolicyRef names a customer managed policy that must exist in each

@@ -8,7 +8,9 @@
 #   reviewing the group looks. Grant sts:AssumeRole on the role ARNs each
 #   group needs, as the identity-account pattern prescribes. Statements
 #   that allow every action ("*", administrator access) are not reported
-#   here.
+#   here. A customer managed policy is reported once, on the policy (what
+#   to edit), listing what it is attached to; an inline or AWS managed
+#   policy on the user, group or role that holds it.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
 #     description: Grant a user permissions to switch roles
@@ -75,14 +77,44 @@ deny contains result if {
 	result := finding(account, kind, p, sprintf("inline %s", [ip.name]), i, res)
 }
 
+# An AWS managed policy cannot be edited: it is reported on what it is
+# attached to, which is what to change.
 deny contains result if {
 	some account in lib.iam_accounts
 	some kind in ["users", "groups", "roles"]
 	some p in account.iam[kind]
 	some ap in p.attached_policies
+	startswith(ap.arn, aws_policy_prefix)
 	some [i, res] in flagged_managed[ap.arn]
 	result := finding(account, kind, p, sprintf("managed %s", [ap.name]), i, res)
 }
+
+# A customer managed policy is reported once, on the policy: editing it
+# fixes every user, group and role it is attached to (listed).
+deny contains result if {
+	some account in lib.iam_accounts
+	some pol in account.iam.policies
+	some [i, res] in flagged_managed[pol.arn]
+	attached := sort([x.arn |
+		some x in lib.iam_principals(account)
+		some ap in x.attached_policies
+		ap.arn == pol.arn
+	])
+	count(attached) > 0
+	result := {
+		"resource": pol.arn,
+		"account_id": account.id,
+		"message": sprintf("Managed policy %s in %s lets %s assume any role (sts:AssumeRole on %s, statement %d): %s", [pol.name, lib.account_label(account.id), attached_count(attached), concat(", ", res), i, concat(", ", attached)]),
+		"evidence": {"policy": pol.arn, "statement": i, "resources": res, "attached_to": attached},
+		"key": sprintf("statement/%d", [i]),
+	}
+}
+
+aws_policy_prefix := sprintf("arn:%s:iam::aws:policy/", [lib.partition])
+
+attached_count(xs) := "the principal it is attached to" if count(xs) == 1
+
+attached_count(xs) := sprintf("the %d principals it is attached to", [count(xs)]) if count(xs) > 1
 
 finding(account, kind, p, policy, i, res) := {
 	"resource": p.arn,

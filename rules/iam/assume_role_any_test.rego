@@ -24,9 +24,25 @@ test_inline_resource_star if {
 	r.key == "inline assume/0"
 }
 
-test_managed_policy if {
+test_customer_managed_policy_is_reported_on_the_policy if {
 	results := assume_role_any.deny with input as snapshot({"attached_policies": [{"name": "assume-all", "arn": "arn:aws:iam::111111111111:policy/assume-all"}]})
 	count(results) == 1
+	some r in results
+	r.resource == "arn:aws:iam::111111111111:policy/assume-all"
+	r.evidence.attached_to == ["arn:aws:iam::111111111111:group/OnCall"]
+	r.key == "statement/0"
+}
+
+test_unattached_customer_policy_is_not_reported if {
+	count(assume_role_any.deny) == 0 with input as snapshot({})
+}
+
+test_aws_managed_policy_is_reported_where_attached if {
+	aws := {"arn": "arn:aws:iam::aws:policy/AssumeAll", "name": "AssumeAll", "document": doc("sts:AssumeRole", "*")}
+	results := assume_role_any.deny with input as object.union(snapshot({"attached_policies": [{"name": "AssumeAll", "arn": aws.arn}]}), {"aws_managed_policies": [aws]})
+	count(results) == 1
+	some r in results
+	r.resource == "arn:aws:iam::111111111111:group/OnCall"
 }
 
 test_every_role_of_every_account if {

@@ -8,9 +8,11 @@
 #   by chaining roles, turns any compromise of development into a
 #   compromise of production. The access graph (input.graph) decides
 #   reachability with every policy on both sides, SCPs included, so a
-#   guardrail SCP that blocks the path is honoured. Development and
-#   production accounts come from the configuration file; without them the
-#   rule reports nothing and says so in not_evaluated.
+#   guardrail SCP that blocks the path is honoured. A development user
+#   without an MFA device whose way in needs MFA counts too (a latent
+#   source of input.graph): registering a device is all it takes.
+#   Development and production accounts come from the configuration file;
+#   without them the rule reports nothing and says so in not_evaluated.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/whitepapers/latest/organizing-your-aws-environment/benefits-of-using-multiple-aws-accounts.html
 #     description: Organizing your AWS environment — benefits of using multiple accounts
@@ -49,15 +51,15 @@ account_kinds := {"iam-user", "iam-role", "sso-role", "account"}
 
 deny contains result if {
 	dev := lib.environments.development
-	some id, r in graph.production_reach
+	some id, r in graph.production_reach_or_latent
 	r.kind in account_kinds
 	r.account_id in dev
 	not r.account_id in lib.production_accounts
 	result := {
 		"resource": id,
 		"account_id": r.account_id,
-		"message": sprintf("%s, of development account %s, reaches production: %s", [graph.label(id), lib.account_label(r.account_id), graph.path_text(r.path)]),
-		"evidence": {"path": r.path, "hops": r.hops, "paths": r.paths, "mfa_required": r.mfa_required},
+		"message": sprintf("%s, of development account %s, %s production%s: %s", [graph.label(id), lib.account_label(r.account_id), graph.reaches(r), graph.latent_note(r), graph.path_text(r.path)]),
+		"evidence": object.union({"path": r.path, "hops": r.hops, "paths": r.paths, "mfa_required": r.mfa_required}, graph.latent_evidence(r)),
 	}
 }
 

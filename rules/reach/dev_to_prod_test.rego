@@ -51,3 +51,12 @@ test_no_development_is_not_evaluated if {
 test_nothing_configured_is_not_evaluated_twice if {
 	count(rule.not_evaluated) == 2 with input as doc({})
 }
+
+test_latent_dev_user_counts if {
+	latent := object.union(src("iam-user", "222222222222"), {"mfa_required": true, "blocked_by": "no-mfa-device"})
+	d := object.union(doc({}), {"graph": {"environments": {"production": {"latent": {"arn:aws:iam::222222222222:user/dev": latent}}}}})
+	results := rule.deny with input as d with data.orgaudit.config as cfg
+	count(results) == 1
+	some r in results
+	contains(r.message, "would reach production once it registers an MFA device")
+}

@@ -22,6 +22,35 @@ summary(env) := s if {
 # every path).
 production_reach := summary("production").reached_by
 
+# production_latent maps every principal that does not reach production
+# but would once it registers an MFA device (an IAM user without one,
+# whose way in needs MFA) to its summary, with blocked_by
+# "no-mfa-device": the same fields as production_reach. Rules decide
+# whether such access counts: a user one enrolment away from a second
+# door into production is a finding of OA-REACH-002; OA-REACH-001 does
+# not report it, since its path needs MFA.
+production_latent := object.get(summary("production"), "latent", {})
+
+# production_reach_or_latent is production_reach with the latent sources
+# added (their summaries say blocked_by).
+production_reach_or_latent := object.union(production_latent, production_reach)
+
+# latent_note(r) is what a message adds for a latent source.
+latent_note(r) := " once it registers an MFA device (it has none, and its way in needs MFA)" if r.blocked_by == "no-mfa-device"
+
+latent_note(r) := "" if not r.blocked_by
+
+# reaches(r) is the verb of a message about source r.
+reaches(r) := "would reach" if r.blocked_by
+
+reaches(r) := "reaches" if not r.blocked_by
+
+# latent_evidence(r) is what the evidence of a finding adds for a latent
+# source.
+latent_evidence(r) := {"blocked_by": r.blocked_by} if r.blocked_by
+
+latent_evidence(r) := {} if not r.blocked_by
+
 # label(id) names a node for messages, e.g. "user/alice in identity
 # (111111111111)".
 label(id) := input.graph.nodes[id].label

@@ -11,6 +11,9 @@
 #   IAM users are the checked origin: roles are reached from users,
 #   identity providers or services, Identity Center enforces MFA in its
 #   own settings, and third-party accounts are covered by the trust rules.
+#   Users without an MFA device that would reach production once they
+#   register one (input.graph's latent sources) are not reported: their
+#   path needs MFA.
 #   Production accounts come from the configuration file; without them the
 #   rule reports nothing and says so in not_evaluated.
 # related_resources:

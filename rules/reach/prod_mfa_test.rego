@@ -55,3 +55,9 @@ test_summary_of_other_accounts_is_not_trusted if {
 test_configured_has_nothing_to_say if {
 	count(reach_prod_mfa.not_evaluated) == 0 with input.graph as graph({alice: no_mfa}) with data.orgaudit.config as cfg
 }
+
+test_latent_user_is_not_reported if {
+	latent := object.union(no_mfa, {"mfa_required": true, "path_without_mfa": [], "blocked_by": "no-mfa-device"})
+	g := object.union(graph({}), {"environments": {"production": {"latent": {alice: latent}}}})
+	count(reach_prod_mfa.deny) == 0 with input.graph as g with data.orgaudit.config as cfg
+}

@@ -44,8 +44,29 @@ test_user_joins_an_admin_group if {
 	count(results) == 1
 	some r in results
 	r.resource == dev
-	r.key == joined
+	r.key == "group/Admins"
 	contains(r.message, "by adding itself to group Admins")
+}
+
+devs := "arn:aws:iam::222222222222:group/Devs"
+
+member(name) := sprintf("arn:aws:iam::222222222222:user/%s", [name])
+
+test_group_grant_is_one_finding_on_the_group if {
+	names := ["a", "b", "c"]
+	members := {member(n): {"kind": "iam-user", "account_id": "222222222222", "label": sprintf("user/%s in tools (222222222222)", [n])} | some n in names}
+	self := {member(n): [{"to": admin, "kind": "escalate:attach-user-policy", "mfa": false, "evidence": 0, "holders": [devs]}] | some n in names}
+	g := {
+		"nodes": object.union(nodes, members), "edges": self, "self_escalation": self,
+		"evidence": [{"actions": ["iam:AttachUserPolicy"], "statements": [{"policy": "group/Devs:inline:iam", "type": "identity", "index": 0, "sid": ""}]}],
+	}
+	results := rule.deny with input.graph as g with input.accounts as [{"id": "222222222222", "name": "tools"}]
+	count(results) == 1
+	some r in results
+	r.resource == devs
+	r.account_id == "222222222222"
+	r.evidence.principals == [member("a"), member("b"), member("c")]
+	r.message == "group/Devs in tools (222222222222) lets 3 principals make themselves administrators (escalate:attach-user-policy): user/a in tools (222222222222), user/b in tools (222222222222), user/c in tools (222222222222); iam:AttachUserPolicy granted by group/Devs:inline:iam#0"
 }
 
 test_joining_a_harmless_group_is_not_reported if {

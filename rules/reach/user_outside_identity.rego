@@ -5,8 +5,10 @@
 #   through Identity Center), and reach production from there. An IAM user
 #   in any other account that can reach a production account, directly or
 #   by chaining roles, is a second door into production whose credentials
-#   nobody reviews with the others. The access graph (input.graph) decides
-#   reachability with every policy on both sides: identity, group and
+#   nobody reviews with the others. A user without an MFA device whose way
+#   into production needs MFA counts too: registering a device is all it
+#   takes (input.graph's latent sources). The access graph (input.graph)
+#   decides reachability with every policy on both sides: identity, group and
 #   boundary policies, SCPs and trust policies. The identity account and
 #   the production accounts come from the configuration file; without them
 #   the rule reports nothing and says so in not_evaluated.
@@ -41,14 +43,14 @@ import data.orgaudit.lib.graph
 
 deny contains result if {
 	identity := lib.identity_account_id
-	some id, r in graph.production_reach
+	some id, r in graph.production_reach_or_latent
 	r.kind == "iam-user"
 	r.account_id != identity
 	result := {
 		"resource": id,
 		"account_id": r.account_id,
-		"message": sprintf("IAM user %s, outside the identity account %s, reaches production: %s", [graph.label(id), lib.account_label(identity), graph.path_text(r.path)]),
-		"evidence": {"path": r.path, "hops": r.hops, "paths": r.paths, "identity_account": identity},
+		"message": sprintf("IAM user %s, outside the identity account %s, %s production%s: %s", [graph.label(id), lib.account_label(identity), graph.reaches(r), graph.latent_note(r), graph.path_text(r.path)]),
+		"evidence": object.union({"path": r.path, "hops": r.hops, "paths": r.paths, "identity_account": identity}, graph.latent_evidence(r)),
 	}
 }
 

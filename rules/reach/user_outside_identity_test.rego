@@ -46,3 +46,14 @@ test_no_production_is_not_evaluated if {
 	count(rule.deny) == 0 with input as input_doc with data.orgaudit.config as only_id
 	count(rule.not_evaluated) == 1 with input as input_doc with data.orgaudit.config as only_id
 }
+
+test_latent_user_of_another_account if {
+	latent := object.union(src("iam-user", "222222222222"), {"blocked_by": "no-mfa-device"})
+	g := object.union(graph({}), {"environments": {"production": {"latent": {"arn:aws:iam::222222222222:user/bob": latent}}}})
+	results := rule.deny with input as object.union(snap, {"graph": g}) with data.orgaudit.config as cfg
+	count(results) == 1
+	some r in results
+	r.resource == "arn:aws:iam::222222222222:user/bob"
+	contains(r.message, "would reach production once it registers an MFA device")
+	r.evidence.blocked_by == "no-mfa-device"
+}

@@ -45,6 +45,9 @@ type Rule struct {
 	// AccountID is the account the request acts in (for sts:AssumeRole,
 	// the account of the role); empty matches any.
 	AccountID string
+	// BodyContains, when set, limits the rule to requests whose body holds
+	// it (one permission set's ARN, one role's name).
+	BodyContains string
 	// Status and Code shape the answer: an AWS error with Code, or a
 	// bare HTTP Status when Code is empty.
 	Status int
@@ -181,7 +184,8 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var rule *Rule
 	for i := range p.Rules {
-		if p.Rules[i].Operation == op && (p.Rules[i].AccountID == "" || p.Rules[i].AccountID == account) {
+		if p.Rules[i].Operation == op && (p.Rules[i].AccountID == "" || p.Rules[i].AccountID == account) &&
+			(p.Rules[i].BodyContains == "" || bytes.Contains(body, []byte(p.Rules[i].BodyContains))) {
 			rule = &p.Rules[i]
 			break
 		}
