@@ -31,7 +31,9 @@ deny contains result if {
 
 // TestReadsInput: a rule is deferred (it may read input.graph) when it or
 // anything it calls reads input.graph, input as a whole or input[k] for a
-// key not known when compiling; otherwise it is not. The built-in rules
+// key not known when compiling; otherwise it is not. Latent sources
+// (input.graph.latent_edges, environments.ENV.latent, the graph library's
+// production_latent) are graph reads like any other. The built-in rules
 // under rules/reach read the graph, no other built-in rule does.
 func TestReadsInput(t *testing.T) {
 	cases := map[string]struct {
@@ -47,6 +49,12 @@ func TestReadsInput(t *testing.T) {
 		"T-006": {body: "\tinner with input as {\"graph\": 1}", extra: []string{"inner if input.accounts"}, late: true},
 		"T-007": {body: "\tcount(lib.trust_grants) > 0", late: false},
 		"T-008": {body: "\tsome p\n\tdata.orgaudit.rules[p].not_evaluated", late: true},
+		// Latent sources live in input.graph too, read directly or through
+		// the graph library.
+		"T-009": {body: "\tsome e in input.graph.latent_edges\n\te.blocked_by", late: true},
+		"T-010": {body: "\tsome env, s in input.graph.environments\n\tcount(s.latent) > 0", late: true},
+		"T-011": {body: "\tcount(data.orgaudit.lib.graph.production_latent) > 0", late: true},
+		"T-012": {body: "\tsome r in data.orgaudit.lib.graph.production_reach_or_latent\n\tr.blocked_by", late: true},
 	}
 	files := fstest.MapFS{}
 	for id, c := range cases {

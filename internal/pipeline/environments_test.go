@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
@@ -66,7 +67,9 @@ func unquote(s string) (string, error) {
 // the built-in rules read, and evaluating the rules that do not read
 // input.graph while the graph is built, change none of their answers (the
 // slow way summarises every configured environment and evaluates every
-// rule once the graph is there).
+// rule once the graph is there). The latent snapshot, under its
+// configuration, gives findings about latent sources (blocked_by in the
+// evidence of OA-REACH-002 and -003): the comparison covers them.
 func TestOnlyReadEnvironmentsSummarised(t *testing.T) {
 	gen, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: 40, Seed: 5}))
 	if err != nil {
@@ -76,16 +79,22 @@ func TestOnlyReadEnvironmentsSummarised(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := map[string]*snapshot.Loaded{"generated": generated}
+	identity := loadConfig(t, "../../fixtures/identity-account-ous.orgaudit.yaml")
+	latent := loadConfig(t, "testdata/latent.orgaudit.yaml")
+	type snapCase struct {
+		snap    *snapshot.Loaded
+		configs []*config.File
+	}
+	cases := map[string]snapCase{
+		"generated": {generated, []*config.File{nil, identity}},
+		"latent":    {loadSnapshot(t, "../graph/testdata/latent.json"), []*config.File{nil, latent}},
+	}
 	for _, name := range []string{"startup-dev-prod.json", "identity-account-ous.json", "consultancy-clients.json"} {
-		cases[name] = loadFixture(t, name)
+		cases[name] = snapCase{loadFixture(t, name), []*config.File{nil, identity}}
 	}
-	cfg, err := config.Load(context.Background(), "../../fixtures/identity-account-ous.orgaudit.yaml", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, snap := range cases {
-		for _, c := range []*config.File{nil, cfg} {
+	latentFindings := 0
+	for name, sc := range cases {
+		for _, c := range sc.configs {
 			fast, err := Compile(Options{Sources: []engine.Source{engine.BuiltinSource()}, Config: c})
 			if err != nil {
 				t.Fatal(err)
@@ -98,17 +107,113 @@ func TestOnlyReadEnvironmentsSummarised(t *testing.T) {
 			if got := len(fast.graphEnvironments(map[string][]string{"production": nil, "staging": nil})); got != 1 {
 				t.Fatalf("built-in rules only: %d environments summarised, want 1", got)
 			}
-			a, err := fast.Evaluate(context.Background(), snap)
+			a, err := fast.Evaluate(context.Background(), sc.snap)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := slow.Evaluate(context.Background(), snap)
+			b, err := slow.Evaluate(context.Background(), sc.snap)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(a.Result, b.Result) {
 				t.Errorf("%s (config %v): findings differ from the slow way", name, c != nil)
 			}
+			for _, f := range a.Result.Findings {
+				if f.Evidence["blocked_by"] != nil {
+					latentFindings++
+				}
+			}
 		}
 	}
+	if latentFindings == 0 {
+		t.Error("no finding about a latent source: the comparison does not cover them")
+	}
+}
+
+// TestUserRulesReadLatent: user rules that read latent sources (every
+// environment's latent summary, the latent edges, the graph library's
+// production_latent) get the answers of the slow way from the staged
+// evaluation, and every configured environment is summarised for them.
+func TestUserRulesReadLatent(t *testing.T) {
+	rule := func(id, body string) string {
+		return `# METADATA
+# title: user rule ` + id + `
+# description: reads latent sources
+# related_resources:
+#   - ref: https://example.com
+# custom:
+#   id: ` + id + `
+#   severity: low
+#   remediation: none
+package orgaudit.rules.user_` + strings.ToLower(strings.ReplaceAll(id, "-", "_")) + `
+
+deny contains result if {
+` + body + `
+}
+`
+	}
+	user := fstest.MapFS{
+		"env_latent.rego": {Data: []byte(rule("USR-001", `	some env, s in input.graph.environments
+	some id, r in s.latent
+	result := {"resource": id, "account_id": r.account_id, "message": sprintf("%s latent in %s", [id, env])}`))},
+		"latent_edges.rego": {Data: []byte(rule("USR-002", `	some from, edges in input.graph.latent_edges
+	some e in edges
+	result := {"resource": from, "account_id": "", "message": sprintf("%s -> %s blocked by %s", [from, e.to, e.blocked_by])}`))},
+		"lib_latent.rego": {Data: []byte(rule("USR-003", `	some id, r in data.orgaudit.lib.graph.production_latent
+	result := {"resource": id, "account_id": r.account_id, "message": "latent into production"}`))},
+	}
+	sources := []engine.Source{engine.BuiltinSource(), {Name: "user", FS: user}}
+	cfg := loadConfig(t, "testdata/latent.orgaudit.yaml")
+	snap := loadSnapshot(t, "../graph/testdata/latent.json")
+	fast, err := Compile(Options{Sources: sources, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := Compile(Options{Sources: sources, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow.allEnvironments, slow.unstaged = true, true
+	envs := map[string][]string{"production": nil, "staging": nil, "development": nil}
+	if got := len(fast.graphEnvironments(envs)); got != len(envs) {
+		t.Fatalf("with user rules: %d environments summarised, want %d", got, len(envs))
+	}
+	a, err := fast.Evaluate(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := slow.Evaluate(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Result, b.Result) {
+		t.Error("findings differ from the slow way")
+	}
+	per := map[string]int{}
+	for _, f := range a.Result.Findings {
+		per[f.RuleID]++
+	}
+	for _, id := range []string{"USR-001", "USR-002", "USR-003"} {
+		if per[id] == 0 {
+			t.Errorf("%s found nothing: the snapshot has latent sources", id)
+		}
+	}
+}
+
+func loadConfig(t *testing.T, path string) *config.File {
+	t.Helper()
+	f, err := config.Load(context.Background(), path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func loadSnapshot(t *testing.T, path string) *snapshot.Loaded {
+	t.Helper()
+	l, err := snapshot.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -12,11 +12,7 @@ import (
 
 func loadFixture(t *testing.T, name string) *snapshot.Loaded {
 	t.Helper()
-	l, err := snapshot.LoadFile(filepath.Join("..", "..", "fixtures", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
+	return loadSnapshot(t, filepath.Join("..", "..", "fixtures", name))
 }
 
 // TestExceptions: the configuration's exceptions suppress the findings
