@@ -3,14 +3,16 @@
 // graph and the engine's facts are built, the rules are evaluated, and the
 // configuration's exceptions, the selection of findings and the baseline
 // are applied. `check`, `scan`, `plan` and `profiles check` call it, and
-// `diff` and `plan` take their production paths from it: the commands bind
-// flags, call the pipeline and write what it returns.
+// `diff` and `plan` take the doors into production from it: the commands
+// bind flags, call the pipeline and write what it returns.
 //
 // The API is small: Compile binds rule sources to a configuration once;
 // Pipeline.CheckFile loads and evaluates a snapshot file (overlapping the
 // work, see docs/benchmarks.md), Pipeline.Evaluate an already loaded one;
 // Finish applies exceptions, selection and baseline to any result (the
-// Rego rules' or the profile checks').
+// Rego rules' or the profile checks') and says which rules the selection
+// omits; Pipeline.RunInfo and Pipeline.CheckFramework give report headers
+// and the compliance summary what they need.
 package pipeline
 
 import (
