@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,49 +32,213 @@ const FactsKey = "facts"
 //     roles left out) was last used, or created when never used;
 //   - full_admin_policies: the customer managed and inline policies that
 //     grant full administrator access, decided by the policy evaluator
-//     (see fullAdminPolicies).
+//     (see fullAdminPolicies);
+//
+// and the organization-wide tables (see orgTables.facts) that rules
+// evaluated a chunk of accounts at a time read about the other accounts.
 //
 // Computing them in Go keeps their cost independent of the number of rules
 // and rule groups; TestFactsMatchRego checks they equal what the Rego
 // library computes.
 func computeFacts(doc map[string]any) map[string]any {
-	f := factsBuilder{orgAccounts: map[string]bool{}, adminPolicies: map[string]bool{}}
-	_, f.organization = doc["organization"].(map[string]any)
-	if md, ok := doc["metadata"].(map[string]any); ok {
-		if at, ok := md["collected_at"].(string); ok {
-			f.collectedAt, _ = time.Parse(time.RFC3339, at)
-		}
-	}
 	accounts, _ := doc["accounts"].([]any)
-	for _, a := range accounts {
-		if acct, ok := a.(map[string]any); ok {
-			if id, ok := acct["id"].(string); ok {
-				f.orgAccounts[id] = true
-			}
+	sums := make([]AccountSummary, len(accounts))
+	for i, a := range accounts {
+		sums[i] = SummarizeAccount(a)
+	}
+	t := newOrgTables(doc, sums)
+	facts := t.facts()
+	for k, v := range t.accountFacts(accounts) {
+		facts[k] = v
+	}
+	return facts
+}
+
+// AccountSummary is what the organization-wide facts need to know of one
+// account: SummarizeAccount computes it from the account's generic
+// document (for instance while the snapshot loader validates it), so that
+// the whole document never has to be kept for them.
+type AccountSummary struct {
+	id, label  string
+	hasID      bool
+	hasLabel   bool
+	compact    map[string]any
+	iam        bool
+	managed    []managedPolicy
+	orgRegions []string
+	readRegion []string
+}
+
+type managedPolicy struct {
+	arn   string
+	admin bool
+}
+
+// orgAccountFields are the fields of an account lib.org_accounts keeps.
+var orgAccountFields = []string{"id", "name", "arn", "status", "parent_id"}
+
+// SummarizeAccount summarizes one element of the snapshot's accounts.
+func SummarizeAccount(a any) AccountSummary {
+	var s AccountSummary
+	acct, ok := a.(map[string]any)
+	if !ok {
+		return s
+	}
+	s.id, s.hasID = acct["id"].(string)
+	if name, ok := acct["name"].(string); ok && s.hasID {
+		s.label, s.hasLabel = name+" ("+s.id+")", true
+	}
+	s.compact = map[string]any{}
+	for _, k := range orgAccountFields {
+		if v, ok := acct[k]; ok {
+			s.compact[k] = v
 		}
 	}
-	managed := map[string]any{}
-	for _, p := range asList(doc["aws_managed_policies"]) {
-		addManaged(managed, p)
+	iam, ok := acct["iam"].(map[string]any)
+	if !ok {
+		return s
 	}
+	s.iam = true
+	for _, p := range asList(iam["policies"]) {
+		pol, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		if arn, ok := pol["arn"].(string); ok {
+			s.managed = append(s.managed, managedPolicy{arn: arn, admin: isAdminDocument(pol["document"])})
+		}
+	}
+	aa, _ := iam["access_analyzer"].(map[string]any)
+	for _, x := range asList(aa["analyzers"]) {
+		an, _ := x.(map[string]any)
+		if r, ok := an["region"].(string); ok && an["type"] == "ORGANIZATION" && an["status"] == "ACTIVE" {
+			s.orgRegions = append(s.orgRegions, r)
+		}
+	}
+	for _, r := range asList(aa["regions"]) {
+		if r, ok := r.(string); ok {
+			s.readRegion = append(s.readRegion, r)
+		}
+	}
+	return s
+}
+
+// orgTables are the organization-wide facts, built from the document's
+// other keys and every account's summary.
+type orgTables struct {
+	collectedAt   time.Time
+	organization  bool
+	orgAccounts   map[string]bool
+	adminPolicies map[string]bool
+	sums          []AccountSummary
+}
+
+func newOrgTables(rest map[string]any, sums []AccountSummary) *orgTables {
+	t := &orgTables{orgAccounts: map[string]bool{}, adminPolicies: map[string]bool{}, sums: sums}
+	_, t.organization = rest["organization"].(map[string]any)
+	if md, ok := rest["metadata"].(map[string]any); ok {
+		if at, ok := md["collected_at"].(string); ok {
+			t.collectedAt, _ = time.Parse(time.RFC3339, at)
+		}
+	}
+	// Later definitions of a policy ARN win, as in
+	// lib.managed_policy_documents.
+	admin := map[string]bool{}
+	for _, p := range asList(rest["aws_managed_policies"]) {
+		pol, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		if arn, ok := pol["arn"].(string); ok {
+			admin[arn] = isAdminDocument(pol["document"])
+		}
+	}
+	for _, s := range sums {
+		if s.hasID {
+			t.orgAccounts[s.id] = true
+		}
+		for _, p := range s.managed {
+			admin[p.arn] = p.admin
+		}
+	}
+	for arn, yes := range admin {
+		if yes {
+			t.adminPolicies[arn] = true
+		}
+	}
+	return t
+}
+
+// facts are the organization-wide tables: account_labels (account id to
+// "name (id)"), org_account_ids (sorted), org_accounts (every account's
+// id, name, arn, status and parent_id), organization_analyzer_regions
+// (sorted regions of active organization analyzers) and
+// analyzer_regions_read (IAM account id to the sorted regions whose
+// analyzers were read).
+func (t *orgTables) facts() map[string]any {
+	labels := map[string]any{}
+	ids := make([]string, 0, len(t.sums))
+	compact := make([]any, 0, len(t.sums))
+	orgRegions := map[string]bool{}
+	read := map[string]any{}
+	for _, s := range t.sums {
+		if s.hasLabel {
+			labels[s.id] = s.label
+		}
+		if s.hasID {
+			ids = append(ids, s.id)
+		}
+		if s.compact != nil {
+			compact = append(compact, s.compact)
+		}
+		if !s.iam {
+			continue
+		}
+		for _, r := range s.orgRegions {
+			orgRegions[r] = true
+		}
+		if s.hasID {
+			read[s.id] = sortedSet(s.readRegion)
+		}
+	}
+	slices.Sort(ids)
+	regions := make([]string, 0, len(orgRegions))
+	for r := range orgRegions {
+		regions = append(regions, r)
+	}
+	return map[string]any{
+		"account_labels": labels, "org_account_ids": toAny(slices.Compact(ids)), "org_accounts": compact,
+		"organization_analyzer_regions": sortedSet(regions), "analyzer_regions_read": read,
+	}
+}
+
+func sortedSet(list []string) []any {
+	l := slices.Clone(list)
+	slices.Sort(l)
+	return toAny(slices.Compact(l))
+}
+
+func toAny(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
+}
+
+// accountFacts are the tables about the given accounts (all of them, or
+// a chunk): trust_grants, admin_roles, role_activity and
+// full_admin_policies.
+func (t *orgTables) accountFacts(accounts []any) map[string]any {
+	f := factsBuilder{organization: t.organization, orgAccounts: t.orgAccounts, adminPolicies: t.adminPolicies}
 	var iamAccounts []map[string]any
 	for _, a := range accounts {
 		acct, ok := a.(map[string]any)
 		if !ok {
 			continue
 		}
-		iam, ok := acct["iam"].(map[string]any)
-		if !ok {
-			continue
-		}
-		iamAccounts = append(iamAccounts, acct)
-		for _, p := range asList(iam["policies"]) {
-			addManaged(managed, p)
-		}
-	}
-	for arn, d := range managed {
-		if isAdminDocument(d) {
-			f.adminPolicies[arn] = true
+		if _, ok := acct["iam"].(map[string]any); ok {
+			iamAccounts = append(iamAccounts, acct)
 		}
 	}
 	grants := []any{}
@@ -93,7 +258,7 @@ func computeFacts(doc map[string]any) map[string]any {
 				}
 			}
 			grants = append(grants, f.trustGrants(id, role)...)
-			if a := roleActivity(id, role, f.collectedAt); a != nil {
+			if a := roleActivity(id, role, t.collectedAt); a != nil {
 				activity = append(activity, a)
 			}
 		}
@@ -105,20 +270,9 @@ func computeFacts(doc map[string]any) map[string]any {
 }
 
 type factsBuilder struct {
-	collectedAt   time.Time
 	organization  bool
 	orgAccounts   map[string]bool
 	adminPolicies map[string]bool
-}
-
-func addManaged(into map[string]any, p any) {
-	pol, ok := p.(map[string]any)
-	if !ok {
-		return
-	}
-	if arn, ok := pol["arn"].(string); ok {
-		into[arn] = pol["document"]
-	}
 }
 
 // asList is the library's as_array: a list as is, anything else as a list

@@ -48,7 +48,10 @@ func TestFactsMatchRego(t *testing.T) {
 	}
 	ctx := context.Background()
 	q, err := rego.New(
-		rego.Query(`x := {"trust_grants": data.orgaudit.lib.trust_grants, "admin_roles": data.orgaudit.lib.admin_roles, "role_activity": data.orgaudit.lib.role_activity}`),
+		rego.Query(`x := {"trust_grants": data.orgaudit.lib.trust_grants, "admin_roles": data.orgaudit.lib.admin_roles, "role_activity": data.orgaudit.lib.role_activity,
+			"account_labels": data.orgaudit.lib.account_labels, "org_account_ids": data.orgaudit.lib.org_account_ids,
+			"org_accounts": data.orgaudit.lib.org_accounts, "organization_analyzer_regions": data.orgaudit.lib.organization_analyzer_regions,
+			"analyzer_regions_read": data.orgaudit.lib.analyzer_regions_read}`),
 		rego.Compiler(compiler),
 		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
@@ -74,7 +77,7 @@ func TestFactsMatchRego(t *testing.T) {
 				w, _ := json.MarshalIndent(want, "", " ")
 				t.Errorf("Go facts differ from the Rego library's\ngo:   %s\nrego: %s", g, w)
 			}
-			for _, table := range []string{"trust_grants", "role_activity"} {
+			for _, table := range []string{"trust_grants", "role_activity", "org_account_ids", "org_accounts"} {
 				if len(want.(map[string]any)[table].([]any)) == 0 {
 					t.Errorf("no %s at all: the comparison proves nothing", table)
 				}

@@ -60,20 +60,13 @@ org_sources := {lib.management_account_id} | {d.account_id |
 org_sources := {input.metadata.caller.account_id} if input.organization == null
 
 # org_covered holds the regions with an active organization analyzer.
-org_covered := {an.region |
-	some account in lib.iam_accounts
-	some an in analyzers(account)
-	an.type == "ORGANIZATION"
-	an.status == "ACTIVE"
-}
+org_covered := lib.organization_analyzer_regions
 
 # sources_read(region) holds when every account that could hold an
 # organization analyzer had its analyzers of region read.
 sources_read(region) if {
 	every id in org_sources {
-		some account in lib.iam_accounts
-		account.id == id
-		region in read_regions(account)
+		region in lib.analyzer_regions_read[id]
 	}
 }
 

@@ -61,15 +61,30 @@ partition := object.get(input.metadata, "partition", "aws")
 accounts_by_id := {a.id: a | some a in input.accounts}
 
 # org_account_ids holds every account of the organization (or the single
-# collected account).
-org_account_ids := {a.id | some a in input.accounts}
+# collected account). Like account_labels and org_accounts below, it is
+# organization-wide: the engine precomputes it (input.facts) so that it
+# holds every account even where a rule sees a chunk of the accounts
+# (custom.scope "account"); the comprehension computes the same where it
+# does not (rule unit tests).
+org_account_ids := {id | some id in input.facts.org_account_ids} if input.facts
+
+org_account_ids := {a.id | some a in input.accounts} if not input.facts
+
+# org_accounts lists every account of the organization by the fields
+# that place it: {id, name, arn, status, parent_id} (absent ones left out).
+org_accounts := input.facts.org_accounts
+
+org_accounts := [object.filter(a, ["id", "name", "arn", "status", "parent_id"]) | some a in input.accounts] if not input.facts
 
 default management_account_id := ""
 
 management_account_id := input.organization.management_account_id
 
-# account_labels maps every account id to "name (id)", computed once.
-account_labels := {a.id: sprintf("%s (%s)", [a.name, a.id]) | some a in input.accounts}
+# account_labels maps every account id to "name (id)", computed once
+# (organization-wide, see org_account_ids).
+account_labels := input.facts.account_labels
+
+account_labels := {a.id: sprintf("%s (%s)", [a.name, a.id]) | some a in input.accounts} if not input.facts
 
 # account_label(id) names an account for messages: "name (id)".
 account_label(id) := account_labels[id]
@@ -89,6 +104,27 @@ has_gap(account_id, section) if {
 # iam_accounts are the accounts whose IAM data was collected (a list,
 # computed once per evaluation).
 iam_accounts := [a | some a in input.accounts; a.iam != null]
+
+# organization_analyzer_regions holds the regions where an IAM account
+# has an active organization analyzer of IAM Access Analyzer
+# (organization-wide, see org_account_ids).
+organization_analyzer_regions := {r | some r in input.facts.organization_analyzer_regions} if input.facts
+
+organization_analyzer_regions := {an.region |
+	some account in iam_accounts
+	some an in object.get(account.iam, ["access_analyzer", "analyzers"], [])
+	an.type == "ORGANIZATION"
+	an.status == "ACTIVE"
+} if not input.facts
+
+# analyzer_regions_read maps the id of every account whose IAM data was
+# collected to the regions whose analyzers were read (organization-wide,
+# see org_account_ids).
+analyzer_regions_read := input.facts.analyzer_regions_read
+
+analyzer_regions_read := {account.id: sort({r | some r in object.get(account.iam, ["access_analyzer", "regions"], [])}) |
+	some account in iam_accounts
+} if not input.facts
 
 root_arn(account_id) := sprintf("arn:%s:iam::%s:root", [partition, account_id])
 

@@ -70,7 +70,7 @@ guarded(account) if {
 # guardrail applies to.
 unguarded := [{"id": account.id, "parent_id": account.parent_id} |
 	input.organization != null
-	some account in input.accounts
+	some account in lib.org_accounts
 	account.id in lib.production_accounts
 	account.status == "ACTIVE"
 	not guarded(account)
