@@ -82,6 +82,10 @@ type Options struct {
 	// dependency graph, see readsInput) form groups of their own, evaluated
 	// while the values are computed.
 	Late []string
+	// ChunkSize is how many accounts rules of scope "account" see at a
+	// time when Eval is given an Input.Document; zero means a size chosen
+	// from the number of accounts and workers.
+	ChunkSize int
 }
 
 // DefaultRuleTimeout bounds the evaluation of a group of rules unless
@@ -121,6 +125,7 @@ type Engine struct {
 	groups  []group
 	workers int
 	timeout time.Duration
+	chunk   int
 }
 
 // group is a set of rules evaluated by one query.
@@ -129,6 +134,8 @@ type group struct {
 	query rego.PreparedEvalQuery
 	// late groups may read a key of Options.Late.
 	late bool
+	// scope is the scope of the group's rules.
+	scope string
 }
 
 // Compiled is a set of rule sources parsed, checked and compiled once,
@@ -178,44 +185,57 @@ func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
 	if timeout <= 0 {
 		timeout = DefaultRuleTimeout
 	}
-	e := &Engine{rules: rules, active: active, workers: workers, timeout: timeout}
+	e := &Engine{rules: rules, active: active, workers: workers, timeout: timeout, chunk: opts.ChunkSize}
 	lateKeys := map[string]bool{}
 	for _, k := range opts.Late {
 		lateKeys[k] = true
 	}
 	e.late = lateKeys
-	var early, late []Rule
-	for _, r := range active {
-		if readsInput(c.compiler, r, lateKeys) {
-			late = append(late, r)
-		} else {
-			early = append(early, r)
-		}
-	}
+	// Rules are grouped by scope and by whether they may read a late key.
 	// The early and the late groups share the workers: the early ones run
 	// beside the work that computes the late values, the late ones after
-	// it. As many groups as workers in all, so that the library's tables
-	// are computed no more often than without late keys.
+	// it. Rules of scope "account" form one group (evaluated on every
+	// core a chunk at a time); the others as many groups as workers, so
+	// that the library's tables are computed no more often than without
+	// late keys.
+	type set struct {
+		scope string
+		late  bool
+	}
+	sets := map[set][]Rule{}
+	for _, r := range active {
+		k := set{r.Scope, readsInput(c.compiler, r, lateKeys)}
+		sets[k] = append(sets[k], r)
+	}
+	hasEarly, hasLate := false, false
+	for k := range sets {
+		hasEarly, hasLate = hasEarly || !k.late, hasLate || k.late
+	}
 	earlyWorkers := workers
-	if len(late) > 0 && len(early) > 0 {
+	if hasEarly && hasLate {
 		earlyWorkers = max(1, workers/2)
 	}
-	for _, set := range []struct {
-		rules   []Rule
-		late    bool
-		workers int
-	}{{early, false, earlyWorkers}, {late, true, max(1, workers-earlyWorkers)}} {
-		for _, part := range partition(set.rules, set.workers) {
-			q, err := rego.New(
-				rego.Query(resultQuery(part)),
-				rego.Compiler(c.compiler),
-				rego.Store(store),
-				rego.StrictBuiltinErrors(true),
-			).PrepareForEval(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("prepare rules: %w", regoError(err))
+	for _, scope := range Scopes {
+		for _, late := range []bool{false, true} {
+			n := earlyWorkers
+			if late {
+				n = max(1, workers-earlyWorkers)
 			}
-			e.groups = append(e.groups, group{rules: part, query: q, late: set.late})
+			if scope == ScopeAccount {
+				n = 1
+			}
+			for _, part := range partition(sets[set{scope, late}], n) {
+				q, err := rego.New(
+					rego.Query(resultQuery(part)),
+					rego.Compiler(c.compiler),
+					rego.Store(store),
+					rego.StrictBuiltinErrors(true),
+				).PrepareForEval(ctx)
+				if err != nil {
+					return nil, fmt.Errorf("prepare rules: %w", regoError(err))
+				}
+				e.groups = append(e.groups, group{rules: part, query: q, late: late, scope: scope})
+			}
 		}
 	}
 	return e, nil
@@ -408,6 +428,11 @@ type Input struct {
 	// Extra adds top-level input keys; they must not collide with
 	// snapshot keys. A value may be converted ahead with PrepareValue.
 	Extra map[string]any
+	// Document, when set, is Snapshot's document given an account at a
+	// time (Snapshot.Doc and Prepared are not read): rules are evaluated
+	// by scope, the whole input converted only for rules of scope
+	// "organization" (see Document).
+	Document *Document
 }
 
 // PrepareValue converts a value for Input.Extra ahead of Eval (for
@@ -583,6 +608,9 @@ func (in Input) input(late bool) (ast.Value, error) {
 // first; the Deferred values are resolved meanwhile, and the other groups
 // evaluated with them.
 func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
+	if in.Document != nil {
+		return e.evalDocument(ctx, in)
+	}
 	for k, v := range in.Extra {
 		if _, ok := v.(Deferred); ok && !e.late[k] {
 			return nil, fmt.Errorf("input key %q is deferred but not in Options.Late", k)
@@ -623,6 +651,12 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 			out[k] = v
 		}
 	}
+	return e.result(out, in)
+}
+
+// result decodes the rules' results (by result key) into findings and
+// checks not evaluated.
+func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
 	var reported []NotEvaluated
 	for _, r := range e.active {

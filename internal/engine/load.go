@@ -251,6 +251,7 @@ func ruleMeta(m module) (Rule, error) {
 		Remediation: strings.TrimSpace(c.Remediation),
 		Frameworks:  c.Frameworks,
 		Requires:    c.Requires,
+		Scope:       c.Scope,
 		Package:     pkg,
 		File:        m.file,
 		Source:      m.source,
@@ -288,6 +289,13 @@ func ruleMeta(m module) (Rule, error) {
 	}
 	if err := compliance.CheckMapping(r.Frameworks); err != nil {
 		return Rule{}, fmt.Errorf("%s: METADATA custom.frameworks: %w", m.file, err)
+	}
+	switch r.Scope {
+	case "":
+		r.Scope = ScopeOrganization
+	case ScopeOrganization, ScopeAccount, ScopeTables:
+	default:
+		return Rule{}, fmt.Errorf("%s: METADATA custom.scope: unknown scope %q (valid: %s)", m.file, r.Scope, strings.Join(Scopes, ", "))
 	}
 	for _, s := range r.Requires {
 		if !validSection(s) {

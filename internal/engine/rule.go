@@ -79,6 +79,11 @@ type Rule struct {
 	// passing. Empty means every section; "config" alone means the rule
 	// reads only the configuration.
 	Requires []string `json:"requires,omitempty"`
+	// Scope is what the rule's findings depend on (custom.scope, see
+	// Scopes): ScopeOrganization (the default), ScopeAccount or
+	// ScopeTables. It decides how the engine evaluates the rule, never
+	// what it finds.
+	Scope string `json:"-"`
 	// Package is the Rego package path, e.g. data.orgaudit.rules.root_mfa.
 	Package string `json:"package"`
 	// File is where the rule was loaded from.
@@ -97,7 +102,30 @@ type customMeta struct {
 	Remediation string              `json:"remediation"`
 	Frameworks  map[string][]string `json:"frameworks"`
 	Requires    []string            `json:"requires"`
+	Scope       string              `json:"scope"`
 }
+
+// Rule scopes (custom.scope). A rule declares the narrowest that holds;
+// the engine's tests check the built-in rules' declarations
+// (TestScopesMatchWholeInput).
+const (
+	// ScopeOrganization rules see the whole documented input at once.
+	ScopeOrganization = "organization"
+	// ScopeAccount rules find, for each account, what that account's
+	// data and the organization-wide parts of the input say: they are
+	// evaluated a chunk of accounts at a time (input.accounts holds the
+	// chunk; every other key, the library's organization-wide tables and
+	// input.graph are whole), and their results are the union of the
+	// chunks' results.
+	ScopeAccount = "account"
+	// ScopeTables rules read no account's data: they are evaluated once
+	// with input.accounts empty (every other key, the library's
+	// organization-wide tables and input.graph whole).
+	ScopeTables = "tables"
+)
+
+// Scopes lists the valid values of custom.scope.
+var Scopes = []string{ScopeOrganization, ScopeAccount, ScopeTables}
 
 func decodeCustom(custom map[string]any) (customMeta, error) {
 	var c customMeta

@@ -60,6 +60,12 @@ type Pipeline struct {
 	// when only built-in rules run; unstaged evaluates every rule once the
 	// graph is built (tests: the slow ways).
 	allEnvironments, unstaged bool
+	// whole evaluates every rule over the whole input converted at once,
+	// whatever its scope (tests: the slow way); chunk is the number of
+	// accounts rules of scope "account" see at a time (0: the engine's
+	// choice).
+	whole bool
+	chunk int
 }
 
 // Compile parses and compiles the rules of opts.Sources and checks that
@@ -145,6 +151,7 @@ func (p *Pipeline) engine(ctx context.Context, resolved *config.Resolved) (*engi
 		Severity:    p.opts.Config.SeverityOverrides(),
 		RuleTimeout: p.opts.RuleTimeout,
 		Late:        []string{GraphKey},
+		ChunkSize:   p.chunk,
 	})
 }
 
@@ -182,16 +189,22 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 		log.Debug("access graph built", "build", built.Round(time.Millisecond), "document", documented.Round(time.Millisecond),
 			"convert", (time.Since(start) - built - documented).Round(time.Millisecond), "took", time.Since(start).Round(time.Millisecond))
 	})
+	in := engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}}
 	start := time.Now()
-	prepare := engine.PrepareInput
-	if consume {
-		prepare = engine.PrepareInputConsuming
-	}
-	prepared, err := prepare(doc)
-	log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
-	if err != nil {
-		wg.Wait()
-		return nil, err
+	if p.whole {
+		prepare := engine.PrepareInput
+		if consume {
+			prepare = engine.PrepareInputConsuming
+		}
+		prepared, err := prepare(doc)
+		log.Debug("snapshot converted for the rules", "accounts", len(typed.Accounts), "took", time.Since(start).Round(time.Millisecond))
+		if err != nil {
+			wg.Wait()
+			return nil, err
+		}
+		in.Prepared = prepared
+	} else {
+		in.Document = engine.DocumentOf(doc)
 	}
 	// The rules that cannot read input.graph are evaluated while the
 	// graph is still being built; the others once it is there.
@@ -212,7 +225,8 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 		}
 		graphInput = graphDoc
 	}
-	res, err := eng.Eval(ctx, engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}, Prepared: prepared, Extra: map[string]any{GraphKey: graphInput}})
+	in.Extra = map[string]any{GraphKey: graphInput}
+	res, err := eng.Eval(ctx, in)
 	wg.Wait()
 	if graphErr != nil {
 		return nil, graphErr

@@ -12,6 +12,7 @@
 #     description: orgaudit configuration file, exceptions
 # custom:
 #   id: OA-CONFIG-001
+#   scope: tables
 #   severity: medium
 #   remediation: |
 #     Fix what the exception covered, or, if the risk is still accepted,

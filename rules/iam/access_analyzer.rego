@@ -19,6 +19,7 @@
 #     description: Delegated administrator for IAM Access Analyzer
 # custom:
 #   id: OA-IAM-014
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Create one organization analyzer per region in the delegated

@@ -18,6 +18,7 @@
 #     description: Apply least-privilege permissions
 # custom:
 #   id: OA-IAM-003
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Replace "Resource": "*" with the roles the principal needs, e.g.

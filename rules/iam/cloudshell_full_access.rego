@@ -15,6 +15,7 @@
 #     description: Managing AWS CloudShell access and usage with IAM policies
 # custom:
 #   id: OA-IAM-015
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Detach the policy; give the people who need CloudShell a policy of

@@ -12,6 +12,7 @@
 #     description: Generate credential reports for your AWS account
 # custom:
 #   id: OA-IAM-004
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Ask the user to assign an MFA device, or do it for them.

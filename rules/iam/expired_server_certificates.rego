@@ -12,6 +12,7 @@
 #     description: Manage server certificates in IAM
 # custom:
 #   id: OA-IAM-013
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Move what still uses the certificate to a current one (preferably from

@@ -17,6 +17,7 @@
 #     description: "IAM JSON policy elements: NotAction"
 # custom:
 #   id: OA-IAM-011
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Replace the policy with one that allows only the actions and resources

@@ -14,6 +14,7 @@
 #     description: Generate credential reports for your AWS account
 # custom:
 #   id: OA-IAM-010
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Delete the unused key; let the user create one later if they need it.

@@ -11,6 +11,7 @@
 #     description: Rotate access keys
 # custom:
 #   id: OA-IAM-007
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Create a second key, move every consumer to it, then deactivate and

@@ -9,6 +9,7 @@
 #     description: Rotate access keys
 # custom:
 #   id: OA-IAM-006
+#   scope: account
 #   severity: low
 #   remediation: |
 #     Find which key is still in use (last used date), move every consumer to

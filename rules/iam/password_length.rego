@@ -13,6 +13,7 @@
 #     description: Set an account password policy for IAM users
 # custom:
 #   id: OA-IAM-008
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Console: IAM > Account settings > Password policy > Edit, choose

@@ -12,6 +12,7 @@
 #     description: Set an account password policy for IAM users
 # custom:
 #   id: OA-IAM-009
+#   scope: account
 #   severity: low
 #   remediation: |
 #     Console: IAM > Account settings > Password policy > Edit, choose

@@ -12,6 +12,7 @@
 #     description: Find unused AWS credentials
 # custom:
 #   id: OA-IAM-005
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Console: IAM > Users > the user > Security credentials: Manage console

@@ -15,6 +15,7 @@
 #     description: Security best practices in IAM
 # custom:
 #   id: OA-IAM-002
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Create (or reuse) a group with the permissions, add the user, then

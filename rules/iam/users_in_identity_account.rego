@@ -21,6 +21,7 @@
 #     description: Security OU and accounts
 # custom:
 #   id: OA-IAM-001
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Create the person in the identity account (or Identity Center), give

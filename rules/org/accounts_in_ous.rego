@@ -15,6 +15,7 @@
 #     description: Managing organizational units (OUs)
 # custom:
 #   id: OA-ORG-002
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Console: AWS Organizations > AWS accounts, select the account, Actions >

@@ -12,6 +12,7 @@
 #     description: Enabling all features for an organization with AWS Organizations
 # custom:
 #   id: OA-ORG-001
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Console: in the management account open AWS Organizations > Settings >

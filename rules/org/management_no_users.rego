@@ -17,6 +17,7 @@
 #     description: What is IAM Identity Center?
 # custom:
 #   id: OA-ORG-005
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Move each person to the identity account or Identity Center first, then

@@ -14,6 +14,7 @@
 #     description: Use the management account only for tasks that require it
 # custom:
 #   id: OA-ORG-006
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Move the workload to a member account in a workload OU, then delete

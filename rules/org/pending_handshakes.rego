@@ -12,6 +12,7 @@
 #     description: Inviting an AWS account to join your organization
 # custom:
 #   id: OA-ORG-003
+#   scope: tables
 #   severity: low
 #   remediation: |
 #     Console: AWS Organizations > AWS accounts > Invitations, check who was

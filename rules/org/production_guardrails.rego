@@ -20,6 +20,7 @@
 #     description: Example service control policies
 # custom:
 #   id: OA-ORG-004
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Console: AWS Organizations > Policies > Service control policies (enable

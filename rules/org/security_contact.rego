@@ -17,6 +17,7 @@
 #     description: Enable trusted access for AWS Account Management
 # custom:
 #   id: OA-ORG-008
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Register a security contact that reaches the security team (a mail

@@ -14,6 +14,7 @@
 #     description: Suspended OU
 # custom:
 #   id: OA-ORG-007
+#   scope: account
 #   severity: low
 #   remediation: |
 #     Console: AWS Organizations > AWS accounts, select the suspended

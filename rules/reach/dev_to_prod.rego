@@ -20,6 +20,7 @@
 #     description: "SEC01-BP01: Separate workloads using accounts"
 # custom:
 #   id: OA-REACH-003
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Break the path: remove the production account (or the role) from the

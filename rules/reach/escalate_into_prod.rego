@@ -27,6 +27,7 @@
 #     description: "SEC03-BP02: Grant least privilege access"
 # custom:
 #   id: OA-REACH-007
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Remove the permission the first escalation hop uses (the finding's

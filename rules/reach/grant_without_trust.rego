@@ -23,6 +23,7 @@
 #     description: "SEC03-BP02: Grant least privilege access"
 # custom:
 #   id: OA-REACH-004
+#   scope: tables
 #   severity: low
 #   remediation: |
 #     Edit the finding's resource, which holds the statement: remove the

@@ -23,6 +23,7 @@
 #     description: "SEC02-BP01: Use strong sign-in mechanisms"
 # custom:
 #   id: OA-REACH-001
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Require MFA on the trust policy of the production role the path

@@ -25,6 +25,7 @@
 #     description: "SEC03-BP02: Grant least privilege access"
 # custom:
 #   id: OA-REACH-008
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Remove the IAM write permission on the principal itself (its user or

@@ -22,6 +22,7 @@
 #     description: AWSSupportAccess
 # custom:
 #   id: OA-REACH-006
+#   scope: account
 #   severity: low
 #   remediation: |
 #     Create a role for incident responders in every account (a

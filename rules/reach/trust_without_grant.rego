@@ -18,6 +18,7 @@
 #     description: "SEC03-BP07: Analyze public and cross-account access"
 # custom:
 #   id: OA-REACH-005
+#   scope: tables
 #   severity: medium
 #   remediation: |
 #     Remove the principal (or account) from the role's trust policy if it

@@ -19,6 +19,7 @@
 #     description: "SEC02-BP04: Rely on a centralized identity provider"
 # custom:
 #   id: OA-REACH-002
+#   scope: tables
 #   severity: high
 #   remediation: |
 #     Move the person to the identity account (or Identity Center) and

@@ -10,6 +10,7 @@
 #     description: Delete access keys for the root user
 # custom:
 #   id: OA-ROOT-002
+#   scope: account
 #   severity: critical
 #   remediation: |
 #     Console: sign in as the root user, open IAM > Security credentials >

@@ -15,6 +15,7 @@
 #     description: Assign a passkey or security key in the AWS Management Console
 # custom:
 #   id: OA-ROOT-004
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Console: sign in to the management account as the root user, open

@@ -10,6 +10,7 @@
 #     description: Enable MFA for the root user
 # custom:
 #   id: OA-ROOT-001
+#   scope: account
 #   severity: critical
 #   remediation: |
 #     Console: sign in as the root user, open IAM > Security credentials >

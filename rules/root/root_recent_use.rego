@@ -13,6 +13,7 @@
 #     description: Tasks that require root user credentials
 # custom:
 #   id: OA-ROOT-003
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Find out who used the root user and why (CloudTrail, eventName ConsoleLogin

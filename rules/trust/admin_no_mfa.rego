@@ -18,6 +18,7 @@
 #     description: AdministratorAccess (AWS managed policy)
 # custom:
 #   id: OA-TRUST-004
+#   scope: account
 #   severity: critical
 #   remediation: |
 #     Add an MFA condition to each trust statement that lets people in:

@@ -17,6 +17,7 @@
 #     description: "IAM tutorial: Delegate access across AWS accounts using IAM roles"
 # custom:
 #   id: OA-TRUST-001
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Add an MFA condition to the trust statement:

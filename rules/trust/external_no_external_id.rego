@@ -16,6 +16,7 @@
 #     description: The confused deputy problem
 # custom:
 #   id: OA-TRUST-002
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Agree on an external id with the third party (they usually generate one

@@ -13,6 +13,7 @@
 #     description: Accessing a member account that has a management account access role
 # custom:
 #   id: OA-TRUST-005
+#   scope: account
 #   severity: high
 #   remediation: |
 #     Either require MFA in its trust policy

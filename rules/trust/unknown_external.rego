@@ -15,6 +15,7 @@
 #     description: IAM Access Analyzer external access findings
 # custom:
 #   id: OA-TRUST-006
+#   scope: account
 #   severity: medium
 #   remediation: |
 #     Find out who owns the account (your vendor contracts, CloudTrail

@@ -15,6 +15,7 @@
 #     description: Refine permissions in AWS using last accessed information
 # custom:
 #   id: OA-TRUST-007
+#   scope: account
 #   severity: low
 #   remediation: |
 #     Confirm with the owner that nothing needs the role (check its last

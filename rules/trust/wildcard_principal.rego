@@ -14,6 +14,7 @@
 #     description: aws:PrincipalOrgID
 # custom:
 #   id: OA-TRUST-003
+#   scope: account
 #   severity: critical
 #   remediation: |
 #     Replace "*" with the account or role ARNs that need the role, or add a
