@@ -119,13 +119,15 @@ func (e *TimeoutError) Error() string {
 type Engine struct {
 	// rules are every loaded rule; active are the ones evaluated.
 	rules []Rule
-	// late are Options.Late.
-	late    map[string]bool
-	active  []Rule
-	groups  []group
-	workers int
-	timeout time.Duration
-	chunk   int
+	// late are Options.Late; lateRead, for a late key whose value the
+	// active rules read only in part, the keys of it they may read.
+	late     map[string]bool
+	lateRead map[string]map[string]bool
+	active   []Rule
+	groups   []group
+	workers  int
+	timeout  time.Duration
+	chunk    int
 }
 
 // group is a set of rules evaluated by one query.
@@ -187,8 +189,12 @@ func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e := &Engine{rules: rules, active: active, workers: workers, timeout: timeout, chunk: opts.ChunkSize}
 	lateKeys := map[string]bool{}
+	e.lateRead = map[string]map[string]bool{}
 	for _, k := range opts.Late {
 		lateKeys[k] = true
+		if keys, all := keysRead(c.compiler, active, k); !all {
+			e.lateRead[k] = keys
+		}
 	}
 	e.late = lateKeys
 	// Rules are grouped by scope and by whether they may read a late key.
@@ -406,6 +412,19 @@ func dataStore(data map[string]any) (storage.Store, error) {
 		root["orgaudit"].(map[string]any)[k] = v
 	}
 	return inmem.NewFromObjectWithOpts(root, inmem.OptRoundTripOnWrite(true)), nil
+}
+
+// KeysRead says which keys of the object input[key] (a key of
+// Options.Late) the evaluated rules may read: all is set when they may
+// read it whole (or any key); otherwise read tells the keys they may
+// read. The caller may leave the others out of the value (the static
+// analysis of the rules and what they depend on decides it).
+func (e *Engine) KeysRead(key string) (read func(string) bool, all bool) {
+	keys, ok := e.lateRead[key]
+	if !ok {
+		return func(string) bool { return true }, true
+	}
+	return func(k string) bool { return keys[k] }, false
 }
 
 // Rules returns the metadata of every evaluated rule (disabled rules left

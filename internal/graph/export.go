@@ -24,6 +24,15 @@ const DocumentVersion = 1
 // in an edge are listed. The document holds only maps, slices, strings,
 // numbers and booleans.
 func (g *Graph) Document(envs map[string][]string, envSource string) (map[string]any, error) {
+	return g.DocumentKeys(envs, envSource, nil)
+}
+
+// DocumentKeys is Document with only the top-level keys want accepts
+// (nil: every key): what rules never read is neither built nor kept.
+func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
+	if want == nil {
+		want = func(string) bool { return true }
+	}
 	used := make([]bool, len(g.nodes))
 	for _, list := range [][]edge{g.edges, g.latent} {
 		for i := range list {
@@ -90,6 +99,8 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 	edges := map[string]any{}
 	selfEsc := map[string][]any{}
 	in := map[string][]string{}
+	assumeIn := map[string][]string{}
+	wantEdges, wantIn, wantAssumeIn := want("edges"), want("edges_in"), want("assume_edges_in")
 	for i := int32(0); i < int32(len(g.nodes)); i++ {
 		lo, hi := g.outStart[i], g.outStart[i+1]
 		if lo == hi {
@@ -110,13 +121,20 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], se)
 				}
 			}
-			out = append(out, ed)
+			if wantEdges {
+				out = append(out, ed)
+			}
 			to := g.nodes[e.to].ID
-			if l := in[to]; len(l) == 0 || l[len(l)-1] != g.nodes[i].ID {
+			if l := in[to]; wantIn && (len(l) == 0 || l[len(l)-1] != g.nodes[i].ID) {
 				in[to] = append(in[to], g.nodes[i].ID)
 			}
+			if l := assumeIn[to]; wantAssumeIn && !strings.HasPrefix(string(edgeKinds[e.kind]), "escalate:") && (len(l) == 0 || l[len(l)-1] != g.nodes[i].ID) {
+				assumeIn[to] = append(assumeIn[to], g.nodes[i].ID)
+			}
 		}
-		edges[g.nodes[i].ID] = out
+		if wantEdges {
+			edges[g.nodes[i].ID] = out
+		}
 	}
 	latent := map[string]any{}
 	for k := 0; k < len(g.latent); {
@@ -133,6 +151,10 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 	for k, v := range in {
 		edgesIn[k] = v
 	}
+	assumeEdgesIn := make(map[string]any, len(assumeIn))
+	for k, v := range assumeIn {
+		assumeEdgesIn[k] = v
+	}
 
 	environments := map[string]any{}
 	names := make([]string, 0, len(envs))
@@ -141,6 +163,9 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if !want("environments") && !want("nodes") {
+			break // (a summary may add nodes)
+		}
 		accts := append([]string(nil), envs[name]...)
 		sort.Strings(accts)
 		t := Target{Kind: TargetEnvironment, Label: "environment " + name, Accounts: dedupeSorted(accts)}
@@ -176,7 +201,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 	for k, v := range selfEsc {
 		selfEscalation[k] = v
 	}
-	return map[string]any{
+	doc := map[string]any{
 		"version":              DocumentVersion,
 		"conditions":           conditions,
 		"evidence":             evidence,
@@ -185,6 +210,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		"edges":                edges,
 		"latent_edges":         latent,
 		"edges_in":             edgesIn,
+		"assume_edges_in":      assumeEdgesIn,
 		"classes":              classes,
 		"class_edges":          classEdges,
 		"environments":         environments,
@@ -193,7 +219,13 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 		"trusts_without_grant": mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role }),
 		"unknown_accounts":     g.UnknownAccounts(),
 		"warnings":             g.warnings,
-	}, nil
+	}
+	for k := range doc {
+		if k != "version" && !want(k) {
+			delete(doc, k)
+		}
+	}
+	return doc, nil
 }
 
 func classKey(c int) string { return "class:" + strconv.Itoa(c) }

@@ -111,14 +111,46 @@ type Evaluation struct {
 // the default cap) and evaluates the rules over it.
 func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
 	start := time.Now()
-	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw})
+	// The loader keeps each account's JSON, not the generic document:
+	// the rules see the accounts a chunk at a time, decoded again, and
+	// the organization-wide facts come from summaries made while the
+	// loader validates each account.
+	var (
+		mu   sync.Mutex
+		sums = map[int]engine.AccountSummary{}
+	)
+	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
+		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccountJSON: !p.whole,
+		EachAccount: func(i int, doc any) {
+			s := engine.SummarizeAccount(doc)
+			mu.Lock()
+			sums[i] = s
+			mu.Unlock()
+		},
+	})
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
 	}
+	var doc *engine.Document
+	if snap.AccountJSON != nil {
+		doc = accountsDocument(ctx, snap)
+		if len(sums) == len(snap.AccountJSON) {
+			doc.Summaries = make([]engine.AccountSummary, len(sums))
+			for i, s := range sums {
+				doc.Summaries[i] = s
+			}
+		}
+	}
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
-	// The rules work on a converted copy: the generic document goes as
-	// soon as it is converted.
-	ev, err := p.EvaluateConsuming(ctx, snap)
+	var ev *Evaluation
+	if doc != nil {
+		ev, err = p.evaluate(ctx, nil, doc, snap.Snapshot, false)
+		err = memoryError(ctx, err)
+	} else {
+		// The rules work on a converted copy: the generic document goes
+		// as soon as it is converted.
+		ev, err = p.EvaluateConsuming(ctx, snap)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,17 +161,34 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 // Evaluate evaluates the rules over an already loaded snapshot (its
 // generic document included), which it leaves as it is.
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
-	ev, err := p.evaluate(ctx, snap.Doc, snap.Snapshot, false)
+	if snap.Doc == nil && snap.AccountJSON != nil {
+		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false)
+		return ev, memoryError(ctx, err)
+	}
+	ev, err := p.evaluate(ctx, snap.Doc, nil, snap.Snapshot, false)
 	return ev, memoryError(ctx, err)
+}
+
+// accountsDocument is the engine's Document of a snapshot loaded with
+// KeepAccountJSON: each account decoded again when the rules need it.
+func accountsDocument(ctx context.Context, snap *snapshot.Loaded) *engine.Document {
+	return &engine.Document{
+		Rest:     snap.Rest,
+		Accounts: len(snap.AccountJSON),
+		Account:  func(i int) (any, error) { return snap.Account(ctx, i) },
+	}
 }
 
 // EvaluateConsuming is Evaluate for a caller that has no further use for
 // the generic document: it is converted part by part, each part released
 // once converted, and snap.Doc is left nil.
 func (p *Pipeline) EvaluateConsuming(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
+	if snap.Doc == nil && snap.AccountJSON != nil {
+		return p.Evaluate(ctx, snap)
+	}
 	doc := snap.Doc
 	snap.Doc = nil
-	ev, err := p.evaluate(ctx, doc, snap.Snapshot, true)
+	ev, err := p.evaluate(ctx, doc, nil, snap.Snapshot, true)
 	return ev, memoryError(ctx, err)
 }
 
@@ -162,10 +211,19 @@ const GraphKey = "graph"
 // configuration against it, builds the access graph with the configured
 // environments, binds the rules and evaluates them. With consume, doc is
 // emptied as it is converted (the caller has no further use for it).
-func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snapshot.Snapshot, consume bool) (*Evaluation, error) {
+func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engine.Document, typed *snapshot.Snapshot, consume bool) (*Evaluation, error) {
 	log := p.log
 	resolved := config.Resolve(p.opts.Config, typed)
-	// The access graph is built while the document is converted.
+	eng, err := p.engine(ctx, resolved)
+	if err != nil {
+		return nil, err
+	}
+	// The access graph is built while the rules that do not read it are
+	// evaluated; its document holds only what the rules may read of it.
+	want, _ := eng.KeysRead(GraphKey)
+	if p.whole {
+		want = nil
+	}
 	var (
 		graphDoc any
 		graphErr error
@@ -179,7 +237,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 			return
 		}
 		built := time.Since(start)
-		doc, err := g.Document(p.graphEnvironments(resolved.Environments), "configuration")
+		doc, err := g.DocumentKeys(p.graphEnvironments(resolved.Environments), "configuration", want)
 		if err != nil {
 			graphErr = fmt.Errorf("access graph: %w", err)
 			return
@@ -204,16 +262,14 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, typed *snap
 		}
 		in.Prepared = prepared
 	} else {
-		in.Document = engine.DocumentOf(doc)
+		if edoc == nil {
+			edoc = engine.DocumentOf(doc)
+		}
+		in.Document = edoc
 	}
 	// The rules that cannot read input.graph are evaluated while the
 	// graph is still being built; the others once it is there.
 	start = time.Now()
-	eng, err := p.engine(ctx, resolved)
-	if err != nil {
-		wg.Wait()
-		return nil, err
-	}
 	var graphInput any = engine.Deferred(func() (any, error) {
 		wg.Wait()
 		return graphDoc, graphErr

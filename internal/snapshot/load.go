@@ -74,6 +74,22 @@ type Loaded struct {
 	Doc map[string]any
 	// Snapshot is the typed model.
 	Snapshot *Snapshot
+	// Rest and AccountJSON are the document cut for callers that decode
+	// the accounts again one at a time (ParseOptions.KeepAccountJSON):
+	// Rest is the generic document without "accounts", AccountJSON the
+	// validated JSON of each account, in order.
+	Rest        map[string]any
+	AccountJSON [][]byte
+}
+
+// Account decodes the generic document of account i of AccountJSON, as
+// the loader decoded it to validate it.
+func (l *Loaded) Account(ctx context.Context, i int) (any, error) {
+	doc, err := input.DecodeJSON(ctx, l.AccountJSON[i])
+	if err != nil {
+		return nil, fmt.Errorf("decode snapshot: account %d: %w", i, err)
+	}
+	return doc, nil
 }
 
 // ParseOptions tune Load and ParseWithOptions.
@@ -91,6 +107,15 @@ type ParseOptions struct {
 	// DiscardRaw leaves Loaded.Raw nil, for callers that never look at
 	// the file's bytes again (only SARIF reports do, to locate findings).
 	DiscardRaw bool
+	// KeepAccountJSON fills Loaded.Rest and Loaded.AccountJSON (and
+	// leaves Loaded.Doc nil): the caller decodes accounts again when it
+	// needs them instead of keeping the whole generic document (three
+	// times the file's size) alive.
+	KeepAccountJSON bool
+	// EachAccount, when set, receives every valid account's generic
+	// document as it is decoded and validated, on the loader's
+	// goroutines (concurrently), with its index.
+	EachAccount func(i int, doc any)
 }
 
 // LoadFile reads and validates the snapshot at path, with the default size
@@ -157,7 +182,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if err != nil {
 		return nil, err
 	}
-	keep := !opts.DiscardDocument
+	keep := !opts.DiscardDocument && !opts.KeepAccountJSON
 	// The accounts, typed and generic, decoded and validated on every core.
 	accounts := make([]Account, len(parts.accounts))
 	var generic []any
@@ -194,6 +219,9 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 				if err := json.Unmarshal(b, &accounts[i]); err != nil {
 					failures[i] = fmt.Errorf("decode snapshot: account %d: %w", i, err)
 					continue
+				}
+				if opts.EachAccount != nil {
+					opts.EachAccount(i, doc)
 				}
 				if keep {
 					generic[i] = doc
@@ -256,6 +284,10 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	l := &Loaded{Raw: raw, Snapshot: &typed}
 	if keep {
 		l.Doc = obj
+	}
+	if opts.KeepAccountJSON {
+		delete(obj, "accounts")
+		l.Rest, l.AccountJSON = obj, parts.accounts
 	}
 	if opts.DiscardRaw {
 		l.Raw = nil

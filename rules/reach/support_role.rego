@@ -68,11 +68,8 @@ escalation(edge) if startswith(edge.kind, "escalate:")
 # assume_callers(role) are the principals with a role-assumption edge to
 # role.
 assume_callers(role) := {from |
-	some from in object.get(input.graph.edges_in, role, [])
+	some from in object.get(input.graph.assume_edges_in, role, [])
 	not virtual(from)
-	some e in input.graph.edges[from]
-	e.to == role
-	not escalation(e)
 }
 
 # class_targets holds the roles some member of a class can assume through
@@ -134,7 +131,7 @@ deny contains result if {
 }
 
 deny contains result if {
-	input.graph
+	input.graph.version
 	some account in lib.iam_accounts
 	active(account)
 	roles := support_roles[account.id]
@@ -154,7 +151,7 @@ not_evaluated contains {
 	"section": "iam.authorization_details",
 	"reason": "the support roles' trust names principals of accounts whose IAM data is missing (or the SCPs could not be read): whether anybody can assume them is unknown",
 } if {
-	input.graph
+	input.graph.version
 	some account in lib.iam_accounts
 	active(account)
 	count(support_roles[account.id]) > 0
@@ -163,7 +160,7 @@ not_evaluated contains {
 }
 
 not_evaluated contains {"section": "graph", "reason": "the snapshot was checked without the access graph (input.graph): whether the support roles can be assumed is unknown"} if {
-	not input.graph
+	not input.graph.version
 	some account in lib.iam_accounts
 	count(support_roles[account.id]) > 0
 }

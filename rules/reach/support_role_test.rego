@@ -14,9 +14,11 @@ snapshot := {"metadata": {"partition": "aws", "gaps": []}, "accounts": [
 ]}
 
 graph := {
+	"version": 1,
 	"nodes": {"u": {"kind": "user", "account_id": "999999999998"}, "m": {"kind": "user", "account_id": "999999999998"}},
 	"edges": {"u": [{"to": "arn:aws:iam::111111111111:role/support", "kind": "assume-role"}]},
 	"edges_in": {"arn:aws:iam::111111111111:role/support": ["u"]},
+	"assume_edges_in": {"arn:aws:iam::111111111111:role/support": ["u"]},
 	"classes": {"class:1": ["m"]},
 	"class_edges": {"class:1": [{"to": "arn:aws:iam::444444444444:role/support", "kind": "assume-role", "except_accounts": []}]},
 	"unknown_accounts": [],
@@ -44,6 +46,7 @@ test_escalation_is_no_caller if {
 			admin: [{"to": "arn:aws:iam::111111111111:role/support", "kind": "assume-role"}],
 		},
 		"edges_in": {"arn:aws:iam::111111111111:role/support": ["u", admin]},
+		"assume_edges_in": {"arn:aws:iam::111111111111:role/support": [admin]},
 		"classes": {"class:1": ["a"]},
 	})
 	results := rule.deny with input as object.union(snapshot, {"graph": g})
