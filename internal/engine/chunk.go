@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -210,7 +211,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	// Merge in task order; results of rules evaluated in several chunks
 	// are a union, as one evaluation's set would be.
 	out := map[string]any{}
-	seen := map[string]map[string]bool{}
+	seen := map[string]map[[sha256.Size]byte]bool{}
 	chunked := map[string]bool{}
 	for _, t := range tasks {
 		if t.groups[0].scope == ScopeAccount && doc.Accounts > chunk {
@@ -230,18 +231,20 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 					continue
 				}
 				if seen[k] == nil {
-					seen[k] = map[string]bool{}
+					seen[k] = map[[sha256.Size]byte]bool{}
 				}
 				prev, _ := out[k].([]any)
 				for _, it := range items {
+					// Equal values encode alike (object keys sorted).
 					b, err := json.Marshal(it)
 					if err != nil {
 						return nil, fmt.Errorf("evaluate rules: %w", err)
 					}
-					if seen[k][string(b)] {
+					h := sha256.Sum256(b)
+					if seen[k][h] {
 						continue
 					}
-					seen[k][string(b)] = true
+					seen[k][h] = true
 					prev = append(prev, it)
 				}
 				out[k] = prev

@@ -120,7 +120,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 		sums = map[int]engine.AccountSummary{}
 	)
 	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
-		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccountJSON: !p.whole,
+		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.whole,
 		EachAccount: func(i int, doc any) {
 			s := engine.SummarizeAccount(doc)
 			mu.Lock()
@@ -132,9 +132,9 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 		return nil, nil, memoryError(ctx, err)
 	}
 	var doc *engine.Document
-	if snap.AccountJSON != nil {
+	if snap.Rest != nil {
 		doc = accountsDocument(ctx, snap)
-		if len(sums) == len(snap.AccountJSON) {
+		if len(sums) == snap.Accounts() {
 			doc.Summaries = make([]engine.AccountSummary, len(sums))
 			for i, s := range sums {
 				doc.Summaries[i] = s
@@ -161,7 +161,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 // Evaluate evaluates the rules over an already loaded snapshot (its
 // generic document included), which it leaves as it is.
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
-	if snap.Doc == nil && snap.AccountJSON != nil {
+	if snap.Doc == nil && snap.Rest != nil {
 		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false)
 		return ev, memoryError(ctx, err)
 	}
@@ -170,11 +170,11 @@ func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evalua
 }
 
 // accountsDocument is the engine's Document of a snapshot loaded with
-// KeepAccountJSON: each account decoded again when the rules need it.
+// KeepAccounts: each account decoded again when the rules need it.
 func accountsDocument(ctx context.Context, snap *snapshot.Loaded) *engine.Document {
 	return &engine.Document{
 		Rest:     snap.Rest,
-		Accounts: len(snap.AccountJSON),
+		Accounts: snap.Accounts(),
 		Account:  func(i int) (any, error) { return snap.Account(ctx, i) },
 	}
 }
@@ -183,7 +183,7 @@ func accountsDocument(ctx context.Context, snap *snapshot.Loaded) *engine.Docume
 // the generic document: it is converted part by part, each part released
 // once converted, and snap.Doc is left nil.
 func (p *Pipeline) EvaluateConsuming(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
-	if snap.Doc == nil && snap.AccountJSON != nil {
+	if snap.Doc == nil && snap.Rest != nil {
 		return p.Evaluate(ctx, snap)
 	}
 	doc := snap.Doc

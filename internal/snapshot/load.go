@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -74,22 +76,82 @@ type Loaded struct {
 	Doc map[string]any
 	// Snapshot is the typed model.
 	Snapshot *Snapshot
-	// Rest and AccountJSON are the document cut for callers that decode
-	// the accounts again one at a time (ParseOptions.KeepAccountJSON):
-	// Rest is the generic document without "accounts", AccountJSON the
-	// validated JSON of each account, in order.
-	Rest        map[string]any
-	AccountJSON [][]byte
+	// Rest is the generic document without "accounts", for callers that
+	// decode the accounts again one at a time (ParseOptions.KeepAccounts,
+	// see Accounts and Account).
+	Rest map[string]any
+
+	// accountJSON is the JSON of each account, kept in memory; or, for a
+	// regular file whose bytes were discarded, the accounts are read
+	// again from it: spans and sums say where each is and what it held.
+	accountJSON [][]byte
+	spans       [][2]int64
+	file        *reread
 }
 
-// Account decodes the generic document of account i of AccountJSON, as
-// the loader decoded it to validate it.
+// reread is a regular file the accounts are read again from.
+type reread struct {
+	path  string
+	info  os.FileInfo
+	spans [][2]int64
+	sums  []uint32
+}
+
+// Accounts is the number of accounts Account decodes (KeepAccounts).
+func (l *Loaded) Accounts() int {
+	if l.file != nil {
+		return len(l.file.spans)
+	}
+	return len(l.accountJSON)
+}
+
+// crcTable is the Castagnoli polynomial, hardware-accelerated.
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// Account decodes the generic document of account i again, as the loader
+// decoded it to validate it (KeepAccounts). Where the file's bytes were
+// discarded they are read again from the file, and a file that changed
+// since it was loaded is an error, never another answer.
 func (l *Loaded) Account(ctx context.Context, i int) (any, error) {
-	doc, err := input.DecodeJSON(ctx, l.AccountJSON[i])
+	var b []byte
+	if l.file == nil {
+		b = l.accountJSON[i]
+	} else {
+		var err error
+		if b, err = l.file.read(i); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := input.DecodeJSON(ctx, b)
 	if err != nil {
 		return nil, fmt.Errorf("decode snapshot: account %d: %w", i, err)
 	}
 	return doc, nil
+}
+
+func (r *reread) read(i int) ([]byte, error) {
+	changed := fmt.Errorf("snapshot %s changed while it was being checked: check it again", r.path)
+	f, err := os.Open(r.path)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot again: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot again: %w", err)
+	}
+	if !os.SameFile(st, r.info) || st.Size() != r.info.Size() || !st.ModTime().Equal(r.info.ModTime()) {
+		return nil, changed
+	}
+	span := r.spans[i]
+	b := make([]byte, span[1]-span[0])
+	if _, err := f.ReadAt(b, span[0]); err != nil {
+		return nil, fmt.Errorf("read snapshot again: %w", err)
+	}
+	if crc32.Checksum(b, crcTable) != r.sums[i] {
+		return nil, changed
+	}
+	return b, nil
 }
 
 // ParseOptions tune Load and ParseWithOptions.
@@ -107,11 +169,13 @@ type ParseOptions struct {
 	// DiscardRaw leaves Loaded.Raw nil, for callers that never look at
 	// the file's bytes again (only SARIF reports do, to locate findings).
 	DiscardRaw bool
-	// KeepAccountJSON fills Loaded.Rest and Loaded.AccountJSON (and
-	// leaves Loaded.Doc nil): the caller decodes accounts again when it
-	// needs them instead of keeping the whole generic document (three
-	// times the file's size) alive.
-	KeepAccountJSON bool
+	// KeepAccounts fills Loaded.Rest and lets Loaded.Account decode each
+	// account again (and leaves Loaded.Doc nil): the caller decodes
+	// accounts when it needs them instead of keeping the whole generic
+	// document (three times the file's size) alive. With DiscardRaw,
+	// Load of a regular file keeps only where each account is in the
+	// file, and reads it again from there.
+	KeepAccounts bool
 	// EachAccount, when set, receives every valid account's generic
 	// document as it is decoded and validated, on the loader's
 	// goroutines (concurrently), with its index.
@@ -139,6 +203,17 @@ func Load(ctx context.Context, path string, opts ParseOptions) (*Loaded, error) 
 		return nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
 	l.Path = path
+	if opts.KeepAccounts && opts.DiscardRaw && f.Size >= 0 {
+		if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Size() == f.Size {
+			r := &reread{path: path, info: info, spans: make([][2]int64, len(l.accountJSON)), sums: make([]uint32, len(l.accountJSON))}
+			for i, b := range l.accountJSON {
+				r.spans[i] = l.spans[i]
+				r.sums[i] = crc32.Checksum(b, crcTable)
+			}
+			l.file, l.accountJSON = r, nil
+		}
+	}
+	l.spans = nil
 	return l, nil
 }
 
@@ -182,7 +257,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if err != nil {
 		return nil, err
 	}
-	keep := !opts.DiscardDocument && !opts.KeepAccountJSON
+	keep := !opts.DiscardDocument && !opts.KeepAccounts
 	// The accounts, typed and generic, decoded and validated on every core.
 	accounts := make([]Account, len(parts.accounts))
 	var generic []any
@@ -285,9 +360,9 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if keep {
 		l.Doc = obj
 	}
-	if opts.KeepAccountJSON {
+	if opts.KeepAccounts {
 		delete(obj, "accounts")
-		l.Rest, l.AccountJSON = obj, parts.accounts
+		l.Rest, l.accountJSON, l.spans = obj, parts.accounts, parts.spans
 	}
 	if opts.DiscardRaw {
 		l.Raw = nil
@@ -309,6 +384,8 @@ type parts struct {
 	// streamed says the accounts were cut out of rest (accounts is an
 	// array).
 	streamed bool
+	// spans are where each account is in the document.
+	spans [][2]int64
 }
 
 // split reads the document as a stream of tokens, refusing what is not
@@ -369,6 +446,8 @@ func cut(ctx context.Context, raw []byte) (*parts, error) {
 					return nil, err
 				}
 				p.accounts = append(p.accounts, v)
+				end := dec.InputOffset()
+				p.spans = append(p.spans, [2]int64{end - int64(len(v)), end})
 			}
 			if _, err := dec.ReadToken(); err != nil {
 				return nil, err
