@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"golang.org/x/sync/errgroup"
@@ -54,7 +56,7 @@ func DocumentOf(doc map[string]any) *Document {
 // that a handful of chunks converted for Rego is a small share of the
 // snapshot.
 func defaultChunk(accounts, workers int) int {
-	return min(250, max(16, accounts/(8*max(1, workers))))
+	return min(64, max(8, accounts/(16*max(1, workers))))
 }
 
 // groupOutput is one evaluation's results by result key.
@@ -100,10 +102,10 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	if chunk <= 0 {
 		chunk = defaultChunk(doc.Accounts, e.workers)
 	}
-	// input builds the value rules see: the document's other keys, the
-	// given accounts and their facts beside the organization-wide ones,
-	// and the extra keys.
-	input := func(accounts []any, late []([2]*ast.Term)) (ast.Value, error) {
+	// input builds the pairs of the value rules see: the document's
+	// other keys, the given accounts and their facts beside the
+	// organization-wide ones, and the extra keys that are not deferred.
+	input := func(accounts []any) ([][2]*ast.Term, error) {
 		terms, err := convertAccounts(accounts)
 		if err != nil {
 			return nil, fmt.Errorf("convert snapshot for rules: %w", err)
@@ -113,13 +115,11 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			return nil, fmt.Errorf("convert facts for rules: %w", err)
 		}
 		facts := ast.NewObject(append(slices.Clone(orgFacts), chunkFacts...)...)
-		pairs := make([][2]*ast.Term, 0, len(rest)+len(extra)+len(late)+2)
+		pairs := make([][2]*ast.Term, 0, len(rest)+len(extra)+2)
 		pairs = append(pairs, rest...)
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm("accounts"), ast.NewTerm(ast.NewArray(terms...))})
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(FactsKey), ast.NewTerm(facts)})
-		pairs = append(pairs, extra...)
-		pairs = append(pairs, late...)
-		return ast.NewObject(pairs...), nil
+		return append(pairs, extra...), nil
 	}
 	accountsIn := func(lo, hi int) ([]any, error) {
 		out := make([]any, 0, hi-lo)
@@ -178,24 +178,69 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	for range reserved {
 		sem <- struct{}{}
 	}
-	outs := make([][]groupOutput, len(tasks))
-	eg, gctx := errgroup.WithContext(ctx)
-	start := func(late bool, latePairs [][2]*ast.Term) {
-		for i, t := range tasks {
-			if t.late != late {
-				continue
+	// A chunk's late groups run with its early ones when the deferred
+	// values are ready by then (the chunk is converted once), otherwise
+	// once they are: whoever claims the late task first runs it.
+	lateOf := map[int]int{}
+	for i, t := range tasks {
+		if t.late || t.groups[0].scope != ScopeAccount {
+			continue
+		}
+		for j, u := range tasks {
+			if u.late && u.groups[0].scope == ScopeAccount && u.lo == t.lo {
+				lateOf[i] = j
 			}
-			eg.Go(func() error {
-				return runTask(gctx, sem, func() (err error) {
-					outs[i], err = e.evalTask(ctx, gctx, t.groups, t.lo, t.hi, latePairs, accountsIn, input)
-					return err
-				})
-			})
 		}
 	}
-	start(false, nil)
+	claimed := make([]atomic.Bool, len(tasks))
+	var latePairs [][2]*ast.Term
+	lateReady := make(chan struct{})
+	ready := func() bool {
+		select {
+		case <-lateReady:
+			return true
+		default:
+			return false
+		}
+	}
+	outs := make([][]groupOutput, len(tasks))
+	eg, gctx := errgroup.WithContext(ctx)
+	run := func(i int) {
+		t := tasks[i]
+		eg.Go(func() error {
+			return runTask(gctx, sem, func() error {
+				accounts, err := accountsIn(t.lo, t.hi)
+				if err != nil {
+					return err
+				}
+				base, err := input(accounts)
+				if err != nil {
+					return err
+				}
+				accounts = nil
+				var late [][2]*ast.Term
+				if t.late {
+					late = latePairs
+				}
+				if outs[i], err = e.evalGroups(ctx, gctx, t.groups, base, late); err != nil {
+					return err
+				}
+				if j, ok := lateOf[i]; ok && ready() && claimed[j].CompareAndSwap(false, true) {
+					outs[j], err = e.evalGroups(ctx, gctx, tasks[j].groups, base, latePairs)
+				}
+				return err
+			})
+		})
+	}
+	for i, t := range tasks {
+		if !t.late {
+			run(i)
+		}
+	}
 	if hasLate {
-		latePairs, err := resolveDeferred(deferred)
+		var err error
+		latePairs, err = resolveDeferred(deferred)
+		close(lateReady)
 		for range reserved {
 			<-sem
 		}
@@ -203,7 +248,11 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			_ = eg.Wait()
 			return nil, err
 		}
-		start(true, latePairs)
+		for i, t := range tasks {
+			if t.late && claimed[i].CompareAndSwap(false, true) {
+				run(i)
+			}
+		}
 	}
 	if err := eg.Wait(); err != nil {
 		return nil, err
@@ -211,7 +260,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	// Merge in task order; results of rules evaluated in several chunks
 	// are a union, as one evaluation's set would be.
 	out := map[string]any{}
-	seen := map[string]map[[sha256.Size]byte]bool{}
+	seen := map[string]*union{}
 	chunked := map[string]bool{}
 	for _, t := range tasks {
 		if t.groups[0].scope == ScopeAccount && doc.Accounts > chunk {
@@ -230,28 +279,84 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 					out[k] = o[k]
 					continue
 				}
-				if seen[k] == nil {
-					seen[k] = map[[sha256.Size]byte]bool{}
+				u := seen[k]
+				if u == nil {
+					u = &union{}
+					seen[k] = u
 				}
 				prev, _ := out[k].([]any)
 				for _, it := range items {
-					// Equal values encode alike (object keys sorted).
-					b, err := json.Marshal(it)
+					dup, err := u.seen(it)
 					if err != nil {
 						return nil, fmt.Errorf("evaluate rules: %w", err)
 					}
-					h := sha256.Sum256(b)
-					if seen[k][h] {
-						continue
+					if !dup {
+						prev = append(prev, it)
 					}
-					seen[k][h] = true
-					prev = append(prev, it)
 				}
 				out[k] = prev
 			}
 		}
 	}
 	return e.result(out, in)
+}
+
+// union tells whether a rule's result was already found in another
+// chunk. Results are first told apart cheaply, by a hash of their text
+// fields (resource, account, key, message, reason, section); only results
+// alike in those are compared by their whole value, encoded (object keys
+// sorted, so that equal values encode alike) and hashed with SHA-256.
+type union struct {
+	pending map[uint64]any // the one result of a text, not hashed yet
+	hashed  map[uint64]bool
+	full    map[[sha256.Size]byte]bool
+}
+
+func (u *union) seen(it any) (bool, error) {
+	if u.pending == nil {
+		u.pending, u.hashed, u.full = map[uint64]any{}, map[uint64]bool{}, map[[sha256.Size]byte]bool{}
+	}
+	h := fnv.New64a()
+	if m, ok := it.(map[string]any); ok {
+		for _, k := range []string{"resource", "account_id", "key", "message", "reason", "section"} {
+			if s, ok := m[k].(string); ok {
+				h.Write([]byte(s))
+			}
+			h.Write([]byte{0})
+		}
+	}
+	text := h.Sum64()
+	if !u.hashed[text] {
+		prev, ok := u.pending[text]
+		if !ok {
+			u.pending[text] = it
+			return false, nil
+		}
+		delete(u.pending, text)
+		u.hashed[text] = true
+		sum, err := hash(prev)
+		if err != nil {
+			return false, err
+		}
+		u.full[sum] = true
+	}
+	sum, err := hash(it)
+	if err != nil {
+		return false, err
+	}
+	if u.full[sum] {
+		return true, nil
+	}
+	u.full[sum] = true
+	return false, nil
+}
+
+func hash(it any) ([sha256.Size]byte, error) {
+	b, err := json.Marshal(it)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return sha256.Sum256(b), nil
 }
 
 // runTask runs f holding one of sem's slots, unless ctx is done first.
@@ -268,21 +373,12 @@ func runTask(ctx context.Context, sem chan struct{}, f func() error) error {
 	return f()
 }
 
-// evalTask evaluates groups over the input of the accounts lo to hi.
-func (e *Engine) evalTask(ctx, gctx context.Context, groups []group, lo, hi int, late [][2]*ast.Term,
-	accountsIn func(lo, hi int) ([]any, error), input func([]any, [][2]*ast.Term) (ast.Value, error),
-) ([]groupOutput, error) {
-	accounts, err := accountsIn(lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	val, err := input(accounts, late)
-	if err != nil {
-		return nil, err
-	}
-	accounts = nil
+// evalGroups evaluates groups over the input made of base and late.
+func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, late [][2]*ast.Term) ([]groupOutput, error) {
+	val := ast.NewObject(append(slices.Clip(base), late...)...)
 	out := make([]groupOutput, len(groups))
 	for i, g := range groups {
+		var err error
 		if out[i], err = e.evalGroup(ctx, gctx, g, val); err != nil {
 			return nil, err
 		}
