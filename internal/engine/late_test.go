@@ -81,3 +81,63 @@ func TestReadsInput(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysRead: the keys of input.graph the rules may read are those
+// named by a constant (input.graph.nodes, directly or through what they
+// call); input.graph itself, input.graph[k], input or input[k] mean every
+// key. The built-in rules read neither the edges nor edges_in (what makes
+// input.graph small).
+func TestKeysRead(t *testing.T) {
+	cases := map[string]struct {
+		body  string
+		extra []string
+		all   bool
+		keys  []string
+	}{
+		"K-001": {body: "\tinput.graph.nodes[\"x\"]", keys: []string{"nodes"}},
+		"K-002": {body: "\thelper(1)", extra: []string{"helper(x) if input.graph.edges[x]"}, keys: []string{"edges"}},
+		"K-003": {body: "\tinput.graph", all: true},
+		"K-004": {body: "\tk := \"edges\"\n\tinput.graph[k]", all: true},
+		"K-005": {body: "\tx := input\n\tx.graph", all: true},
+		"K-006": {body: "\tk := \"graph\"\n\tinput[k]", all: true},
+		"K-007": {body: "\tsome a in input.accounts\n\ta.id == \"1\""},
+	}
+	for id, c := range cases {
+		files := fstest.MapFS{"rule.rego": &fstest.MapFile{Data: []byte(userRule(id, c.body, c.extra...))}}
+		comp, err := Compile([]Source{{Name: "user", FS: files}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, all := keysRead(comp.compiler, comp.rules, "graph")
+		if all != c.all {
+			t.Errorf("%s (%s): all %v, want %v", id, strings.TrimSpace(c.body), all, c.all)
+			continue
+		}
+		for _, k := range c.keys {
+			if !keys[k] {
+				t.Errorf("%s: %s not read, want it read", id, k)
+			}
+		}
+		if !all && len(keys) != len(c.keys) {
+			t.Errorf("%s: keys %v, want %v", id, keys, c.keys)
+		}
+	}
+	comp, err := Compile([]Source{BuiltinSource()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, all := keysRead(comp.compiler, comp.rules, "graph")
+	if all {
+		t.Fatal("the built-in rules read input.graph whole")
+	}
+	for _, k := range []string{"nodes", "environments", "assume_edges_in", "self_escalation"} {
+		if !keys[k] {
+			t.Errorf("built-in rules: %s not read", k)
+		}
+	}
+	for _, k := range []string{"edges", "edges_in", "latent_edges", "conditions"} {
+		if keys[k] {
+			t.Errorf("built-in rules read input.graph.%s", k)
+		}
+	}
+}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/engine"
+	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/orggen"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
@@ -141,5 +144,56 @@ deny contains {"resource": "org", "account_id": "", "message": sprintf("%d accou
 	}
 	if got := answer("#   scope: account\n", false); reflect.DeepEqual(got, want) {
 		t.Errorf("a wrong scope declaration gives the whole input's answer %v: the comparison could not catch it", got)
+	}
+}
+
+// TestAssumeEdgesIn: input.graph.assume_edges_in lists, for every node,
+// the callers with an edge to it that is not an escalation, as the edges
+// say (support_role reads it instead of every edge); the document without
+// the keys the rules do not read has the others unchanged.
+func TestAssumeEdgesIn(t *testing.T) {
+	for name, sc := range scopeCases(t) {
+		doc, err := AccessGraphDocument(sc.snap.Snapshot, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][]string{}
+		for from, list := range doc["edges"].(map[string]any) {
+			for _, e := range list.([]any) {
+				ed := e.(map[string]any)
+				to := ed["to"].(string)
+				if strings.HasPrefix(ed["kind"].(string), "escalate:") || slices.Contains(want[to], from) {
+					continue
+				}
+				want[to] = append(want[to], from)
+			}
+		}
+		got := map[string][]string{}
+		for to, list := range doc["assume_edges_in"].(map[string]any) {
+			got[to] = slices.Clone(list.([]string))
+		}
+		for _, m := range []map[string][]string{want, got} {
+			for _, l := range m {
+				slices.Sort(l)
+			}
+		}
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: assume_edges_in differs from the edges (%d targets, want %d)", name, len(got), len(want))
+		}
+		g, err := graph.Build(sc.snap.Snapshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := g.DocumentKeys(nil, "configuration", func(k string) bool { return k != "edges" && k != "edges_in" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range doc {
+			if _, ok := part[k]; ok != (k != "edges" && k != "edges_in") {
+				t.Errorf("%s: key %s kept %v", name, k, ok)
+			} else if ok && !reflect.DeepEqual(v, part[k]) {
+				t.Errorf("%s: key %s differs", name, k)
+			}
+		}
 	}
 }
