@@ -1,13 +1,25 @@
 // Package engine evaluates orgaudit's Rego rules over a snapshot. Built-in
 // rules (embedded) and user rule directories load through the same path;
-// everything is compiled once and all rules are evaluated in a single query,
-// so shared helper rules are computed once per run.
+// everything is compiled once, and rules are evaluated in a few queries
+// (groups), so shared helper rules are computed once per group.
 //
 // A rule is a Rego v1 module in a package under orgaudit.rules with a
 // package-scope METADATA block (title, description, related_resources, and
-// custom: id, severity, remediation, frameworks, requires) and a
+// custom: id, severity, remediation, frameworks, requires, scope) and a
 // `deny contains result` rule whose results are objects
 // {resource, account_id, message, evidence, key?}.
+//
+// # Scope
+//
+// custom.scope says what a rule's answer depends on (Rule.Scope). Given an
+// Input.Document, Eval evaluates the rules of scope "account" a chunk of
+// accounts at a time (input.accounts holds the chunk, the rest of the
+// input and the library's organization-wide tables are whole; the results
+// are the union of the chunks'), those of scope "tables" once with no
+// accounts, and converts the whole snapshot only for rules of scope
+// "organization" (the default). Given a whole document (Input.Snapshot or
+// Input.Prepared), every rule sees the whole input: the slow way the
+// declarations are tested against.
 //
 // # Not evaluated
 //
