@@ -106,16 +106,23 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 		if lo == hi {
 			continue
 		}
-		out := make([]any, 0, hi-lo)
+		var out []any
+		if wantEdges {
+			out = make([]any, 0, hi-lo)
+		}
 		for k := lo; k < hi; k++ {
 			e := &g.edges[k]
-			ed := g.edgeDoc(e)
-			if e.via >= 0 {
-				ed["via"] = g.nodes[e.via].ID
+			selfEscalation := e.ev >= 0 && (g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup)
+			var ed map[string]any
+			if wantEdges || selfEscalation {
+				ed = g.edgeDoc(e)
+				if e.via >= 0 {
+					ed["via"] = g.nodes[e.via].ID
+				}
 			}
-			if e.ev >= 0 {
+			if e.ev >= 0 && ed != nil {
 				ed["evidence"] = int(e.ev)
-				if g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup {
+				if selfEscalation {
 					se := maps.Clone(ed)
 					se["holders"] = g.statementHolders(g.nodes[i].ID, g.evidenceOf(e))
 					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], se)
@@ -137,7 +144,7 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 		}
 	}
 	latent := map[string]any{}
-	for k := 0; k < len(g.latent); {
+	for k := 0; k < len(g.latent) && want("latent_edges"); {
 		from := g.latent[k].from
 		var out []any
 		for ; k < len(g.latent) && g.latent[k].from == from; k++ {
@@ -191,6 +198,9 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 
 	conditions := make([]any, len(g.conds))
 	for i := range g.conds {
+		if !want("conditions") {
+			break
+		}
 		conditions[i] = g.condDoc(int32(i))
 	}
 	evidence := make([]any, len(g.evidence))
