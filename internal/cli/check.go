@@ -223,7 +223,7 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	// slow work; the configuration is bound per snapshot.
 	// Only SARIF reports read the snapshot file's bytes again.
 	sarif := slices.ContainsFunc(p.dests, func(d output.Destination) bool { return d.Format == "sarif" })
-	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger(), DiscardRaw: !sarif}); err != nil {
+	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger(), DiscardRaw: !sarif, DiscardIAM: true}); err != nil {
 		return nil, usageError(err)
 	}
 	filter, err := parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.pipe.Rules())

@@ -48,6 +48,11 @@ type Options struct {
 	// DiscardRaw lets CheckFile drop the snapshot file's bytes once
 	// decoded, for reports that never read them (only SARIF does).
 	DiscardRaw bool
+	// DiscardIAM lets CheckFile release the typed model's IAM data
+	// (every Account.IAM of the snapshot it returns is nil) once the
+	// access graph is built: the rules read the accounts from the file,
+	// and check's reports read no IAM data.
+	DiscardIAM bool
 }
 
 // Pipeline is a set of rules compiled once and a configuration, ready to
@@ -66,6 +71,9 @@ type Pipeline struct {
 	// choice).
 	whole bool
 	chunk int
+	// discardIAM releases the typed IAM data once the graph is built
+	// (CheckFile with Options.DiscardIAM).
+	discardIAM bool
 }
 
 // Compile parses and compiles the rules of opts.Sources and checks that
@@ -144,7 +152,9 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	var ev *Evaluation
 	if doc != nil {
+		p.discardIAM = p.opts.DiscardIAM
 		ev, err = p.evaluate(ctx, nil, doc, snap.Snapshot, false)
+		p.discardIAM = false
 		err = memoryError(ctx, err)
 	} else {
 		// The rules work on a converted copy: the generic document goes
@@ -235,6 +245,11 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 		if err != nil {
 			graphErr = err
 			return
+		}
+		if p.discardIAM {
+			for i := range typed.Accounts {
+				typed.Accounts[i].IAM = nil
+			}
 		}
 		built := time.Since(start)
 		doc, err := g.DocumentKeys(p.graphEnvironments(resolved.Environments), "configuration", want)
