@@ -246,11 +246,6 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 			graphErr = err
 			return
 		}
-		if p.discardIAM {
-			for i := range typed.Accounts {
-				typed.Accounts[i].IAM = nil
-			}
-		}
 		built := time.Since(start)
 		doc, err := g.DocumentKeys(p.graphEnvironments(resolved.Environments), "configuration", want)
 		if err != nil {
@@ -258,6 +253,11 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 			return
 		}
 		documented := time.Since(start) - built
+		if p.discardIAM {
+			for i := range typed.Accounts {
+				typed.Accounts[i].IAM = nil
+			}
+		}
 		graphDoc, graphErr = engine.PrepareObjectConsuming(doc)
 		log.Debug("access graph built", "build", built.Round(time.Millisecond), "document", documented.Round(time.Millisecond),
 			"convert", (time.Since(start) - built - documented).Round(time.Millisecond), "took", time.Since(start).Round(time.Millisecond))
