@@ -105,12 +105,12 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	// input builds the pairs of the value rules see: the document's
 	// other keys, the given accounts and their facts beside the
 	// organization-wide ones, and the extra keys that are not deferred.
-	input := func(accounts []any) ([][2]*ast.Term, error) {
+	input := func(accounts []any, want func(string) bool) ([][2]*ast.Term, error) {
 		terms, err := convertAccounts(accounts)
 		if err != nil {
 			return nil, fmt.Errorf("convert snapshot for rules: %w", err)
 		}
-		chunkFacts, err := convertPairs(tables.accountFacts(accounts))
+		chunkFacts, err := convertPairs(tables.accountFacts(accounts, want))
 		if err != nil {
 			return nil, fmt.Errorf("convert facts for rules: %w", err)
 		}
@@ -213,11 +213,19 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 				if err != nil {
 					return err
 				}
-				base, err := input(accounts)
+				// The late groups run here only if the deferred values are
+				// ready before the input is built (it must hold their
+				// facts too).
+				groups := t.groups
+				j, withLate := lateOf[i]
+				withLate = withLate && ready()
+				if withLate {
+					groups = append(slices.Clip(groups), tasks[j].groups...)
+				}
+				base, err := input(accounts, e.factsRead(groups))
 				if err != nil {
 					return err
 				}
-				accounts = nil
 				var late [][2]*ast.Term
 				if t.late {
 					late = latePairs
@@ -225,7 +233,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 				if outs[i], err = e.evalGroups(ctx, gctx, t.groups, base, late); err != nil {
 					return err
 				}
-				if j, ok := lateOf[i]; ok && ready() && claimed[j].CompareAndSwap(false, true) {
+				if withLate && claimed[j].CompareAndSwap(false, true) {
 					outs[j], err = e.evalGroups(ctx, gctx, tasks[j].groups, base, latePairs)
 				}
 				return err
@@ -371,6 +379,20 @@ func runTask(ctx context.Context, sem chan struct{}, f func() error) error {
 		return err
 	}
 	return f()
+}
+
+// factsRead says which keys of input.facts groups may read (nil: any).
+func (e *Engine) factsRead(groups []group) func(string) bool {
+	keys := map[string]bool{}
+	for _, g := range groups {
+		if g.facts == nil {
+			return nil
+		}
+		for k := range g.facts {
+			keys[k] = true
+		}
+	}
+	return func(k string) bool { return keys[k] }
 }
 
 // evalGroups evaluates groups over the input made of base and late.

@@ -150,6 +150,9 @@ type group struct {
 	late bool
 	// scope is the scope of the group's rules.
 	scope string
+	// facts are the keys of input.facts the group's rules may read (nil:
+	// any); the others need not be computed.
+	facts map[string]bool
 }
 
 // Compiled is a set of rule sources parsed, checked and compiled once,
@@ -252,7 +255,8 @@ func (c *Compiled) Engine(ctx context.Context, opts Options) (*Engine, error) {
 				if err != nil {
 					return nil, fmt.Errorf("prepare rules: %w", regoError(err))
 				}
-				e.groups = append(e.groups, group{rules: part, query: q, late: late, scope: scope})
+				facts, _ := keysRead(c.compiler, part, FactsKey)
+				e.groups = append(e.groups, group{rules: part, query: q, late: late, scope: scope, facts: facts})
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func computeFacts(doc map[string]any) map[string]any {
 	}
 	t := newOrgTables(doc, sums)
 	facts := t.facts()
-	for k, v := range t.accountFacts(accounts) {
+	for k, v := range t.accountFacts(accounts, nil) {
 		facts[k] = v
 	}
 	return facts
@@ -228,8 +228,11 @@ func toAny(list []string) []any {
 
 // accountFacts are the tables about the given accounts (all of them, or
 // a chunk): trust_grants, admin_roles, role_activity and
-// full_admin_policies.
-func (t *orgTables) accountFacts(accounts []any) map[string]any {
+// full_admin_policies, those want accepts (nil: all).
+func (t *orgTables) accountFacts(accounts []any, want func(string) bool) map[string]any {
+	if want == nil {
+		want = func(string) bool { return true }
+	}
 	f := factsBuilder{organization: t.organization, orgAccounts: t.orgAccounts, adminPolicies: t.adminPolicies}
 	var iamAccounts []map[string]any
 	for _, a := range accounts {
@@ -241,6 +244,7 @@ func (t *orgTables) accountFacts(accounts []any) map[string]any {
 			iamAccounts = append(iamAccounts, acct)
 		}
 	}
+	wantGrants, wantAdmin, wantActivity := want("trust_grants"), want("admin_roles"), want("role_activity")
 	grants := []any{}
 	admin := map[string]any{}
 	activity := []any{}
@@ -252,21 +256,33 @@ func (t *orgTables) accountFacts(accounts []any) map[string]any {
 			if !ok {
 				continue
 			}
-			if g := f.adminGrants(role); len(g) > 0 {
-				if arn, ok := role["arn"].(string); ok {
-					admin[arn] = g
+			if wantAdmin {
+				if g := f.adminGrants(role); len(g) > 0 {
+					if arn, ok := role["arn"].(string); ok {
+						admin[arn] = g
+					}
 				}
 			}
-			grants = append(grants, f.trustGrants(id, role)...)
-			if a := roleActivity(id, role, t.collectedAt); a != nil {
-				activity = append(activity, a)
+			if wantGrants {
+				grants = append(grants, f.trustGrants(id, role)...)
+			}
+			if wantActivity {
+				if a := roleActivity(id, role, t.collectedAt); a != nil {
+					activity = append(activity, a)
+				}
 			}
 		}
 	}
-	return map[string]any{
-		"trust_grants": grants, "admin_roles": admin, "role_activity": activity,
-		"full_admin_policies": fullAdminPolicies(iamAccounts),
+	out := map[string]any{"trust_grants": grants, "admin_roles": admin, "role_activity": activity}
+	if want("full_admin_policies") {
+		out["full_admin_policies"] = fullAdminPolicies(iamAccounts)
 	}
+	for k := range out {
+		if !want(k) {
+			delete(out, k)
+		}
+	}
+	return out
 }
 
 type factsBuilder struct {

@@ -21,7 +21,7 @@ func readsInput(c *ast.Compiler, r Rule, keys map[string]bool) bool {
 	if len(keys) == 0 {
 		return false
 	}
-	return anyDependency(c, []Rule{r}, func(ref ast.Ref) bool {
+	return anyDependency(c, []Rule{r}, func(ref ast.Ref, _ bool) bool {
 		if len(ref) < 2 {
 			return true
 		}
@@ -37,7 +37,7 @@ func readsInput(c *ast.Compiler, r Rule, keys map[string]bool) bool {
 // input, or input[x]).
 func keysRead(c *ast.Compiler, rules []Rule, key string) (keys map[string]bool, all bool) {
 	keys = map[string]bool{}
-	all = anyDependency(c, rules, func(ref ast.Ref) bool {
+	all = anyDependency(c, rules, func(ref ast.Ref, test bool) bool {
 		if len(ref) < 2 {
 			return true
 		}
@@ -48,7 +48,9 @@ func keysRead(c *ast.Compiler, rules []Rule, key string) (keys map[string]bool, 
 		case string(k) != key:
 			return false
 		case len(ref) == 2:
-			return true
+			// `input.key` or `not input.key` alone asks whether it is
+			// there, which it is whatever keys it holds.
+			return !test
 		}
 		k2, ok := ref[2].Value.(ast.String)
 		if ok {
@@ -66,9 +68,10 @@ func keysRead(c *ast.Compiler, rules []Rule, key string) (keys map[string]bool, 
 // everything they depend on (the compiler's dependency graph,
 // transitively, else branches included) and reports whether f holds for
 // one of their references to input (input itself as a value is the
-// reference input alone). A dependency that is not a rule counts as
-// holding.
-func anyDependency(c *ast.Compiler, rules []Rule, f func(ast.Ref) bool) bool {
+// reference input alone); test tells f the reference is an expression of
+// its own (`input.x`, `not input.x`): a test of whether it is defined and
+// not false. A dependency that is not a rule counts as holding.
+func anyDependency(c *ast.Compiler, rules []Rule, f func(ref ast.Ref, test bool) bool) bool {
 	var queue []util.T
 	for _, r := range rules {
 		pkg, err := ast.ParseRef(r.Package)
@@ -107,7 +110,7 @@ func anyDependency(c *ast.Compiler, rules []Rule, f func(ast.Ref) bool) bool {
 
 // anyInputRef looks at one rule's own head and body (its else branches
 // are walked by the caller) for a reference to input f holds for.
-func anyInputRef(rule *ast.Rule, f func(ast.Ref) bool) bool {
+func anyInputRef(rule *ast.Rule, f func(ast.Ref, bool) bool) bool {
 	found := false
 	var visit func(x any) bool
 	visit = func(x any) bool {
@@ -115,8 +118,21 @@ func anyInputRef(rule *ast.Rule, f func(ast.Ref) bool) bool {
 			return true
 		}
 		switch x := x.(type) {
+		case *ast.Expr:
+			if t, ok := x.Terms.(*ast.Term); ok && len(x.With) == 0 {
+				if ref, ok := t.Value.(ast.Ref); ok && len(ref) > 0 && ref[0].Equal(ast.InputRootDocument) {
+					if f(ref, true) {
+						found = true
+						return true
+					}
+					for _, t := range ref[1:] {
+						ast.NewGenericVisitor(visit).Walk(t)
+					}
+					return true
+				}
+			}
 		case ast.Ref:
-			if len(x) > 0 && x[0].Equal(ast.InputRootDocument) && f(x) {
+			if len(x) > 0 && x[0].Equal(ast.InputRootDocument) && f(x, false) {
 				found = true
 				return true
 			}
@@ -127,7 +143,7 @@ func anyInputRef(rule *ast.Rule, f func(ast.Ref) bool) bool {
 			return true
 		case ast.Var:
 			// input as a value (x := input, with input as ...).
-			if x.Equal(ast.InputRootDocument.Value) && f(ast.Ref{ast.InputRootDocument}) {
+			if x.Equal(ast.InputRootDocument.Value) && f(ast.Ref{ast.InputRootDocument}, false) {
 				found = true
 			}
 		}

@@ -84,8 +84,9 @@ func TestReadsInput(t *testing.T) {
 
 // TestKeysRead: the keys of input.graph the rules may read are those
 // named by a constant (input.graph.nodes, directly or through what they
-// call); input.graph itself, input.graph[k], input or input[k] mean every
-// key. The built-in rules read neither the edges nor edges_in (what makes
+// call); input.graph as a value, input.graph[k], input or input[k] mean
+// every key; `input.graph` or `not input.graph` alone tests that it is
+// there and reads no key. The built-in rules read neither the edges nor edges_in (what makes
 // input.graph small).
 func TestKeysRead(t *testing.T) {
 	cases := map[string]struct {
@@ -96,7 +97,9 @@ func TestKeysRead(t *testing.T) {
 	}{
 		"K-001": {body: "\tinput.graph.nodes[\"x\"]", keys: []string{"nodes"}},
 		"K-002": {body: "\thelper(1)", extra: []string{"helper(x) if input.graph.edges[x]"}, keys: []string{"edges"}},
-		"K-003": {body: "\tinput.graph", all: true},
+		"K-003": {body: "\tinput.graph\n\tnot input.graph.version == 2", keys: []string{"version"}},
+		"K-008": {body: "\tx := input.graph\n\tx.edges", all: true},
+		"K-009": {body: "\tcount(input.graph) > 0", all: true},
 		"K-004": {body: "\tk := \"edges\"\n\tinput.graph[k]", all: true},
 		"K-005": {body: "\tx := input\n\tx.graph", all: true},
 		"K-006": {body: "\tk := \"graph\"\n\tinput[k]", all: true},
@@ -138,6 +141,17 @@ func TestKeysRead(t *testing.T) {
 	for _, k := range []string{"edges", "edges_in", "latent_edges", "conditions"} {
 		if keys[k] {
 			t.Errorf("built-in rules read input.graph.%s", k)
+		}
+	}
+	// The facts: the library reads input.facts.KEY and tests whether
+	// input.facts is there, so a rule's facts are the tables it uses.
+	for _, r := range comp.rules {
+		if r.ID != "OA-REACH-006" {
+			continue
+		}
+		facts, all := keysRead(comp.compiler, []Rule{r}, FactsKey)
+		if all || !facts["trust_grants"] || facts["full_admin_policies"] || facts["role_activity"] {
+			t.Errorf("%s reads the facts %v (all %v), want trust_grants and not full_admin_policies or role_activity", r.ID, facts, all)
 		}
 	}
 }
