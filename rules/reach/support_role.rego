@@ -78,9 +78,15 @@ class_targets := {e.to |
 	some class, edges in input.graph.class_edges
 	some e in edges
 	not escalation(e)
+	class_admits(class, e.except_accounts)
+}
+
+# class_admits(class, except) holds when a member of class is a principal
+# of an account outside except (the first one found is enough).
+class_admits(class, except) if {
 	some member in input.graph.classes[class]
 	not virtual(member)
-	not input.graph.nodes[member].account_id in e.except_accounts
+	not input.graph.nodes[member].account_id in except
 }
 
 # callers(role) lists who can assume a role: individual callers, and
