@@ -162,7 +162,9 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			tasks = append(tasks, task{groups: []group{g}, hi: doc.Accounts, late: late})
 		}
 		if gs := byScope(ScopeAccount, late); len(gs) > 0 {
-			for lo := 0; lo < doc.Accounts; lo += chunk {
+			// (One chunk, empty, when there are no accounts: what the rules
+			// find about the organization does not depend on them.)
+			for lo := 0; lo < max(1, doc.Accounts); lo += chunk {
 				tasks = append(tasks, task{groups: gs, lo: lo, hi: min(doc.Accounts, lo+chunk), late: late})
 			}
 		}

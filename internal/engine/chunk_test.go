@@ -1,0 +1,45 @@
+package engine
+
+import (
+	"context"
+	"maps"
+	"reflect"
+	"testing"
+
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// TestDocumentWithoutAccounts: with no accounts at all, the rules of
+// scope "account" still say what they find about the organization (one
+// empty chunk), as over the whole input.
+func TestDocumentWithoutAccounts(t *testing.T) {
+	l, err := snapshot.LoadFile("../../fixtures/identity-account-ous.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := maps.Clone(l.Doc)
+	doc["accounts"] = []any{}
+	typed := *l.Snapshot
+	typed.Accounts = nil
+	ctx := context.Background()
+	eng, err := New(ctx, Options{Sources: []Source{BuiltinSource()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := &snapshot.Loaded{Doc: doc, Snapshot: &typed}
+	want, err := eng.Eval(ctx, Input{Snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := eng.Eval(ctx, Input{Snapshot: snap, Document: DocumentOf(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.NotEvaluated) == 0 {
+		t.Fatal("nothing not evaluated: the comparison proves nothing")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("without accounts: %d findings, %d not evaluated; the whole input gives %d, %d",
+			len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
+	}
+}
