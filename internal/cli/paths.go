@@ -114,28 +114,19 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	}
 	log := app.Logger()
 	start := time.Now()
-	// The graph is built from the typed model while the snapshot is still
-	// validated; it is used only once validation succeeded.
-	var (
-		g        *graph.Graph
-		graphErr error
-		built    time.Duration
-	)
-	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{
-		DiscardDocument: true,
-		DiscardRaw:      true,
-		AfterDecode: func(_ map[string]any, typed *snapshot.Snapshot) {
-			t0 := time.Now()
-			g, graphErr = graph.Build(typed)
-			built = time.Since(t0)
-		},
-	})
+	// The graph is built once Load has returned: the file's bytes (as
+	// large as the snapshot) are garbage by then, not live beside the
+	// graph under construction.
+	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{DiscardDocument: true, DiscardRaw: true})
 	if err != nil {
 		return usageError(err)
 	}
-	if graphErr != nil {
-		return usageError(graphErr)
+	t0 := time.Now()
+	g, err := graph.Build(l.Snapshot)
+	if err != nil {
+		return usageError(err)
 	}
+	built := time.Since(t0)
 	snap := l.Snapshot
 	st := g.Stats()
 	log.Debug("snapshot loaded and access graph built", "file", opts.Snapshot, "accounts", len(snap.Accounts), "nodes", st.Nodes, "edges", st.Edges,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -48,9 +49,10 @@ type principal struct {
 	sensitive     bool
 	cls           *bclass
 	trust         *pdoc // roles only
-	// escKey groups the principals one escalation evaluation decides:
-	// same documents, boundary, SCPs, tags and MFA state, same account.
-	escKey string
+	// escUnit groups the principals one escalation evaluation decides:
+	// same documents, boundary, SCPs, tags and MFA state, same account
+	// (classify numbers the distinct keys; -1 before).
+	escUnit int32
 	// groups are the ARNs of a user's groups; customerPolicies the
 	// customer managed policies attached to it (directly or through a
 	// group) or to a role.
@@ -82,6 +84,18 @@ type bclass struct {
 	byAccount map[string][]*principal
 	sensitive bool
 	grant     *grantGroup // nil: no identity statement may allow sts:AssumeRole
+	// accounts caches the keys of byAccount, sorted (sortedAccounts).
+	accounts []string
+}
+
+// sortedAccounts returns the accounts with members of c, sorted. Members
+// are only ever added, so the cache is current while it has as many
+// accounts as byAccount.
+func (c *bclass) sortedAccounts() []string {
+	if len(c.accounts) != len(c.byAccount) {
+		c.accounts = slices.Sorted(maps.Keys(c.byAccount))
+	}
+	return c.accounts
 }
 
 // grantGroup gathers classes with the same identity documents, and the
@@ -437,7 +451,7 @@ func (b *builder) principalsOf() {
 		}
 		for ui := range a.IAM.Users {
 			u := &a.IAM.Users[ui]
-			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID}
+			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID, escUnit: -1}
 			for _, ip := range u.InlinePolicies {
 				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, u.ARN)))
 			}
@@ -480,7 +494,7 @@ func (b *builder) principalsOf() {
 		}
 		for ri := range a.IAM.Roles {
 			r := &a.IAM.Roles[ri]
-			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags}
+			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags, escUnit: -1}
 			for _, ip := range r.InlinePolicies {
 				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, r.ARN)))
 			}
@@ -544,7 +558,7 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 	if p, ok := b.byARN[arn]; ok {
 		return p.node
 	}
-	p := &principal{kind: KindSSORole, arn: arn, account: acct}
+	p := &principal{kind: KindSSORole, arn: arn, account: acct, escUnit: -1}
 	what := fmt.Sprintf("permission set %s in %s", name, acct)
 	if len(ps.Incomplete) > 0 {
 		b.warn("permission set %s (%s): %s failed; paths through its role in %s rest on incomplete data", name, ps.ARN, strings.Join(ps.Incomplete, ", "), acct)
@@ -685,6 +699,9 @@ func (b *builder) identityCenterEdges() {
 func (b *builder) classify() {
 	byKey := map[string]*bclass{}
 	groups := map[string]*grantGroup{}
+	// The keys of escalation units are numbered: the principals keep a
+	// number, not the key.
+	escUnits := map[string]int32{}
 	var kb strings.Builder
 	for _, p := range b.principals {
 		p.sensitive = false
@@ -720,7 +737,13 @@ func (b *builder) classify() {
 		}
 		rest := kb.String()
 		ids := sortedIDs(p.identityIDs)
-		p.escKey = fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account)
+		escKey := fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account)
+		u, ok := escUnits[escKey]
+		if !ok {
+			u = int32(len(escUnits))
+			escUnits[escKey] = u
+		}
+		p.escUnit = u
 		// Role assumption reads only the statements that match
 		// sts:AssumeRole: principals whose documents differ elsewhere (a
 		// PassRole statement naming their account) still form one class.

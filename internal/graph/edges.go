@@ -757,7 +757,7 @@ func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
 		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: ci, kind: EdgeAssumeRole.index(), except: except})
 		return
 	}
-	for _, a := range slices.Sorted(maps.Keys(c.byAccount)) {
+	for _, a := range c.sortedAccounts() {
 		if excepted(except, a) {
 			continue
 		}

@@ -522,16 +522,16 @@ func (b *builder) escalations() {
 // keys. Units come in the order of their first member.
 func (b *builder) units() [][]*principal {
 	var out [][]*principal
-	idx := map[string]int{}
+	idx := map[int32]int{}
 	for _, p := range b.principals {
 		if p.sensitive || b.bruteForce {
 			out = append(out, []*principal{p})
 			continue
 		}
-		i, ok := idx[p.escKey]
+		i, ok := idx[p.escUnit]
 		if !ok {
 			i = len(out)
-			idx[p.escKey] = i
+			idx[p.escUnit] = i
 			out = append(out, nil)
 		}
 		out[i] = append(out[i], p)
@@ -1057,7 +1057,7 @@ func (b *builder) adminClass(acct string) *bclass {
 		b.classes = append(b.classes, c)
 	}
 	n := b.adminNodes[acct]
-	m := &principal{node: n, kind: KindAccountAdmin, arn: b.nodes[n].ID, account: acct}
+	m := &principal{node: n, kind: KindAccountAdmin, arn: b.nodes[n].ID, account: acct, escUnit: -1}
 	c.members = append(c.members, m)
 	c.byAccount[acct] = append(c.byAccount[acct], m)
 	b.nodes[n].Class = int(c.idx)
@@ -1110,7 +1110,7 @@ func (b *builder) groupVariants() {
 // variant returns user u as a member of group g too.
 func (b *builder) variant(u *principal, g *snapshot.Group) *principal {
 	v := &principal{
-		kind: KindUser, arn: u.arn, account: u.account, tags: u.tags, mfa: u.mfa, userID: u.userID, console: u.console,
+		kind: KindUser, arn: u.arn, account: u.account, tags: u.tags, mfa: u.mfa, userID: u.userID, console: u.console, escUnit: -1,
 		identity: slices.Clone(u.identity), identityIDs: slices.Clone(u.identityIDs),
 		boundary: u.boundary, boundaryIDs: u.boundaryIDs, variantOf: u,
 		groups: append(slices.Clone(u.groups), g.ARN), customerPolicies: slices.Clone(u.customerPolicies),
