@@ -509,10 +509,21 @@ func (b *builder) escalations() {
 				b.selfEscalation(m, ix)
 			}
 		}
+		b.forgetCallers()
 	}
 	for _, acct := range slices.Sorted(maps.Keys(b.adminNodes)) {
 		b.adminEdges(acct)
+		b.forgetCallers()
 	}
+}
+
+// forgetCallers empties the caches of evaluations keyed by caller
+// (evalAction, resourceInvariant): every caller is made for one unit,
+// user or administrator node and never asked about again, so their
+// entries would only stay live until the build ends.
+func (b *builder) forgetCallers() {
+	clear(b.evalCache)
+	clear(b.invariant)
 }
 
 // units groups the principals one escalation evaluation decides: same
@@ -1103,6 +1114,7 @@ func (b *builder) groupVariants() {
 				v := b.variant(u, g)
 				b.escalationEdge([]*principal{u}, v.node, EdgeAddUserToGroup, gr, Evidence{Resource: g.ARN})
 			}
+			b.forgetCallers()
 		}
 	}
 }
