@@ -86,6 +86,9 @@ type bclass struct {
 	grant     *grantGroup // nil: no identity statement may allow sts:AssumeRole
 	// accounts caches the keys of byAccount, sorted (sortedAccounts).
 	accounts []string
+	// nodes are the members' nodes, in members' order, once the members
+	// are released (dropCaches).
+	nodes []int32
 }
 
 // sortedAccounts returns the accounts with members of c, sorted. Members
@@ -200,10 +203,22 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 }
 
 // dropCaches releases what only the edge search needed, before finish
-// copies the edges (the peak of a build).
+// copies the edges (the peak of a build): the caches, and the principals
+// with their parsed documents (the classes keep their members' nodes).
 func (b *builder) dropCaches() {
 	b.evalCache, b.invariant, b.ctxCache, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil
 	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
+	for _, c := range b.classes {
+		c.nodes = make([]int32, len(c.members))
+		for i, m := range c.members {
+			c.nodes[i] = m.node
+		}
+		c.members, c.byAccount, c.accounts, c.grant = nil, nil, nil, nil
+	}
+	b.principals, b.byARN, b.byAccount, b.roles, b.groups, b.acctClass = nil, nil, nil, nil, nil, nil
+	b.trustedBy, b.wildcardRoles, b.variants, b.adminClasses = nil, nil, nil, nil
+	b.byID, b.condIdx, b.docSens, b.docAcctSens, b.docAssume = nil, nil, nil, nil, nil
+	b.scps, b.rcps, b.attached, b.warned = nil, nil, nil, nil
 }
 
 func newBuilder(s *snapshot.Snapshot) *builder {
