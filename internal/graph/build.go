@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -118,7 +121,11 @@ type builder struct {
 	nodes []Node
 	byID  map[string]int32
 
-	docs        map[string]*pdoc
+	docs map[string]*pdoc
+	// parsed are the documents preparse parsed, indexed by parsedIdx
+	// (their text); released once the principals are read.
+	parsed      []parsedDoc
+	parsedIdx   map[string]int
 	docSens     map[*policy.Document]bool
 	docAcctSens map[*policy.Document]bool
 	docAssume   map[*policy.Document]string
@@ -243,10 +250,93 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 // prepare reads the organization and every principal, and forms classes.
 func (b *builder) prepare() {
 	b.organization()
+	b.preparse()
 	b.principalsOf()
 	b.identityCenterRoles()
 	b.groupVariants()
+	b.parsed, b.parsedIdx = nil, nil
 	b.classify()
+}
+
+// parsedDoc is a policy document parsed ahead (preparse): the document or
+// the parse error, and its assumeKey.
+type parsedDoc struct {
+	doc       *policy.Document
+	err       error
+	assumeKey string
+}
+
+// preparse parses, on every core, the distinct documents principalsOf
+// reads (the inline, attached, boundary and trust policies of the
+// accounts' users, groups and roles), and computes their assumeKey, so
+// that parse only looks them up. What parse does with a document
+// (numbering, warnings, the tag keys it references) still happens in
+// the order the builder meets the documents.
+func (b *builder) preparse() {
+	b.parsedIdx = map[string]int{}
+	var raws [][]byte
+	add := func(raw []byte) {
+		if len(raw) == 0 || string(raw) == "null" {
+			return
+		}
+		if _, ok := b.parsedIdx[string(raw)]; !ok {
+			b.parsedIdx[string(raw)] = len(raws)
+			raws = append(raws, raw)
+		}
+	}
+	attached := func(aps []snapshot.AttachedPolicy, bd *snapshot.AttachedPolicy) {
+		for _, ap := range aps {
+			add(b.ix.PolicyDocument(ap.ARN))
+		}
+		if bd != nil {
+			add(b.ix.PolicyDocument(bd.ARN))
+		}
+	}
+	inline := func(ips []snapshot.InlinePolicy) {
+		for _, ip := range ips {
+			add(ip.Document)
+		}
+	}
+	for ai := range b.s.Accounts {
+		a := &b.s.Accounts[ai]
+		if a.IAM == nil {
+			continue
+		}
+		for i := range a.IAM.Users {
+			u := &a.IAM.Users[i]
+			inline(u.InlinePolicies)
+			attached(u.AttachedPolicies, u.PermissionsBoundary)
+		}
+		for i := range a.IAM.Groups {
+			g := &a.IAM.Groups[i]
+			inline(g.InlinePolicies)
+			attached(g.AttachedPolicies, nil)
+		}
+		for i := range a.IAM.Roles {
+			r := &a.IAM.Roles[i]
+			inline(r.InlinePolicies)
+			attached(r.AttachedPolicies, r.PermissionsBoundary)
+			add(r.TrustPolicy)
+		}
+	}
+	b.parsed = make([]parsedDoc, len(raws))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(raws)/64)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(raws) {
+					return
+				}
+				pd := &b.parsed[i]
+				if pd.doc, pd.err = policy.ParseRaw(raws[i]); pd.err == nil {
+					pd.assumeKey = assumeKey(pd.doc)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func (b *builder) warn(format string, args ...any) {
@@ -282,7 +372,13 @@ func (b *builder) parse(raw []byte, what string) *pdoc {
 		}
 		return d
 	}
-	doc, err := policy.ParseRaw(raw)
+	var pd parsedDoc
+	if i, ok := b.parsedIdx[string(raw)]; ok {
+		pd = b.parsed[i]
+	} else if pd.doc, pd.err = policy.ParseRaw(raw); pd.err == nil {
+		pd.assumeKey = assumeKey(pd.doc)
+	}
+	doc, err := pd.doc, pd.err
 	if err != nil {
 		b.docs[string(raw)] = nil
 		b.warn("%s: %v; ignored", what, err)
@@ -291,7 +387,7 @@ func (b *builder) parse(raw []byte, what string) *pdoc {
 	d := &pdoc{doc: doc, id: b.ndocs}
 	b.ndocs++
 	d.sensitive, d.acctSensitive = b.scan(doc)
-	d.assumeKey = assumeKey(doc)
+	d.assumeKey = pd.assumeKey
 	b.docSens[doc] = d.sensitive
 	b.docAcctSens[doc] = d.acctSensitive
 	b.docAssume[doc] = d.assumeKey
@@ -712,64 +808,26 @@ func (b *builder) identityCenterEdges() {
 // indexes the classes by the sts:AssumeRole statements of their identity
 // documents.
 func (b *builder) classify() {
+	keys := b.classKeys()
 	byKey := map[string]*bclass{}
 	groups := map[string]*grantGroup{}
 	// The keys of escalation units are numbered: the principals keep a
 	// number, not the key.
 	escUnits := map[string]int32{}
-	var kb strings.Builder
-	for _, p := range b.principals {
-		p.sensitive = false
-		acctSensitive := false
-		look := func(pols []policy.Policy) {
-			for _, pol := range pols {
-				p.sensitive = p.sensitive || b.docSens[pol.Document]
-				acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
-			}
-		}
-		look(p.identity)
-		look(p.boundary)
-		for _, lvl := range b.scpsOf(p.account) {
-			look(lvl)
-		}
-		// The rest of the evaluation inputs.
-		kb.Reset()
-		fmt.Fprintf(&kb, "%s|%s|%t|%t|%s|", p.kind, b.scpKey(p.account), p.account == b.mgmt, p.serviceLinked, p.mfa)
-		tagKeys := make([]string, 0, len(p.tags))
-		for k := range p.tags {
-			tagKeys = append(tagKeys, k)
-		}
-		sort.Strings(tagKeys)
-		for _, k := range tagKeys {
-			fmt.Fprintf(&kb, "%q=%q,", k, p.tags[k])
-		}
-		switch {
-		case p.sensitive:
-			kb.WriteString("|" + p.arn)
-		case acctSensitive:
-			// One evaluation stands for the members of one account.
-			kb.WriteString("|" + p.account)
-		}
-		rest := kb.String()
-		ids := sortedIDs(p.identityIDs)
-		escKey := fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account)
-		u, ok := escUnits[escKey]
+	for i, p := range b.principals {
+		k := &keys[i]
+		u, ok := escUnits[k.esc]
 		if !ok {
 			u = int32(len(escUnits))
-			escUnits[escKey] = u
+			escUnits[k.esc] = u
 		}
 		p.escUnit = u
-		// Role assumption reads only the statements that match
-		// sts:AssumeRole: principals whose documents differ elsewhere (a
-		// PassRole statement naming their account) still form one class.
-		key := b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest
-		c, ok := byKey[key]
+		c, ok := byKey[k.class]
 		if !ok {
-			c = &bclass{key: key, byAccount: map[string][]*principal{}, sensitive: p.sensitive}
-			byKey[key] = c
+			c = &bclass{key: k.class, byAccount: map[string][]*principal{}, sensitive: p.sensitive}
+			byKey[k.class] = c
 			b.classes = append(b.classes, c)
-			gk := fmt.Sprint(ids)
-			g, ok := groups[gk]
+			g, ok := groups[k.grant]
 			if !ok {
 				g = &grantGroup{}
 				for _, pol := range p.identity {
@@ -779,7 +837,7 @@ func (b *builder) classify() {
 						}
 					}
 				}
-				groups[gk] = g
+				groups[k.grant] = g
 				if len(g.stmts) > 0 {
 					b.groups = append(b.groups, g)
 				}
@@ -802,6 +860,93 @@ func (b *builder) classify() {
 		for _, p := range c.members {
 			b.nodes[p.node].Class = i
 		}
+	}
+}
+
+// principalKeys are the keys classify groups a principal by: its class
+// (role assumption), its escalation unit, and its grant group (identity
+// documents).
+type principalKeys struct {
+	class, esc, grant string
+}
+
+// classKeys computes the keys of every principal, on every core, and sets
+// their sensitive flag. The SCPs of every account are read first, in the
+// order of the principals (the order classify read them in), so that the
+// workers only read the builder.
+func (b *builder) classKeys() []principalKeys {
+	scpKeys := map[string]string{}
+	for _, p := range b.principals {
+		if _, ok := scpKeys[p.account]; !ok {
+			b.scpsOf(p.account)
+			scpKeys[p.account] = b.scpKey(p.account)
+		}
+	}
+	keys := make([]principalKeys, len(b.principals))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 256
+	for range max(1, min(runtime.GOMAXPROCS(0), len(b.principals)/chunk)) {
+		wg.Go(func() {
+			var kb strings.Builder
+			for {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= len(b.principals) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(b.principals)); i++ {
+					keys[i] = b.keysOf(b.principals[i], scpKeys[b.principals[i].account], &kb)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return keys
+}
+
+// keysOf computes the keys of p (scpKey is its account's) and sets
+// p.sensitive; it only reads the builder.
+func (b *builder) keysOf(p *principal, scpKey string, kb *strings.Builder) principalKeys {
+	p.sensitive = false
+	acctSensitive := false
+	look := func(pols []policy.Policy) {
+		for _, pol := range pols {
+			p.sensitive = p.sensitive || b.docSens[pol.Document]
+			acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
+		}
+	}
+	look(p.identity)
+	look(p.boundary)
+	for _, lvl := range b.scps[p.account] {
+		look(lvl)
+	}
+	// The rest of the evaluation inputs.
+	kb.Reset()
+	fmt.Fprintf(kb, "%s|%s|%t|%t|%s|", p.kind, scpKey, p.account == b.mgmt, p.serviceLinked, p.mfa)
+	tagKeys := make([]string, 0, len(p.tags))
+	for k := range p.tags {
+		tagKeys = append(tagKeys, k)
+	}
+	sort.Strings(tagKeys)
+	for _, k := range tagKeys {
+		fmt.Fprintf(kb, "%q=%q,", k, p.tags[k])
+	}
+	switch {
+	case p.sensitive:
+		kb.WriteString("|" + p.arn)
+	case acctSensitive:
+		// One evaluation stands for the members of one account.
+		kb.WriteString("|" + p.account)
+	}
+	rest := kb.String()
+	ids := sortedIDs(p.identityIDs)
+	return principalKeys{
+		esc: fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account),
+		// Role assumption reads only the statements that match
+		// sts:AssumeRole: principals whose documents differ elsewhere (a
+		// PassRole statement naming their account) still form one class.
+		class: b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest,
+		grant: fmt.Sprint(ids),
 	}
 }
 
