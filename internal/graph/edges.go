@@ -185,7 +185,42 @@ func (b *builder) callerOf(p *principal) *caller {
 // context returns the request context of c calling r: what the snapshot
 // knows is known, every other key is unknown.
 func (b *builder) context(c *caller, r *principal) *policy.Context {
-	return b.contextFor(c, r.account, r.tags, true)
+	if c.p == nil || len(r.tags) > 0 && len(b.resourceTagKeys) > 0 {
+		return b.contextFor(c, r.account, r.tags, true)
+	}
+	// The context of a principal's calls is the same for every role of an
+	// account without tags the documents read: made once (the builder
+	// asks for it role after role, account after account).
+	k := roleCtxKey{p: c.p, account: c.account, resAccount: r.account, flags: c.contextFlags()}
+	if ctx := b.roleCtxs[k]; ctx != nil {
+		return ctx
+	}
+	if len(b.roleCtxs) >= 4096 {
+		clear(b.roleCtxs)
+	}
+	ctx := b.contextFor(c, r.account, r.tags, true)
+	b.roleCtxs[k] = ctx
+	return ctx
+}
+
+// roleCtxKey identifies the context of a principal's call on a role (see
+// context).
+type roleCtxKey struct {
+	p                   *principal
+	account, resAccount string
+	flags               uint8
+}
+
+// contextFlags are the caller's settings contextFor reads besides its
+// principal and account.
+func (c *caller) contextFlags() uint8 {
+	var f uint8
+	for i, set := range []bool{c.inOrg, c.anyone, c.anyAccount, c.sessionUnknown, c.accountUnknown} {
+		if set {
+			f |= 1 << i
+		}
+	}
+	return f
 }
 
 // contextFor returns the request context of c acting on a resource of
