@@ -181,6 +181,15 @@ type builder struct {
 	// bruteForce disables the escalation prefilters and class sharing
 	// (tests compare the two).
 	bruteForce bool
+	// rec, when set, records what the builder finds instead of adding it
+	// (a copy of the builder searching roles on another core, see
+	// allRoleEdges).
+	rec *recorder
+	// capture, when set, keeps warnings instead of giving them;
+	// pendingWarns are those of SCPs and RCPs read ahead, by type and
+	// account (readOrgPoliciesAhead).
+	capture      *[]string
+	pendingWarns map[string][]string
 }
 
 // Build builds the access graph of s. Documents that do not parse and
@@ -199,9 +208,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 	b := newBuilder(s)
 	b.bruteForce = bruteForce
 	b.prepare()
-	for _, r := range b.roles {
-		b.roleEdges(r)
-	}
+	b.allRoleEdges()
 	b.identityCenterEdges()
 	b.latentEdges()
 	b.escalations()
@@ -342,6 +349,14 @@ func (b *builder) preparse() {
 
 func (b *builder) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
+	if b.capture != nil {
+		*b.capture = append(*b.capture, msg)
+		return
+	}
+	if b.rec != nil {
+		b.rec.warns = append(b.rec.warns, msg)
+		return
+	}
 	if !b.warned[msg] {
 		b.warned[msg] = true
 		b.warns = append(b.warns, msg)
@@ -352,6 +367,9 @@ func (b *builder) warn(format string, args ...any) {
 func (b *builder) node(n Node) int32 {
 	if i, ok := b.byID[n.ID]; ok {
 		return i
+	}
+	if b.rec != nil {
+		return b.rec.node(n)
 	}
 	n.Class = -1
 	i := int32(len(b.nodes))

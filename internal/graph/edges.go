@@ -355,6 +355,21 @@ func (b *builder) intern(c Conditions) int32 {
 	if c.Empty() {
 		return 0
 	}
+	k := condKey(c)
+	if b.rec != nil {
+		return b.rec.intern(k, c)
+	}
+	if i, ok := b.condIdx[k]; ok {
+		return i
+	}
+	i := int32(len(b.conds))
+	b.conds = append(b.conds, c)
+	b.condIdx[k] = i
+	return i
+}
+
+// condKey is the text conditions are interned by.
+func condKey(c Conditions) string {
 	var sb strings.Builder
 	write := func(sets [][]policy.Clause) {
 		for _, set := range sets {
@@ -374,14 +389,7 @@ func (b *builder) intern(c Conditions) int32 {
 	}
 	write(c.AllowedWhen)
 	write(c.DeniedWhen)
-	k := sb.String()
-	if i, ok := b.condIdx[k]; ok {
-		return i
-	}
-	i := int32(len(b.conds))
-	b.conds = append(b.conds, c)
-	b.condIdx[k] = i
-	return i
+	return sb.String()
 }
 
 // outsiderConditions drops the clauses that principals outside the
@@ -524,12 +532,6 @@ func (b *builder) roleEdges(r *principal) {
 		return
 	}
 	ti := b.trustInfoOf(r.trust)
-	for _, a := range ti.accounts {
-		b.trustedBy[a] = append(b.trustedBy[a], r)
-	}
-	if ti.wildcard {
-		b.wildcardRoles = append(b.wildcardRoles, r)
-	}
 	for _, f := range ti.federated {
 		b.federatedEdge(r, f)
 	}
@@ -809,15 +811,30 @@ func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
 // interned remaining conditions, or -1 when they cannot hold. Decisions
 // are kept per conditions and account.
 func (b *builder) forAccount(ci int32, a string) int32 {
+	if b.rec != nil {
+		return b.rec.forAccount(b, ci, a)
+	}
 	k := acctCond{ci, a}
 	if v, ok := b.acctConds[k]; ok {
 		return v
 	}
+	v := int32(-1)
+	if spec, ok := b.specializeFor(b.conds[ci], a); ok {
+		v = b.intern(spec)
+	}
+	b.acctConds[k] = v
+	return v
+}
+
+// specializeFor decides conditions c for the principals of account a (see
+// forAccount): the remaining conditions; ok is false when they cannot
+// hold.
+func (b *builder) specializeFor(c Conditions, a string) (Conditions, bool) {
 	known := map[string][]string{"aws:principalaccount": {a}}
 	if b.inOrg(a) {
 		known["aws:principalorgpaths"] = []string{b.orgPaths[a]}
 	}
-	spec, ok := specialize(b.conds[ci], func(cl policy.Clause) (bool, bool) {
+	spec, ok := specialize(c, func(cl policy.Clause) (bool, bool) {
 		vals, isKnown := known[strings.ToLower(cl.Key)]
 		if !isKnown {
 			return false, false
@@ -825,12 +842,7 @@ func (b *builder) forAccount(ci int32, a string) int32 {
 		holds, decided := cl.Holds(vals)
 		return decided && holds, decided && !holds
 	})
-	v := int32(-1)
-	if ok {
-		v = b.intern(spec)
-	}
-	b.acctConds[k] = v
-	return v
+	return spec, ok
 }
 
 type acctCond struct {
