@@ -473,6 +473,11 @@ func (b *builder) internGrant(g grant, ev Evidence) (cond, ei int32) {
 	if ev.Statements == nil {
 		ev.Statements = []policy.StatementRef{}
 	}
+	if b.rec != nil {
+		ei = int32(len(b.rec.evidence))
+		b.rec.evidence = append(b.rec.evidence, ev)
+		return b.intern(g.cond), ei
+	}
 	ei = int32(len(b.evidence))
 	b.evidence = append(b.evidence, ev)
 	return b.intern(g.cond), ei
@@ -488,33 +493,45 @@ func (b *builder) escalationEdgeAt(unit []*principal, to int32, kind EdgeKind, c
 
 // escalations adds every escalation edge, once the assume edges are known.
 func (b *builder) escalations() {
-	for _, unit := range b.units() {
-		rep := unit[0]
-		ix := b.escIndexOf(rep)
-		if ix.empty() {
-			continue
-		}
-		cr := b.callerOf(rep)
-		admin := b.isAdmin(cr, ix)
-		for _, m := range unit {
-			m.admin = admin
-			if admin {
-				b.nodes[m.node].Admin = true
-			}
-		}
-		b.takeOver(unit, cr, ix)
-		b.passRoles(unit, cr, ix)
-		if !admin {
-			for _, m := range unit {
-				b.selfEscalation(m, ix)
-			}
-		}
-		b.forgetCallers()
-	}
+	b.allUnitEscalations(b.units())
 	for _, acct := range slices.Sorted(maps.Keys(b.adminNodes)) {
 		b.adminEdges(acct)
 		b.forgetCallers()
 	}
+}
+
+// unitEscalations adds the escalation edges of one unit's members.
+func (b *builder) unitEscalations(unit []*principal) {
+	rep := unit[0]
+	ix := b.escIndexOf(rep)
+	if ix.empty() {
+		return
+	}
+	cr := b.callerOf(rep)
+	admin := b.isAdmin(cr, ix)
+	for _, m := range unit {
+		m.admin = admin
+		if admin {
+			b.setAdmin(m.node)
+		}
+	}
+	b.takeOver(unit, cr, ix)
+	b.passRoles(unit, cr, ix)
+	if !admin {
+		for _, m := range unit {
+			b.selfEscalation(m, ix)
+		}
+	}
+	b.forgetCallers()
+}
+
+// setAdmin marks node n as an administrator of its account.
+func (b *builder) setAdmin(n int32) {
+	if b.rec != nil {
+		b.rec.admins = append(b.rec.admins, n)
+		return
+	}
+	b.nodes[n].Admin = true
 }
 
 // forgetCallers empties the caches of evaluations keyed by caller
@@ -985,7 +1002,9 @@ func (b *builder) adminNode(acct string) int32 {
 	}
 	_, inSnapshot := b.ix.Account(acct)
 	n := b.node(Node{ID: "admin:" + acct, Kind: KindAccountAdmin, Name: "administrator of " + b.accountName(acct), AccountID: acct, External: !inSnapshot && b.orgID != ""})
-	b.adminNodes[acct] = n
+	if b.rec == nil {
+		b.adminNodes[acct] = n // a copy's node is the builder's once added (see add)
+	}
 	return n
 }
 

@@ -51,38 +51,79 @@ func (b *builder) allRoleEdges() {
 	for _, c := range b.classes {
 		c.sortedAccounts()
 	}
-	copies := make([]*builder, workers)
-	for w := range copies {
-		wb := *b
-		wb.roleCtxs = map[roleCtxKey]*policy.Context{}
-		wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
-		copies[w] = &wb
+	b.inParallel(len(b.roles), workers, func(wb *builder, i int) { wb.roleEdges(b.roles[i]) })
+}
+
+// allUnitEscalations adds the escalation edges of every unit, on every
+// core as allRoleEdges does: the copies record the nodes (administrator
+// nodes) they would create, the conditions they would intern, the
+// evidence they would store, the edges and the administrators they find;
+// the builder adds them unit by unit in order. The index of every unit's
+// documents is made first.
+func (b *builder) allUnitEscalations(units [][]*principal) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || len(units) < minParallelRoles {
+		for _, u := range units {
+			b.unitEscalations(u)
+		}
+		return
 	}
-	specs := make([]map[string]specAnswer, workers)
-	for w := range specs {
-		specs[w] = map[string]specAnswer{}
+	b.readOrgPoliciesAhead()
+	for _, u := range units {
+		b.escIndexOf(u[0])
+	}
+	b.inParallel(len(units), workers, func(wb *builder, i int) { wb.unitEscalations(units[i]) })
+}
+
+// inParallel calls search(copy, i) for i in [0, n) on workers copies of
+// the builder, in batches of rolesPerBatch, each call with a recorder of
+// its own, and adds what each call found in the order of i.
+func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
+	// Each worker keeps its caches (pure answers) across batches; its
+	// copy of the builder is made again for every batch, so that it sees
+	// the nodes, conditions and evidence added after the last one.
+	type caches struct {
+		roleCtxs map[roleCtxKey]*policy.Context
+		ctxCache map[ctxKey]*policy.Context
+		svcTrust map[svcKey]svcTrust
+		spec     map[string]specAnswer
+	}
+	kept := make([]caches, workers)
+	for w := range kept {
+		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}, map[svcKey]svcTrust{}, map[string]specAnswer{}}
+	}
+	copies := make([]*builder, workers)
+	newCopies := func() {
+		for w := range copies {
+			wb := *b
+			wb.roleCtxs, wb.ctxCache, wb.svcTrust = kept[w].roleCtxs, kept[w].ctxCache, kept[w].svcTrust
+			wb.evalCache, wb.invariant = map[evalKey]policy.Result{}, map[evalKey]bool{}
+			wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
+			copies[w] = &wb
+		}
 	}
 	found := make([]roleFindings, rolesPerBatch)
-	for lo := 0; lo < len(b.roles); lo += rolesPerBatch {
-		batch := b.roles[lo:min(lo+rolesPerBatch, len(b.roles))]
+	for lo := 0; lo < n; lo += rolesPerBatch {
+		size := min(rolesPerBatch, n-lo)
+		newCopies()
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for w, wb := range copies {
 			wg.Go(func() {
 				for {
 					i := int(next.Add(1) - 1)
-					if i >= len(batch) {
+					if i >= size {
 						return
 					}
-					wb.rec = newRecorder(specs[w])
-					wb.roleEdges(batch[i])
+					wb.rec = newRecorder(kept[w].spec)
+					search(wb, lo+i)
 					found[i] = roleFindings{rec: wb.rec, edges: wb.edges, cedges: wb.cedges, mismatches: wb.trustsNoGr}
 					wb.rec, wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil, nil
 				}
 			})
 		}
 		wg.Wait()
-		for i := range batch {
+		for i := range size {
 			b.add(&found[i])
 			found[i] = roleFindings{}
 		}
@@ -106,6 +147,9 @@ func (b *builder) add(f *roleFindings) {
 	nodes := make([]int32, len(rec.nodes))
 	for i, n := range rec.nodes {
 		nodes[i] = b.node(n)
+		if _, ok := b.adminNodes[n.AccountID]; !ok && n.Kind == KindAccountAdmin {
+			b.adminNodes[n.AccountID] = nodes[i]
+		}
 	}
 	node := func(i int32) int32 {
 		if i <= recordedNode {
@@ -113,13 +157,24 @@ func (b *builder) add(f *roleFindings) {
 		}
 		return i
 	}
-	conds := make([]int32, len(rec.conds))
+	conds := make([]int32, len(rec.conds)+1) // 0: no conditions
 	for _, l := range rec.log {
-		conds[l] = b.intern(rec.conds[l])
+		conds[l] = b.intern(rec.conds[l-1])
+	}
+	evidence := make([]int32, len(rec.evidence))
+	for i, ev := range rec.evidence {
+		evidence[i] = int32(len(b.evidence))
+		b.evidence = append(b.evidence, ev)
 	}
 	for _, e := range f.edges {
 		e.from, e.to, e.cond = node(e.from), node(e.to), conds[e.cond]
+		if e.ev >= 0 {
+			e.ev = evidence[e.ev]
+		}
 		b.edges = append(b.edges, e)
+	}
+	for _, n := range rec.admins {
+		b.nodes[n].Admin = true
 	}
 	for _, ce := range f.cedges {
 		ce.to, ce.cond = node(ce.to), conds[ce.cond]
@@ -141,10 +196,14 @@ const recordedNode = -2
 type recorder struct {
 	nodes   []Node
 	nodeIdx map[string]int32
-	conds   []Conditions // 0: no conditions, as the builder's
+	conds   []Conditions // condition i is conds[i-1]; 0 is no conditions, as the builder's
 	condIdx map[string]int32
 	log     []int32 // the conditions interned, in call order
 	warns   []string
+	// evidence are the escalation evidence records stored, admins the
+	// nodes found to be administrators (unitEscalations).
+	evidence []Evidence
+	admins   []int32
 	// spec caches forAccount's answers by conditions and account, for
 	// every role a copy searches.
 	spec map[string]specAnswer
@@ -156,13 +215,16 @@ type specAnswer struct {
 }
 
 func newRecorder(spec map[string]specAnswer) *recorder {
-	return &recorder{nodeIdx: map[string]int32{}, conds: []Conditions{{}}, condIdx: map[string]int32{}, spec: spec}
+	return &recorder{spec: spec}
 }
 
 // node returns the reference of a node the builder does not hold.
 func (r *recorder) node(n Node) int32 {
 	i, ok := r.nodeIdx[n.ID]
 	if !ok {
+		if r.nodeIdx == nil {
+			r.nodeIdx = map[string]int32{}
+		}
 		i = int32(len(r.nodes))
 		r.nodes = append(r.nodes, n)
 		r.nodeIdx[n.ID] = i
@@ -174,8 +236,11 @@ func (r *recorder) node(n Node) int32 {
 func (r *recorder) intern(k string, c Conditions) int32 {
 	i, ok := r.condIdx[k]
 	if !ok {
-		i = int32(len(r.conds))
+		if r.condIdx == nil {
+			r.condIdx = map[string]int32{}
+		}
 		r.conds = append(r.conds, c)
+		i = int32(len(r.conds))
 		r.condIdx[k] = i
 	}
 	r.log = append(r.log, i)
@@ -185,7 +250,10 @@ func (r *recorder) intern(k string, c Conditions) int32 {
 // forAccount is builder.forAccount for a copy: the recorder's conditions
 // ci decided for account a, cached by their text.
 func (r *recorder) forAccount(b *builder, ci int32, a string) int32 {
-	c := r.conds[ci]
+	var c Conditions
+	if ci > 0 {
+		c = r.conds[ci-1]
+	}
 	k := condKey(c) + "\x00" + a
 	ans, ok := r.spec[k]
 	if !ok {
