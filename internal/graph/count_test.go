@@ -17,17 +17,7 @@ import (
 // snapshot, the fixtures and a generated organization, into every
 // account, with every edge filter.
 func TestClassScanMatchesSlowCount(t *testing.T) {
-	snaps := map[string]*snapshot.Snapshot{}
-	for name, def := range testSnapshots {
-		snaps[name] = def().s
-	}
-	for _, f := range []string{"identity-account-ous", "startup-dev-prod", "consultancy-clients"} {
-		l, err := snapshot.LoadFile("../../fixtures/" + f + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[f] = l.Snapshot
-	}
+	snaps := testAndFixtureSnapshots(t)
 	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, Seed: 7})
 	defer func(b, l int) { dfsBudget, sccExactLimit = b, l }(dfsBudget, sccExactLimit)
 	enumerated, budgetHit := 0, 0
@@ -91,4 +81,22 @@ func limitsFor(name string) [][2]int {
 		}
 	}
 	return l
+}
+
+// testAndFixtureSnapshots returns every test snapshot (testdata_test.go)
+// and bundled fixture, by name.
+func testAndFixtureSnapshots(t *testing.T) map[string]*snapshot.Snapshot {
+	t.Helper()
+	snaps := map[string]*snapshot.Snapshot{}
+	for name, def := range testSnapshots {
+		snaps[name] = def().s
+	}
+	for _, f := range []string{"identity-account-ous", "startup-dev-prod", "consultancy-clients"} {
+		l, err := snapshot.LoadFile("../../fixtures/" + f + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps[f] = l.Snapshot
+	}
+	return snaps
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/orgaudit/orgaudit/internal/orggen"
-	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 // TestBuildSameOnEveryCore: the graph built on one core (documents
@@ -18,17 +17,9 @@ import (
 // several workers, and on every test snapshot and fixture with batches of
 // two roles.
 func TestBuildSameOnEveryCore(t *testing.T) {
-	snaps := map[string]*snapshot.Snapshot{"orggen-40": orggen.Generate(orggen.Options{Accounts: 40, Seed: 3}), "replay": replaySnapshot().s}
-	for name, def := range testSnapshots {
-		snaps[name] = def().s
-	}
-	for _, f := range []string{"identity-account-ous", "startup-dev-prod", "consultancy-clients"} {
-		l, err := snapshot.LoadFile("../../fixtures/" + f + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[f] = l.Snapshot
-	}
+	snaps := testAndFixtureSnapshots(t)
+	snaps["orggen-40"] = orggen.Generate(orggen.Options{Accounts: 40, Seed: 3})
+	snaps["replay"] = replaySnapshot().s
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	defer func(b, m int) { rolesPerBatch, minParallelRoles = b, m }(rolesPerBatch, minParallelRoles)
 	for name, s := range snaps {

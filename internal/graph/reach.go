@@ -628,11 +628,8 @@ func satAdd(a, b uint64) uint64 {
 // The walk bounds its steps (dfsBudget): every edge followed is a step.
 // Class edges into nodes on no path into the target are not looked at one
 // by one: their steps are added in runs (classScan), which gives the same
-// counts as looking at each (enumerateSlow, which tests compare).
+// counts as looking at each (slowEnumerate, which tests compare).
 func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [][]bool) (uint64, bool) {
-	if slowEnumerate {
-		return q.enumerateSlow(v, h, sccOf, levels, al)
-	}
 	g := q.g
 	comp := sccOf[v]
 	onPath := map[int32]bool{v: true}
@@ -671,6 +668,14 @@ func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [
 		if left <= 0 || steps > dfsBudget {
 			return
 		}
+		if slowEnumerate {
+			g.forOut(u, func(e edge) {
+				if q.follow[e.kind] {
+					visit(e.to, left)
+				}
+			})
+			return
+		}
 		for k := g.outStart[u]; k < g.outStart[u+1]; k++ {
 			if e := &g.edges[k]; q.follow[e.kind] {
 				visit(e.to, left)
@@ -694,50 +699,9 @@ func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [
 	return total, lb || total >= maxCount
 }
 
-// slowEnumerate makes enumerate look at every class edge (tests compare
-// both ways).
+// slowEnumerate makes path counting look at every class edge of every
+// member (tests compare both ways).
 var slowEnumerate = false
-
-// enumerateSlow is enumerate looking at every edge of every node,
-// class edges expanded.
-func (q *query) enumerateSlow(v int32, h int, sccOf []int32, levels [][]uint64, al [][]bool) (uint64, bool) {
-	comp := sccOf[v]
-	onPath := map[int32]bool{v: true}
-	steps := 0
-	lb := false
-	var total uint64
-	var dfs func(u int32, left int)
-	dfs = func(u int32, left int) {
-		if left <= 0 || steps > dfsBudget {
-			return
-		}
-		q.g.forOut(u, func(e edge) {
-			if !q.follow[e.kind] {
-				return
-			}
-			to := e.to
-			steps++
-			if steps > dfsBudget {
-				lb = true
-				return
-			}
-			switch {
-			case q.target[to]:
-				total = satAdd(total, 1)
-			case !q.relevant(to) || onPath[to] || int(q.dist[to]) > left-1:
-			case sccOf[to] == comp:
-				onPath[to] = true
-				dfs(to, left-1)
-				delete(onPath, to)
-			default:
-				total = satAdd(total, levels[left-1][to])
-				lb = lb || al[left-1][to]
-			}
-		})
-	}
-	dfs(v, h)
-	return total, lb || total >= maxCount
-}
 
 // classScan is what a query needs of one class's edges when it walks
 // the out-edges of a member: the followed class edges into a target or a
