@@ -359,6 +359,11 @@ func (b *builder) intern(c Conditions) int32 {
 	if b.rec != nil {
 		return b.rec.intern(k, c)
 	}
+	return b.internKeyed(k, c)
+}
+
+// internKeyed interns non-empty conditions c whose key is k.
+func (b *builder) internKeyed(k string, c Conditions) int32 {
 	if i, ok := b.condIdx[k]; ok {
 		return i
 	}

@@ -159,7 +159,7 @@ func (b *builder) add(f *roleFindings) {
 	}
 	conds := make([]int32, len(rec.conds)+1) // 0: no conditions
 	for _, l := range rec.log {
-		conds[l] = b.intern(rec.conds[l-1])
+		conds[l] = b.internKeyed(rec.keys[l-1], rec.conds[l-1])
 	}
 	evidence := make([]int32, len(rec.evidence))
 	for i, ev := range rec.evidence {
@@ -197,6 +197,7 @@ type recorder struct {
 	nodes   []Node
 	nodeIdx map[string]int32
 	conds   []Conditions // condition i is conds[i-1]; 0 is no conditions, as the builder's
+	keys    []string     // their keys (condKey)
 	condIdx map[string]int32
 	log     []int32 // the conditions interned, in call order
 	warns   []string
@@ -240,6 +241,7 @@ func (r *recorder) intern(k string, c Conditions) int32 {
 			r.condIdx = map[string]int32{}
 		}
 		r.conds = append(r.conds, c)
+		r.keys = append(r.keys, k)
 		i = int32(len(r.conds))
 		r.condIdx[k] = i
 	}
