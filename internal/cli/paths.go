@@ -21,16 +21,21 @@ import (
 // maxHopsLimit bounds --max-hops.
 const maxHopsLimit = 20
 
-// pathsMemoryPerSnapshotByte sets the garbage collector's soft memory
-// limit of paths, per byte of the snapshot file. paths keeps at most
-// about 2.3 bytes live per snapshot byte (the file and the typed model
-// while loading; the typed model and the builder's state while the graph
-// is built: 128 MB at 1,000 accounts, 1.3 GB at 10,000); with the default
-// GOGC the heap grows to twice that, and more while loading. A limit of
-// 3.5 times the snapshot keeps the peak RSS under 4 times the snapshot
-// for some more collector work (docs/benchmarks.md); GOMEMLIMIT, when
-// set, is honoured instead (GOMEMLIMIT=off: no limit).
-const pathsMemoryPerSnapshotByte = 3.5
+// pathsMemoryPerSnapshotByte and pathsMemoryBase set the garbage
+// collector's soft memory limit of paths: 3.5 bytes per byte of the
+// snapshot file, plus 16 MiB for what does not grow with it (the
+// runtime, the report being written). paths keeps at most about 2.3
+// bytes live per snapshot byte (the file and the typed model while
+// loading; the typed model and the builder's state while the graph is
+// built: 128 MB at 1,000 accounts, 1.3 GB at 10,000); with the default
+// GOGC the heap grows to twice that, and more while loading. The limit
+// keeps the peak RSS under 4 times the snapshot for some more collector
+// work (docs/benchmarks.md); GOMEMLIMIT, when set, is honoured instead
+// (GOMEMLIMIT=off: no limit).
+const (
+	pathsMemoryPerSnapshotByte = 3.5
+	pathsMemoryBase            = 16 << 20
+)
 
 // tunePathsMemory sets the soft memory limit for a paths run over the
 // snapshot at path, unless GOMEMLIMIT is set, and returns what restores
@@ -44,15 +49,9 @@ func tunePathsMemory(path string) (restore func()) {
 	if err != nil || !st.Mode().IsRegular() {
 		return func() {}
 	}
-	limit := max(pathsMinMemoryLimit, int64(pathsMemoryPerSnapshotByte*float64(st.Size())))
-	prev := debug.SetMemoryLimit(limit)
+	prev := debug.SetMemoryLimit(pathsMemoryBase + int64(pathsMemoryPerSnapshotByte*float64(st.Size())))
 	return func() { debug.SetMemoryLimit(prev) }
 }
-
-// pathsMinMemoryLimit is the smallest soft limit tunePathsMemory sets:
-// below it the runtime's own memory dominates and a limit would only
-// cost CPU.
-const pathsMinMemoryLimit = 64 << 20
 
 // pathsOptions are the flags of `orgaudit paths`.
 type pathsOptions struct {

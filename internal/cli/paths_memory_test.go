@@ -8,7 +8,7 @@ import (
 )
 
 // TestTunePathsMemory: paths sets a soft memory limit of 3.5 times the
-// snapshot (at least pathsMinMemoryLimit) and restores the previous one;
+// snapshot plus 16 MiB and restores the previous one;
 // GOMEMLIMIT, when set, is left alone, and so is the limit for a
 // snapshot that cannot be read.
 func TestTunePathsMemory(t *testing.T) {
@@ -32,8 +32,8 @@ func TestTunePathsMemory(t *testing.T) {
 		env        bool
 		want       int64
 	}{
-		{"large snapshot", big, false, 350 << 20},
-		{"small snapshot", small, false, pathsMinMemoryLimit},
+		{"large snapshot", big, false, 350<<20 + 16<<20},
+		{"small snapshot", small, false, 16<<20 + 7},
 		{"missing snapshot", filepath.Join(dir, "missing.json"), false, prev},
 		{"GOMEMLIMIT set", big, true, prev},
 	} {
