@@ -185,6 +185,8 @@ type builder struct {
 	// (a copy of the builder searching roles on another core, see
 	// allRoleEdges).
 	rec *recorder
+	// svcShared replaces svcTrust in the copies (shared by them).
+	svcShared *sync.Map
 	// capture, when set, keeps warnings instead of giving them;
 	// pendingWarns are those of SCPs and RCPs read ahead, by type and
 	// account (readOrgPoliciesAhead).

@@ -827,7 +827,11 @@ func (b *builder) namesService(r *principal, service string) bool {
 // it, with the conditions it leaves (aws:SourceAccount, aws:SourceArn...).
 func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
 	key := svcKey{r, service}
-	if v, ok := b.svcTrust[key]; ok {
+	if b.svcShared != nil {
+		if v, ok := b.svcShared.Load(key); ok {
+			return v.(svcTrust).cond, v.(svcTrust).ok
+		}
+	} else if v, ok := b.svcTrust[key]; ok {
 		return v.cond, v.ok
 	}
 	res := policy.Evaluate(policy.Input{
@@ -836,7 +840,11 @@ func (b *builder) trustsService(r *principal, service string) (Conditions, bool)
 		RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
 	})
 	cond, ok := conditionsOf(&res)
-	b.svcTrust[key] = svcTrust{cond, ok}
+	if b.svcShared != nil {
+		b.svcShared.Store(key, svcTrust{cond, ok})
+	} else {
+		b.svcTrust[key] = svcTrust{cond, ok}
+	}
 	return cond, ok
 }
 

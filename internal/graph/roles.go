@@ -79,24 +79,25 @@ func (b *builder) allUnitEscalations(units [][]*principal) {
 // the builder, in batches of rolesPerBatch, each call with a recorder of
 // its own, and adds what each call found in the order of i.
 func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
-	// Each worker keeps its caches (pure answers) across batches; its
+	// Each worker keeps its caches of contexts across batches; its
 	// copy of the builder is made again for every batch, so that it sees
 	// the nodes, conditions and evidence added after the last one.
 	type caches struct {
 		roleCtxs map[roleCtxKey]*policy.Context
 		ctxCache map[ctxKey]*policy.Context
-		svcTrust map[svcKey]svcTrust
-		spec     map[string]specAnswer
 	}
 	kept := make([]caches, workers)
 	for w := range kept {
-		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}, map[svcKey]svcTrust{}, map[string]specAnswer{}}
+		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}}
 	}
+	// Answers that depend on nothing but their key are shared by the
+	// copies: forAccount's (see recorder) and trustsService's.
+	spec, svc := &sync.Map{}, &sync.Map{}
 	copies := make([]*builder, workers)
 	newCopies := func() {
 		for w := range copies {
 			wb := *b
-			wb.roleCtxs, wb.ctxCache, wb.svcTrust = kept[w].roleCtxs, kept[w].ctxCache, kept[w].svcTrust
+			wb.roleCtxs, wb.ctxCache, wb.svcTrust, wb.svcShared = kept[w].roleCtxs, kept[w].ctxCache, nil, svc
 			wb.evalCache, wb.invariant = map[evalKey]policy.Result{}, map[evalKey]bool{}
 			wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
 			copies[w] = &wb
@@ -108,14 +109,14 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		newCopies()
 		var next atomic.Int64
 		var wg sync.WaitGroup
-		for w, wb := range copies {
+		for _, wb := range copies {
 			wg.Go(func() {
 				for {
 					i := int(next.Add(1) - 1)
 					if i >= size {
 						return
 					}
-					wb.rec = newRecorder(kept[w].spec)
+					wb.rec = newRecorder(spec)
 					search(wb, lo+i)
 					found[i] = roleFindings{rec: wb.rec, edges: wb.edges, cedges: wb.cedges, mismatches: wb.trustsNoGr}
 					wb.rec, wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil, nil
@@ -205,9 +206,9 @@ type recorder struct {
 	// nodes found to be administrators (unitEscalations).
 	evidence []Evidence
 	admins   []int32
-	// spec caches forAccount's answers by conditions and account, for
-	// every role a copy searches.
-	spec map[string]specAnswer
+	// spec caches forAccount's answers by conditions and account, shared
+	// by every copy (answers depend on nothing else).
+	spec *sync.Map
 }
 
 type specAnswer struct {
@@ -215,7 +216,7 @@ type specAnswer struct {
 	ok   bool
 }
 
-func newRecorder(spec map[string]specAnswer) *recorder {
+func newRecorder(spec *sync.Map) *recorder {
 	return &recorder{spec: spec}
 }
 
@@ -257,10 +258,12 @@ func (r *recorder) forAccount(b *builder, ci int32, a string) int32 {
 		c = r.conds[ci-1]
 	}
 	k := condKey(c) + "\x00" + a
-	ans, ok := r.spec[k]
-	if !ok {
+	var ans specAnswer
+	if v, ok := r.spec.Load(k); ok {
+		ans = v.(specAnswer)
+	} else {
 		ans.cond, ans.ok = b.specializeFor(c, a)
-		r.spec[k] = ans
+		r.spec.Store(k, ans)
 	}
 	if !ans.ok {
 		return -1
