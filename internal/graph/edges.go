@@ -799,11 +799,12 @@ func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
 		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: ci, kind: EdgeAssumeRole.index(), except: except})
 		return
 	}
+	decide := b.forAccountOf(ci)
 	for _, a := range c.sortedAccounts() {
 		if excepted(except, a) {
 			continue
 		}
-		if spec := b.forAccount(ci, a); spec >= 0 {
+		if spec := decide(a); spec >= 0 {
 			for _, m := range c.byAccount[a] {
 				b.addEdge(m.node, rc.r.node, spec, EdgeAssumeRole.index())
 			}
@@ -816,9 +817,18 @@ func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
 // interned remaining conditions, or -1 when they cannot hold. Decisions
 // are kept per conditions and account.
 func (b *builder) forAccount(ci int32, a string) int32 {
+	return b.forAccountOf(ci)(a)
+}
+
+// forAccountOf returns forAccount for conditions ci, account by account.
+func (b *builder) forAccountOf(ci int32) func(a string) int32 {
 	if b.rec != nil {
-		return b.rec.forAccount(b, ci, a)
+		return b.rec.forAccountOf(b, ci)
 	}
+	return func(a string) int32 { return b.decideForAccount(ci, a) }
+}
+
+func (b *builder) decideForAccount(ci int32, a string) int32 {
 	k := acctCond{ci, a}
 	if v, ok := b.acctConds[k]; ok {
 		return v

@@ -206,13 +206,14 @@ type recorder struct {
 	// nodes found to be administrators (unitEscalations).
 	evidence []Evidence
 	admins   []int32
-	// spec caches forAccount's answers by conditions and account, shared
-	// by every copy (answers depend on nothing else).
+	// spec caches forAccount's answers by conditions text (a *specTable
+	// per text), shared by every copy (answers depend on nothing else).
 	spec *sync.Map
 }
 
 type specAnswer struct {
 	cond Conditions
+	key  string // condKey(cond), "" for no conditions
 	ok   bool
 }
 
@@ -250,23 +251,43 @@ func (r *recorder) intern(k string, c Conditions) int32 {
 	return i
 }
 
-// forAccount is builder.forAccount for a copy: the recorder's conditions
-// ci decided for account a, cached by their text.
-func (r *recorder) forAccount(b *builder, ci int32, a string) int32 {
+// forAccountOf is builder.forAccountOf for a copy: the recorder's
+// conditions ci decided account by account, the answers shared by the
+// copies per condition text (one table per conditions, read once per
+// call).
+func (r *recorder) forAccountOf(b *builder, ci int32) func(a string) int32 {
 	var c Conditions
+	key := ""
 	if ci > 0 {
-		c = r.conds[ci-1]
+		c, key = r.conds[ci-1], r.keys[ci-1]
 	}
-	k := condKey(c) + "\x00" + a
-	var ans specAnswer
-	if v, ok := r.spec.Load(k); ok {
-		ans = v.(specAnswer)
-	} else {
-		ans.cond, ans.ok = b.specializeFor(c, a)
-		r.spec.Store(k, ans)
+	v, _ := r.spec.LoadOrStore(key, &specTable{answers: map[string]specAnswer{}})
+	t := v.(*specTable)
+	return func(a string) int32 {
+		t.mu.Lock()
+		ans, ok := t.answers[a]
+		t.mu.Unlock()
+		if !ok {
+			ans.cond, ans.ok = b.specializeFor(c, a)
+			if ans.ok && !ans.cond.Empty() {
+				ans.key = condKey(ans.cond)
+			}
+			t.mu.Lock()
+			t.answers[a] = ans
+			t.mu.Unlock()
+		}
+		switch {
+		case !ans.ok:
+			return -1
+		case ans.key == "":
+			return 0
+		}
+		return r.intern(ans.key, ans.cond)
 	}
-	if !ans.ok {
-		return -1
-	}
-	return b.intern(ans.cond)
+}
+
+// specTable holds the decisions of one conditions text per account.
+type specTable struct {
+	mu      sync.Mutex
+	answers map[string]specAnswer
 }
