@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"fmt"
 	"reflect"
 	"testing"
 
@@ -67,7 +66,7 @@ func TestClassScanMatchesSlowCount(t *testing.T) {
 	if enumerated == 0 || budgetHit == 0 {
 		t.Errorf("the comparison never counted several paths (%d) or hit the budget (%d)", enumerated, budgetHit)
 	}
-	t.Log(fmt.Sprintf("sources with several paths: %d, bounded by the budget: %d", enumerated, budgetHit))
+	t.Logf("sources with several paths: %d, bounded by the budget: %d", enumerated, budgetHit)
 }
 
 // limitsFor returns the step budgets and exact limits to compare with: a
