@@ -33,3 +33,29 @@ func BenchmarkPaths(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPathsQuery answers `paths --to ou:Prod` on the access graph
+// of a generated organization, built once: the reverse searches, path
+// counts (inside cycles through class edges, see classScan) and shortest
+// paths. Run with
+// go test ./internal/graph -run '^$' -bench PathsQuery -benchmem.
+func BenchmarkPathsQuery(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
+			g, err := Build(orggen.Generate(orggen.Options{Accounts: n, Seed: 1}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			t, err := g.ResolveTarget("ou:Prod", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := g.Paths(t, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
@@ -48,9 +52,10 @@ type principal struct {
 	sensitive     bool
 	cls           *bclass
 	trust         *pdoc // roles only
-	// escKey groups the principals one escalation evaluation decides:
-	// same documents, boundary, SCPs, tags and MFA state, same account.
-	escKey string
+	// escUnit groups the principals one escalation evaluation decides:
+	// same documents, boundary, SCPs, tags and MFA state, same account
+	// (classify numbers the distinct keys; -1 before).
+	escUnit int32
 	// groups are the ARNs of a user's groups; customerPolicies the
 	// customer managed policies attached to it (directly or through a
 	// group) or to a role.
@@ -82,6 +87,21 @@ type bclass struct {
 	byAccount map[string][]*principal
 	sensitive bool
 	grant     *grantGroup // nil: no identity statement may allow sts:AssumeRole
+	// accounts caches the keys of byAccount, sorted (sortedAccounts).
+	accounts []string
+	// nodes are the members' nodes, in members' order, once the members
+	// are released (dropCaches).
+	nodes []int32
+}
+
+// sortedAccounts returns the accounts with members of c, sorted. Members
+// are only ever added, so the cache is current while it has as many
+// accounts as byAccount.
+func (c *bclass) sortedAccounts() []string {
+	if len(c.accounts) != len(c.byAccount) {
+		c.accounts = slices.Sorted(maps.Keys(c.byAccount))
+	}
+	return c.accounts
 }
 
 // grantGroup gathers classes with the same identity documents, and the
@@ -101,7 +121,11 @@ type builder struct {
 	nodes []Node
 	byID  map[string]int32
 
-	docs        map[string]*pdoc
+	docs map[string]*pdoc
+	// parsed are the documents preparse parsed, indexed by parsedIdx
+	// (their text); released once the principals are read.
+	parsed      []parsedDoc
+	parsedIdx   map[string]int
 	docSens     map[*policy.Document]bool
 	docAcctSens map[*policy.Document]bool
 	docAssume   map[*policy.Document]string
@@ -151,11 +175,23 @@ type builder struct {
 	adminClasses map[string]*bclass
 	// Caches of escalation evaluations (see evalAction).
 	ctxCache  map[ctxKey]*policy.Context
+	roleCtxs  map[roleCtxKey]*policy.Context // see context
 	evalCache map[evalKey]policy.Result
 	invariant map[evalKey]bool
 	// bruteForce disables the escalation prefilters and class sharing
 	// (tests compare the two).
 	bruteForce bool
+	// rec, when set, records what the builder finds instead of adding it
+	// (a copy of the builder searching roles on another core, see
+	// allRoleEdges).
+	rec *recorder
+	// svcShared replaces svcTrust in the copies (shared by them).
+	svcShared *sync.Map
+	// capture, when set, keeps warnings instead of giving them;
+	// pendingWarns are those of SCPs and RCPs read ahead, by type and
+	// account (readOrgPoliciesAhead).
+	capture      *[]string
+	pendingWarns map[string][]string
 }
 
 // Build builds the access graph of s. Documents that do not parse and
@@ -174,9 +210,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 	b := newBuilder(s)
 	b.bruteForce = bruteForce
 	b.prepare()
-	for _, r := range b.roles {
-		b.roleEdges(r)
-	}
+	b.allRoleEdges()
 	b.identityCenterEdges()
 	b.latentEdges()
 	b.escalations()
@@ -186,17 +220,29 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 }
 
 // dropCaches releases what only the edge search needed, before finish
-// copies the edges (the peak of a build).
+// copies the edges (the peak of a build): the caches, and the principals
+// with their parsed documents (the classes keep their members' nodes).
 func (b *builder) dropCaches() {
-	b.evalCache, b.invariant, b.ctxCache, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil
+	b.evalCache, b.invariant, b.ctxCache, b.roleCtxs, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil, nil
 	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
+	for _, c := range b.classes {
+		c.nodes = make([]int32, len(c.members))
+		for i, m := range c.members {
+			c.nodes[i] = m.node
+		}
+		c.members, c.byAccount, c.accounts, c.grant = nil, nil, nil, nil
+	}
+	b.principals, b.byARN, b.byAccount, b.roles, b.groups, b.acctClass = nil, nil, nil, nil, nil, nil
+	b.trustedBy, b.wildcardRoles, b.variants, b.adminClasses = nil, nil, nil, nil
+	b.byID, b.condIdx, b.docSens, b.docAcctSens, b.docAssume = nil, nil, nil, nil, nil
+	b.scps, b.rcps, b.attached, b.warned = nil, nil, nil, nil
 }
 
 func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
 		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
-		ctxCache: map[ctxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
+		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
 		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
@@ -214,14 +260,105 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 // prepare reads the organization and every principal, and forms classes.
 func (b *builder) prepare() {
 	b.organization()
+	b.preparse()
 	b.principalsOf()
 	b.identityCenterRoles()
 	b.groupVariants()
+	b.parsed, b.parsedIdx = nil, nil
 	b.classify()
+}
+
+// parsedDoc is a policy document parsed ahead (preparse): the document or
+// the parse error, and its assumeKey.
+type parsedDoc struct {
+	doc       *policy.Document
+	err       error
+	assumeKey string
+}
+
+// preparse parses, on every core, the distinct documents principalsOf
+// reads (the inline, attached, boundary and trust policies of the
+// accounts' users, groups and roles), and computes their assumeKey, so
+// that parse only looks them up. What parse does with a document
+// (numbering, warnings, the tag keys it references) still happens in
+// the order the builder meets the documents.
+func (b *builder) preparse() {
+	b.parsedIdx = map[string]int{}
+	var raws [][]byte
+	add := func(raw []byte) {
+		if len(raw) == 0 || string(raw) == "null" {
+			return
+		}
+		if _, ok := b.parsedIdx[string(raw)]; !ok {
+			b.parsedIdx[string(raw)] = len(raws)
+			raws = append(raws, raw)
+		}
+	}
+	attached := func(aps []snapshot.AttachedPolicy, bd *snapshot.AttachedPolicy) {
+		for _, ap := range aps {
+			add(b.ix.PolicyDocument(ap.ARN))
+		}
+		if bd != nil {
+			add(b.ix.PolicyDocument(bd.ARN))
+		}
+	}
+	inline := func(ips []snapshot.InlinePolicy) {
+		for _, ip := range ips {
+			add(ip.Document)
+		}
+	}
+	for ai := range b.s.Accounts {
+		a := &b.s.Accounts[ai]
+		if a.IAM == nil {
+			continue
+		}
+		for i := range a.IAM.Users {
+			u := &a.IAM.Users[i]
+			inline(u.InlinePolicies)
+			attached(u.AttachedPolicies, u.PermissionsBoundary)
+		}
+		for i := range a.IAM.Groups {
+			g := &a.IAM.Groups[i]
+			inline(g.InlinePolicies)
+			attached(g.AttachedPolicies, nil)
+		}
+		for i := range a.IAM.Roles {
+			r := &a.IAM.Roles[i]
+			inline(r.InlinePolicies)
+			attached(r.AttachedPolicies, r.PermissionsBoundary)
+			add(r.TrustPolicy)
+		}
+	}
+	b.parsed = make([]parsedDoc, len(raws))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(raws)/64)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(raws) {
+					return
+				}
+				pd := &b.parsed[i]
+				if pd.doc, pd.err = policy.ParseRaw(raws[i]); pd.err == nil {
+					pd.assumeKey = assumeKey(pd.doc)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func (b *builder) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
+	if b.capture != nil {
+		*b.capture = append(*b.capture, msg)
+		return
+	}
+	if b.rec != nil {
+		b.rec.warns = append(b.rec.warns, msg)
+		return
+	}
 	if !b.warned[msg] {
 		b.warned[msg] = true
 		b.warns = append(b.warns, msg)
@@ -232,6 +369,9 @@ func (b *builder) warn(format string, args ...any) {
 func (b *builder) node(n Node) int32 {
 	if i, ok := b.byID[n.ID]; ok {
 		return i
+	}
+	if b.rec != nil {
+		return b.rec.node(n)
 	}
 	n.Class = -1
 	i := int32(len(b.nodes))
@@ -253,7 +393,13 @@ func (b *builder) parse(raw []byte, what string) *pdoc {
 		}
 		return d
 	}
-	doc, err := policy.ParseRaw(raw)
+	var pd parsedDoc
+	if i, ok := b.parsedIdx[string(raw)]; ok {
+		pd = b.parsed[i]
+	} else if pd.doc, pd.err = policy.ParseRaw(raw); pd.err == nil {
+		pd.assumeKey = assumeKey(pd.doc)
+	}
+	doc, err := pd.doc, pd.err
 	if err != nil {
 		b.docs[string(raw)] = nil
 		b.warn("%s: %v; ignored", what, err)
@@ -262,7 +408,7 @@ func (b *builder) parse(raw []byte, what string) *pdoc {
 	d := &pdoc{doc: doc, id: b.ndocs}
 	b.ndocs++
 	d.sensitive, d.acctSensitive = b.scan(doc)
-	d.assumeKey = assumeKey(doc)
+	d.assumeKey = pd.assumeKey
 	b.docSens[doc] = d.sensitive
 	b.docAcctSens[doc] = d.acctSensitive
 	b.docAssume[doc] = d.assumeKey
@@ -437,7 +583,7 @@ func (b *builder) principalsOf() {
 		}
 		for ui := range a.IAM.Users {
 			u := &a.IAM.Users[ui]
-			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID}
+			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID, escUnit: -1}
 			for _, ip := range u.InlinePolicies {
 				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, u.ARN)))
 			}
@@ -480,7 +626,7 @@ func (b *builder) principalsOf() {
 		}
 		for ri := range a.IAM.Roles {
 			r := &a.IAM.Roles[ri]
-			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags}
+			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags, escUnit: -1}
 			for _, ip := range r.InlinePolicies {
 				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, r.ARN)))
 			}
@@ -544,7 +690,7 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 	if p, ok := b.byARN[arn]; ok {
 		return p.node
 	}
-	p := &principal{kind: KindSSORole, arn: arn, account: acct}
+	p := &principal{kind: KindSSORole, arn: arn, account: acct, escUnit: -1}
 	what := fmt.Sprintf("permission set %s in %s", name, acct)
 	if len(ps.Incomplete) > 0 {
 		b.warn("permission set %s (%s): %s failed; paths through its role in %s rest on incomplete data", name, ps.ARN, strings.Join(ps.Incomplete, ", "), acct)
@@ -683,55 +829,26 @@ func (b *builder) identityCenterEdges() {
 // indexes the classes by the sts:AssumeRole statements of their identity
 // documents.
 func (b *builder) classify() {
+	keys := b.classKeys()
 	byKey := map[string]*bclass{}
 	groups := map[string]*grantGroup{}
-	var kb strings.Builder
-	for _, p := range b.principals {
-		p.sensitive = false
-		acctSensitive := false
-		look := func(pols []policy.Policy) {
-			for _, pol := range pols {
-				p.sensitive = p.sensitive || b.docSens[pol.Document]
-				acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
-			}
-		}
-		look(p.identity)
-		look(p.boundary)
-		for _, lvl := range b.scpsOf(p.account) {
-			look(lvl)
-		}
-		// The rest of the evaluation inputs.
-		kb.Reset()
-		fmt.Fprintf(&kb, "%s|%s|%t|%t|%s|", p.kind, b.scpKey(p.account), p.account == b.mgmt, p.serviceLinked, p.mfa)
-		tagKeys := make([]string, 0, len(p.tags))
-		for k := range p.tags {
-			tagKeys = append(tagKeys, k)
-		}
-		sort.Strings(tagKeys)
-		for _, k := range tagKeys {
-			fmt.Fprintf(&kb, "%q=%q,", k, p.tags[k])
-		}
-		switch {
-		case p.sensitive:
-			kb.WriteString("|" + p.arn)
-		case acctSensitive:
-			// One evaluation stands for the members of one account.
-			kb.WriteString("|" + p.account)
-		}
-		rest := kb.String()
-		ids := sortedIDs(p.identityIDs)
-		p.escKey = fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account)
-		// Role assumption reads only the statements that match
-		// sts:AssumeRole: principals whose documents differ elsewhere (a
-		// PassRole statement naming their account) still form one class.
-		key := b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest
-		c, ok := byKey[key]
+	// The keys of escalation units are numbered: the principals keep a
+	// number, not the key.
+	escUnits := map[string]int32{}
+	for i, p := range b.principals {
+		k := &keys[i]
+		u, ok := escUnits[k.esc]
 		if !ok {
-			c = &bclass{key: key, byAccount: map[string][]*principal{}, sensitive: p.sensitive}
-			byKey[key] = c
+			u = int32(len(escUnits))
+			escUnits[k.esc] = u
+		}
+		p.escUnit = u
+		c, ok := byKey[k.class]
+		if !ok {
+			c = &bclass{key: k.class, byAccount: map[string][]*principal{}, sensitive: p.sensitive}
+			byKey[k.class] = c
 			b.classes = append(b.classes, c)
-			gk := fmt.Sprint(ids)
-			g, ok := groups[gk]
+			g, ok := groups[k.grant]
 			if !ok {
 				g = &grantGroup{}
 				for _, pol := range p.identity {
@@ -741,7 +858,7 @@ func (b *builder) classify() {
 						}
 					}
 				}
-				groups[gk] = g
+				groups[k.grant] = g
 				if len(g.stmts) > 0 {
 					b.groups = append(b.groups, g)
 				}
@@ -764,6 +881,93 @@ func (b *builder) classify() {
 		for _, p := range c.members {
 			b.nodes[p.node].Class = i
 		}
+	}
+}
+
+// principalKeys are the keys classify groups a principal by: its class
+// (role assumption), its escalation unit, and its grant group (identity
+// documents).
+type principalKeys struct {
+	class, esc, grant string
+}
+
+// classKeys computes the keys of every principal, on every core, and sets
+// their sensitive flag. The SCPs of every account are read first, in the
+// order of the principals (the order classify read them in), so that the
+// workers only read the builder.
+func (b *builder) classKeys() []principalKeys {
+	scpKeys := map[string]string{}
+	for _, p := range b.principals {
+		if _, ok := scpKeys[p.account]; !ok {
+			b.scpsOf(p.account)
+			scpKeys[p.account] = b.scpKey(p.account)
+		}
+	}
+	keys := make([]principalKeys, len(b.principals))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 256
+	for range max(1, min(runtime.GOMAXPROCS(0), len(b.principals)/chunk)) {
+		wg.Go(func() {
+			var kb strings.Builder
+			for {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= len(b.principals) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(b.principals)); i++ {
+					keys[i] = b.keysOf(b.principals[i], scpKeys[b.principals[i].account], &kb)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return keys
+}
+
+// keysOf computes the keys of p (scpKey is its account's) and sets
+// p.sensitive; it only reads the builder.
+func (b *builder) keysOf(p *principal, scpKey string, kb *strings.Builder) principalKeys {
+	p.sensitive = false
+	acctSensitive := false
+	look := func(pols []policy.Policy) {
+		for _, pol := range pols {
+			p.sensitive = p.sensitive || b.docSens[pol.Document]
+			acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
+		}
+	}
+	look(p.identity)
+	look(p.boundary)
+	for _, lvl := range b.scps[p.account] {
+		look(lvl)
+	}
+	// The rest of the evaluation inputs.
+	kb.Reset()
+	fmt.Fprintf(kb, "%s|%s|%t|%t|%s|", p.kind, scpKey, p.account == b.mgmt, p.serviceLinked, p.mfa)
+	tagKeys := make([]string, 0, len(p.tags))
+	for k := range p.tags {
+		tagKeys = append(tagKeys, k)
+	}
+	sort.Strings(tagKeys)
+	for _, k := range tagKeys {
+		fmt.Fprintf(kb, "%q=%q,", k, p.tags[k])
+	}
+	switch {
+	case p.sensitive:
+		kb.WriteString("|" + p.arn)
+	case acctSensitive:
+		// One evaluation stands for the members of one account.
+		kb.WriteString("|" + p.account)
+	}
+	rest := kb.String()
+	ids := sortedIDs(p.identityIDs)
+	return principalKeys{
+		esc: fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account),
+		// Role assumption reads only the statements that match
+		// sts:AssumeRole: principals whose documents differ elsewhere (a
+		// PassRole statement naming their account) still form one class.
+		class: b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest,
+		grant: fmt.Sprint(ids),
 	}
 }
 

@@ -185,7 +185,42 @@ func (b *builder) callerOf(p *principal) *caller {
 // context returns the request context of c calling r: what the snapshot
 // knows is known, every other key is unknown.
 func (b *builder) context(c *caller, r *principal) *policy.Context {
-	return b.contextFor(c, r.account, r.tags, true)
+	if c.p == nil || len(r.tags) > 0 && len(b.resourceTagKeys) > 0 {
+		return b.contextFor(c, r.account, r.tags, true)
+	}
+	// The context of a principal's calls is the same for every role of an
+	// account without tags the documents read: made once (the builder
+	// asks for it role after role, account after account).
+	k := roleCtxKey{p: c.p, account: c.account, resAccount: r.account, flags: c.contextFlags()}
+	if ctx := b.roleCtxs[k]; ctx != nil {
+		return ctx
+	}
+	if len(b.roleCtxs) >= 4096 {
+		clear(b.roleCtxs)
+	}
+	ctx := b.contextFor(c, r.account, r.tags, true)
+	b.roleCtxs[k] = ctx
+	return ctx
+}
+
+// roleCtxKey identifies the context of a principal's call on a role (see
+// context).
+type roleCtxKey struct {
+	p                   *principal
+	account, resAccount string
+	flags               uint8
+}
+
+// contextFlags are the caller's settings contextFor reads besides its
+// principal and account.
+func (c *caller) contextFlags() uint8 {
+	var f uint8
+	for i, set := range []bool{c.inOrg, c.anyone, c.anyAccount, c.sessionUnknown, c.accountUnknown} {
+		if set {
+			f |= 1 << i
+		}
+	}
+	return f
 }
 
 // contextFor returns the request context of c acting on a resource of
@@ -320,6 +355,26 @@ func (b *builder) intern(c Conditions) int32 {
 	if c.Empty() {
 		return 0
 	}
+	k := condKey(c)
+	if b.rec != nil {
+		return b.rec.intern(k, c)
+	}
+	return b.internKeyed(k, c)
+}
+
+// internKeyed interns non-empty conditions c whose key is k.
+func (b *builder) internKeyed(k string, c Conditions) int32 {
+	if i, ok := b.condIdx[k]; ok {
+		return i
+	}
+	i := int32(len(b.conds))
+	b.conds = append(b.conds, c)
+	b.condIdx[k] = i
+	return i
+}
+
+// condKey is the text conditions are interned by.
+func condKey(c Conditions) string {
 	var sb strings.Builder
 	write := func(sets [][]policy.Clause) {
 		for _, set := range sets {
@@ -339,14 +394,7 @@ func (b *builder) intern(c Conditions) int32 {
 	}
 	write(c.AllowedWhen)
 	write(c.DeniedWhen)
-	k := sb.String()
-	if i, ok := b.condIdx[k]; ok {
-		return i
-	}
-	i := int32(len(b.conds))
-	b.conds = append(b.conds, c)
-	b.condIdx[k] = i
-	return i
+	return sb.String()
 }
 
 // outsiderConditions drops the clauses that principals outside the
@@ -489,12 +537,6 @@ func (b *builder) roleEdges(r *principal) {
 		return
 	}
 	ti := b.trustInfoOf(r.trust)
-	for _, a := range ti.accounts {
-		b.trustedBy[a] = append(b.trustedBy[a], r)
-	}
-	if ti.wildcard {
-		b.wildcardRoles = append(b.wildcardRoles, r)
-	}
 	for _, f := range ti.federated {
 		b.federatedEdge(r, f)
 	}
@@ -757,11 +799,12 @@ func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
 		b.cedges = append(b.cedges, classEdge{class: c.idx, to: rc.r.node, cond: ci, kind: EdgeAssumeRole.index(), except: except})
 		return
 	}
-	for _, a := range slices.Sorted(maps.Keys(c.byAccount)) {
+	decide := b.forAccountOf(ci)
+	for _, a := range c.sortedAccounts() {
 		if excepted(except, a) {
 			continue
 		}
-		if spec := b.forAccount(ci, a); spec >= 0 {
+		if spec := decide(a); spec >= 0 {
 			for _, m := range c.byAccount[a] {
 				b.addEdge(m.node, rc.r.node, spec, EdgeAssumeRole.index())
 			}
@@ -774,15 +817,39 @@ func (b *builder) classEdgePerAccount(rc *roleCtx, c *bclass, except []string) {
 // interned remaining conditions, or -1 when they cannot hold. Decisions
 // are kept per conditions and account.
 func (b *builder) forAccount(ci int32, a string) int32 {
+	return b.forAccountOf(ci)(a)
+}
+
+// forAccountOf returns forAccount for conditions ci, account by account.
+func (b *builder) forAccountOf(ci int32) func(a string) int32 {
+	if b.rec != nil {
+		return b.rec.forAccountOf(b, ci)
+	}
+	return func(a string) int32 { return b.decideForAccount(ci, a) }
+}
+
+func (b *builder) decideForAccount(ci int32, a string) int32 {
 	k := acctCond{ci, a}
 	if v, ok := b.acctConds[k]; ok {
 		return v
 	}
+	v := int32(-1)
+	if spec, ok := b.specializeFor(b.conds[ci], a); ok {
+		v = b.intern(spec)
+	}
+	b.acctConds[k] = v
+	return v
+}
+
+// specializeFor decides conditions c for the principals of account a (see
+// forAccount): the remaining conditions; ok is false when they cannot
+// hold.
+func (b *builder) specializeFor(c Conditions, a string) (Conditions, bool) {
 	known := map[string][]string{"aws:principalaccount": {a}}
 	if b.inOrg(a) {
 		known["aws:principalorgpaths"] = []string{b.orgPaths[a]}
 	}
-	spec, ok := specialize(b.conds[ci], func(cl policy.Clause) (bool, bool) {
+	spec, ok := specialize(c, func(cl policy.Clause) (bool, bool) {
 		vals, isKnown := known[strings.ToLower(cl.Key)]
 		if !isKnown {
 			return false, false
@@ -790,12 +857,7 @@ func (b *builder) forAccount(ci int32, a string) int32 {
 		holds, decided := cl.Holds(vals)
 		return decided && holds, decided && !holds
 	})
-	v := int32(-1)
-	if ok {
-		v = b.intern(spec)
-	}
-	b.acctConds[k] = v
-	return v
+	return spec, ok
 }
 
 type acctCond struct {

@@ -473,6 +473,11 @@ func (b *builder) internGrant(g grant, ev Evidence) (cond, ei int32) {
 	if ev.Statements == nil {
 		ev.Statements = []policy.StatementRef{}
 	}
+	if b.rec != nil {
+		ei = int32(len(b.rec.evidence))
+		b.rec.evidence = append(b.rec.evidence, ev)
+		return b.intern(g.cond), ei
+	}
 	ei = int32(len(b.evidence))
 	b.evidence = append(b.evidence, ev)
 	return b.intern(g.cond), ei
@@ -488,31 +493,54 @@ func (b *builder) escalationEdgeAt(unit []*principal, to int32, kind EdgeKind, c
 
 // escalations adds every escalation edge, once the assume edges are known.
 func (b *builder) escalations() {
-	for _, unit := range b.units() {
-		rep := unit[0]
-		ix := b.escIndexOf(rep)
-		if ix.empty() {
-			continue
-		}
-		cr := b.callerOf(rep)
-		admin := b.isAdmin(cr, ix)
-		for _, m := range unit {
-			m.admin = admin
-			if admin {
-				b.nodes[m.node].Admin = true
-			}
-		}
-		b.takeOver(unit, cr, ix)
-		b.passRoles(unit, cr, ix)
-		if !admin {
-			for _, m := range unit {
-				b.selfEscalation(m, ix)
-			}
-		}
-	}
+	b.allUnitEscalations(b.units())
 	for _, acct := range slices.Sorted(maps.Keys(b.adminNodes)) {
 		b.adminEdges(acct)
+		b.forgetCallers()
 	}
+}
+
+// unitEscalations adds the escalation edges of one unit's members.
+func (b *builder) unitEscalations(unit []*principal) {
+	rep := unit[0]
+	ix := b.escIndexOf(rep)
+	if ix.empty() {
+		return
+	}
+	cr := b.callerOf(rep)
+	admin := b.isAdmin(cr, ix)
+	for _, m := range unit {
+		m.admin = admin
+		if admin {
+			b.setAdmin(m.node)
+		}
+	}
+	b.takeOver(unit, cr, ix)
+	b.passRoles(unit, cr, ix)
+	if !admin {
+		for _, m := range unit {
+			b.selfEscalation(m, ix)
+		}
+	}
+	b.forgetCallers()
+}
+
+// setAdmin marks node n as an administrator of its account.
+func (b *builder) setAdmin(n int32) {
+	if b.rec != nil {
+		b.rec.admins = append(b.rec.admins, n)
+		return
+	}
+	b.nodes[n].Admin = true
+}
+
+// forgetCallers empties the caches of evaluations keyed by caller
+// (evalAction, resourceInvariant): every caller is made for one unit,
+// user or administrator node and never asked about again, so their
+// entries would only stay live until the build ends.
+func (b *builder) forgetCallers() {
+	clear(b.evalCache)
+	clear(b.invariant)
 }
 
 // units groups the principals one escalation evaluation decides: same
@@ -522,16 +550,16 @@ func (b *builder) escalations() {
 // keys. Units come in the order of their first member.
 func (b *builder) units() [][]*principal {
 	var out [][]*principal
-	idx := map[string]int{}
+	idx := map[int32]int{}
 	for _, p := range b.principals {
 		if p.sensitive || b.bruteForce {
 			out = append(out, []*principal{p})
 			continue
 		}
-		i, ok := idx[p.escKey]
+		i, ok := idx[p.escUnit]
 		if !ok {
 			i = len(out)
-			idx[p.escKey] = i
+			idx[p.escUnit] = i
 			out = append(out, nil)
 		}
 		out[i] = append(out[i], p)
@@ -799,7 +827,11 @@ func (b *builder) namesService(r *principal, service string) bool {
 // it, with the conditions it leaves (aws:SourceAccount, aws:SourceArn...).
 func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
 	key := svcKey{r, service}
-	if v, ok := b.svcTrust[key]; ok {
+	if b.svcShared != nil {
+		if v, ok := b.svcShared.Load(key); ok {
+			return v.(svcTrust).cond, v.(svcTrust).ok
+		}
+	} else if v, ok := b.svcTrust[key]; ok {
 		return v.cond, v.ok
 	}
 	res := policy.Evaluate(policy.Input{
@@ -808,7 +840,11 @@ func (b *builder) trustsService(r *principal, service string) (Conditions, bool)
 		RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
 	})
 	cond, ok := conditionsOf(&res)
-	b.svcTrust[key] = svcTrust{cond, ok}
+	if b.svcShared != nil {
+		b.svcShared.Store(key, svcTrust{cond, ok})
+	} else {
+		b.svcTrust[key] = svcTrust{cond, ok}
+	}
 	return cond, ok
 }
 
@@ -974,7 +1010,9 @@ func (b *builder) adminNode(acct string) int32 {
 	}
 	_, inSnapshot := b.ix.Account(acct)
 	n := b.node(Node{ID: "admin:" + acct, Kind: KindAccountAdmin, Name: "administrator of " + b.accountName(acct), AccountID: acct, External: !inSnapshot && b.orgID != ""})
-	b.adminNodes[acct] = n
+	if b.rec == nil {
+		b.adminNodes[acct] = n // a copy's node is the builder's once added (see add)
+	}
 	return n
 }
 
@@ -1057,7 +1095,7 @@ func (b *builder) adminClass(acct string) *bclass {
 		b.classes = append(b.classes, c)
 	}
 	n := b.adminNodes[acct]
-	m := &principal{node: n, kind: KindAccountAdmin, arn: b.nodes[n].ID, account: acct}
+	m := &principal{node: n, kind: KindAccountAdmin, arn: b.nodes[n].ID, account: acct, escUnit: -1}
 	c.members = append(c.members, m)
 	c.byAccount[acct] = append(c.byAccount[acct], m)
 	b.nodes[n].Class = int(c.idx)
@@ -1103,6 +1141,7 @@ func (b *builder) groupVariants() {
 				v := b.variant(u, g)
 				b.escalationEdge([]*principal{u}, v.node, EdgeAddUserToGroup, gr, Evidence{Resource: g.ARN})
 			}
+			b.forgetCallers()
 		}
 	}
 }
@@ -1110,7 +1149,7 @@ func (b *builder) groupVariants() {
 // variant returns user u as a member of group g too.
 func (b *builder) variant(u *principal, g *snapshot.Group) *principal {
 	v := &principal{
-		kind: KindUser, arn: u.arn, account: u.account, tags: u.tags, mfa: u.mfa, userID: u.userID, console: u.console,
+		kind: KindUser, arn: u.arn, account: u.account, tags: u.tags, mfa: u.mfa, userID: u.userID, console: u.console, escUnit: -1,
 		identity: slices.Clone(u.identity), identityIDs: slices.Clone(u.identityIDs),
 		boundary: u.boundary, boundaryIDs: u.boundaryIDs, variantOf: u,
 		groups: append(slices.Clone(u.groups), g.ARN), customerPolicies: slices.Clone(u.customerPolicies),

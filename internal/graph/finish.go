@@ -25,9 +25,9 @@ func (b *builder) finish() *Graph {
 	cperm := make([]int32, len(b.classes))
 	corder := make([]int, len(b.classes))
 	for i, c := range b.classes {
-		ms := make([]int32, len(c.members))
-		for j, m := range c.members {
-			ms[j] = perm[m.node]
+		ms := make([]int32, len(c.nodes))
+		for j, m := range c.nodes {
+			ms[j] = perm[m]
 		}
 		sort.Slice(ms, func(x, y int) bool { return ms[x] < ms[y] })
 		classes[i] = class{members: ms}

@@ -85,6 +85,16 @@ func (b *builder) orgPolicies(acct, typ string) [][]policy.Policy {
 		cache = b.rcps
 	}
 	if lv, ok := cache[acct]; ok {
+		if ws, ok := b.pendingWarns[typ+"|"+acct]; ok {
+			// Read ahead (see readOrgPoliciesAhead): its warnings are
+			// given now, as a first read would have.
+			for _, w := range ws {
+				b.warn("%s", w)
+			}
+			if b.rec == nil {
+				delete(b.pendingWarns, typ+"|"+acct)
+			}
+		}
 		return lv
 	}
 	var out [][]policy.Policy
@@ -160,4 +170,39 @@ func (b *builder) scpKey(acct string) string {
 		sb.WriteByte('|')
 	}
 	return sb.String()
+}
+
+// readOrgPoliciesAhead reads the SCPs and RCPs of every account of the
+// snapshot and of every principal, so that copies of the builder
+// searching on other cores only read those tables. The warnings a read
+// gives are kept until the builder asks for that account's policies, so
+// that the warnings are the same as when each is read on first use.
+func (b *builder) readOrgPoliciesAhead() {
+	if b.pendingWarns == nil {
+		b.pendingWarns = map[string][]string{}
+	}
+	read := func(acct, typ string) {
+		cache := b.scps
+		if typ == typeRCP {
+			cache = b.rcps
+		}
+		if _, ok := cache[acct]; ok {
+			return
+		}
+		var ws []string
+		b.capture = &ws
+		b.orgPolicies(acct, typ)
+		b.capture = nil
+		if len(ws) > 0 {
+			b.pendingWarns[typ+"|"+acct] = ws
+		}
+	}
+	for i := range b.s.Accounts {
+		read(b.s.Accounts[i].ID, typeSCP)
+		read(b.s.Accounts[i].ID, typeRCP)
+	}
+	for _, p := range b.principals {
+		read(p.account, typeSCP)
+		read(p.account, typeRCP)
+	}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -17,8 +18,9 @@ const maxCount = uint64(1) << 53
 // so that tests can lower it.
 var sccExactLimit = 64
 
-// dfsBudget bounds the steps of one exact enumeration inside a cycle.
-const dfsBudget = 200000
+// dfsBudget bounds the steps of one exact enumeration inside a cycle. A
+// variable so that tests can lower it.
+var dfsBudget = 200000
 
 // Options tune a paths query.
 type Options struct {
@@ -133,6 +135,9 @@ type query struct {
 	// from is the only source kept (-1: every source).
 	from   int32
 	filter EdgeFilter
+	// scans caches, per class, the class edges path counting looks at
+	// (see enumerate).
+	scans []*classScan
 }
 
 type nextKey struct {
@@ -620,43 +625,170 @@ func satAdd(a, b uint64) uint64 {
 // enumerate counts the simple paths of at most h hops from v: it walks
 // simple paths inside v's component and, where a path leaves it, adds the
 // leaving node's count for the hops left (levels below h are complete).
+// The walk bounds its steps (dfsBudget): every edge followed is a step.
+// Class edges into nodes on no path into the target are not looked at one
+// by one: their steps are added in runs (classScan), which gives the same
+// counts as looking at each (slowEnumerate, which tests compare).
 func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [][]bool) (uint64, bool) {
+	g := q.g
 	comp := sccOf[v]
 	onPath := map[int32]bool{v: true}
 	steps := 0
 	lb := false
 	var total uint64
 	var dfs func(u int32, left int)
+	visit := func(to int32, left int) {
+		steps++
+		if steps > dfsBudget {
+			lb = true
+			return
+		}
+		switch {
+		case q.target[to]:
+			total = satAdd(total, 1)
+		case !q.relevant(to) || onPath[to] || int(q.dist[to]) > left-1:
+		case sccOf[to] == comp:
+			onPath[to] = true
+			dfs(to, left-1)
+			delete(onPath, to)
+		default:
+			total = satAdd(total, levels[left-1][to])
+			lb = lb || al[left-1][to]
+		}
+	}
+	skip := func(n int32) {
+		if n > 0 {
+			steps += int(n)
+			if steps > dfsBudget {
+				lb = true
+			}
+		}
+	}
 	dfs = func(u int32, left int) {
 		if left <= 0 || steps > dfsBudget {
 			return
 		}
-		q.g.forOut(u, func(e edge) {
-			if !q.follow[e.kind] {
-				return
+		if slowEnumerate {
+			g.forOut(u, func(e edge) {
+				if q.follow[e.kind] {
+					visit(e.to, left)
+				}
+			})
+			return
+		}
+		for k := g.outStart[u]; k < g.outStart[u+1]; k++ {
+			if e := &g.edges[k]; q.follow[e.kind] {
+				visit(e.to, left)
 			}
-			to := e.to
-			steps++
-			if steps > dfsBudget {
-				lb = true
-				return
+		}
+		c := g.nodes[u].Class
+		if c < 0 || len(g.classOut[c]) == 0 {
+			return
+		}
+		cs := q.classScanOf(int32(c))
+		as := cs.forAccount(q, int32(c), g.nodes[u].AccountID)
+		for j, ci := range cs.rel {
+			skip(as.skip[j])
+			if ce := &g.cedges[ci]; ce.to != u && !as.excepted[j] {
+				visit(ce.to, left)
 			}
-			switch {
-			case q.target[to]:
-				total = satAdd(total, 1)
-			case !q.relevant(to) || onPath[to] || int(q.dist[to]) > left-1:
-			case sccOf[to] == comp:
-				onPath[to] = true
-				dfs(to, left-1)
-				delete(onPath, to)
-			default:
-				total = satAdd(total, levels[left-1][to])
-				lb = lb || al[left-1][to]
-			}
-		})
+		}
+		skip(as.skip[len(cs.rel)])
 	}
 	dfs(v, h)
 	return total, lb || total >= maxCount
+}
+
+// slowEnumerate makes path counting look at every class edge of every
+// member (tests compare both ways).
+var slowEnumerate = false
+
+// classScan is what a query needs of one class's edges when it walks
+// the out-edges of a member: the followed class edges into a target or a
+// node on a path into it (rel, in classOut order), and how many followed
+// class edges lie before each of them (irr, cumulative; the last entry
+// counts them all), which the walk counts as steps without looking at
+// them.
+type classScan struct {
+	rel []int32 // class edge indexes
+	pos []int32 // their positions in classOut
+	irr []int32 // len(rel)+1
+	// excPos lists, per account, the positions of the followed class
+	// edges that except it, ascending.
+	excPos   map[string][]int32
+	accounts map[string]*acctScan
+}
+
+// acctScan is a classScan seen from the members of one account: the
+// steps to count before each relevant class edge (and after the last),
+// and whether the edge excepts the account.
+type acctScan struct {
+	skip     []int32 // len(rel)+1
+	excepted []bool
+}
+
+func (q *query) classScanOf(c int32) *classScan {
+	if q.scans == nil {
+		q.scans = make([]*classScan, len(q.g.classes))
+	}
+	if cs := q.scans[c]; cs != nil {
+		return cs
+	}
+	g := q.g
+	cs := &classScan{excPos: map[string][]int32{}, accounts: map[string]*acctScan{}}
+	var followed int32
+	for p, ci := range g.classOut[c] {
+		ce := &g.cedges[ci]
+		if !q.follow[ce.kind] {
+			continue
+		}
+		for _, a := range ce.except {
+			if l := cs.excPos[a]; len(l) == 0 || l[len(l)-1] != int32(p) {
+				cs.excPos[a] = append(l, int32(p))
+			}
+		}
+		if q.target[ce.to] || q.relevant(ce.to) {
+			cs.rel = append(cs.rel, ci)
+			cs.pos = append(cs.pos, int32(p))
+			cs.irr = append(cs.irr, followed)
+		}
+		followed++
+	}
+	// irr[j] counts the followed edges before rel[j], relevant ones
+	// included; make it count the others only.
+	for j := range cs.irr {
+		cs.irr[j] -= int32(j)
+	}
+	cs.irr = append(cs.irr, followed-int32(len(cs.rel)))
+	q.scans[c] = cs
+	return cs
+}
+
+// forAccount returns the scan seen from the members of account acct: a
+// followed class edge counts as a step unless it excepts the account.
+func (cs *classScan) forAccount(q *query, c int32, acct string) *acctScan {
+	if as := cs.accounts[acct]; as != nil {
+		return as
+	}
+	n := len(cs.rel)
+	as := &acctScan{skip: make([]int32, n+1), excepted: make([]bool, n)}
+	for j := 0; j <= n; j++ {
+		as.skip[j] = cs.irr[j]
+		if j > 0 {
+			as.skip[j] -= cs.irr[j-1]
+		}
+	}
+	for _, p := range cs.excPos[acct] {
+		// The relevant edges before position p, and whether p is one.
+		j, found := slices.BinarySearch(cs.pos, p)
+		if found {
+			as.excepted[j] = true
+		} else {
+			as.skip[j]--
+		}
+	}
+	cs.accounts[acct] = as
+	return as
 }
 
 // decreasingCounts counts, for every relevant node, the paths along which
@@ -674,11 +806,35 @@ func (q *query) decreasingCounts(rel []int32) []uint64 {
 	sort.Slice(order, func(a, b int) bool { return q.dist[order[a]] < q.dist[order[b]] })
 	for _, v := range order {
 		var sum uint64
-		g.forOut(v, func(e edge) {
-			if to := e.to; q.follow[e.kind] && (q.target[to] || q.relevant(to)) && q.dist[to] < q.dist[v] {
+		add := func(to int32) {
+			if (q.target[to] || q.relevant(to)) && q.dist[to] < q.dist[v] {
 				sum = satAdd(sum, cnt[to])
 			}
-		})
+		}
+		if slowEnumerate {
+			g.forOut(v, func(e edge) {
+				if q.follow[e.kind] {
+					add(e.to)
+				}
+			})
+			cnt[v] = sum
+			continue
+		}
+		for k := g.outStart[v]; k < g.outStart[v+1]; k++ {
+			if e := &g.edges[k]; q.follow[e.kind] {
+				add(e.to)
+			}
+		}
+		if c := g.nodes[v].Class; c >= 0 && len(g.classOut[c]) > 0 {
+			// Only class edges into targets or relevant nodes count.
+			cs := q.classScanOf(int32(c))
+			as := cs.forAccount(q, int32(c), g.nodes[v].AccountID)
+			for j, ci := range cs.rel {
+				if to := g.cedges[ci].to; to != v && !as.excepted[j] {
+					add(to)
+				}
+			}
+		}
 		cnt[v] = sum
 	}
 	return cnt
