@@ -46,6 +46,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -901,7 +902,10 @@ func fingerprint(fs []Finding) {
 }
 
 // SortFindings orders findings by severity (highest first), then rule id,
-// account, resource, key and message.
+// account, resource, key and message, and findings alike in all of those
+// by their evidence (its JSON encoding, object keys sorted), so that the
+// order never depends on how the rules' work was split (chunks of
+// accounts, workers).
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
@@ -913,8 +917,22 @@ func SortFindings(fs []Finding) {
 				return p[0] < p[1]
 			}
 		}
-		return false
+		return evidenceKey(a.Evidence) < evidenceKey(b.Evidence)
 	})
+}
+
+// evidenceKey is the JSON encoding of a finding's evidence, the last
+// tie-breaker of SortFindings. Evidence comes from Rego values, which
+// always encode.
+func evidenceKey(ev map[string]any) string {
+	if len(ev) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Sprint(ev)
+	}
+	return string(b)
 }
 
 // LoadRules parses the sources and returns the metadata of every rule,
