@@ -35,6 +35,7 @@ type checkOptions struct {
 	RuleTimeout time.Duration
 	MaxMemory   int64
 	Framework   string
+	WholeInput  bool
 }
 
 func newCheckCmd(app *App) *cobra.Command {
@@ -168,6 +169,7 @@ func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
+	f.BoolVar(&opts.WholeInput, "whole-input", false, "evaluate every rule over the whole snapshot at once, ignoring the rules' custom.scope (to check a rule's scope declaration; memory grows with the organization)")
 	f.Var(sizeValue{&opts.MaxMemory}, "max-memory", "stop with a clear error (exit 2) when the live heap passes this size, e.g. 3GiB (default: GOMEMLIMIT when set, else no bound)")
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagDirname("rules")
@@ -223,7 +225,7 @@ func prepareCheck(ctx context.Context, app *App, opts *checkOptions) (*preparedC
 	// slow work; the configuration is bound per snapshot.
 	// Only SARIF reports read the snapshot file's bytes again.
 	sarif := slices.ContainsFunc(p.dests, func(d output.Destination) bool { return d.Format == "sarif" })
-	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger(), DiscardRaw: !sarif, DiscardIAM: true}); err != nil {
+	if p.pipe, err = pipeline.Compile(pipeline.Options{Sources: sources, Config: cfg, RuleTimeout: opts.RuleTimeout, Logger: app.Logger(), DiscardRaw: !sarif, DiscardIAM: true, WholeInput: opts.WholeInput}); err != nil {
 		return nil, usageError(err)
 	}
 	filter, err := parseRuleFilter(opts.Rules, opts.SkipRules, opts.Severities, p.pipe.Rules())

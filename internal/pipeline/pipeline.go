@@ -53,6 +53,10 @@ type Options struct {
 	// access graph is built: the rules read the accounts from the file,
 	// and check's reports read no IAM data.
 	DiscardIAM bool
+	// WholeInput evaluates every rule over the whole input converted at
+	// once, whatever its custom.scope (--whole-input): how a rule author
+	// checks a scope declaration; memory grows with the organization.
+	WholeInput bool
 }
 
 // Pipeline is a set of rules compiled once and a configuration, ready to
@@ -92,7 +96,7 @@ func Compile(opts Options) (*Pipeline, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{opts: opts, rules: rules, log: log}, nil
+	return &Pipeline{opts: opts, rules: rules, log: log, whole: opts.WholeInput}, nil
 }
 
 // Rules returns the metadata of every compiled rule, sorted by id.
