@@ -3,8 +3,6 @@ package graph
 import (
 	"fmt"
 	"testing"
-
-	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 // TestDoorsAgreeWithPaths: every source of Paths has at least one door,
@@ -14,17 +12,7 @@ import (
 // target role. On every test snapshot and fixture, into every account,
 // with every edge filter.
 func TestDoorsAgreeWithPaths(t *testing.T) {
-	snaps := map[string]*snapshot.Snapshot{}
-	for name, def := range testSnapshots {
-		snaps[name] = def().s
-	}
-	for _, f := range []string{"identity-account-ous", "startup-dev-prod", "consultancy-clients"} {
-		l, err := snapshot.LoadFile("../../fixtures/" + f + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		snaps[f] = l.Snapshot
-	}
+	snaps := testAndFixtureSnapshots(t)
 	doorsSeen := 0
 	for name, s := range snaps {
 		t.Run(name, func(t *testing.T) {
