@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -95,6 +96,16 @@ type JSONRule struct {
 
 // JSON builds the JSON report document.
 func (r *CheckReport) JSON() JSONReport {
+	out := r.jsonReport()
+	titles := map[string]string{}
+	for _, f := range r.Result.Findings {
+		out.Findings = append(out.Findings, r.jsonFinding(f, titles))
+	}
+	return out
+}
+
+// jsonReport is the JSON report without its findings.
+func (r *CheckReport) jsonReport() JSONReport {
 	s := r.Snapshot.Snapshot
 	out := JSONReport{
 		ReportVersion: JSONVersion,
@@ -127,22 +138,6 @@ func (r *CheckReport) JSON() JSONReport {
 	for sev, n := range r.Counts() {
 		out.Summary.BySeverity[sev.String()] = n
 	}
-	for _, f := range r.Result.Findings {
-		out.Findings = append(out.Findings, JSONFinding{
-			RuleID:        f.RuleID,
-			Title:         r.Rule(f.RuleID).Title,
-			Severity:      f.Severity.String(),
-			AccountID:     f.AccountID,
-			AccountName:   r.AccountName(f.AccountID),
-			Resource:      f.Resource,
-			Message:       f.Message,
-			Evidence:      f.Evidence,
-			Key:           f.Key,
-			Fingerprint:   f.Fingerprint,
-			Suppression:   f.Suppression,
-			BaselineState: f.BaselineState,
-		})
-	}
 	for _, n := range r.Result.NotEvaluated {
 		out.NotEvaluated = append(out.NotEvaluated, JSONNotEval{
 			RuleID:      n.RuleID,
@@ -169,6 +164,30 @@ func (r *CheckReport) JSON() JSONReport {
 	return out
 }
 
+// jsonFinding is one finding as the JSON report lists it; titles caches
+// rule titles by id.
+func (r *CheckReport) jsonFinding(f engine.Finding, titles map[string]string) JSONFinding {
+	title, ok := titles[f.RuleID]
+	if !ok {
+		title = r.rules[f.RuleID].Title
+		titles[f.RuleID] = title
+	}
+	return JSONFinding{
+		RuleID:        f.RuleID,
+		Title:         title,
+		Severity:      f.Severity.String(),
+		AccountID:     f.AccountID,
+		AccountName:   r.AccountName(f.AccountID),
+		Resource:      f.Resource,
+		Message:       f.Message,
+		Evidence:      f.Evidence,
+		Key:           f.Key,
+		Fingerprint:   f.Fingerprint,
+		Suppression:   f.Suppression,
+		BaselineState: f.BaselineState,
+	}
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -176,6 +195,40 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// writeCheckJSON streams the JSON report: the bytes of
+// writeIndentedJSON(r.JSON()) (TestCheckJSONMatchesEncoder), written in
+// one pass, finding by finding, without holding the whole document.
 func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
-	return writeIndentedJSON(w, "json", r.JSON())
+	rep := r.jsonReport()
+	s := newJSONStream(w)
+	s.raw("{\n")
+	s.field("report_version", rep.ReportVersion)
+	s.field("tool", rep.Tool)
+	s.field("snapshot", rep.Snapshot)
+	s.field("summary", rep.Summary)
+	if rep.Baseline != nil {
+		s.field("baseline", rep.Baseline)
+	}
+	s.raw(`  "findings": [`)
+	titles := map[string]string{}
+	for i, f := range r.Result.Findings {
+		if i > 0 {
+			s.raw(",")
+		}
+		s.raw("\n    ")
+		s.finding(r.jsonFinding(f, titles))
+	}
+	if len(r.Result.Findings) > 0 {
+		s.raw("\n  ")
+	}
+	s.raw("],\n")
+	s.field("not_evaluated", rep.NotEvaluated)
+	s.field("rules", rep.Rules)
+	s.raw(`  "compliance": `)
+	s.std(rep.Compliance, "  ")
+	s.raw("\n}\n")
+	if err := s.flush(); err != nil {
+		return fmt.Errorf("render json: %w", err)
+	}
+	return nil
 }
