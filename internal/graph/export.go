@@ -2,11 +2,12 @@ package graph
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/orgaudit/orgaudit/internal/policy"
 )
@@ -30,6 +31,21 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 // DocumentKeys is Document with only the top-level keys want accepts
 // (nil: every key): what rules never read is neither built nor kept.
 func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
+	return g.document(envs, envSource, want, fields.doc)
+}
+
+// RulesDocument is DocumentKeys with its nodes, edges, latent edges,
+// self-escalations and evidence already converted for Rego (ast values),
+// so that the many small maps of the document are never built:
+// ast.InterfaceToValue of it equals that of DocumentKeys
+// (TestRulesDocumentMatchesDocument).
+func (g *Graph) RulesDocument(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
+	return g.document(envs, envSource, want, fields.value)
+}
+
+// document builds input.graph, making each of its many small objects
+// (nodes, edges, evidence) with mk.
+func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, mk func(fields) any) (map[string]any, error) {
 	if want == nil {
 		want = func(string) bool { return true }
 	}
@@ -74,27 +90,27 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 			continue
 		}
 		n := &g.nodes[i]
-		doc := map[string]any{"kind": string(n.Kind), "name": n.Name, "label": nodeLabel(g, n), "external": n.External}
+		doc := fields{{"kind", string(n.Kind)}, {"name", n.Name}, {"label", nodeLabel(g, n)}, {"external", n.External}}
 		if n.AccountID != "" {
-			doc["account_id"] = n.AccountID
+			doc = append(doc, field{"account_id", n.AccountID})
 		}
 		if n.MFA != "" {
-			doc["mfa_device"] = n.MFA
+			doc = append(doc, field{"mfa_device", n.MFA})
 		}
 		if n.Admin {
-			doc["admin"] = true
+			doc = append(doc, field{"admin", true})
 		}
 		if n.Kind == KindUserInGroup {
 			user, group, _ := strings.Cut(n.ID, "+group/")
-			doc["user"], doc["group"] = user, group
+			doc = append(doc, field{"user", user}, field{"group", group})
 		}
 		if n.Incomplete {
-			doc["incomplete"] = true
+			doc = append(doc, field{"incomplete", true})
 		}
 		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
-			doc["class"] = classKey(n.Class)
+			doc = append(doc, field{"class", classKey(n.Class)})
 		}
-		nodes[n.ID] = doc
+		nodes[n.ID] = mk(doc)
 	}
 	edges := map[string]any{}
 	selfEsc := map[string][]any{}
@@ -113,23 +129,22 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 		for k := lo; k < hi; k++ {
 			e := &g.edges[k]
 			selfEscalation := e.ev >= 0 && (g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup)
-			var ed map[string]any
+			var ed fields
 			if wantEdges || selfEscalation {
 				ed = g.edgeDoc(e)
 				if e.via >= 0 {
-					ed["via"] = g.nodes[e.via].ID
+					ed = append(ed, field{"via", g.nodes[e.via].ID})
 				}
 			}
 			if e.ev >= 0 && ed != nil {
-				ed["evidence"] = int(e.ev)
+				ed = append(ed, field{"evidence", int(e.ev)})
 				if selfEscalation {
-					se := maps.Clone(ed)
-					se["holders"] = g.statementHolders(g.nodes[i].ID, g.evidenceOf(e))
-					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], se)
+					se := append(slices.Clip(ed), field{"holders", g.statementHolders(g.nodes[i].ID, g.evidenceOf(e))})
+					selfEsc[g.nodes[i].ID] = append(selfEsc[g.nodes[i].ID], mk(se))
 				}
 			}
 			if wantEdges {
-				out = append(out, ed)
+				out = append(out, mk(ed))
 			}
 			to := g.nodes[e.to].ID
 			if l := in[to]; wantIn && (len(l) == 0 || l[len(l)-1] != g.nodes[i].ID) {
@@ -148,9 +163,7 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 		from := g.latent[k].from
 		var out []any
 		for ; k < len(g.latent) && g.latent[k].from == from; k++ {
-			ed := g.edgeDoc(&g.latent[k])
-			ed["blocked_by"] = BlockedNoMFADevice
-			out = append(out, ed)
+			out = append(out, mk(append(g.edgeDoc(&g.latent[k]), field{"blocked_by", BlockedNoMFADevice})))
 		}
 		latent[g.nodes[from].ID] = out
 	}
@@ -205,7 +218,7 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 	}
 	evidence := make([]any, len(g.evidence))
 	for i := range g.evidence {
-		evidence[i] = evidenceDoc(&g.evidence[i])
+		evidence[i] = evidenceDoc(&g.evidence[i], mk)
 	}
 	selfEscalation := make(map[string]any, len(selfEsc))
 	for k, v := range selfEsc {
@@ -254,13 +267,14 @@ func (g *Graph) statementHolders(from string, ev *Evidence) []string {
 }
 
 // edgeDoc is an edge as input.graph lists it (without via and evidence).
-func (g *Graph) edgeDoc(e *edge) map[string]any {
-	ed := map[string]any{"to": g.nodes[e.to].ID, "kind": string(edgeKinds[e.kind]), "mfa": g.condMFA[e.cond]}
+func (g *Graph) edgeDoc(e *edge) fields {
+	ed := make(fields, 3, 7) // room for what callers add
+	ed[0], ed[1], ed[2] = field{"to", g.nodes[e.to].ID}, field{"kind", string(edgeKinds[e.kind])}, field{"mfa", g.condMFA[e.cond]}
 	if e.cond != 0 {
-		ed["conditions"] = int(e.cond)
+		ed = append(ed, field{"conditions", int(e.cond)})
 	}
 	if g.nodes[e.from].Incomplete || g.nodes[e.to].Incomplete {
-		ed["incomplete"] = true
+		ed = append(ed, field{"incomplete", true})
 	}
 	return ed
 }
@@ -350,23 +364,66 @@ func kindsDoc(hops []Hop) []string {
 	return out
 }
 
-func evidenceDoc(ev *Evidence) map[string]any {
+func evidenceDoc(ev *Evidence, mk func(fields) any) any {
 	stmts := make([]any, len(ev.Statements))
 	for i, r := range ev.Statements {
-		stmts[i] = map[string]any{"policy": r.Policy, "type": string(r.Type), "index": r.Index, "sid": r.Sid}
+		stmts[i] = mk(fields{{"policy", r.Policy}, {"type", string(r.Type)}, {"index", r.Index}, {"sid", r.Sid}})
 	}
-	doc := map[string]any{"actions": ev.Actions, "statements": stmts}
+	doc := fields{{"actions", ev.Actions}, {"statements", stmts}}
 	if ev.Resource != "" {
-		doc["resource"] = ev.Resource // absent: the edge's target
+		doc = append(doc, field{"resource", ev.Resource}) // absent: the edge's target
 	}
 	if ev.Service != "" {
-		doc["service"] = ev.Service
+		doc = append(doc, field{"service", ev.Service})
 	}
 	if ev.Note != "" {
-		doc["note"] = ev.Note
+		doc = append(doc, field{"note", ev.Note})
 	}
-	return doc
+	return mk(doc)
 }
+
+// field is one key of an object of input.graph; fields an object, made
+// either a generic map (doc) or a Rego value (value).
+type field struct {
+	k string
+	v any
+}
+
+type fields []field
+
+func (f fields) doc() any {
+	m := make(map[string]any, len(f))
+	for _, x := range f {
+		m[x.k] = x.v
+	}
+	return m
+}
+
+// value converts the object for Rego. Its values are strings, numbers,
+// booleans, string lists and values already converted, which
+// ast.InterfaceToValue always converts.
+func (f fields) value() any {
+	pairs := make([][2]*ast.Term, len(f))
+	for i, x := range f {
+		key, ok := fieldKeys[x.k]
+		if !ok {
+			key = ast.StringTerm(x.k)
+		}
+		pairs[i] = [2]*ast.Term{key, ast.NewTerm(ast.MustInterfaceToValue(x.v))}
+	}
+	return ast.NewObject(pairs...)
+}
+
+// fieldKeys are the keys of the objects fields.value makes, converted once
+// and shared (never modified).
+var fieldKeys = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	for _, k := range strings.Fields(`kind name label external account_id mfa_device admin user group incomplete class
+		to mfa conditions via evidence holders blocked_by policy type index sid actions statements resource service note`) {
+		m[k] = ast.StringTerm(k)
+	}
+	return m
+}()
 
 // mismatchDocs lists mismatches with the holder of each one's policy:
 // what a person edits to fix it.

@@ -251,7 +251,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 			return
 		}
 		built := time.Since(start)
-		doc, err := g.DocumentKeys(p.graphEnvironments(resolved.Environments), "configuration", want)
+		doc, err := g.RulesDocument(p.graphEnvironments(resolved.Environments), "configuration", want)
 		if err != nil {
 			graphErr = fmt.Errorf("access graph: %w", err)
 			return
