@@ -37,7 +37,7 @@ func largeCheckReport(n, perAccount int) *CheckReport {
 			case 0:
 				f.Evidence = map[string]any{"age_days": json.Number(fmt.Sprint(90 + k)), "last_used": "2026-05-01T06:00:00Z", "never": false}
 			case 1:
-				f.Evidence = map[string]any{"path": []any{"a", "b\u2029", map[string]any{"z": nil, "a": []any{}}}, "groups": []any{}, "ratio": 0.5, "n": 3, "big": 1e21, "tiny": 1e-7}
+				f.Evidence = map[string]any{"path": []any{"a", "b\u2029", map[string]any{"z": nil, "a": []any{}}}, "groups": []any{}, "ratio": 0.5, "n": 3, "big": 1e21, "tiny": 1e-7, "nil list": []any(nil), "nil map": map[string]any(nil), "nil strings": []string(nil), "empty": map[string]any{}}
 			case 2:
 				f.Key = fmt.Sprintf("statement %d", k)
 				f.Suppression = &engine.Suppression{Reason: "accepted <risk>", Owner: "sec", Source: ".orgaudit.yaml"}

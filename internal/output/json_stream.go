@@ -140,48 +140,42 @@ func (s *jsonStream) appendValue(b []byte, v any, prefix string) []byte {
 			return strconv.AppendFloat(b, v, 'f', -1, 64)
 		}
 	case map[string]any:
-		if len(v) == 0 {
-			return append(b, "{}"...)
+		if v == nil {
+			return append(b, "null"...)
 		}
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		inner := prefix + "  "
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '\n')
-			b = append(b, inner...)
+		return appendIndented(b, keys, '{', '}', prefix, func(b []byte, k string, inner string) []byte {
 			b = s.appendString(b, k)
 			b = append(b, ": "...)
-			b = s.appendValue(b, v[k], inner)
-		}
-		b = append(b, '\n')
-		b = append(b, prefix...)
-		return append(b, '}')
+			return s.appendValue(b, v[k], inner)
+		})
 	case []any:
-		return appendList(b, v, prefix, s.appendValue)
+		if v == nil {
+			return append(b, "null"...)
+		}
+		return appendIndented(b, v, '[', ']', prefix, s.appendValue)
 	case []string:
 		if v == nil {
 			return append(b, "null"...)
 		}
-		return appendList(b, v, prefix, func(b []byte, str string, _ string) []byte { return s.appendString(b, str) })
+		return appendIndented(b, v, '[', ']', prefix, func(b []byte, str string, _ string) []byte { return s.appendString(b, str) })
 	}
 	return s.appendStd(b, v, prefix)
 }
 
-// appendList appends an indented JSON array.
-func appendList[T any](b []byte, list []T, prefix string, item func([]byte, T, string) []byte) []byte {
-	if len(list) == 0 {
-		return append(b, "[]"...)
+// appendIndented appends an indented JSON array or object (open and end
+// its delimiters) of the given items, each written by item.
+func appendIndented[T any](b []byte, items []T, open, end byte, prefix string, item func([]byte, T, string) []byte) []byte {
+	if len(items) == 0 {
+		return append(b, open, end)
 	}
 	inner := prefix + "  "
-	b = append(b, '[')
-	for i, v := range list {
+	b = append(b, open)
+	for i, v := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -191,7 +185,7 @@ func appendList[T any](b []byte, list []T, prefix string, item func([]byte, T, s
 	}
 	b = append(b, '\n')
 	b = append(b, prefix...)
-	return append(b, ']')
+	return append(b, end)
 }
 
 // appendString appends a JSON string: printable ASCII directly (quotes and
