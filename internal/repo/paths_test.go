@@ -17,12 +17,8 @@ import (
 const root = "../.."
 
 // outsidePrefixes are absolute paths that name something on one machine
-// (a home, a work area, a shared folder), never in a fresh clone.
+// (a home, a work area), never in a fresh clone.
 var outsidePrefixes = regexp.MustCompile(`(^|[\s"'=(:])(/work/|/home/|/root/|/Users/|/srv/|/mnt/|/opt/|~/|\$HOME/|\$\{HOME\}/)`)
-
-// sharedDir is the folder a CI run has beside the clone, which a
-// stranger's clone does not.
-var sharedDir = regexp.MustCompile(`\.\./+shared\b`)
 
 // escapes reports whether a path written in dir leaves the repository.
 func escapes(dir, p string) bool {
@@ -33,19 +29,38 @@ func escapes(dir, p string) bool {
 	return err != nil || rel == ".." || strings.HasPrefix(rel, "../")
 }
 
+// missing reports whether a path that starts by climbing ("../x/...")
+// from dir reaches a first folder or file that is not in the repository:
+// one that was beside the author's checkout, not in a stranger's clone.
+func missing(dir, p string) bool {
+	if escapes(dir, p) || !strings.HasPrefix(p, "../") {
+		return false
+	}
+	base, rest := dir, p
+	for strings.HasPrefix(rest, "../") {
+		base, rest = filepath.Join(base, ".."), strings.TrimPrefix(rest, "../")
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	if first == "" || first == ".." || strings.ContainsAny(first, "*?[") {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(base, first))
+	return err != nil
+}
+
 // problems lists the paths outside the repository that one text (a string
 // literal or a script line) in dir names.
 func problems(dir, text string) []string {
 	var out []string
-	if sharedDir.MatchString(text) {
-		out = append(out, "names ../shared")
-	}
 	if m := outsidePrefixes.FindStringSubmatch(text); m != nil {
 		out = append(out, "names the machine path "+strings.TrimSpace(m[2]))
 	}
 	for _, word := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t\n\"'`=(),;:$<>|", r) }) {
-		if escapes(dir, word) {
+		switch {
+		case escapes(dir, word):
 			out = append(out, "names "+word+", outside the repository")
+		case word == strings.TrimSpace(text) && missing(dir, word):
+			out = append(out, "names "+word+", which is not in the repository")
 		}
 	}
 	return out
@@ -53,7 +68,7 @@ func problems(dir, text string) []string {
 
 // goTestTexts returns the string literals of a Go test file, and for each
 // call whose arguments are all string literals (filepath.Join("..",
-// "shared")) their joined path.
+// "elsewhere")) their joined path.
 func goTestTexts(t *testing.T, path string) []string {
 	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 	if err != nil {
@@ -94,8 +109,9 @@ func isScript(path string) bool {
 }
 
 // TestNoPathOutsideRepository fails when a Go test or a script (Makefile,
-// .ci/, *.sh) refers to a path outside the repository: ../shared, a
-// relative path that climbs out of it, or a machine's absolute path.
+// .ci/, *.sh) refers to a path outside the repository: a relative path
+// that climbs out of it or names nothing in it, or a machine's absolute
+// path.
 func TestNoPathOutsideRepository(t *testing.T) {
 	checked := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -152,8 +168,8 @@ func TestProblemsCatchesOutsidePaths(t *testing.T) {
 		text string
 		bad  bool
 	}{
-		{"../shared/schemas/sarif-schema-2.1.0.json", true},
-		{"../../../shared/x.json", true},
+		{"../elsewhere/schemas/sarif-schema-2.1.0.json", true},
+		{"../../../elsewhere/x.json", true},
 		{"../../../other-repo/file", true},
 		{"/work/main/fixtures/a.json", true},
 		{"cat ~/notes.txt", true},
