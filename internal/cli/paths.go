@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -14,44 +12,13 @@ import (
 	"github.com/orgaudit/orgaudit/internal/config"
 	"github.com/orgaudit/orgaudit/internal/graph"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 	"github.com/orgaudit/orgaudit/internal/suggest"
 )
 
 // maxHopsLimit bounds --max-hops.
 const maxHopsLimit = 20
-
-// pathsMemoryPerSnapshotByte and pathsMemoryBase set the garbage
-// collector's soft memory limit of paths: 3.5 bytes per byte of the
-// snapshot file, plus 16 MiB for what does not grow with it (the
-// runtime, the report being written). paths keeps at most about 2.3
-// bytes live per snapshot byte (the file and the typed model while
-// loading; the typed model and the builder's state while the graph is
-// built: 128 MB at 1,000 accounts, 1.3 GB at 10,000); with the default
-// GOGC the heap grows to twice that, and more while loading. The limit
-// keeps the peak RSS under 4 times the snapshot for some more collector
-// work (docs/benchmarks.md); GOMEMLIMIT, when set, is honoured instead
-// (GOMEMLIMIT=off: no limit).
-const (
-	pathsMemoryPerSnapshotByte = 3.5
-	pathsMemoryBase            = 16 << 20
-)
-
-// tunePathsMemory sets the soft memory limit for a paths run over the
-// snapshot at path, unless GOMEMLIMIT is set, and returns what restores
-// the previous limit. A snapshot that cannot be read sets nothing (the
-// loader reports it).
-func tunePathsMemory(path string) (restore func()) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		return func() {}
-	}
-	st, err := os.Stat(path)
-	if err != nil || !st.Mode().IsRegular() {
-		return func() {}
-	}
-	prev := debug.SetMemoryLimit(pathsMemoryBase + int64(pathsMemoryPerSnapshotByte*float64(st.Size())))
-	return func() { debug.SetMemoryLimit(prev) }
-}
 
 // pathsOptions are the flags of `orgaudit paths`.
 type pathsOptions struct {
@@ -146,7 +113,7 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	defer tunePathsMemory(opts.Snapshot)()
+	defer pipeline.TunePathsMemory(opts.Snapshot)()
 	log := app.Logger()
 	start := time.Now()
 	// The graph is built once Load has returned: the file's bytes (as

@@ -127,12 +127,45 @@ func TuneMemory(path string) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(200)
 	}
+	snapshotMemoryLimit(path, 4.6, 0, 512<<20)
+}
+
+// Paths' soft memory limit: 3.5 bytes per byte of the snapshot file, plus
+// 16 MiB for what does not grow with it (the runtime, the report being
+// written). paths keeps at most about 2.3 bytes live per snapshot byte
+// (the file and the typed model while loading; the typed model and the
+// builder's state while the graph is built: 128 MB at 1,000 accounts,
+// 1.3 GB at 10,000); with the default GOGC the heap grows to twice that,
+// and more while loading. The limit keeps the peak RSS under 4 times the
+// snapshot for some more collector work (docs/benchmarks.md).
+const (
+	pathsMemoryPerSnapshotByte = 3.5
+	pathsMemoryBase            = 16 << 20
+)
+
+// TunePathsMemory sets the soft memory limit for a paths run over the
+// snapshot at path, unless GOMEMLIMIT is set (GOMEMLIMIT=off: no limit),
+// and returns what restores the previous limit. A snapshot that is not a
+// regular file sets nothing (the loader reports what is wrong with it).
+func TunePathsMemory(path string) (restore func()) {
+	return snapshotMemoryLimit(path, pathsMemoryPerSnapshotByte, pathsMemoryBase, 0)
+}
+
+// snapshotMemoryLimit sets the garbage collector's soft limit to base
+// plus perByte times the size of the snapshot file at path, at least
+// floor (floor alone when path is not a regular file; nothing when that
+// is 0), unless GOMEMLIMIT is set; restore puts the previous limit back.
+func snapshotMemoryLimit(path string, perByte float64, base, floor int64) (restore func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		return
+		return func() {}
 	}
-	limit := int64(512) << 20
-	if st, err := os.Stat(path); err == nil {
-		limit = max(limit, 46*st.Size()/10)
+	limit := floor
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		limit = max(limit, base+int64(perByte*float64(st.Size())))
 	}
-	debug.SetMemoryLimit(limit)
+	if limit <= 0 {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(prev) }
 }

@@ -1,4 +1,4 @@
-package cli
+package pipeline
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestTunePathsMemory: paths sets a soft memory limit of 3.5 times the
+// TestTunePathsMemory: TunePathsMemory sets a soft memory limit of 3.5 times the
 // snapshot plus 16 MiB and restores the previous one;
 // GOMEMLIMIT, when set, is left alone, and so is the limit for a
 // snapshot that cannot be read.
@@ -43,7 +43,7 @@ func TestTunePathsMemory(t *testing.T) {
 			} else if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 				t.Skip("GOMEMLIMIT is set for the test process")
 			}
-			restore := tunePathsMemory(tc.path)
+			restore := TunePathsMemory(tc.path)
 			if got := debug.SetMemoryLimit(-1); got != tc.want {
 				t.Errorf("limit %d, want %d", got, tc.want)
 			}
