@@ -269,3 +269,66 @@ func FuzzDecodeJSON(f *testing.F) {
 		_, _ = io.Discard.Write(raw)
 	})
 }
+
+// TestReadSizedBuffer: a regular file is read into one buffer sized from
+// the file (no growth, no copy); a file that grew after it was opened is
+// read whole, still within the cap; garbage is refused at its first byte.
+func TestReadSizedBuffer(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "in.json")
+	content := `{"a": "` + strings.Repeat("x", 100000) + `"}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range map[string]func(context.Context, string, int64) ([]byte, error){"ReadFile": ReadFile, "ReadJSONFile": ReadJSONFile} {
+		got, err := read(ctx, path, 0)
+		if err != nil || string(got) != content {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if cap(got) != len(content)+1 {
+			t.Errorf("%s: buffer capacity %d, want the file's size plus one (%d)", name, cap(got), len(content)+1)
+		}
+	}
+
+	// Appended to between Open (which sizes the buffer) and the read.
+	more := strings.Repeat(" ", 5000)
+	for _, tc := range []struct {
+		max  int64
+		fail bool
+	}{{0, false}, {int64(len(content) + len(more)), false}, {int64(len(content) + len(more) - 1), true}} {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Open(ctx, path, tc.max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.WriteString(more); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		got, err := ReadJSON(ctx, f, 0)
+		f.Close()
+		switch {
+		case tc.fail && !IsTooLarge(err):
+			t.Errorf("cap %d: %v, want the size cap", tc.max, err)
+		case !tc.fail && (err != nil || string(got) != content+more):
+			t.Errorf("cap %d: %d bytes, %v; want the whole grown file", tc.max, len(got), err)
+		}
+	}
+
+	// Not JSON: the error names where, as for a stream.
+	if err := os.WriteFile(path, []byte("\n  \x00\x01rest"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, fileErr := ReadJSONFile(ctx, path, 0)
+	_, streamErr := ReadJSON(ctx, strings.NewReader("\n  \x00\x01rest"), 0)
+	if fileErr == nil || !strings.Contains(fileErr.Error(), "line 2, column 3") || fileErr.Error() != streamErr.Error() {
+		t.Errorf("garbage: file %v, stream %v", fileErr, streamErr)
+	}
+}

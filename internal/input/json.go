@@ -33,22 +33,20 @@ func ReadJSONFile(ctx context.Context, path string, max int64) ([]byte, error) {
 // by DecodeJSON or CheckJSON, which read the returned bytes in place:
 // memory stays one copy of the input, whatever it holds.
 func ReadJSON(ctx context.Context, r io.Reader, max int64) ([]byte, error) {
-	var raw bytes.Buffer
+	size := int64(-1)
 	if f, ok := r.(*File); ok {
-		if f.Size >= 0 {
-			raw.Grow(int(f.Size) + bytes.MinRead)
-		}
+		size = f.Size
 	} else {
 		r = &reader{ctx: ctx, r: r, limit: limit(max)}
 	}
-	start := &startCheck{r: r}
-	if _, err := raw.ReadFrom(start); err != nil {
+	raw, err := readAll(&startCheck{r: r}, size)
+	if err != nil {
 		if errors.Is(err, errNotJSON) {
-			return nil, CheckJSON(raw.Bytes()) // says where and what
+			return nil, CheckJSON(raw) // says where and what
 		}
 		return nil, err
 	}
-	return raw.Bytes(), nil
+	return raw, nil
 }
 
 // errNotJSON says the input cannot start a JSON value.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -165,14 +166,35 @@ func ReadFile(ctx context.Context, path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	if f.Size >= 0 {
-		buf.Grow(int(f.Size) + bytes.MinRead)
+	return readAll(f, f.Size)
+}
+
+// readAll reads r to its end. When size is known (not negative), the
+// buffer is allocated once with room for size bytes and one more, so that
+// the end is seen without growing it or copying what was read; it grows
+// only if r holds more than size bytes (a file appended to meanwhile).
+// Otherwise the buffer grows as r delivers. On an error, the bytes read
+// before it are returned with it.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 {
+		var buf bytes.Buffer
+		_, err := buf.ReadFrom(r)
+		return buf.Bytes(), err
 	}
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, err
+	buf := make([]byte, 0, size+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, bytes.MinRead)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
-	return buf.Bytes(), nil
 }
 
 // IsTooLarge reports whether err says an input exceeded its size cap.
