@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -291,7 +290,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 					failures[i] = prefixed(err, "accounts", strconv.Itoa(i))
 					continue
 				}
-				if err := json.Unmarshal(b, &accounts[i]); err != nil {
+				if err := decodeTyped(b, &accounts[i]); err != nil {
 					failures[i] = fmt.Errorf("decode snapshot: account %d: %w", i, err)
 					continue
 				}
@@ -314,7 +313,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 		}
 		valErr = sch.Validate(any(obj))
 		if valErr == nil {
-			typedErr = json.Unmarshal(parts.rest, &typed)
+			typedErr = decodeTyped(parts.rest, &typed)
 		}
 	}
 	wg.Wait()

@@ -2,8 +2,10 @@ package snapshot_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -40,6 +42,35 @@ func BenchmarkLoad(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestLoadMatchesEncodingJSON: on generated organizations of several
+// sizes and seeds, the typed model Load gives is the one encoding/json
+// decodes from the file.
+func TestLoadMatchesEncodingJSON(t *testing.T) {
+	for _, opts := range []orggen.Options{{Accounts: 3}, {Accounts: 40, Seed: 7}, {Accounts: 120, Seed: 1}} {
+		path := filepath.Join(t.TempDir(), "org.json")
+		if err := snapshot.WriteFile(path, orggen.Generate(opts)); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want snapshot.Snapshot
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatal(err)
+		}
+		for _, popts := range []snapshot.ParseOptions{{}, {DiscardDocument: true, DiscardRaw: true}, {KeepAccounts: true}} {
+			l, err := snapshot.Load(context.Background(), path, popts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(l.Snapshot, &want) {
+				t.Errorf("%+v, %+v: Load's typed model differs from encoding/json's", opts, popts)
+			}
 		}
 	}
 }
