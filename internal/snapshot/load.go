@@ -238,7 +238,11 @@ func Parse(raw []byte) (*Loaded, error) {
 // duplicate keys and invalid UTF-8 are refused there); every account is
 // then decoded, typed and generic, and validated against the schema on its
 // own, spread over the available cores, and dropped as soon as it is
-// validated unless the generic document is kept. The whole generic
+// validated unless the generic document is kept. When no caller needs the
+// generic document (it is not kept and EachAccount is nil), an account
+// the fast validator settles (see fastSchema) is never decoded generic;
+// what it does not settle is validated by the library as always, so that
+// errors stay the same (TestFastPathLoadsAsBefore). The whole generic
 // document never has to exist at once: memory stays the input, the typed
 // model and one account per core. The answer is the one validating the
 // whole document gives (TestStreamValidationMatchesWhole). Decoding stops
@@ -257,6 +261,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 		return nil, err
 	}
 	keep := !opts.DiscardDocument && !opts.KeepAccounts
+	fastSch := fastAccountSchema()
 	// The accounts, typed and generic, decoded and validated on every core.
 	accounts := make([]Account, len(parts.accounts))
 	var generic []any
@@ -281,14 +286,20 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 					return
 				}
 				b := parts.accounts[i]
-				doc, err := input.DecodeJSON(ctx, b)
-				if err != nil {
-					stopErr.CompareAndSwap(nil, err)
-					return
-				}
-				if err := acctSch.Validate(doc); err != nil {
-					failures[i] = prefixed(err, "accounts", strconv.Itoa(i))
-					continue
+				var doc any
+				// Without a caller for the generic document, the fast
+				// validator may settle the account; whatever it does not
+				// accept is decoded and validated by the library.
+				if generic != nil || opts.EachAccount != nil || !fastValid(fastSch, b) {
+					var err error
+					if doc, err = input.DecodeJSON(ctx, b); err != nil {
+						stopErr.CompareAndSwap(nil, err)
+						return
+					}
+					if err := acctSch.Validate(doc); err != nil {
+						failures[i] = prefixed(err, "accounts", strconv.Itoa(i))
+						continue
+					}
 				}
 				if err := decodeTyped(b, &accounts[i]); err != nil {
 					failures[i] = fmt.Errorf("decode snapshot: account %d: %w", i, err)
@@ -540,6 +551,11 @@ func schemaError(errs ...error) error {
 					leaves = append(leaves, "missing required field "+input.Path(append(slices.Clone(e.InstanceLocation), m)))
 				}
 				return
+			}
+			if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok {
+				// The library lists them in map order: sorted, the same
+				// snapshot always gives the same message.
+				slices.Sort(ap.Properties)
 			}
 			leaves = append(leaves, fmt.Sprintf("%s: %s", input.Path(e.InstanceLocation), leafMessage(e)))
 			return

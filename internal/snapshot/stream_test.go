@@ -41,6 +41,30 @@ func wholeDocument(raw []byte) (map[string]any, *Snapshot, error) {
 // whole file, and on invalid ones the same error, whichever part of the
 // document (top level, one account, several accounts) is wrong.
 func TestStreamValidationMatchesWhole(t *testing.T) {
+	for name, doc := range streamCases(t) {
+		t.Run(name, func(t *testing.T) {
+			wantDoc, wantTyped, wantErr := wholeDocument([]byte(doc))
+			l, err := Parse([]byte(doc))
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("streaming: %v\nwhole:     %v", err, wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if !reflect.DeepEqual(l.Doc, wantDoc) {
+				t.Error("generic documents differ")
+			}
+			if !reflect.DeepEqual(l.Snapshot, wantTyped) {
+				t.Error("typed models differ")
+			}
+		})
+	}
+}
+
+// streamCases are the fixtures and mutations of one of them, valid and
+// invalid in each part of the document, by name.
+func streamCases(t *testing.T) map[string]string {
+	t.Helper()
 	var docs []string
 	for _, p := range fixturePaths(t) {
 		raw, err := os.ReadFile(p)
@@ -85,24 +109,7 @@ func TestStreamValidationMatchesWhole(t *testing.T) {
 	if cases["accounts first"] == base {
 		t.Fatal("accounts first: the document did not change")
 	}
-	for name, doc := range cases {
-		t.Run(name, func(t *testing.T) {
-			wantDoc, wantTyped, wantErr := wholeDocument([]byte(doc))
-			l, err := Parse([]byte(doc))
-			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
-				t.Fatalf("streaming: %v\nwhole:     %v", err, wantErr)
-			}
-			if err != nil {
-				return
-			}
-			if !reflect.DeepEqual(l.Doc, wantDoc) {
-				t.Error("generic documents differ")
-			}
-			if !reflect.DeepEqual(l.Snapshot, wantTyped) {
-				t.Error("typed models differ")
-			}
-		})
-	}
+	return cases
 }
 
 // TestStreamedDocumentMatchesDecodeJSON: the assembled generic document
