@@ -109,13 +109,7 @@ func TestDecodeTypedMatchesEncodingJSON(t *testing.T) {
 // encoding/json accepts with the same typed model, and decodeTyped answers
 // what encoding/json answers.
 func FuzzDecodeTyped(f *testing.F) {
-	for _, p := range fixturePaths(f) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addFixtureSeeds(f)
 	for _, a := range fixtureAccounts(f) {
 		f.Add(a)
 	}

@@ -453,7 +453,7 @@ func (s *fastSchema) number(dec *jsontext.Decoder) bool {
 	if err != nil {
 		return false
 	}
-	integer := bytes.IndexAny(lit, ".eE") < 0
+	integer := !bytes.ContainsAny(lit, ".eE")
 	if s.types&typeNumber == 0 && s.types&typeInteger != 0 && !integer {
 		return false // 1.0 is an integer to the schema: the library decides
 	}

@@ -22,6 +22,18 @@ func fixturePaths(t testing.TB) []string {
 	return paths
 }
 
+// addFixtureSeeds adds every fixture to a fuzz target's seed corpus.
+func addFixtureSeeds(f *testing.F) {
+	f.Helper()
+	for _, p := range fixturePaths(f) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
 func TestFixturesLoad(t *testing.T) {
 	for _, p := range fixturePaths(t) {
 		t.Run(filepath.Base(p), func(t *testing.T) {
@@ -178,13 +190,7 @@ func TestIndex(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range fixturePaths(f) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addFixtureSeeds(f)
 	f.Add([]byte(`{"schema_version": "1"}`))
 	f.Add([]byte(`{"schema_version": "1", "accounts": [{"id": 1}]}`))
 	f.Add([]byte("\xff\xfe"))
