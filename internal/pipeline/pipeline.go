@@ -190,6 +190,8 @@ func accountsDocument(ctx context.Context, snap *snapshot.Loaded) *engine.Docume
 		Rest:     snap.Rest,
 		Accounts: snap.Accounts(),
 		Account:  func(i int) (any, error) { return snap.Account(ctx, i) },
+		// The chunks decode each account's JSON straight for the rules.
+		AccountJSON: snap.AccountJSON,
 	}
 }
 
