@@ -79,6 +79,10 @@ type valueDecoder struct {
 	gstack  []any
 	tuples  [][2]*ast.Term
 	unquote []byte
+	// termSlab and ptrSlab are what is left of the blocks terms and
+	// pointers cut from.
+	termSlab []ast.Term
+	ptrSlab  []*ast.Term
 	// strs holds object keys and short strings already seen, with their
 	// converted and generic forms: snapshots repeat them (field names,
 	// "Allow", "sts:AssumeRole"), and a hit allocates nothing.
@@ -125,6 +129,9 @@ func (d *valueDecoder) release() {
 	d.buf = bytes.Buffer{}
 	d.dec.Reset(&d.buf)
 	d.ctx = nil
+	// The next value starts new blocks: one value's blocks keep no other
+	// value alive.
+	d.termSlab, d.ptrSlab = nil, nil
 	if len(d.strs) >= maxStrings {
 		clear(d.strs)
 	}
@@ -233,7 +240,7 @@ func (d *valueDecoder) object() (ast.Value, any, error) {
 	}
 	elems := d.stack[base:]
 	n := len(elems) / 2
-	terms := make([]ast.Term, len(elems))
+	terms := d.terms(len(elems))
 	tuples := d.tuples[:0]
 	for i := range n {
 		terms[2*i].Value, terms[2*i+1].Value = elems[2*i], elems[2*i+1]
@@ -278,8 +285,8 @@ func (d *valueDecoder) array() (ast.Value, any, error) {
 		return nil, nil, err
 	}
 	elems := d.stack[base:]
-	terms := make([]ast.Term, len(elems))
-	ptrs := make([]*ast.Term, len(elems))
+	terms := d.terms(len(elems))
+	ptrs := d.pointers(len(elems))
 	for i, v := range elems {
 		terms[i].Value = v
 		ptrs[i] = &terms[i]
@@ -297,6 +304,38 @@ func (d *valueDecoder) array() (ast.Value, any, error) {
 		g = list
 	}
 	return arr, g, nil
+}
+
+// slab is how many terms (and term pointers) the decoder allocates at a
+// time: the terms of small arrays and objects are cut from one block, a
+// value's parts live as long as each other.
+const slab = 256
+
+// terms returns n new terms.
+func (d *valueDecoder) terms(n int) []ast.Term {
+	if n > slab/4 {
+		return make([]ast.Term, n)
+	}
+	if len(d.termSlab) < n {
+		d.termSlab = make([]ast.Term, slab)
+	}
+	out := d.termSlab[:n:n]
+	d.termSlab = d.termSlab[n:]
+	return out
+}
+
+// pointers returns n new term pointers, their capacity n (an append to
+// the array must not write over another's).
+func (d *valueDecoder) pointers(n int) []*ast.Term {
+	if n > slab/4 {
+		return make([]*ast.Term, n)
+	}
+	if len(d.ptrSlab) < n {
+		d.ptrSlab = make([]*ast.Term, slab)
+	}
+	out := d.ptrSlab[:n:n]
+	d.ptrSlab = d.ptrSlab[n:]
+	return out
 }
 
 // decodeAccounts decodes accounts lo to hi of doc with decodeValue, on

@@ -201,3 +201,44 @@ func TestAccountJSONMatchesAccount(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeAccounts compares the ways a chunk's accounts are
+// decoded for the rules: the generic value then its conversion (slow),
+// decodeValue with the generic value the facts need (both), and the
+// converted value alone (value).
+func BenchmarkDecodeAccounts(b *testing.B) {
+	raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: 100, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := snapshot.ParseWithOptions(context.Background(), raw, snapshot.ParseOptions{KeepAccounts: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var accounts [][]byte
+	size := 0
+	for i := range l.Accounts() {
+		a, _ := l.AccountJSON(i)
+		accounts = append(accounts, a)
+		size += len(a)
+	}
+	for _, way := range []string{"slow", "both", "value"} {
+		b.Run(way, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, a := range accounts {
+					var err error
+					if way == "slow" {
+						_, _, err = slowValue(a)
+					} else {
+						_, _, err = decodeValue(context.Background(), a, way == "both")
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
