@@ -64,45 +64,38 @@ func trim(s string) string {
 	return s
 }
 
-// TestDecodeValue: decodeValue equals ast.InterfaceToValue of
-// input.DecodeJSON on every JSON file under fixtures/, on every account of
-// the snapshots among them and of generated organizations, and on values
-// chosen for their edges (numbers, escapes, empty and nested values).
-func TestDecodeValue(t *testing.T) {
-	var snaps []string
+// jsonFiles are every JSON file under fixtures/ and generated
+// organizations, by name.
+func jsonFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	raws := map[string][]byte{}
 	err := filepath.WalkDir("../../fixtures", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return err
 		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		checkDecodeValue(t, path, raw)
-		snaps = append(snaps, path)
-		return nil
+		raws[path], err = os.ReadFile(path)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snaps) < 10 {
-		t.Fatalf("only %d fixtures found", len(snaps))
-	}
-	raws := map[string][]byte{}
-	for _, path := range snaps {
-		raw, _ := os.ReadFile(path)
-		raws[path] = raw
+	if len(raws) < 10 {
+		t.Fatalf("only %d fixtures found", len(raws))
 	}
 	for _, g := range []struct{ accounts, seed int }{{5, 1}, {40, 7}} {
 		raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: g.accounts, Seed: uint64(g.seed)}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("generated-%d-%d", g.accounts, g.seed)
-		checkDecodeValue(t, name, raw)
-		raws[name] = raw
+		raws[fmt.Sprintf("generated-%d-%d", g.accounts, g.seed)] = raw
 	}
-	accounts := 0
+	return raws
+}
+
+// accountJSONs are the accounts' JSON of every snapshot among raws.
+func accountJSONs(t testing.TB, raws map[string][]byte) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
 	for name, raw := range raws {
 		l, err := snapshot.ParseWithOptions(context.Background(), raw, snapshot.ParseOptions{KeepAccounts: true})
 		if err != nil {
@@ -113,12 +106,26 @@ func TestDecodeValue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkDecodeValue(t, fmt.Sprintf("%s account %d", name, i), b)
-			accounts++
+			out[fmt.Sprintf("%s account %d", name, i)] = b
 		}
 	}
-	if accounts < 45 {
-		t.Fatalf("only %d accounts compared", accounts)
+	if len(out) < 45 {
+		t.Fatalf("only %d accounts found", len(out))
+	}
+	return out
+}
+
+// TestDecodeValue: decodeValue equals ast.InterfaceToValue of
+// input.DecodeJSON on every JSON file under fixtures/, on every account of
+// the snapshots among them and of generated organizations, and on values
+// chosen for their edges (numbers, escapes, empty and nested values).
+func TestDecodeValue(t *testing.T) {
+	raws := jsonFiles(t)
+	for name, raw := range raws {
+		checkDecodeValue(t, name, raw)
+	}
+	for name, raw := range accountJSONs(t, raws) {
+		checkDecodeValue(t, name, raw)
 	}
 	for _, in := range decodeSeeds {
 		checkDecodeValue(t, in, []byte(in))

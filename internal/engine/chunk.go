@@ -38,7 +38,8 @@ type Document struct {
 	AccountJSON func(i int) ([]byte, error)
 	// Summaries are SummarizeAccount of every account, in order, when the
 	// caller computed them (for instance while loading); nil means Eval
-	// computes them.
+	// computes them (from AccountJSON when set, without decoding the
+	// accounts whole: SummarizeAccountJSON).
 	Summaries []AccountSummary
 }
 
@@ -79,7 +80,12 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
 	sums := doc.Summaries
-	if sums == nil {
+	if sums == nil && doc.AccountJSON != nil {
+		var err error
+		if sums, err = summarizeAccounts(ctx, doc); err != nil {
+			return nil, err
+		}
+	} else if sums == nil {
 		sums = make([]AccountSummary, doc.Accounts)
 		for i := range sums {
 			a, err := doc.Account(i)
