@@ -368,25 +368,31 @@ func decodeAccounts(ctx context.Context, doc *Document, lo, hi int, generic bool
 	}
 	workers := 1
 	if hi-lo >= 64 {
-		workers = max(1, min(runtime.GOMAXPROCS(0), hi-lo))
+		workers = runtime.GOMAXPROCS(0)
 	}
+	if err := eachIndex(hi-lo, workers, one); err != nil {
+		return nil, nil, err
+	}
+	return terms, accounts, nil
+}
+
+// eachIndex calls f with every index below n, on up to workers
+// goroutines, and returns the first error.
+func eachIndex(n, workers int, f func(i int) error) error {
 	var next atomic.Int64
 	var eg errgroup.Group
-	for range workers {
+	for range max(1, min(workers, n)) {
 		eg.Go(func() error {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= hi-lo {
+				if i >= n {
 					return nil
 				}
-				if err := one(i); err != nil {
+				if err := f(i); err != nil {
 					return err
 				}
 			}
 		})
 	}
-	if err := eg.Wait(); err != nil {
-		return nil, nil, err
-	}
-	return terms, accounts, nil
+	return eg.Wait()
 }

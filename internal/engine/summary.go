@@ -8,10 +8,8 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"sync/atomic"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/orgaudit/orgaudit/internal/input"
 )
@@ -117,24 +115,15 @@ func genericValue(ctx context.Context, dec *jsontext.Decoder) (any, error) {
 // every core.
 func summarizeAccounts(ctx context.Context, doc *Document) ([]AccountSummary, error) {
 	sums := make([]AccountSummary, doc.Accounts)
-	var next atomic.Int64
-	var eg errgroup.Group
-	for range max(1, min(runtime.GOMAXPROCS(0), doc.Accounts)) {
-		eg.Go(func() error {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= doc.Accounts {
-					return nil
-				}
-				raw, err := doc.AccountJSON(i)
-				if err != nil {
-					return err
-				}
-				if sums[i], err = SummarizeAccountJSON(ctx, raw); err != nil {
-					return fmt.Errorf("decode snapshot: account %d: %w", i, err)
-				}
-			}
-		})
-	}
-	return sums, eg.Wait()
+	err := eachIndex(doc.Accounts, runtime.GOMAXPROCS(0), func(i int) error {
+		raw, err := doc.AccountJSON(i)
+		if err != nil {
+			return err
+		}
+		if sums[i], err = SummarizeAccountJSON(ctx, raw); err != nil {
+			return fmt.Errorf("decode snapshot: account %d: %w", i, err)
+		}
+		return nil
+	})
+	return sums, err
 }
