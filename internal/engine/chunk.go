@@ -29,9 +29,17 @@ type Document struct {
 	// Account returns the generic document of account i (a fresh value:
 	// it is converted and dropped). It may be called concurrently.
 	Account func(i int) (any, error)
+	// AccountJSON, when set, returns the JSON of account i (it may be
+	// called concurrently): Eval then decodes each chunk's accounts
+	// straight into the value rules see, and the generic accounts the
+	// facts are computed from in the same pass (decodeValue), instead of
+	// converting what Account returns. Account still gives the summaries
+	// when Summaries is nil.
+	AccountJSON func(i int) ([]byte, error)
 	// Summaries are SummarizeAccount of every account, in order, when the
 	// caller computed them (for instance while loading); nil means Eval
-	// computes them.
+	// computes them (from AccountJSON when set, without decoding the
+	// accounts whole: SummarizeAccountJSON).
 	Summaries []AccountSummary
 }
 
@@ -72,7 +80,12 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
 	sums := doc.Summaries
-	if sums == nil {
+	if sums == nil && doc.AccountJSON != nil {
+		var err error
+		if sums, err = summarizeAccounts(ctx, doc); err != nil {
+			return nil, err
+		}
+	} else if sums == nil {
 		sums = make([]AccountSummary, doc.Accounts)
 		for i := range sums {
 			a, err := doc.Account(i)
@@ -105,10 +118,10 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	// input builds the pairs of the value rules see: the document's
 	// other keys, the given accounts and their facts beside the
 	// organization-wide ones, and the extra keys that are not deferred.
-	input := func(accounts []any, want func(string) bool) ([][2]*ast.Term, error) {
-		terms, err := convertAccounts(accounts)
+	input := func(lo, hi int, want func(string) bool) ([][2]*ast.Term, error) {
+		terms, accounts, err := e.chunkAccounts(ctx, doc, lo, hi, want)
 		if err != nil {
-			return nil, fmt.Errorf("convert snapshot for rules: %w", err)
+			return nil, err
 		}
 		chunkFacts, err := convertPairs(tables.accountFacts(accounts, want))
 		if err != nil {
@@ -120,17 +133,6 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm("accounts"), ast.NewTerm(ast.NewArray(terms...))})
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(FactsKey), ast.NewTerm(facts)})
 		return append(pairs, extra...), nil
-	}
-	accountsIn := func(lo, hi int) ([]any, error) {
-		out := make([]any, 0, hi-lo)
-		for i := lo; i < hi; i++ {
-			a, err := doc.Account(i)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, a)
-		}
-		return out, nil
 	}
 	// The tasks: each evaluates some groups over one input, its outputs
 	// kept in task order so that the result does not depend on which
@@ -211,10 +213,6 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		t := tasks[i]
 		eg.Go(func() error {
 			return runTask(gctx, sem, func() error {
-				accounts, err := accountsIn(t.lo, t.hi)
-				if err != nil {
-					return err
-				}
 				// The late groups run here only if the deferred values are
 				// ready before the input is built (it must hold their
 				// facts too).
@@ -224,7 +222,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 				if withLate {
 					groups = append(slices.Clip(groups), tasks[j].groups...)
 				}
-				base, err := input(accounts, e.factsRead(groups))
+				base, err := input(t.lo, t.hi, e.factsRead(groups))
 				if err != nil {
 					return err
 				}
@@ -464,6 +462,28 @@ func convertPairs(m map[string]any) ([][2]*ast.Term, error) {
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
 	}
 	return pairs, nil
+}
+
+// chunkAccounts returns accounts lo to hi of doc converted for the
+// rules, and generic unless none of the facts want reads needs them.
+func (e *Engine) chunkAccounts(ctx context.Context, doc *Document, lo, hi int, want func(string) bool) ([]*ast.Term, []any, error) {
+	if doc.AccountJSON != nil {
+		generic := want == nil || slices.ContainsFunc(accountFactKeys, want)
+		return decodeAccounts(ctx, doc, lo, hi, generic)
+	}
+	accounts := make([]any, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		a, err := doc.Account(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		accounts = append(accounts, a)
+	}
+	terms, err := convertAccounts(accounts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("convert snapshot for rules: %w", err)
+	}
+	return terms, accounts, nil
 }
 
 // convertAccounts converts accounts, on every core when they are many

@@ -55,7 +55,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -554,27 +553,18 @@ func prepareInput(doc map[string]any, consume bool) (*PreparedInput, error) {
 // converted.
 func convertList(list []any, consume bool) (ast.Value, error) {
 	terms := make([]*ast.Term, len(list))
-	var next atomic.Int64
-	eg := errgroup.Group{}
-	for range max(1, min(runtime.GOMAXPROCS(0), len(list))) {
-		eg.Go(func() error {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(list) {
-					return nil
-				}
-				v, err := ast.InterfaceToValue(list[i])
-				if err != nil {
-					return err
-				}
-				terms[i] = ast.NewTerm(v)
-				if consume {
-					list[i] = nil
-				}
-			}
-		})
-	}
-	if err := eg.Wait(); err != nil {
+	err := eachIndex(len(list), runtime.GOMAXPROCS(0), func(i int) error {
+		v, err := ast.InterfaceToValue(list[i])
+		if err != nil {
+			return err
+		}
+		terms[i] = ast.NewTerm(v)
+		if consume {
+			list[i] = nil
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return ast.NewArray(terms...), nil

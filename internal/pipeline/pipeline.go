@@ -125,20 +125,10 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	start := time.Now()
 	// The loader keeps each account's JSON, not the generic document:
 	// the rules see the accounts a chunk at a time, decoded again, and
-	// the organization-wide facts come from summaries made while the
-	// loader validates each account.
-	var (
-		mu   sync.Mutex
-		sums = map[int]engine.AccountSummary{}
-	)
+	// the organization-wide facts come from summaries the engine makes
+	// of each account's JSON (engine.SummarizeAccountJSON).
 	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
 		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.whole,
-		EachAccount: func(i int, doc any) {
-			s := engine.SummarizeAccount(doc)
-			mu.Lock()
-			sums[i] = s
-			mu.Unlock()
-		},
 	})
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
@@ -146,12 +136,6 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	var doc *engine.Document
 	if snap.Rest != nil {
 		doc = accountsDocument(ctx, snap)
-		if len(sums) == snap.Accounts() {
-			doc.Summaries = make([]engine.AccountSummary, len(sums))
-			for i, s := range sums {
-				doc.Summaries[i] = s
-			}
-		}
 	}
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	var ev *Evaluation
@@ -190,6 +174,8 @@ func accountsDocument(ctx context.Context, snap *snapshot.Loaded) *engine.Docume
 		Rest:     snap.Rest,
 		Accounts: snap.Accounts(),
 		Account:  func(i int) (any, error) { return snap.Account(ctx, i) },
+		// The chunks decode each account's JSON straight for the rules.
+		AccountJSON: snap.AccountJSON,
 	}
 }
 

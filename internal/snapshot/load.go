@@ -128,6 +128,17 @@ func (l *Loaded) Account(ctx context.Context, i int) (any, error) {
 	return doc, nil
 }
 
+// AccountJSON returns the JSON of account i as the file holds it
+// (KeepAccounts), for callers that decode it their own way; where the
+// file's bytes were discarded they are read again as Account reads them.
+// The bytes must not be modified.
+func (l *Loaded) AccountJSON(i int) ([]byte, error) {
+	if l.file == nil {
+		return l.accountJSON[i], nil
+	}
+	return l.file.read(i)
+}
+
 func (r *reread) read(i int) ([]byte, error) {
 	changed := fmt.Errorf("snapshot %s changed while it was being checked: check it again", r.path)
 	f, err := os.Open(r.path)

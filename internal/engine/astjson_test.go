@@ -1,0 +1,257 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/orgaudit/orgaudit/internal/input"
+	"github.com/orgaudit/orgaudit/internal/orggen"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
+)
+
+// slowValue is what decodeValue replaces: the generic value, then its
+// conversion.
+func slowValue(raw []byte) (ast.Value, any, error) {
+	g, err := input.DecodeJSON(context.Background(), raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := ast.InterfaceToValue(g)
+	if err != nil {
+		return nil, nil, &conversionError{err}
+	}
+	return v, g, nil
+}
+
+// checkDecodeValue compares decodeValue with the slow way on raw: the
+// same error, or the same value (compared by OPA and by its text, which
+// tells numbers apart by how they are written) and the same generic
+// value.
+func checkDecodeValue(t *testing.T, name string, raw []byte) {
+	t.Helper()
+	want, wantGeneric, wantErr := slowValue(raw)
+	for _, generic := range []bool{true, false} {
+		got, gotGeneric, err := decodeValue(context.Background(), raw, generic)
+		if wantErr != nil || err != nil {
+			var c1, c2 *conversionError
+			if err == nil || wantErr == nil || err.Error() != wantErr.Error() || errors.As(err, &c1) != errors.As(wantErr, &c2) {
+				t.Fatalf("%s: error %v, want %v", name, err, wantErr)
+			}
+			continue
+		}
+		if ast.Compare(got, want) != 0 || got.String() != want.String() {
+			t.Fatalf("%s: decodeValue gives %s, want %s", name, trim(got.String()), trim(want.String()))
+		}
+		if gw := map[bool]any{true: wantGeneric}[generic]; !reflect.DeepEqual(gotGeneric, gw) {
+			t.Fatalf("%s (generic %v): generic value %s, want %s", name, generic, trim(fmt.Sprint(gotGeneric)), trim(fmt.Sprint(gw)))
+		}
+	}
+}
+
+func trim(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+// jsonFiles are every JSON file under fixtures/ and generated
+// organizations, by name.
+func jsonFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	raws := map[string][]byte{}
+	err := filepath.WalkDir("../../fixtures", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		raws[path], err = os.ReadFile(path)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raws) < 10 {
+		t.Fatalf("only %d fixtures found", len(raws))
+	}
+	for _, g := range []struct{ accounts, seed int }{{5, 1}, {40, 7}} {
+		raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: g.accounts, Seed: uint64(g.seed)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws[fmt.Sprintf("generated-%d-%d", g.accounts, g.seed)] = raw
+	}
+	return raws
+}
+
+// accountJSONs are the accounts' JSON of every snapshot among raws.
+func accountJSONs(t testing.TB, raws map[string][]byte) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for name, raw := range raws {
+		l, err := snapshot.ParseWithOptions(context.Background(), raw, snapshot.ParseOptions{KeepAccounts: true})
+		if err != nil {
+			continue // not a snapshot
+		}
+		for i := range l.Accounts() {
+			b, err := l.AccountJSON(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[fmt.Sprintf("%s account %d", name, i)] = b
+		}
+	}
+	if len(out) < 45 {
+		t.Fatalf("only %d accounts found", len(out))
+	}
+	return out
+}
+
+// TestDecodeValue: decodeValue equals ast.InterfaceToValue of
+// input.DecodeJSON on every JSON file under fixtures/, on every account of
+// the snapshots among them and of generated organizations, and on values
+// chosen for their edges (numbers, escapes, empty and nested values).
+func TestDecodeValue(t *testing.T) {
+	raws := jsonFiles(t)
+	for name, raw := range raws {
+		checkDecodeValue(t, name, raw)
+	}
+	for name, raw := range accountJSONs(t, raws) {
+		checkDecodeValue(t, name, raw)
+	}
+	for _, in := range decodeSeeds {
+		checkDecodeValue(t, in, []byte(in))
+	}
+}
+
+// decodeSeeds are values at the edges of the conversion.
+var decodeSeeds = []string{
+	`{"a":[1,2.5,-3e10,"x",true,false,null,{},[]],"b":{"c":"\u00e9\n"},"n":12345678901234567890}`,
+	`[]`, `{}`, `""`, `"s"`, `0`, `-1`, `-0`, `100`, `1.0`, `1e2`, `1E400`, `1e-400`, `null`, `true`,
+	" \n{\"k\": [ {\"deep\": [[[1]]]} ]}\n ",
+	`{"z":1,"a":2,"m":{"y":[],"b":{}}}`, `{"\u0041":"\ud83d\ude00","A\"":"\\/"}`,
+	`["Allow","Allow","sts:AssumeRole","*"]`, `{"a":1,"a":2}`, `{"a":1} x`, `[1,2`, "\"\xff\"", ``,
+}
+
+// FuzzDecodeValue: on any input, decodeValue gives the slow way's value
+// or error.
+func FuzzDecodeValue(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		checkDecodeValue(t, "input", raw)
+	})
+}
+
+// TestAccountJSONMatchesAccount: rules evaluated over accounts decoded
+// from their JSON (Document.AccountJSON, read again from the file), their
+// summaries made from it too, give the answer the generic accounts
+// converted give, in chunks of several sizes, on every fixture and a
+// generated organization.
+func TestAccountJSONMatchesAccount(t *testing.T) {
+	raws := map[string][]byte{}
+	for _, name := range []string{"startup-dev-prod", "identity-account-ous", "consultancy-clients"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "fixtures", name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws[name] = raw
+	}
+	raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: 30, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raws["generated"] = raw
+	ctx := context.Background()
+	for name, raw := range raws {
+		whole, err := snapshot.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The accounts are read again from the file, as check reads them.
+		path := filepath.Join(t.TempDir(), "snapshot.json")
+		if err := os.WriteFile(path, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		kept, err := snapshot.Load(ctx, path, snapshot.ParseOptions{KeepAccounts: true, DiscardRaw: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, chunk := range []int{1, 4, 0} {
+			eng, err := New(ctx, Options{Sources: []Source{BuiltinSource()}, ChunkSize: chunk})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := eng.Eval(ctx, Input{Snapshot: whole, Document: DocumentOf(whole.Doc)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := &Document{
+				Rest: kept.Rest, Accounts: kept.Accounts(),
+				Account:     func(i int) (any, error) { return kept.Account(ctx, i) },
+				AccountJSON: kept.AccountJSON,
+			}
+			got, err := eng.Eval(ctx, Input{Snapshot: kept, Document: doc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Findings) == 0 {
+				t.Fatalf("%s: no findings: the comparison proves little", name)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s (chunks of %d): %d findings, %d not evaluated; the generic accounts give %d, %d",
+					name, chunk, len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeAccounts compares the ways a chunk's accounts are
+// decoded for the rules: the generic value then its conversion (slow),
+// decodeValue with the generic value the facts need (both), and the
+// converted value alone (value).
+func BenchmarkDecodeAccounts(b *testing.B) {
+	raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: 100, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := snapshot.ParseWithOptions(context.Background(), raw, snapshot.ParseOptions{KeepAccounts: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var accounts [][]byte
+	size := 0
+	for i := range l.Accounts() {
+		a, _ := l.AccountJSON(i)
+		accounts = append(accounts, a)
+		size += len(a)
+	}
+	for _, way := range []string{"slow", "both", "value"} {
+		b.Run(way, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, a := range accounts {
+					var err error
+					if way == "slow" {
+						_, _, err = slowValue(a)
+					} else {
+						_, _, err = decodeValue(context.Background(), a, way == "both")
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
