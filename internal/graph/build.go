@@ -166,7 +166,7 @@ type builder struct {
 	adminNodes    map[string]int32        // account → administrator node
 	trustedBy     map[string][]*principal // account → roles whose trust names it
 	wildcardRoles []*principal            // roles whose trust admits any principal
-	svcTrust      map[svcKey]svcTrust
+	svcTrust      map[any]svcTrust // by svcKey and svcAlikeKey
 	variants      map[string][]*principal // user ARN → user-in-group principals
 	// acctConds caches forAccount; adminAssume caches the assume
 	// evaluations of administrator nodes that depend only on the SCPs.
@@ -249,7 +249,7 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 		knownAcct: map[string]bool{}, unknownAcc: map[string]bool{}, trusts: map[*pdoc]*trustInfo{},
 		conds: []Conditions{{}}, condIdx: map[string]int32{"": 0},
 		escIdx: map[string]*escIndex{}, adminNodes: map[string]int32{}, trustedBy: map[string][]*principal{},
-		svcTrust: map[svcKey]svcTrust{}, variants: map[string][]*principal{},
+		svcTrust: map[any]svcTrust{}, variants: map[string][]*principal{},
 	}
 	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
 		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
