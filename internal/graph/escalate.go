@@ -827,11 +827,16 @@ func (b *builder) namesService(r *principal, service string) bool {
 // it, with the conditions it leaves (aws:SourceAccount, aws:SourceArn...).
 // Roles with the same trust document in one account are answered alike
 // (see svcAlikeKey): most service roles of an organization share a few
-// trust documents.
+// trust documents. The builder also keeps each role's first answer, as
+// documents it reads later may add tag keys to the context; the copies
+// searching on other cores start once every document is read (see
+// allUnitEscalations), so the alike answers are all they need.
 func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
 	key := svcKey{r, service}
-	if v, ok := b.svcLoad(key); ok {
-		return v.cond, v.ok
+	if b.svcShared == nil {
+		if v, ok := b.svcTrust[key]; ok {
+			return v.cond, v.ok
+		}
 	}
 	alike := b.svcAlikeKeyOf(r, service)
 	v, ok := b.svcLoad(alike)
@@ -844,7 +849,9 @@ func (b *builder) trustsService(r *principal, service string) (Conditions, bool)
 		v.cond, v.ok = conditionsOf(&res)
 		b.svcStore(alike, v)
 	}
-	b.svcStore(key, v)
+	if b.svcShared == nil {
+		b.svcTrust[key] = v
+	}
 	return v.cond, v.ok
 }
 

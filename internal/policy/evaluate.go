@@ -210,8 +210,8 @@ type evaluator struct {
 func (e *evaluator) lookup(k string) ([]string, KeyState) {
 	c := e.in.Request.Context
 	if c != nil {
-		if en, ok := c.entries[k]; ok {
-			return en.values, en.state
+		if i, ok := c.find(k); ok {
+			return c.entries[i].values, c.entries[i].state
 		}
 	}
 	switch k {
