@@ -83,7 +83,7 @@ type ctxEntry struct {
 const indexFrom = 24
 
 // NewContext returns an empty context: every key is absent.
-func NewContext() *Context { return &Context{} }
+func NewContext() *Context { return &Context{entries: make([]ctxEntry, 0, 16)} }
 
 // Set sets key to values (one value for single-valued keys, several for
 // multivalued keys such as aws:TagKeys). An empty list is a present key
