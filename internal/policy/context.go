@@ -112,8 +112,31 @@ func (c *Context) SetUnknown(keys ...string) *Context {
 	return c
 }
 
+// globalKeys are the lower-case forms of the global condition keys
+// request contexts set most, by their documented spelling: put looks them
+// up instead of lowering them again for every context.
+var globalKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+		"aws:PrincipalType", "aws:PrincipalIsAWSService", "aws:PrincipalServiceName",
+		"aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
+		"aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths",
+		"aws:SourceAccount", "aws:SourceArn", "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce",
+		"aws:SourceIdentity", "aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport",
+		"aws:CalledVia", "aws:ViaAWSService", "aws:RequestedRegion", "aws:TagKeys",
+		"iam:PassedToService", "sts:ExternalId", "sts:RoleSessionName", "sts:SourceIdentity",
+	} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
+
 func (c *Context) put(key string, e ctxEntry) {
-	e.lower = strings.ToLower(key)
+	var ok bool
+	if e.lower, ok = globalKeys[key]; !ok {
+		e.lower = strings.ToLower(key)
+	}
 	if i, ok := c.find(e.lower); ok {
 		c.entries[i] = e
 		return

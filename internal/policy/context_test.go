@@ -48,6 +48,17 @@ func TestContextEntries(t *testing.T) {
 					t.Errorf("%s: %v %v, want %v %v", k, vals, st, w.values, w.state)
 				}
 			}
+			// A global key in its documented spelling (globalKeys), then in
+			// another.
+			c.Set("aws:PrincipalOrgID", "o-1")
+			if v, st := c.Lookup("AWS:principalorgid"); st != KeyKnown || !slices.Equal(v, []string{"o-1"}) {
+				t.Errorf("aws:PrincipalOrgID: %v %v", v, st)
+			}
+			c.SetAbsent("AWS:PRINCIPALORGID")
+			ref["aws:principalorgid"] = want{"AWS:PRINCIPALORGID", nil, KeyAbsent}
+			if _, st := c.Lookup("aws:PrincipalOrgID"); st != KeyAbsent {
+				t.Errorf("aws:PrincipalOrgID set absent: %v", st)
+			}
 			if _, st := c.Lookup("aws:requesttag/x"); st != KeyUnknown {
 				t.Errorf("pattern key: %v, want unknown", st)
 			}
