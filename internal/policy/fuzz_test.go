@@ -10,7 +10,7 @@ import (
 )
 
 // seedDocuments returns every policy document of the case corpus.
-func seedDocuments(f *testing.F) [][]byte {
+func seedDocuments(f testing.TB) [][]byte {
 	files, _ := filepath.Glob("testdata/cases/*.json")
 	var out [][]byte
 	for _, file := range files {

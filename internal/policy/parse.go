@@ -238,6 +238,15 @@ func truncate(s string, n int) string {
 // numbers. Errors are *ParseError values naming the statement. Parse never
 // panics.
 func Parse(data []byte) (*Document, error) {
+	if d, ok := parseFast(data); ok {
+		return d, nil
+	}
+	return parseSlow(data)
+}
+
+// parseSlow is Parse for every text: each element is decoded on its own,
+// and an error says which one is wrong.
+func parseSlow(data []byte) (*Document, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, &ParseError{Statement: -1, Msg: "invalid JSON: " + err.Error()}
