@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -135,22 +134,24 @@ func sortMismatches(ms []Mismatch) {
 // sortEdges sorts edges by from, to and kind (the direct, unconditional
 // one first) and keeps one edge per from, to and kind.
 func sortEdges(edges []edge) []edge {
-	// Edges equal in every field compared are equal: the order of a sort
-	// that is not stable is the only one.
-	slices.SortFunc(edges, func(a, c edge) int {
-		switch {
-		case a.from != c.from:
-			return cmp.Compare(a.from, c.from)
-		case a.to != c.to:
-			return cmp.Compare(a.to, c.to)
-		case a.kind != c.kind:
-			return cmp.Compare(a.kind, c.kind)
-		case a.via != c.via:
-			return cmp.Compare(a.via, c.via) // a direct assignment (-1) before one through a group
-		case a.cond != c.cond:
-			return cmp.Compare(a.cond, c.cond) // the unconditional edge (0) first
+	sort.Slice(edges, func(i, j int) bool {
+		a, c := &edges[i], &edges[j]
+		if a.from != c.from {
+			return a.from < c.from
 		}
-		return cmp.Compare(a.ev, c.ev)
+		if a.to != c.to {
+			return a.to < c.to
+		}
+		if a.kind != c.kind {
+			return a.kind < c.kind
+		}
+		if a.via != c.via {
+			return a.via < c.via // a direct assignment (-1) before one through a group
+		}
+		if a.cond != c.cond {
+			return a.cond < c.cond // the unconditional edge (0) first
+		}
+		return a.ev < c.ev
 	})
 	dedup := edges[:0]
 	for i := range edges {
