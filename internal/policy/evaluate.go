@@ -193,7 +193,7 @@ func IsTrustAction(action string) bool {
 
 // evaluator holds one evaluation's state; it implements lookuper.
 type evaluator struct {
-	in        *Input
+	in        Input // held here: one allocation for both
 	p         requestPrincipal
 	action    string
 	resource  string
@@ -258,7 +258,7 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 // residual conditions of the result. Evaluate does not modify its input
 // and is safe for concurrent use.
 func Evaluate(in Input) Result {
-	e := &evaluator{in: &in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
+	e := &evaluator{in: in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
 	if e.resource == "" {
 		e.resource = "*"
 	}

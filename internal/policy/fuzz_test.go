@@ -107,7 +107,7 @@ func FuzzCondition(f *testing.F) {
 		if d == nil {
 			return
 		}
-		e := &evaluator{in: &Input{Request: Request{Context: NewContext().Set("k", requestValue).Set("aws:username", "alice")}}}
+		e := &evaluator{in: Input{Request: Request{Context: NewContext().Set("k", requestValue).Set("aws:username", "alice")}}}
 		got := d.Statements[0].Conditions[0].eval(e)
 		if neg, ok := pairs[op]; ok {
 			if nd := doc(neg); nd != nil {
