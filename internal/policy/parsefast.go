@@ -3,7 +3,6 @@ package policy
 import (
 	"bytes"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -247,22 +246,7 @@ func (p *fastParser) principal() (*Principal, bool) {
 		if !ok {
 			return nil, false
 		}
-		switch name {
-		case "AWS":
-			for _, v := range vals {
-				ap, err := parseAWSPrincipal(v)
-				if err != nil {
-					return nil, false
-				}
-				pr.AWS = append(pr.AWS, ap)
-			}
-		case "Service":
-			pr.Service = vals
-		case "Federated":
-			pr.Federated = vals
-		case "CanonicalUser":
-			pr.CanonicalUser = vals
-		default:
+		if pr.add(name, vals) != nil {
 			return nil, false
 		}
 	}
@@ -391,12 +375,7 @@ func (f *fastStatement) build(i int, vars bool) (*Statement, bool) {
 			}
 			out = append(out, c)
 		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].Operator != out[j].Operator {
-				return out[i].Operator < out[j].Operator
-			}
-			return out[i].Key < out[j].Key
-		})
+		sortConditions(out)
 		s.Conditions = out
 	}
 	return s, true
