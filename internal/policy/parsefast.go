@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 
@@ -22,7 +23,7 @@ func parseFast(data []byte) (*Document, bool) {
 	if !ok || p.bad {
 		return nil, false
 	}
-	if _, err := p.dec.ReadToken(); err != io.EOF {
+	if _, err := p.dec.ReadToken(); !errors.Is(err, io.EOF) {
 		return nil, false // text after the document
 	}
 	return d, true
