@@ -828,9 +828,10 @@ func (b *builder) namesService(r *principal, service string) bool {
 // Roles with the same trust document in one account are answered alike
 // (see svcAlikeKey): most service roles of an organization share a few
 // trust documents. The builder also keeps each role's first answer, as
-// documents it reads later may add tag keys to the context; the copies
-// searching on other cores start once every document is read (see
-// allUnitEscalations), so the alike answers are all they need.
+// documents it reads later may add tag keys to the context (see
+// svcAlikeKey); the copies searching on other cores start once every
+// document is read (see allUnitEscalations), so the alike answers are all
+// they need.
 func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
 	key := svcKey{r, service}
 	if b.svcShared == nil {
@@ -838,11 +839,12 @@ func (b *builder) trustsService(r *principal, service string) (Conditions, bool)
 			return v.cond, v.ok
 		}
 	}
-	alike := b.svcAlikeKeyOf(r, service)
+	ctx := b.serviceContext(service, r)
+	alike := b.svcAlikeKeyOf(r, service, ctx)
 	v, ok := b.svcLoad(alike)
 	if !ok {
 		res := policy.Evaluate(policy.Input{
-			Request:        policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account, Context: b.serviceContext(service, r)},
+			Request:        policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account, Context: ctx},
 			ResourcePolicy: &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
 			RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
 		})
@@ -884,16 +886,23 @@ func (b *builder) svcStore(key any, v svcTrust) {
 // the account while the documents read no resource tag the role has; the
 // tag keys the documents read so far are counted (they only grow). arn
 // is the role's when its answer may depend on it: a trust statement with
-// Resource or NotResource, or resource tags that matter.
+// Resource or NotResource, or resource tags that matter. ctx is the
+// context itself when serviceContext gives one it made earlier (the
+// builder's, which may come from before the documents read further tag
+// keys): the answer is the one evaluated with that context.
 type svcAlikeKey struct {
 	doc                    *pdoc
 	service, account, arn  string
 	principalTags, resTags int
+	ctx                    *policy.Context
 }
 
-func (b *builder) svcAlikeKeyOf(r *principal, service string) svcAlikeKey {
+func (b *builder) svcAlikeKeyOf(r *principal, service string, ctx *policy.Context) svcAlikeKey {
 	k := svcAlikeKey{doc: r.trust, service: service, account: r.account,
 		principalTags: len(b.principalTagKeys), resTags: len(b.resourceTagKeys)}
+	if b.svcShared == nil && len(b.resourceTagKeys) == 0 {
+		k.ctx = ctx
+	}
 	own := b.bruteForce || len(b.resourceTagKeys) > 0 && len(r.tags) > 0
 	for _, s := range r.trust.doc.Statements {
 		own = own || s.Resource != nil || s.NotResource != nil
