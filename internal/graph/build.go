@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,7 +167,7 @@ type builder struct {
 	adminNodes    map[string]int32        // account → administrator node
 	trustedBy     map[string][]*principal // account → roles whose trust names it
 	wildcardRoles []*principal            // roles whose trust admits any principal
-	svcTrust      map[svcKey]svcTrust
+	svcTrust      map[any]svcTrust        // by svcKey and svcAlikeKey
 	variants      map[string][]*principal // user ARN → user-in-group principals
 	// acctConds caches forAccount; adminAssume caches the assume
 	// evaluations of administrator nodes that depend only on the SCPs.
@@ -249,8 +250,18 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 		knownAcct: map[string]bool{}, unknownAcc: map[string]bool{}, trusts: map[*pdoc]*trustInfo{},
 		conds: []Conditions{{}}, condIdx: map[string]int32{"": 0},
 		escIdx: map[string]*escIndex{}, adminNodes: map[string]int32{}, trustedBy: map[string][]*principal{},
-		svcTrust: map[svcKey]svcTrust{}, variants: map[string][]*principal{},
+		svcTrust: map[any]svcTrust{}, variants: map[string][]*principal{},
 	}
+	// The users and roles make most nodes: the tables holding them are
+	// made at their size once.
+	n := 0
+	for i := range s.Accounts {
+		if iam := s.Accounts[i].IAM; iam != nil {
+			n += len(iam.Users) + len(iam.Roles)
+		}
+	}
+	b.nodes, b.byID = make([]Node, 0, n), make(map[string]int32, n)
+	b.principals, b.byARN = make([]*principal, 0, n), make(map[string]*principal, n)
 	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
 		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
 	}
@@ -381,15 +392,15 @@ func (b *builder) node(n Node) int32 {
 }
 
 // parse returns the parsed document for raw, parsing each distinct text
-// once. what names the document in warnings. A nil result means the
-// document is absent or does not parse.
-func (b *builder) parse(raw []byte, what string) *pdoc {
+// once. what names the document in warnings (made only for one). A nil
+// result means the document is absent or does not parse.
+func (b *builder) parse(raw []byte, what func() string) *pdoc {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
 	if d, ok := b.docs[string(raw)]; ok {
 		if d == nil {
-			b.warn("%s: document does not parse; ignored", what)
+			b.warn("%s: document does not parse; ignored", what())
 		}
 		return d
 	}
@@ -402,7 +413,7 @@ func (b *builder) parse(raw []byte, what string) *pdoc {
 	doc, err := pd.doc, pd.err
 	if err != nil {
 		b.docs[string(raw)] = nil
-		b.warn("%s: %v; ignored", what, err)
+		b.warn("%s: %v; ignored", what(), err)
 		return nil
 	}
 	d := &pdoc{doc: doc, id: b.ndocs}
@@ -510,14 +521,14 @@ func (b *builder) managed(arn, owner string) (policy.Policy, int32, bool) {
 		b.warn("managed policy %s (attached to %s) is not in the snapshot; treated as granting nothing", arn, owner)
 		return policy.Policy{}, 0, false
 	}
-	d := b.parse(raw, "managed policy "+arn)
+	d := b.parse(raw, func() string { return "managed policy " + arn })
 	if d == nil {
 		return policy.Policy{}, 0, false
 	}
 	return policy.Policy{Label: arn, Document: d.doc}, d.id, true
 }
 
-func (b *builder) inline(label string, raw []byte, what string) (policy.Policy, int32, bool) {
+func (b *builder) inline(label string, raw []byte, what func() string) (policy.Policy, int32, bool) {
 	d := b.parse(raw, what)
 	if d == nil {
 		return policy.Policy{}, 0, false
@@ -540,10 +551,15 @@ func (p *principal) addCustomer(arn string) {
 	}
 }
 
+// inlineName names an inline policy in warnings, when one is given.
+func inlineName(name, owner string) func() string {
+	return func() string { return "inline policy " + name + " of " + owner }
+}
+
 // addGroupPolicies adds the policies of group g to p.
 func (b *builder) addGroupPolicies(p *principal, g *snapshot.Group) {
 	for _, ip := range g.InlinePolicies {
-		p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, g.ARN)))
+		p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, inlineName(ip.Name, g.ARN)))
 	}
 	for _, ap := range g.AttachedPolicies {
 		p.addIdentity(b.managed(ap.ARN, g.ARN))
@@ -585,7 +601,7 @@ func (b *builder) principalsOf() {
 			u := &a.IAM.Users[ui]
 			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID, escUnit: -1}
 			for _, ip := range u.InlinePolicies {
-				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, u.ARN)))
+				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, inlineName(ip.Name, u.ARN)))
 			}
 			for _, ap := range u.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, u.ARN))
@@ -628,7 +644,7 @@ func (b *builder) principalsOf() {
 			r := &a.IAM.Roles[ri]
 			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags, escUnit: -1}
 			for _, ip := range r.InlinePolicies {
-				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, fmt.Sprintf("inline policy %s of %s", ip.Name, r.ARN)))
+				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, inlineName(ip.Name, r.ARN)))
 			}
 			for _, ap := range r.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, r.ARN))
@@ -647,7 +663,7 @@ func (b *builder) principalsOf() {
 				}
 			}
 			p.serviceLinked = strings.HasPrefix(r.Path, "/aws-service-role/")
-			p.trust = b.parse(r.TrustPolicy, "trust policy of "+r.ARN)
+			p.trust = b.parse(r.TrustPolicy, func() string { return "trust policy of " + r.ARN })
 			p.node = b.node(Node{ID: r.ARN, Kind: KindRole, Name: r.Name, AccountID: a.ID})
 			b.addPrincipal(p)
 			b.roles = append(b.roles, p)
@@ -704,7 +720,7 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 		p.addCustomer(arn)
 	}
 	if len(ps.InlinePolicy) > 0 {
-		p.addIdentity(b.inline("permission-set:"+ps.Name+":inline", ps.InlinePolicy, "inline policy of "+what))
+		p.addIdentity(b.inline("permission-set:"+ps.Name+":inline", ps.InlinePolicy, func() string { return "inline policy of " + what }))
 	}
 	if bd := ps.PermissionsBoundary; bd != nil {
 		arn := bd.ManagedPolicyARN
@@ -909,7 +925,7 @@ func (b *builder) classKeys() []principalKeys {
 	const chunk = 256
 	for range max(1, min(runtime.GOMAXPROCS(0), len(b.principals)/chunk)) {
 		wg.Go(func() {
-			var kb strings.Builder
+			var kb []byte
 			for {
 				lo := int(next.Add(chunk) - chunk)
 				if lo >= len(b.principals) {
@@ -926,8 +942,9 @@ func (b *builder) classKeys() []principalKeys {
 }
 
 // keysOf computes the keys of p (scpKey is its account's) and sets
-// p.sensitive; it only reads the builder.
-func (b *builder) keysOf(p *principal, scpKey string, kb *strings.Builder) principalKeys {
+// p.sensitive; it only reads the builder. The keys are built with appends,
+// not fmt: the text is that of the fmt verbs noted.
+func (b *builder) keysOf(p *principal, scpKey string, kb *[]byte) principalKeys {
 	p.sensitive = false
 	acctSensitive := false
 	look := func(pols []policy.Policy) {
@@ -941,34 +958,68 @@ func (b *builder) keysOf(p *principal, scpKey string, kb *strings.Builder) princ
 	for _, lvl := range b.scps[p.account] {
 		look(lvl)
 	}
-	// The rest of the evaluation inputs.
-	kb.Reset()
-	fmt.Fprintf(kb, "%s|%s|%t|%t|%s|", p.kind, scpKey, p.account == b.mgmt, p.serviceLinked, p.mfa)
+	// The rest of the evaluation inputs: "%s|%s|%t|%t|%s|", then the tags
+	// as "%q=%q," in key order.
+	k := (*kb)[:0]
+	k = append(k, p.kind...)
+	k = append(k, '|')
+	k = append(k, scpKey...)
+	k = append(k, '|')
+	k = strconv.AppendBool(k, p.account == b.mgmt)
+	k = append(k, '|')
+	k = strconv.AppendBool(k, p.serviceLinked)
+	k = append(k, '|')
+	k = append(k, p.mfa...)
+	k = append(k, '|')
 	tagKeys := make([]string, 0, len(p.tags))
-	for k := range p.tags {
-		tagKeys = append(tagKeys, k)
+	for t := range p.tags {
+		tagKeys = append(tagKeys, t)
 	}
 	sort.Strings(tagKeys)
-	for _, k := range tagKeys {
-		fmt.Fprintf(kb, "%q=%q,", k, p.tags[k])
+	for _, t := range tagKeys {
+		k = strconv.AppendQuote(k, t)
+		k = append(k, '=')
+		k = strconv.AppendQuote(k, p.tags[t])
+		k = append(k, ',')
 	}
 	switch {
 	case p.sensitive:
-		kb.WriteString("|" + p.arn)
+		k = append(append(k, '|'), p.arn...)
 	case acctSensitive:
 		// One evaluation stands for the members of one account.
-		kb.WriteString("|" + p.account)
+		k = append(append(k, '|'), p.account...)
 	}
-	rest := kb.String()
+	rest := len(k)
+	// The grant key is the identity ids ("%v"); the escalation key
+	// "%v|%v|%s|%s" of the ids, the boundary ids, the rest and the
+	// account; the class key the assume projections, "%v" of whether
+	// there is a boundary, and the rest.
 	ids := sortedIDs(p.identityIDs)
-	return principalKeys{
-		esc: fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account),
-		// Role assumption reads only the statements that match
-		// sts:AssumeRole: principals whose documents differ elsewhere (a
-		// PassRole statement naming their account) still form one class.
-		class: b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest,
-		grant: fmt.Sprint(ids),
+	k = appendIDs(k, ids)
+	grant := string(k[rest:])
+	k = append(k, '|')
+	k = appendIDs(k, sortedIDs(p.boundaryIDs))
+	k = append(k, '|')
+	k = append(k, k[:rest]...)
+	k = append(k, '|')
+	k = append(k, p.account...)
+	esc := string(k[rest:])
+	k = k[:rest]
+	cls := b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + strconv.FormatBool(len(p.boundary) > 0) + "|" + string(k)
+	*kb = k
+	return principalKeys{esc: esc, class: cls, grant: grant}
+}
+
+// appendIDs appends ids as fmt's %v prints them: "[1 2 3]".
+func appendIDs(dst []byte, ids []int32) []byte {
+	dst = append(dst, '[')
+	for i, id := range ids {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = strconv.AppendInt(dst, int64(id), 10)
 	}
+	return append(dst, ']')
 }
 
 // assumeProjection is the sorted set of the assumeKeys of pols' documents.

@@ -825,27 +825,92 @@ func (b *builder) namesService(r *principal, service string) bool {
 
 // trustsService decides whether r's trust policy lets the service assume
 // it, with the conditions it leaves (aws:SourceAccount, aws:SourceArn...).
+// Roles with the same trust document in one account are answered alike
+// (see svcAlikeKey): most service roles of an organization share a few
+// trust documents. The builder also keeps each role's first answer, as
+// documents it reads later may add tag keys to the context (see
+// svcAlikeKey); the copies searching on other cores start once every
+// document is read (see allUnitEscalations), so the alike answers are all
+// they need.
 func (b *builder) trustsService(r *principal, service string) (Conditions, bool) {
 	key := svcKey{r, service}
-	if b.svcShared != nil {
-		if v, ok := b.svcShared.Load(key); ok {
-			return v.(svcTrust).cond, v.(svcTrust).ok
+	if b.svcShared == nil {
+		if v, ok := b.svcTrust[key]; ok {
+			return v.cond, v.ok
 		}
-	} else if v, ok := b.svcTrust[key]; ok {
-		return v.cond, v.ok
 	}
-	res := policy.Evaluate(policy.Input{
-		Request:        policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account, Context: b.serviceContext(service, r)},
-		ResourcePolicy: &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
-		RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
-	})
-	cond, ok := conditionsOf(&res)
+	ctx := b.serviceContext(service, r)
+	alike := b.svcAlikeKeyOf(r, service, ctx)
+	v, ok := b.svcLoad(alike)
+	if !ok {
+		res := policy.Evaluate(policy.Input{
+			Request:        policy.Request{Principal: service, Action: actionAssumeRole, Resource: r.arn, ResourceAccount: r.account, Context: ctx},
+			ResourcePolicy: &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
+			RCPs:           b.rcpsOf(r.account), ResourceInManagementAccount: r.account == b.mgmt,
+		})
+		v.cond, v.ok = conditionsOf(&res)
+		b.svcStore(alike, v)
+	}
+	if b.svcShared == nil {
+		b.svcTrust[key] = v
+	}
+	return v.cond, v.ok
+}
+
+// svcLoad and svcStore read and write the trustsService answers: the
+// builder's own, or those the copies share (svcShared).
+func (b *builder) svcLoad(key any) (svcTrust, bool) {
 	if b.svcShared != nil {
-		b.svcShared.Store(key, svcTrust{cond, ok})
-	} else {
-		b.svcTrust[key] = svcTrust{cond, ok}
+		v, ok := b.svcShared.Load(key)
+		if !ok {
+			return svcTrust{}, false
+		}
+		return v.(svcTrust), true
 	}
-	return cond, ok
+	v, ok := b.svcTrust[key]
+	return v, ok
+}
+
+func (b *builder) svcStore(key any, v svcTrust) {
+	if b.svcShared != nil {
+		b.svcShared.Store(key, v)
+		return
+	}
+	b.svcTrust[key] = v
+}
+
+// svcAlikeKey is what a service's assumption of a role depends on
+// besides the role itself: the trust document, the role's account (its
+// RCPs, organization facts, management account), and the keys of the
+// request context (serviceContext), which are the same for every role of
+// the account while the documents read no resource tag the role has; the
+// tag keys the documents read so far are counted (they only grow). arn
+// is the role's when its answer may depend on it: a trust statement with
+// Resource or NotResource, or resource tags that matter. ctx is the
+// context itself when serviceContext gives one it made earlier (the
+// builder's, which may come from before the documents read further tag
+// keys): the answer is the one evaluated with that context.
+type svcAlikeKey struct {
+	doc                    *pdoc
+	service, account, arn  string
+	principalTags, resTags int
+	ctx                    *policy.Context
+}
+
+func (b *builder) svcAlikeKeyOf(r *principal, service string, ctx *policy.Context) svcAlikeKey {
+	k := svcAlikeKey{doc: r.trust, service: service, account: r.account,
+		principalTags: len(b.principalTagKeys), resTags: len(b.resourceTagKeys)}
+	if b.svcShared == nil && len(b.resourceTagKeys) == 0 {
+		k.ctx = ctx
+	}
+	own := b.bruteForce || len(b.resourceTagKeys) > 0 && len(r.tags) > 0
+	for _, s := range r.trust.doc.Statements {
+		own = own || s.Resource != nil || s.NotResource != nil
+	}
+	if own {
+		k.arn = r.arn
+	}
+	return k
 }
 
 // serviceContext is the request context of a service principal assuming

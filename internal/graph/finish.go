@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"slices"
 	"sort"
+	"strings"
 )
 
 // finish sorts nodes by id, renumbers everything deterministically and
@@ -12,7 +14,8 @@ func (b *builder) finish() *Graph {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	sort.Slice(order, func(i, j int) bool { return b.nodes[order[i]].ID < b.nodes[order[j]].ID })
+	// Ids are unique: any sort gives the one order.
+	slices.SortFunc(order, func(i, j int32) int { return strings.Compare(b.nodes[i].ID, b.nodes[j].ID) })
 	perm := make([]int32, n) // old → new
 	nodes := make([]Node, n)
 	for newI, oldI := range order {

@@ -105,7 +105,7 @@ func (b *builder) orgPolicies(acct, typ string) [][]policy.Policy {
 				var lvl []policy.Policy
 				hasAllow := false
 				for _, p := range m[target] {
-					d := b.parse(p.Document, "organization policy "+p.ID)
+					d := b.parse(p.Document, func() string { return "organization policy " + p.ID })
 					if d == nil {
 						continue
 					}

@@ -63,18 +63,27 @@ type lookuper interface {
 // pattern). A Context is not modified by evaluation and may be shared by
 // concurrent evaluations once built.
 type Context struct {
-	entries map[string]ctxEntry
-	unknown []pattern // lower-case key patterns
+	// entries are the keys set, in the order first set (setting a key
+	// again replaces its entry). A context holds a dozen keys or so:
+	// looking through them is cheaper than a map until index is made (see
+	// indexFrom).
+	entries []ctxEntry
+	index   map[string]int // lower-case key → entry, for large contexts
+	unknown []pattern      // lower-case key patterns
 }
 
 type ctxEntry struct {
-	key    string // as first set, for display
+	lower  string // the key in lower case
+	key    string // as last set, for display
 	values []string
 	state  KeyState
 }
 
+// indexFrom is the number of entries from which a context indexes them.
+const indexFrom = 24
+
 // NewContext returns an empty context: every key is absent.
-func NewContext() *Context { return &Context{entries: map[string]ctxEntry{}} }
+func NewContext() *Context { return &Context{entries: make([]ctxEntry, 0, 16)} }
 
 // Set sets key to values (one value for single-valued keys, several for
 // multivalued keys such as aws:TagKeys). An empty list is a present key
@@ -103,11 +112,59 @@ func (c *Context) SetUnknown(keys ...string) *Context {
 	return c
 }
 
-func (c *Context) put(key string, e ctxEntry) {
-	if c.entries == nil {
-		c.entries = map[string]ctxEntry{}
+// globalKeys are the lower-case forms of the global condition keys
+// request contexts set most, by their documented spelling: put looks them
+// up instead of lowering them again for every context.
+var globalKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+		"aws:PrincipalType", "aws:PrincipalIsAWSService", "aws:PrincipalServiceName",
+		"aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
+		"aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths",
+		"aws:SourceAccount", "aws:SourceArn", "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce",
+		"aws:SourceIdentity", "aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport",
+		"aws:CalledVia", "aws:ViaAWSService", "aws:RequestedRegion", "aws:TagKeys",
+		"iam:PassedToService", "sts:ExternalId", "sts:RoleSessionName", "sts:SourceIdentity",
+	} {
+		m[k] = strings.ToLower(k)
 	}
-	c.entries[strings.ToLower(key)] = e
+	return m
+}()
+
+func (c *Context) put(key string, e ctxEntry) {
+	var ok bool
+	if e.lower, ok = globalKeys[key]; !ok {
+		e.lower = strings.ToLower(key)
+	}
+	if i, ok := c.find(e.lower); ok {
+		c.entries[i] = e
+		return
+	}
+	c.entries = append(c.entries, e)
+	switch {
+	case c.index != nil:
+		c.index[e.lower] = len(c.entries) - 1
+	case len(c.entries) >= indexFrom:
+		c.index = make(map[string]int, 2*len(c.entries))
+		for i := range c.entries {
+			c.index[c.entries[i].lower] = i
+		}
+	}
+}
+
+// find returns the position of the entry of a lower-case key.
+func (c *Context) find(lower string) (int, bool) {
+	if c.index != nil {
+		i, ok := c.index[lower]
+		return i, ok
+	}
+	for i := range c.entries {
+		if c.entries[i].lower == lower {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Lookup returns the state and values of key.
@@ -119,8 +176,8 @@ func (c *Context) lookup(lower string) ([]string, KeyState) {
 	if c == nil {
 		return nil, KeyAbsent
 	}
-	if e, ok := c.entries[lower]; ok {
-		return e.values, e.state
+	if i, ok := c.find(lower); ok {
+		return c.entries[i].values, c.entries[i].state
 	}
 	for i := range c.unknown {
 		if c.unknown[i].match(lower, true) {

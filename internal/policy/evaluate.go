@@ -193,7 +193,7 @@ func IsTrustAction(action string) bool {
 
 // evaluator holds one evaluation's state; it implements lookuper.
 type evaluator struct {
-	in        *Input
+	in        Input // held here: one allocation for both
 	p         requestPrincipal
 	action    string
 	resource  string
@@ -210,8 +210,8 @@ type evaluator struct {
 func (e *evaluator) lookup(k string) ([]string, KeyState) {
 	c := e.in.Request.Context
 	if c != nil {
-		if en, ok := c.entries[k]; ok {
-			return en.values, en.state
+		if i, ok := c.find(k); ok {
+			return c.entries[i].values, c.entries[i].state
 		}
 	}
 	switch k {
@@ -258,7 +258,7 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 // residual conditions of the result. Evaluate does not modify its input
 // and is safe for concurrent use.
 func Evaluate(in Input) Result {
-	e := &evaluator{in: &in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
+	e := &evaluator{in: in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
 	if e.resource == "" {
 		e.resource = "*"
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // seedDocuments returns every policy document of the case corpus.
-func seedDocuments(f *testing.F) [][]byte {
+func seedDocuments(f testing.TB) [][]byte {
 	files, _ := filepath.Glob("testdata/cases/*.json")
 	var out [][]byte
 	for _, file := range files {
@@ -107,7 +107,7 @@ func FuzzCondition(f *testing.F) {
 		if d == nil {
 			return
 		}
-		e := &evaluator{in: &Input{Request: Request{Context: NewContext().Set("k", requestValue).Set("aws:username", "alice")}}}
+		e := &evaluator{in: Input{Request: Request{Context: NewContext().Set("k", requestValue).Set("aws:username", "alice")}}}
 		got := d.Statements[0].Conditions[0].eval(e)
 		if neg, ok := pairs[op]; ok {
 			if nd := doc(neg); nd != nil {

@@ -238,6 +238,15 @@ func truncate(s string, n int) string {
 // numbers. Errors are *ParseError values naming the statement. Parse never
 // panics.
 func Parse(data []byte) (*Document, error) {
+	if d, ok := parseFast(data); ok {
+		return d, nil
+	}
+	return parseSlow(data)
+}
+
+// parseSlow is Parse for every text: each element is decoded on its own,
+// and an error says which one is wrong.
+func parseSlow(data []byte) (*Document, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, &ParseError{Statement: -1, Msg: "invalid JSON: " + err.Error()}
@@ -481,26 +490,35 @@ func parsePrincipal(v json.RawMessage) (*Principal, error) {
 		if len(vals) == 0 {
 			return nil, fmt.Errorf("%s must not be empty", k)
 		}
-		switch k {
-		case "AWS":
-			for _, s := range vals {
-				ap, err := parseAWSPrincipal(s)
-				if err != nil {
-					return nil, err
-				}
-				p.AWS = append(p.AWS, ap)
-			}
-		case "Service":
-			p.Service = vals
-		case "Federated":
-			p.Federated = vals
-		case "CanonicalUser":
-			p.CanonicalUser = vals
-		default:
-			return nil, fmt.Errorf("unknown principal type %q: use AWS, Service, Federated or CanonicalUser", k)
+		if err := p.add(k, vals); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// add sets the values of a principal type (an element of a Principal
+// object).
+func (p *Principal) add(typ string, vals []string) error {
+	switch typ {
+	case "AWS":
+		for _, s := range vals {
+			ap, err := parseAWSPrincipal(s)
+			if err != nil {
+				return err
+			}
+			p.AWS = append(p.AWS, ap)
+		}
+	case "Service":
+		p.Service = vals
+	case "Federated":
+		p.Federated = vals
+	case "CanonicalUser":
+		p.CanonicalUser = vals
+	default:
+		return fmt.Errorf("unknown principal type %q: use AWS, Service, Federated or CanonicalUser", typ)
+	}
+	return nil
 }
 
 // uniqueIDPrefixes are the prefixes of IAM unique ids that can appear in a
@@ -643,13 +661,19 @@ func parseConditionBlock(v json.RawMessage, vars bool) ([]*Condition, error) {
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Operator != out[j].Operator {
-			return out[i].Operator < out[j].Operator
-		}
-		return out[i].Key < out[j].Key
-	})
+	sortConditions(out)
 	return out, nil
+}
+
+// sortConditions sorts the conditions of a statement by operator, then
+// key.
+func sortConditions(cs []*Condition) {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].Operator != cs[j].Operator {
+			return cs[i].Operator < cs[j].Operator
+		}
+		return cs[i].Key < cs[j].Key
+	})
 }
 
 // conditionValues decodes a condition value: a string, boolean or number,

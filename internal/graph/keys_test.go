@@ -1,0 +1,86 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/orgaudit/orgaudit/internal/orggen"
+)
+
+// TestKeysMatchFmt: keysOf builds the class, escalation and grant keys
+// with appends; they are the text the fmt verbs it names give (the
+// reference below), on every test snapshot and fixture and a generated
+// organization with tags, boundaries and sensitive documents.
+func TestKeysMatchFmt(t *testing.T) {
+	snaps := testAndFixtureSnapshots(t)
+	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
+	// Documents that look at the account, tags with quotes and escapes.
+	acctDoc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"` + prodAcct + `"}}}]}`
+	k := base()
+	k.acct(idAcct).user("acct-a", inline("acct", acctDoc), tagged("team", `a "quoted" \ name`, "Ünï", "x\ty")).
+		user("acct-b", inline("acct", acctDoc), boundary(adminARN))
+	snaps["account-keys"] = k.s
+	for name, s := range snaps {
+		t.Run(name, func(t *testing.T) {
+			b := newBuilder(s)
+			b.organization()
+			b.preparse()
+			b.principalsOf()
+			b.identityCenterRoles()
+			b.groupVariants()
+			var kb []byte
+			for _, p := range b.principals {
+				scpKey := b.scpKey(p.account)
+				got := b.keysOf(p, scpKey, &kb)
+				if want := b.keysByFmt(p, scpKey); got != want {
+					t.Fatalf("%s: keys %+v, want %+v", p.arn, got, want)
+				}
+			}
+			if len(b.principals) == 0 {
+				t.Skip("no principal")
+			}
+		})
+	}
+}
+
+// keysByFmt is keysOf as it was written with fmt (p.sensitive set by
+// keysOf before).
+func (b *builder) keysByFmt(p *principal, scpKey string) principalKeys {
+	acctSensitive := false
+	for _, pol := range p.identity {
+		acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
+	}
+	for _, pol := range p.boundary {
+		acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
+	}
+	for _, lvl := range b.scps[p.account] {
+		for _, pol := range lvl {
+			acctSensitive = acctSensitive || b.docAcctSens[pol.Document]
+		}
+	}
+	var kb strings.Builder
+	fmt.Fprintf(&kb, "%s|%s|%t|%t|%s|", p.kind, scpKey, p.account == b.mgmt, p.serviceLinked, p.mfa)
+	tagKeys := make([]string, 0, len(p.tags))
+	for k := range p.tags {
+		tagKeys = append(tagKeys, k)
+	}
+	sort.Strings(tagKeys)
+	for _, k := range tagKeys {
+		fmt.Fprintf(&kb, "%q=%q,", k, p.tags[k])
+	}
+	switch {
+	case p.sensitive:
+		kb.WriteString("|" + p.arn)
+	case acctSensitive:
+		kb.WriteString("|" + p.account)
+	}
+	rest := kb.String()
+	ids := sortedIDs(p.identityIDs)
+	return principalKeys{
+		esc:   fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account),
+		class: b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest,
+		grant: fmt.Sprint(ids),
+	}
+}
