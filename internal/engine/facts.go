@@ -343,6 +343,34 @@ var (
 	principalKinds  = []*ast.Term{ast.StringTerm("users"), ast.StringTerm("groups"), keyRoles}
 )
 
+// The members and values of the facts' entries, shared by all of them.
+var (
+	fkAccountID         = ast.StringTerm("account_id")
+	fkRoleARN           = ast.StringTerm("role_arn")
+	fkRoleName          = ast.StringTerm("role_name")
+	fkIndex             = ast.StringTerm("index")
+	fkStatement         = ast.StringTerm("statement")
+	fkPrincipals        = ast.StringTerm("principals")
+	fkPrincipalAccounts = ast.StringTerm("principal_accounts")
+	fkExternal          = ast.StringTerm("external")
+	fkAssumeRole        = ast.StringTerm("assume_role")
+	fkMFA               = ast.StringTerm("mfa")
+	fkExternalID        = ast.StringTerm("external_id")
+	fkSince             = ast.StringTerm("since")
+	fkIDleDays          = ast.StringTerm("idle_days")
+	fkWhat              = ast.StringTerm("what")
+	fkKind              = ast.StringTerm("kind")
+	fkPolicyARN         = ast.StringTerm("policy_arn")
+	fkPolicyName        = ast.StringTerm("policy_name")
+	fkOwnerARN          = ast.StringTerm("owner_arn")
+	fkAttachedTo        = ast.StringTerm("attached_to")
+	lastUsed            = ast.StringTerm("last used")
+	neverUsed           = ast.StringTerm("never used, created")
+	kindInline          = ast.StringTerm("inline")
+	kindManaged         = ast.StringTerm("managed")
+	emptyString         = ast.StringTerm("")
+)
+
 // member is v's member k, or nil when v is not an object or has no such
 // member (a generic map's v[k], null aside: that is ast.Null).
 func member(v ast.Value, k *ast.Term) ast.Value {
@@ -689,17 +717,17 @@ func (f *factsBuilder) trustGrants(out []*ast.Term, accountID *ast.Term, role as
 			}
 		}
 		out = append(out, ast.ObjectTerm(
-			ast.Item(ast.StringTerm("account_id"), accountID),
-			ast.Item(ast.StringTerm("role_arn"), orNull(member(role, keyARN))),
-			ast.Item(ast.StringTerm("role_name"), orNull(member(role, keyName))),
-			ast.Item(ast.StringTerm("index"), ast.IntNumberTerm(i)),
-			ast.Item(ast.StringTerm("statement"), ast.NewTerm(st)),
-			ast.Item(ast.StringTerm("principals"), ast.ArrayTerm(principals...)),
-			ast.Item(ast.StringTerm("principal_accounts"), ast.ObjectTerm(accounts...)),
-			ast.Item(ast.StringTerm("external"), ast.ArrayTerm(external...)),
-			ast.Item(ast.StringTerm("assume_role"), ast.BooleanTerm(allowsAction(st, "sts:assumerole"))),
-			ast.Item(ast.StringTerm("mfa"), ast.BooleanTerm(mfa)),
-			ast.Item(ast.StringTerm("external_id"), ast.BooleanTerm(externalID)),
+			ast.Item(fkAccountID, accountID),
+			ast.Item(fkRoleARN, orNull(member(role, keyARN))),
+			ast.Item(fkRoleName, orNull(member(role, keyName))),
+			ast.Item(fkIndex, ast.IntNumberTerm(i)),
+			ast.Item(fkStatement, ast.NewTerm(st)),
+			ast.Item(fkPrincipals, ast.ArrayTerm(principals...)),
+			ast.Item(fkPrincipalAccounts, ast.ObjectTerm(accounts...)),
+			ast.Item(fkExternal, ast.ArrayTerm(external...)),
+			ast.Item(fkAssumeRole, ast.BooleanTerm(allowsAction(st, "sts:assumerole"))),
+			ast.Item(fkMFA, ast.BooleanTerm(mfa)),
+			ast.Item(fkExternalID, ast.BooleanTerm(externalID)),
 		))
 	}
 	return out
@@ -712,11 +740,11 @@ func roleActivity(accountID *ast.Term, role ast.Object, now time.Time) ast.Objec
 		return nil
 	}
 	var since ast.String
-	what := ""
+	var what *ast.Term
 	if d, ok := member(member(role, keyLastUsed), keyDate).(ast.String); ok {
-		since, what = d, "last used"
+		since, what = d, lastUsed
 	} else if d, ok := member(role, keyCreateDate).(ast.String); ok {
-		since, what = d, "never used, created"
+		since, what = d, neverUsed
 	} else {
 		return nil
 	}
@@ -725,12 +753,12 @@ func roleActivity(accountID *ast.Term, role ast.Object, now time.Time) ast.Objec
 		return nil
 	}
 	return ast.NewObject(
-		ast.Item(ast.StringTerm("account_id"), accountID),
-		ast.Item(ast.StringTerm("role_arn"), orNull(member(role, keyARN))),
-		ast.Item(ast.StringTerm("role_name"), orNull(member(role, keyName))),
-		ast.Item(ast.StringTerm("since"), ast.NewTerm(since)),
-		ast.Item(ast.StringTerm("idle_days"), ast.InternedTerm(daysBetween(t, now))),
-		ast.Item(ast.StringTerm("what"), ast.StringTerm(what)),
+		ast.Item(fkAccountID, accountID),
+		ast.Item(fkRoleARN, orNull(member(role, keyARN))),
+		ast.Item(fkRoleName, orNull(member(role, keyName))),
+		ast.Item(fkSince, ast.NewTerm(since)),
+		ast.Item(fkIDleDays, ast.InternedTerm(daysBetween(t, now))),
+		ast.Item(fkWhat, what),
 	)
 }
 

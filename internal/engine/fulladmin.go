@@ -165,16 +165,17 @@ func fullAdminPolicies(iamAccounts []iamAccount) *ast.Array {
 		for _, kind := range principalKinds {
 			for _, principal := range items(member(acct.iam, kind)) {
 				owner, _ := member(principal, keyARN).(ast.String)
+				ownerTerm := ast.NewTerm(owner)
 				for _, ap := range items(member(principal, keyAttached)) {
 					if arn, _ := member(ap, keyARN).(ast.String); admin[string(arn)] {
-						attached[string(arn)] = append(attached[string(arn)], ast.NewTerm(owner))
+						attached[string(arn)] = append(attached[string(arn)], ownerTerm)
 					}
 				}
 				for _, ip := range items(member(principal, keyInline)) {
 					if name, ok := member(ip, keyName).(ast.String); ok && memo.full(member(ip, keyDocument)) {
 						entries = append(entries, entry{
 							sortKey: "inline||" + string(owner) + "|" + string(name),
-							value:   adminEntry(id, "inline", "", ast.NewTerm(name), string(owner), ast.NewTerm(owner)),
+							value:   adminEntry(id, kindInline, emptyString, ast.NewTerm(name), ownerTerm, ownerTerm),
 						})
 					}
 				}
@@ -189,7 +190,7 @@ func fullAdminPolicies(iamAccounts []iamAccount) *ast.Array {
 			sortName, _ := name.Value.(ast.String)
 			entries = append(entries, entry{
 				sortKey: "managed|" + string(arn) + "||" + string(sortName),
-				value:   adminEntry(id, "managed", string(arn), name, "", attached[string(arn)]...),
+				value:   adminEntry(id, kindManaged, ast.NewTerm(arn), name, emptyString, attached[string(arn)]...),
 			})
 		}
 		sort.SliceStable(entries, func(i, j int) bool { return entries[i].sortKey < entries[j].sortKey })
@@ -201,13 +202,13 @@ func fullAdminPolicies(iamAccounts []iamAccount) *ast.Array {
 }
 
 // adminEntry is one lib.full_admin_policies entry.
-func adminEntry(accountID *ast.Term, kind, policyARN string, name *ast.Term, owner string, attachedTo ...*ast.Term) *ast.Term {
+func adminEntry(accountID, kind, policyARN, name, owner *ast.Term, attachedTo ...*ast.Term) *ast.Term {
 	return ast.ObjectTerm(
-		ast.Item(ast.StringTerm("account_id"), accountID),
-		ast.Item(ast.StringTerm("kind"), ast.StringTerm(kind)),
-		ast.Item(ast.StringTerm("policy_arn"), ast.StringTerm(policyARN)),
-		ast.Item(ast.StringTerm("policy_name"), name),
-		ast.Item(ast.StringTerm("owner_arn"), ast.StringTerm(owner)),
-		ast.Item(ast.StringTerm("attached_to"), ast.ArrayTerm(attachedTo...)),
+		ast.Item(fkAccountID, accountID),
+		ast.Item(fkKind, kind),
+		ast.Item(fkPolicyARN, policyARN),
+		ast.Item(fkPolicyName, name),
+		ast.Item(fkOwnerARN, owner),
+		ast.Item(fkAttachedTo, ast.ArrayTerm(attachedTo...)),
 	)
 }
