@@ -145,7 +145,7 @@ func TestAccountFactsMatchGeneric(t *testing.T) {
 					}
 					if wname == "all" && chunk == len(generic) {
 						found[name]++
-						wantVal.(ast.Object).Foreach(func(k, v *ast.Term) {
+						wantVal.Foreach(func(k, v *ast.Term) {
 							if n, ok := v.Value.(interface{ Len() int }); ok {
 								found[string(k.Value.(ast.String))] += n.Len()
 							}
