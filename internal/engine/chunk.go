@@ -31,9 +31,9 @@ type Document struct {
 	Account func(i int) (any, error)
 	// AccountJSON, when set, returns the JSON of account i (it may be
 	// called concurrently): Eval then decodes each chunk's accounts
-	// straight into the value rules see (decodeValue), the facts read
-	// from it too, instead of converting what Account returns. Account still gives the summaries
-	// when Summaries is nil.
+	// straight into the value rules see (decodeValue), which the facts
+	// are read from too, instead of converting what Account returns.
+	// Account still gives the summaries when Summaries is nil.
 	AccountJSON func(i int) ([]byte, error)
 	// Summaries are SummarizeAccount of every account, in order, when the
 	// caller computed them (for instance while loading); nil means Eval

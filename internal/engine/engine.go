@@ -497,8 +497,8 @@ func PrepareInput(doc map[string]any) (*PreparedInput, error) {
 // PrepareInputConsuming is PrepareInput for a document the caller no
 // longer needs: the summaries the facts need are computed first, then
 // every part of the document (each account on its own) is deleted from it
-// as soon as it is converted, so that the generic document and its conversion never exist
-// whole at the same time. doc is left empty.
+// as soon as it is converted, so that the generic document and its
+// conversion never exist whole at the same time. doc is left empty.
 func PrepareInputConsuming(doc map[string]any) (*PreparedInput, error) {
 	return prepareInput(doc, true)
 }

@@ -234,10 +234,6 @@ func toAny(list []string) []any {
 	return out
 }
 
-// accountFactKeys are the keys of input.facts accountFacts computes from
-// the accounts (the others need no account's document).
-var accountFactKeys = []string{"trust_grants", "admin_roles", "role_activity", "full_admin_policies"}
-
 // accountFacts are the tables about the given accounts (all of them, or
 // a chunk), as the rules see them: trust_grants, admin_roles,
 // role_activity and full_admin_policies, those want accepts (nil: all),

@@ -20,6 +20,10 @@ import (
 	"github.com/orgaudit/orgaudit/internal/input"
 )
 
+// accountFactKeys are the keys of input.facts accountFacts computes from
+// the accounts (the others need no account's document).
+var accountFactKeys = []string{"trust_grants", "admin_roles", "role_activity", "full_admin_policies"}
+
 // computeFacts is input.facts of a whole generic document, as generic
 // values (what the facts tests compare).
 func computeFacts(doc map[string]any) map[string]any {
