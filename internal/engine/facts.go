@@ -353,7 +353,7 @@ var (
 	fkMFA               = ast.StringTerm("mfa")
 	fkExternalID        = ast.StringTerm("external_id")
 	fkSince             = ast.StringTerm("since")
-	fkIDleDays          = ast.StringTerm("idle_days")
+	fkIdleDays          = ast.StringTerm("idle_days")
 	fkWhat              = ast.StringTerm("what")
 	fkKind              = ast.StringTerm("kind")
 	fkPolicyARN         = ast.StringTerm("policy_arn")
@@ -753,7 +753,7 @@ func roleActivity(accountID *ast.Term, role ast.Object, now time.Time) ast.Objec
 		ast.Item(fkRoleARN, orNull(member(role, keyARN))),
 		ast.Item(fkRoleName, orNull(member(role, keyName))),
 		ast.Item(fkSince, ast.NewTerm(since)),
-		ast.Item(fkIDleDays, ast.InternedTerm(daysBetween(t, now))),
+		ast.Item(fkIdleDays, ast.InternedTerm(daysBetween(t, now))),
 		ast.Item(fkWhat, what),
 	)
 }
