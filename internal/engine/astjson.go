@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,36 +21,32 @@ import (
 // the value rules see: ast.InterfaceToValue(input.DecodeJSON(ctx, raw))
 // in one pass, without the generic value in between (TestDecodeValue
 // compares them on every fixture and generated organizations,
-// FuzzDecodeValue on arbitrary input). With generic, it returns that
-// generic value too (what the facts are computed from), built in the same
-// pass and sharing its strings with the converted value.
+// FuzzDecodeValue on arbitrary input). The facts are read from that
+// value too (orgTables.accountFacts).
 //
 // Invalid input gets input.DecodeJSON's error, and a number that
 // ast.InterfaceToValue refuses a *conversionError: both come from the
 // slow way, which runs only when the fast one fails.
-func decodeValue(ctx context.Context, raw []byte, generic bool) (ast.Value, any, error) {
+func decodeValue(ctx context.Context, raw []byte) (ast.Value, error) {
 	d := decoders.Get().(*valueDecoder)
-	v, g, err := d.decode(ctx, raw, generic)
+	v, err := d.decode(ctx, raw)
 	d.release()
 	decoders.Put(d)
 	if err == nil {
-		return v, g, nil
+		return v, nil
 	}
 	if ctx.Err() != nil {
-		return nil, nil, ctx.Err()
+		return nil, ctx.Err()
 	}
 	// The slow way says what is wrong, as it always did.
-	g, err = input.DecodeJSON(ctx, raw)
+	g, err := input.DecodeJSON(ctx, raw)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if v, err = ast.InterfaceToValue(g); err != nil {
-		return nil, nil, &conversionError{err}
+		return nil, &conversionError{err}
 	}
-	if !generic {
-		g = nil
-	}
-	return v, g, nil
+	return v, nil
 }
 
 // conversionError is a decoded value ast.InterfaceToValue refuses (a
@@ -63,7 +58,7 @@ func (e *conversionError) Unwrap() error { return e.err }
 
 // decoders are reused: each keeps its token decoder's buffers, its stacks
 // and its table of strings.
-var decoders = sync.Pool{New: func() any { return &valueDecoder{strs: map[string]str{}} }}
+var decoders = sync.Pool{New: func() any { return &valueDecoder{strs: map[string]ast.Value{}} }}
 
 // valueDecoder builds a value from jsontext's tokens. Arrays and objects
 // are built once their elements are read: the elements wait on a stack
@@ -74,25 +69,17 @@ type valueDecoder struct {
 	buf     bytes.Buffer
 	ctx     context.Context
 	tokens  int
-	generic bool
 	stack   []ast.Value
-	gstack  []any
 	tuples  [][2]*ast.Term
 	unquote []byte
 	// termSlab and ptrSlab are what is left of the blocks terms and
 	// pointers cut from.
 	termSlab []ast.Term
 	ptrSlab  []*ast.Term
-	// strs holds object keys and short strings already seen, with their
-	// converted and generic forms: snapshots repeat them (field names,
-	// "Allow", "sts:AssumeRole"), and a hit allocates nothing.
-	strs map[string]str
-}
-
-// str is a string in both forms.
-type str struct {
-	v ast.Value
-	g any
+	// strs holds object keys and short strings already seen, converted:
+	// snapshots repeat them (field names, "Allow", "sts:AssumeRole"), and
+	// a hit allocates nothing.
+	strs map[string]ast.Value
 }
 
 // Strings up to maxShared bytes are kept in a decoder's table, which is
@@ -102,30 +89,26 @@ const (
 	maxStrings = 1 << 14
 )
 
-func (d *valueDecoder) decode(ctx context.Context, raw []byte, generic bool) (ast.Value, any, error) {
-	d.ctx, d.generic, d.tokens = ctx, generic, 0
+func (d *valueDecoder) decode(ctx context.Context, raw []byte) (ast.Value, error) {
+	d.ctx, d.tokens = ctx, 0
 	d.buf = *bytes.NewBuffer(raw)
 	d.dec.Reset(&d.buf)
-	v, g, err := d.value()
+	v, err := d.value()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Nothing but whitespace may follow.
 	if _, err := d.dec.ReadToken(); !errors.Is(err, io.EOF) {
-		return nil, nil, errors.New("trailing data")
+		return nil, errors.New("trailing data")
 	}
-	if !generic {
-		g = nil // (scalars come in both forms)
-	}
-	return v, g, nil
+	return v, nil
 }
 
 // release drops what the decoder holds of the last value.
 func (d *valueDecoder) release() {
 	clear(d.stack[:cap(d.stack)])
-	clear(d.gstack[:cap(d.gstack)])
 	clear(d.tuples[:cap(d.tuples)])
-	d.stack, d.gstack, d.tuples = d.stack[:0], d.gstack[:0], d.tuples[:0]
+	d.stack, d.tuples = d.stack[:0], d.tuples[:0]
 	d.buf = bytes.Buffer{}
 	d.dec.Reset(&d.buf)
 	d.ctx = nil
@@ -137,10 +120,10 @@ func (d *valueDecoder) release() {
 	}
 }
 
-func (d *valueDecoder) value() (ast.Value, any, error) {
+func (d *valueDecoder) value() (ast.Value, error) {
 	if d.tokens++; d.tokens%(1<<14) == 0 {
 		if err := d.ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	switch d.dec.PeekKind() {
@@ -151,92 +134,81 @@ func (d *valueDecoder) value() (ast.Value, any, error) {
 	case '"':
 		raw, err := d.dec.ReadValue()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		s, err := d.string(raw)
-		return s.v, s.g, err
+		return d.string(raw)
 	case '0':
 		raw, err := d.dec.ReadValue()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		n := string(raw)
-		var v ast.Value
 		if t := ast.InternedIntNumberTermFromString(n); t != nil {
-			v = t.Value
-		} else if v, err = ast.NumberChecked(n); err != nil {
-			return nil, nil, err
+			return t.Value, nil
 		}
-		var g any
-		if d.generic {
-			g = json.Number(n)
-		}
-		return v, g, nil
+		return ast.NumberChecked(n)
 	}
 	tok, err := d.dec.ReadToken()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	switch tok.Kind() {
 	case 't':
-		return ast.InternedValue(true), true, nil
+		return ast.InternedValue(true), nil
 	case 'f':
-		return ast.InternedValue(false), false, nil
+		return ast.InternedValue(false), nil
 	case 'n':
-		return ast.NullValue, nil, nil
+		return ast.NullValue, nil
 	}
-	return nil, nil, errors.New("unexpected token")
+	return nil, errors.New("unexpected token")
 }
 
 // string converts a JSON string literal (as the decoder checked it).
-func (d *valueDecoder) string(raw jsontext.Value) (str, error) {
+func (d *valueDecoder) string(raw jsontext.Value) (ast.Value, error) {
 	text := raw[1 : len(raw)-1]
 	if bytes.IndexByte(text, '\\') >= 0 {
 		var err error
 		if d.unquote, err = jsontext.AppendUnquote(d.unquote[:0], raw); err != nil {
-			return str{}, err
+			return nil, err
 		}
 		text = d.unquote
 	}
-	if s, ok := d.strs[string(text)]; ok {
-		return s, nil
+	if v, ok := d.strs[string(text)]; ok {
+		return v, nil
 	}
 	s := string(text)
-	out := str{v: ast.InternedValue(s), g: s}
+	v := ast.InternedValue(s)
 	if len(s) <= maxShared {
-		d.strs[s] = out
+		d.strs[s] = v
 	}
-	return out, nil
+	return v, nil
 }
 
-func (d *valueDecoder) object() (ast.Value, any, error) {
+func (d *valueDecoder) object() (ast.Value, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	base := len(d.stack)
 	for d.dec.PeekKind() != '}' {
 		raw, err := d.dec.ReadValue()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if len(raw) == 0 || raw[0] != '"' {
-			return nil, nil, errors.New("object name is not a string")
+			return nil, errors.New("object name is not a string")
 		}
 		key, err := d.string(raw)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		v, g, err := d.value()
+		v, err := d.value()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		d.stack = append(d.stack, key.v, v)
-		if d.generic {
-			d.gstack = append(d.gstack, key.g, g)
-		}
+		d.stack = append(d.stack, key, v)
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	elems := d.stack[base:]
 	n := len(elems) / 2
@@ -252,37 +224,23 @@ func (d *valueDecoder) object() (ast.Value, any, error) {
 	d.tuples = tuples[:0]
 	clear(elems)
 	d.stack = d.stack[:base]
-	var g any
-	if d.generic {
-		gbase := len(d.gstack) - 2*n
-		m := make(map[string]any, n)
-		for i := gbase; i < len(d.gstack); i += 2 {
-			m[d.gstack[i].(string)] = d.gstack[i+1]
-		}
-		clear(d.gstack[gbase:])
-		d.gstack = d.gstack[:gbase]
-		g = m
-	}
-	return obj, g, nil
+	return obj, nil
 }
 
-func (d *valueDecoder) array() (ast.Value, any, error) {
+func (d *valueDecoder) array() (ast.Value, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	base := len(d.stack)
 	for d.dec.PeekKind() != ']' {
-		v, g, err := d.value()
+		v, err := d.value()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		d.stack = append(d.stack, v)
-		if d.generic {
-			d.gstack = append(d.gstack, g)
-		}
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	elems := d.stack[base:]
 	terms := d.terms(len(elems))
@@ -294,16 +252,7 @@ func (d *valueDecoder) array() (ast.Value, any, error) {
 	arr := ast.NewArray(ptrs...)
 	clear(elems)
 	d.stack = d.stack[:base]
-	var g any
-	if d.generic {
-		gbase := len(d.gstack) - len(elems)
-		list := make([]any, len(elems))
-		copy(list, d.gstack[gbase:])
-		clear(d.gstack[gbase:])
-		d.gstack = d.gstack[:gbase]
-		g = list
-	}
-	return arr, g, nil
+	return arr, nil
 }
 
 // slab is how many terms (and term pointers) the decoder allocates at a
@@ -340,19 +289,15 @@ func (d *valueDecoder) pointers(n int) []*ast.Term {
 
 // decodeAccounts decodes accounts lo to hi of doc with decodeValue, on
 // every core when they are many (the whole input of rules of scope
-// "organization"); the generic accounts only with generic.
-func decodeAccounts(ctx context.Context, doc *Document, lo, hi int, generic bool) ([]*ast.Term, []any, error) {
+// "organization").
+func decodeAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term, error) {
 	terms := make([]*ast.Term, hi-lo)
-	var accounts []any
-	if generic {
-		accounts = make([]any, hi-lo)
-	}
 	one := func(i int) error {
 		raw, err := doc.AccountJSON(lo + i)
 		if err != nil {
 			return err
 		}
-		v, g, err := decodeValue(ctx, raw, generic)
+		v, err := decodeValue(ctx, raw)
 		if err != nil {
 			var conv *conversionError
 			if errors.As(err, &conv) {
@@ -361,9 +306,6 @@ func decodeAccounts(ctx context.Context, doc *Document, lo, hi int, generic bool
 			return fmt.Errorf("decode snapshot: account %d: %w", lo+i, err)
 		}
 		terms[i] = ast.NewTerm(v)
-		if generic {
-			accounts[i] = g
-		}
 		return nil
 	}
 	workers := 1
@@ -371,9 +313,9 @@ func decodeAccounts(ctx context.Context, doc *Document, lo, hi int, generic bool
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if err := eachIndex(hi-lo, workers, one); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return terms, accounts, nil
+	return terms, nil
 }
 
 // eachIndex calls f with every index below n, on up to workers

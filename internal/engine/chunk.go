@@ -31,10 +31,9 @@ type Document struct {
 	Account func(i int) (any, error)
 	// AccountJSON, when set, returns the JSON of account i (it may be
 	// called concurrently): Eval then decodes each chunk's accounts
-	// straight into the value rules see, and the generic accounts the
-	// facts are computed from in the same pass (decodeValue), instead of
-	// converting what Account returns. Account still gives the summaries
-	// when Summaries is nil.
+	// straight into the value rules see (decodeValue), which the facts
+	// are read from too, instead of converting what Account returns.
+	// Account still gives the summaries when Summaries is nil.
 	AccountJSON func(i int) ([]byte, error)
 	// Summaries are SummarizeAccount of every account, in order, when the
 	// caller computed them (for instance while loading); nil means Eval
@@ -119,14 +118,11 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	// other keys, the given accounts and their facts beside the
 	// organization-wide ones, and the extra keys that are not deferred.
 	input := func(lo, hi int, want func(string) bool) ([][2]*ast.Term, error) {
-		terms, accounts, err := e.chunkAccounts(ctx, doc, lo, hi, want)
+		terms, err := chunkAccounts(ctx, doc, lo, hi)
 		if err != nil {
 			return nil, err
 		}
-		chunkFacts, err := convertPairs(tables.accountFacts(accounts, want))
-		if err != nil {
-			return nil, fmt.Errorf("convert facts for rules: %w", err)
-		}
+		chunkFacts := tables.accountFacts(terms, want)
 		facts := ast.NewObject(append(slices.Clone(orgFacts), chunkFacts...)...)
 		pairs := make([][2]*ast.Term, 0, len(rest)+len(extra)+2)
 		pairs = append(pairs, rest...)
@@ -465,25 +461,24 @@ func convertPairs(m map[string]any) ([][2]*ast.Term, error) {
 }
 
 // chunkAccounts returns accounts lo to hi of doc converted for the
-// rules, and generic unless none of the facts want reads needs them.
-func (e *Engine) chunkAccounts(ctx context.Context, doc *Document, lo, hi int, want func(string) bool) ([]*ast.Term, []any, error) {
+// rules.
+func chunkAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term, error) {
 	if doc.AccountJSON != nil {
-		generic := want == nil || slices.ContainsFunc(accountFactKeys, want)
-		return decodeAccounts(ctx, doc, lo, hi, generic)
+		return decodeAccounts(ctx, doc, lo, hi)
 	}
 	accounts := make([]any, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		a, err := doc.Account(i)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		accounts = append(accounts, a)
 	}
 	terms, err := convertAccounts(accounts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("convert snapshot for rules: %w", err)
+		return nil, fmt.Errorf("convert snapshot for rules: %w", err)
 	}
-	return terms, accounts, nil
+	return terms, nil
 }
 
 // convertAccounts converts accounts, on every core when they are many
@@ -504,9 +499,14 @@ func convertAccounts(accounts []any) ([]*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	arr := v.(*ast.Array)
+	return arrayTerms(v.(*ast.Array)), nil
+}
+
+// arrayTerms are the elements of arr.
+func arrayTerms(arr *ast.Array) []*ast.Term {
+	terms := make([]*ast.Term, arr.Len())
 	for i := range terms {
 		terms[i] = arr.Elem(i)
 	}
-	return terms, nil
+	return terms
 }

@@ -54,7 +54,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -488,7 +487,7 @@ type PreparedInput struct {
 
 // PrepareInput converts a snapshot's generic document for evaluation and
 // computes the facts (input.facts). The accounts are converted on every
-// core while the facts are computed; the value equals
+// core, then the facts read from them; the value equals
 // ast.InterfaceToValue of the document with the facts added
 // (TestPrepareInputMatchesInterfaceToValue).
 func PrepareInput(doc map[string]any) (*PreparedInput, error) {
@@ -496,10 +495,10 @@ func PrepareInput(doc map[string]any) (*PreparedInput, error) {
 }
 
 // PrepareInputConsuming is PrepareInput for a document the caller no
-// longer needs: the facts are computed first, then every part of the
-// document (each account on its own) is deleted from it as soon as it is
-// converted, so that the generic document and its conversion never exist
-// whole at the same time. doc is left empty.
+// longer needs: the summaries the facts need are computed first, then
+// every part of the document (each account on its own) is deleted from it
+// as soon as it is converted, so that the generic document and its
+// conversion never exist whole at the same time. doc is left empty.
 func PrepareInputConsuming(doc map[string]any) (*PreparedInput, error) {
 	return prepareInput(doc, true)
 }
@@ -508,24 +507,18 @@ func prepareInput(doc map[string]any, consume bool) (*PreparedInput, error) {
 	if _, ok := doc[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
-	var (
-		facts    ast.Value
-		factsErr error
-		wg       sync.WaitGroup
-	)
-	computeAll := func() { facts, factsErr = ast.InterfaceToValue(computeFacts(doc)) }
-	if consume {
-		computeAll()
-	} else {
-		wg.Go(computeAll)
-	}
+	// The facts are read from the converted accounts.
+	tables := documentTables(doc)
+	var accounts []*ast.Term
 	pairs := make([][2]*ast.Term, 0, len(doc)+1)
 	var convErr error
 	for _, k := range slices.Sorted(maps.Keys(doc)) {
 		v := doc[k]
 		var val ast.Value
 		if list, ok := v.([]any); ok && k == "accounts" {
-			val, convErr = convertList(list, consume)
+			if val, convErr = convertList(list, consume); convErr == nil {
+				accounts = arrayTerms(val.(*ast.Array))
+			}
 		} else {
 			val, convErr = ast.InterfaceToValue(v)
 		}
@@ -537,10 +530,10 @@ func prepareInput(doc map[string]any, consume bool) (*PreparedInput, error) {
 		}
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(val)})
 	}
-	wg.Wait()
 	if convErr != nil {
 		return nil, fmt.Errorf("convert snapshot for rules: %w", convErr)
 	}
+	facts, factsErr := tables.allFacts(accounts)
 	if factsErr != nil {
 		return nil, fmt.Errorf("convert facts for rules: %w", factsErr)
 	}

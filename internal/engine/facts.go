@@ -1,15 +1,17 @@
 package engine
 
 import (
-	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gobwas/glob"
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // FactsKey is the top-level input key under which the engine passes the
@@ -19,8 +21,9 @@ import (
 // (lib.trust_grants, lib.admin_roles), never input.facts directly.
 const FactsKey = "facts"
 
-// computeFacts builds, once per evaluation and from the generic snapshot
-// document, the normalized tables that most trust rules join on:
+// documentTables builds, once per evaluation and from the generic snapshot
+// document (before its accounts are converted: see allFacts), what the
+// tables of input.facts are computed from. Most trust rules join on them:
 //
 //   - trust_grants: every Allow statement naming AWS principals in the trust
 //     policy of a role that is not service-linked, with its principals
@@ -40,18 +43,23 @@ const FactsKey = "facts"
 // Computing them in Go keeps their cost independent of the number of rules
 // and rule groups; TestFactsMatchRego checks they equal what the Rego
 // library computes.
-func computeFacts(doc map[string]any) map[string]any {
+func documentTables(doc map[string]any) *orgTables {
 	accounts, _ := doc["accounts"].([]any)
 	sums := make([]AccountSummary, len(accounts))
 	for i, a := range accounts {
 		sums[i] = SummarizeAccount(a)
 	}
-	t := newOrgTables(doc, sums)
-	facts := t.facts()
-	for k, v := range t.accountFacts(accounts, nil) {
-		facts[k] = v
+	return newOrgTables(doc, sums)
+}
+
+// allFacts is input.facts of the whole document, its accounts converted
+// for the rules.
+func (t *orgTables) allFacts(accounts []*ast.Term) (ast.Value, error) {
+	pairs, err := convertPairs(t.facts())
+	if err != nil {
+		return nil, err
 	}
-	return facts
+	return ast.NewObject(append(pairs, t.accountFacts(accounts, nil)...)...), nil
 }
 
 // AccountSummary is what the organization-wide facts need to know of one
@@ -226,67 +234,191 @@ func toAny(list []string) []any {
 	return out
 }
 
-// accountFactKeys are the keys of input.facts accountFacts computes from
-// the accounts (the others need no account's document).
-var accountFactKeys = []string{"trust_grants", "admin_roles", "role_activity", "full_admin_policies"}
-
 // accountFacts are the tables about the given accounts (all of them, or
-// a chunk): trust_grants, admin_roles, role_activity and
-// full_admin_policies, those want accepts (nil: all).
-func (t *orgTables) accountFacts(accounts []any, want func(string) bool) map[string]any {
+// a chunk), as the rules see them: trust_grants, admin_roles,
+// role_activity and full_admin_policies, those want accepts (nil: all),
+// keys sorted. They are read from the accounts' values for the rules, so
+// that no generic account is needed (TestAccountFactsMatchGeneric
+// compares them with the facts of the generic accounts).
+func (t *orgTables) accountFacts(accounts []*ast.Term, want func(string) bool) [][2]*ast.Term {
 	if want == nil {
 		want = func(string) bool { return true }
 	}
 	f := factsBuilder{organization: t.organization, orgAccounts: t.orgAccounts, adminPolicies: t.adminPolicies}
-	var iamAccounts []map[string]any
+	var iamAccounts []iamAccount
 	for _, a := range accounts {
-		acct, ok := a.(map[string]any)
-		if !ok {
-			continue
-		}
-		if _, ok := acct["iam"].(map[string]any); ok {
-			iamAccounts = append(iamAccounts, acct)
+		if iam, ok := member(a.Value, keyIAM).(ast.Object); ok {
+			id, _ := member(a.Value, keyID).(ast.String)
+			iamAccounts = append(iamAccounts, iamAccount{id: string(id), iam: iam})
 		}
 	}
 	wantGrants, wantAdmin, wantActivity := want("trust_grants"), want("admin_roles"), want("role_activity")
-	grants := []any{}
-	admin := map[string]any{}
-	activity := []any{}
+	var grants, activity []*ast.Term
+	admin := map[string][]string{}
+	var adminOrder []string
 	for _, acct := range iamAccounts {
-		id, _ := acct["id"].(string)
-		iam := acct["iam"].(map[string]any)
-		for _, r := range asList(iam["roles"]) {
-			role, ok := r.(map[string]any)
+		id := ast.StringTerm(acct.id)
+		for _, r := range items(member(acct.iam, keyRoles)) {
+			role, ok := r.(ast.Object)
 			if !ok {
 				continue
 			}
 			if wantAdmin {
 				if g := f.adminGrants(role); len(g) > 0 {
-					if arn, ok := role["arn"].(string); ok {
-						admin[arn] = g
+					if arn, ok := member(role, keyARN).(ast.String); ok {
+						if _, seen := admin[string(arn)]; !seen {
+							adminOrder = append(adminOrder, string(arn))
+						}
+						admin[string(arn)] = g
 					}
 				}
 			}
 			if wantGrants {
-				grants = append(grants, f.trustGrants(id, role)...)
+				grants = f.trustGrants(grants, id, role)
 			}
 			if wantActivity {
 				if a := roleActivity(id, role, t.collectedAt); a != nil {
-					activity = append(activity, a)
+					activity = append(activity, ast.NewTerm(a))
 				}
 			}
 		}
 	}
-	out := map[string]any{"trust_grants": grants, "admin_roles": admin, "role_activity": activity}
-	if want("full_admin_policies") {
-		out["full_admin_policies"] = fullAdminPolicies(iamAccounts)
-	}
-	for k := range out {
-		if !want(k) {
-			delete(out, k)
+	var out [][2]*ast.Term
+	add := func(k string, v ast.Value) {
+		if want(k) {
+			out = append(out, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
 		}
 	}
+	if wantAdmin {
+		pairs := make([][2]*ast.Term, 0, len(admin))
+		for _, arn := range adminOrder {
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(arn), ast.NewTerm(stringArray(admin[arn]))})
+		}
+		add("admin_roles", ast.NewObject(pairs...))
+	}
+	if want("full_admin_policies") {
+		add("full_admin_policies", fullAdminPolicies(iamAccounts))
+	}
+	add("role_activity", ast.NewArray(activity...))
+	add("trust_grants", ast.NewArray(grants...))
 	return out
+}
+
+// iamAccount is an account with IAM data: its id ("" when it has none)
+// and its iam member.
+type iamAccount struct {
+	id  string
+	iam ast.Object
+}
+
+// The members the account facts read.
+var (
+	keyID           = ast.StringTerm("id")
+	keyIAM          = ast.StringTerm("iam")
+	keyRoles        = ast.StringTerm("roles")
+	keyARN          = ast.StringTerm("arn")
+	keyName         = ast.StringTerm("name")
+	keyPath         = ast.StringTerm("path")
+	keyAttached     = ast.StringTerm("attached_policies")
+	keyInline       = ast.StringTerm("inline_policies")
+	keyDocument     = ast.StringTerm("document")
+	keyBoundary     = ast.StringTerm("permissions_boundary")
+	keyTrustPolicy  = ast.StringTerm("trust_policy")
+	keyLastUsed     = ast.StringTerm("last_used")
+	keyDate         = ast.StringTerm("date")
+	keyCreateDate   = ast.StringTerm("create_date")
+	keyPolicies     = ast.StringTerm("policies")
+	keyStatement    = ast.StringTerm("Statement")
+	keyEffect       = ast.StringTerm("Effect")
+	keyAction       = ast.StringTerm("Action")
+	keyNotAction    = ast.StringTerm("NotAction")
+	keyResource     = ast.StringTerm("Resource")
+	keyPrincipal    = ast.StringTerm("Principal")
+	keyPrincipalAWS = ast.StringTerm("AWS")
+	keyCondition    = ast.StringTerm("Condition")
+	principalKinds  = []*ast.Term{ast.StringTerm("users"), ast.StringTerm("groups"), keyRoles}
+)
+
+// The members and values of the facts' entries, shared by all of them.
+var (
+	fkAccountID         = ast.StringTerm("account_id")
+	fkRoleARN           = ast.StringTerm("role_arn")
+	fkRoleName          = ast.StringTerm("role_name")
+	fkIndex             = ast.StringTerm("index")
+	fkStatement         = ast.StringTerm("statement")
+	fkPrincipals        = ast.StringTerm("principals")
+	fkPrincipalAccounts = ast.StringTerm("principal_accounts")
+	fkExternal          = ast.StringTerm("external")
+	fkAssumeRole        = ast.StringTerm("assume_role")
+	fkMFA               = ast.StringTerm("mfa")
+	fkExternalID        = ast.StringTerm("external_id")
+	fkSince             = ast.StringTerm("since")
+	fkIdleDays          = ast.StringTerm("idle_days")
+	fkWhat              = ast.StringTerm("what")
+	fkKind              = ast.StringTerm("kind")
+	fkPolicyARN         = ast.StringTerm("policy_arn")
+	fkPolicyName        = ast.StringTerm("policy_name")
+	fkOwnerARN          = ast.StringTerm("owner_arn")
+	fkAttachedTo        = ast.StringTerm("attached_to")
+	lastUsed            = ast.StringTerm("last used")
+	neverUsed           = ast.StringTerm("never used, created")
+	kindInline          = ast.StringTerm("inline")
+	kindManaged         = ast.StringTerm("managed")
+	emptyString         = ast.StringTerm("")
+)
+
+// member is v's member k, or nil when v is not an object or has no such
+// member (a generic map's v[k], null aside: that is ast.Null).
+func member(v ast.Value, k *ast.Term) ast.Value {
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return nil
+	}
+	if t := obj.Get(k); t != nil {
+		return t.Value
+	}
+	return nil
+}
+
+// items is asList of a value for the rules, with indexes: an array's
+// elements, nothing for an absent value or null, anything else alone.
+func items(v ast.Value) iter.Seq2[int, ast.Value] {
+	return func(yield func(int, ast.Value) bool) {
+		switch x := v.(type) {
+		case nil, ast.Null:
+		case *ast.Array:
+			for i := range x.Len() {
+				if !yield(i, x.Elem(i).Value) {
+					return
+				}
+			}
+		default:
+			yield(0, v)
+		}
+	}
+}
+
+// isString reports whether v is the string s.
+func isString(v ast.Value, s string) bool {
+	x, ok := v.(ast.String)
+	return ok && string(x) == s
+}
+
+// orNull is a member's value for a fact: null when absent, as
+// ast.InterfaceToValue converts a generic map's missing member.
+func orNull(v ast.Value) *ast.Term {
+	if v == nil {
+		return ast.NullTerm()
+	}
+	return ast.NewTerm(v)
+}
+
+func stringArray(list []string) *ast.Array {
+	terms := make([]*ast.Term, len(list))
+	for i, s := range list {
+		terms[i] = ast.StringTerm(s)
+	}
+	return ast.NewArray(terms...)
 }
 
 type factsBuilder struct {
@@ -344,54 +476,72 @@ func isAdminDocument(doc any) bool {
 	return false
 }
 
-// adminGrants is the value of lib.admin_roles for a role ([] when the role
-// is not administrative or a boundary caps it).
-func (f *factsBuilder) adminGrants(role map[string]any) []any {
-	var out []any
-	for _, p := range asList(role["attached_policies"]) {
-		pol, _ := p.(map[string]any)
-		arn, _ := pol["arn"].(string)
-		name, ok := pol["name"].(string)
-		if ok && f.adminPolicies[arn] {
-			out = append(out, "policy "+name)
+// adminGrants is the value of lib.admin_roles for a role (nothing when
+// the role is not administrative or a boundary caps it).
+func (f *factsBuilder) adminGrants(role ast.Object) []string {
+	var out []string
+	for _, p := range items(member(role, keyAttached)) {
+		arn, _ := member(p, keyARN).(ast.String)
+		name, ok := member(p, keyName).(ast.String)
+		if ok && f.adminPolicies[string(arn)] {
+			out = append(out, "policy "+string(name))
 		}
 	}
-	for _, p := range asList(role["inline_policies"]) {
-		pol, _ := p.(map[string]any)
-		name, ok := pol["name"].(string)
-		if ok && isAdminDocument(pol["document"]) {
-			out = append(out, "inline "+name)
+	for _, p := range items(member(role, keyInline)) {
+		name, ok := member(p, keyName).(ast.String)
+		if ok && isAdminValue(member(p, keyDocument)) {
+			out = append(out, "inline "+string(name))
 		}
 	}
 	if len(out) == 0 {
 		return nil
 	}
-	if b, ok := role["permissions_boundary"].(map[string]any); ok {
-		if arn, ok := b["arn"].(string); ok && !f.adminPolicies[arn] {
+	if b, ok := member(role, keyBoundary).(ast.Object); ok {
+		if arn, ok := member(b, keyARN).(ast.String); ok && !f.adminPolicies[string(arn)] {
 			return nil
 		}
 	}
 	return out
 }
 
+// isAdminValue is isAdminDocument of a value for the rules.
+func isAdminValue(doc ast.Value) bool {
+	for _, st := range items(member(doc, keyStatement)) {
+		if !isString(member(st, keyEffect), "Allow") {
+			continue
+		}
+		if hasString(member(st, keyAction), "*") && hasString(member(st, keyResource), "*") {
+			return true
+		}
+	}
+	return false
+}
+
+// hasString reports whether s is among items(v).
+func hasString(v ast.Value, s string) bool {
+	for _, x := range items(v) {
+		if isString(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // awsPrincipals is lib.aws_principals; ok is false where the library's
 // function is undefined (a Principal that is neither "*" nor an object).
-func awsPrincipals(st map[string]any) (ps []string, ok bool) {
-	switch p := st["Principal"].(type) {
+func awsPrincipals(st ast.Value) (ps []string, ok bool) {
+	switch p := member(st, keyPrincipal).(type) {
 	case nil:
-		_, present := st["Principal"]
-		return nil, !present
-	case string:
+		return nil, true
+	case ast.String:
 		if p == "*" {
 			return []string{"*"}, true
 		}
 		return nil, false
-	case map[string]any:
-		seen := map[string]bool{}
-		for _, v := range asList(p["AWS"]) {
-			if s, ok := v.(string); ok && !seen[s] {
-				seen[s] = true
-				ps = append(ps, s)
+	case ast.Object:
+		for _, v := range items(member(p, keyPrincipalAWS)) {
+			if s, ok := v.(ast.String); ok && !slices.Contains(ps, string(s)) {
+				ps = append(ps, string(s))
 			}
 		}
 		sort.Strings(ps)
@@ -419,96 +569,92 @@ func globMatch(pattern, s string) bool {
 }
 
 // allowsAction is lib.allows_action for a lower-case action.
-func allowsAction(st map[string]any, action string) bool {
-	if a, ok := st["Action"]; ok && a != false {
-		for _, p := range asList(a) {
-			if s, ok := p.(string); ok && globMatch(strings.ToLower(s), action) {
+func allowsAction(st ast.Value, action string) bool {
+	matches := func(list ast.Value) bool {
+		for _, p := range items(list) {
+			if s, ok := p.(ast.String); ok && globMatch(strings.ToLower(string(s)), action) {
 				return true
 			}
 		}
 		return false
 	}
-	na, ok := st["NotAction"]
-	if !ok || na == false {
+	if a := member(st, keyAction); a != nil && a != ast.Boolean(false) {
+		return matches(a)
+	}
+	na := member(st, keyNotAction)
+	if na == nil || na == ast.Boolean(false) {
 		return false
 	}
-	for _, p := range asList(na) {
-		if s, ok := p.(string); ok && globMatch(strings.ToLower(s), action) {
+	return !matches(na)
+}
+
+// conditions is lib.conditions: f is called with every operator and key
+// (lower-cased) and the values, until it returns true.
+func conditions(st ast.Value, f func(op, key string, values ast.Value) bool) bool {
+	c, _ := member(st, keyCondition).(ast.Object)
+	if c == nil {
+		return false
+	}
+	return c.Until(func(op, block *ast.Term) bool {
+		b, _ := block.Value.(ast.Object)
+		if b == nil {
+			return false
+		}
+		o, _ := op.Value.(ast.String)
+		lop := strings.ToLower(string(o))
+		return b.Until(func(k, v *ast.Term) bool {
+			key, _ := k.Value.(ast.String)
+			return f(lop, strings.ToLower(string(key)), v.Value)
+		})
+	})
+}
+
+// allBool reports whether values, as a list, is not empty and each of
+// them is lib.bool_value want ("true" or "false"): the string, whatever
+// its case, or the boolean.
+func allBool(values ast.Value, want string) bool {
+	n := 0
+	for _, v := range items(values) {
+		n++
+		switch x := v.(type) {
+		case ast.String:
+			if strings.ToLower(string(x)) != want {
+				return false
+			}
+		case ast.Boolean:
+			if strconv.FormatBool(bool(x)) != want {
+				return false
+			}
+		default:
 			return false
 		}
 	}
-	return true
-}
-
-type condition struct {
-	op, key string
-	values  []any
-}
-
-// conditions is lib.conditions, with operator and key lower-cased.
-func conditions(st map[string]any) []condition {
-	c, _ := st["Condition"].(map[string]any)
-	var out []condition
-	for op, block := range c {
-		b, _ := block.(map[string]any)
-		for k, v := range b {
-			out = append(out, condition{op: strings.ToLower(op), key: strings.ToLower(k), values: asList(v)})
-		}
-	}
-	return out
-}
-
-// boolValue is lib.bool_value.
-func boolValue(v any) string { return strings.ToLower(fmt.Sprintf("%v", v)) }
-
-func allBool(vals []any, want string) bool {
-	if len(vals) == 0 {
-		return false
-	}
-	for _, v := range vals {
-		if boolValue(v) != want {
-			return false
-		}
-	}
-	return true
+	return n > 0
 }
 
 // requiresMFA is lib.requires_mfa.
-func requiresMFA(st map[string]any) bool {
-	for _, c := range conditions(st) {
-		if c.op == "bool" && c.key == "aws:multifactorauthpresent" && allBool(c.values, "true") {
+func requiresMFA(st ast.Value) bool {
+	return conditions(st, func(op, key string, values ast.Value) bool {
+		if op == "bool" && key == "aws:multifactorauthpresent" && allBool(values, "true") {
 			return true
 		}
-		if (c.op == "numericlessthan" || c.op == "numericlessthanequals") && c.key == "aws:multifactorauthage" {
-			return true
-		}
-	}
-	return false
+		return (op == "numericlessthan" || op == "numericlessthanequals") && key == "aws:multifactorauthage"
+	})
 }
 
 // mfaEnforcedByDeny is lib.mfa_enforced_by_deny.
-func mfaEnforcedByDeny(doc any) bool {
-	for _, s := range statements(doc) {
-		st, ok := s.(map[string]any)
-		if !ok || st["Effect"] != "Deny" {
+func mfaEnforcedByDeny(doc ast.Value) bool {
+	for _, st := range items(member(doc, keyStatement)) {
+		if !isString(member(st, keyEffect), "Deny") {
 			continue
 		}
 		ps, _ := awsPrincipals(st)
-		if !containsString(ps, "*") || !allowsAction(st, "sts:assumerole") {
+		if !slices.Contains(ps, "*") || !allowsAction(st, "sts:assumerole") {
 			continue
 		}
-		for _, c := range conditions(st) {
-			if (c.op == "bool" || c.op == "boolifexists") && c.key == "aws:multifactorauthpresent" && allBool(c.values, "false") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
+		if conditions(st, func(op, key string, values ast.Value) bool {
+			return (op == "bool" || op == "boolifexists") && key == "aws:multifactorauthpresent" && allBool(values, "false")
+		}) {
 			return true
 		}
 	}
@@ -530,17 +676,15 @@ func principalAccount(p string) (string, bool) {
 	return "", false
 }
 
-// trustGrants returns the lib.trust_grants entries of one role.
-func (f *factsBuilder) trustGrants(accountID string, role map[string]any) []any {
-	if path, _ := role["path"].(string); strings.HasPrefix(path, "/aws-service-role/") {
-		return nil
+// trustGrants appends the lib.trust_grants entries of one role to out.
+func (f *factsBuilder) trustGrants(out []*ast.Term, accountID *ast.Term, role ast.Object) []*ast.Term {
+	if path, _ := member(role, keyPath).(ast.String); strings.HasPrefix(string(path), "/aws-service-role/") {
+		return out
 	}
-	doc := role["trust_policy"]
-	var out []any
+	doc := member(role, keyTrustPolicy)
 	var denyMFA *bool
-	for i, s := range statements(doc) {
-		st, ok := s.(map[string]any)
-		if !ok || st["Effect"] != "Allow" {
+	for i, st := range items(member(doc, keyStatement)) {
+		if _, ok := st.(ast.Object); !ok || !isString(member(st, keyEffect), "Allow") {
 			continue
 		}
 		ps, ok := awsPrincipals(st)
@@ -555,73 +699,63 @@ func (f *factsBuilder) trustGrants(accountID string, role map[string]any) []any 
 			}
 			mfa = *denyMFA
 		}
-		externalID := false
-		for _, c := range conditions(st) {
-			if c.key == "sts:externalid" {
-				externalID = true
-				break
-			}
-		}
-		principals := make([]any, len(ps))
-		accounts := map[string]any{}
-		external := []any{}
+		externalID := conditions(st, func(_, key string, _ ast.Value) bool { return key == "sts:externalid" })
+		principals := make([]*ast.Term, len(ps))
+		var accounts [][2]*ast.Term
+		external := []*ast.Term{}
 		for j, p := range ps {
-			principals[j] = p
+			principals[j] = ast.StringTerm(p)
 			if acct, ok := principalAccount(p); ok {
-				accounts[p] = acct
+				accounts = append(accounts, [2]*ast.Term{principals[j], ast.StringTerm(acct)})
 				if f.organization && !f.orgAccounts[acct] {
-					external = append(external, p)
+					external = append(external, principals[j])
 				}
 			}
 		}
-		out = append(out, map[string]any{
-			"account_id":         accountID,
-			"role_arn":           role["arn"],
-			"role_name":          role["name"],
-			"index":              i,
-			"statement":          st,
-			"principals":         principals,
-			"principal_accounts": accounts,
-			"external":           external,
-			"assume_role":        allowsAction(st, "sts:assumerole"),
-			"mfa":                mfa,
-			"external_id":        externalID,
-		})
+		out = append(out, ast.ObjectTerm(
+			ast.Item(fkAccountID, accountID),
+			ast.Item(fkRoleARN, orNull(member(role, keyARN))),
+			ast.Item(fkRoleName, orNull(member(role, keyName))),
+			ast.Item(fkIndex, ast.IntNumberTerm(i)),
+			ast.Item(fkStatement, ast.NewTerm(st)),
+			ast.Item(fkPrincipals, ast.ArrayTerm(principals...)),
+			ast.Item(fkPrincipalAccounts, ast.ObjectTerm(accounts...)),
+			ast.Item(fkExternal, ast.ArrayTerm(external...)),
+			ast.Item(fkAssumeRole, ast.BooleanTerm(allowsAction(st, "sts:assumerole"))),
+			ast.Item(fkMFA, ast.BooleanTerm(mfa)),
+			ast.Item(fkExternalID, ast.BooleanTerm(externalID)),
+		))
 	}
 	return out
 }
 
 // roleActivity is a role's lib.role_activity entry, or nil.
-func roleActivity(accountID string, role map[string]any, now time.Time) map[string]any {
-	path, _ := role["path"].(string)
-	if strings.HasPrefix(path, "/aws-service-role/") || strings.HasPrefix(path, "/aws-reserved/") {
+func roleActivity(accountID *ast.Term, role ast.Object, now time.Time) ast.Object {
+	path, _ := member(role, keyPath).(ast.String)
+	if strings.HasPrefix(string(path), "/aws-service-role/") || strings.HasPrefix(string(path), "/aws-reserved/") {
 		return nil
 	}
-	since, what := "", ""
-	if lu, ok := role["last_used"].(map[string]any); ok {
-		if d, ok := lu["date"].(string); ok {
-			since, what = d, "last used"
-		}
+	var since ast.String
+	var what *ast.Term
+	if d, ok := member(member(role, keyLastUsed), keyDate).(ast.String); ok {
+		since, what = d, lastUsed
+	} else if d, ok := member(role, keyCreateDate).(ast.String); ok {
+		since, what = d, neverUsed
+	} else {
+		return nil
 	}
-	if what == "" {
-		d, ok := role["create_date"].(string)
-		if !ok {
-			return nil
-		}
-		since, what = d, "never used, created"
-	}
-	t, err := time.Parse(time.RFC3339, since)
+	t, err := time.Parse(time.RFC3339, string(since))
 	if err != nil {
 		return nil
 	}
-	return map[string]any{
-		"account_id": accountID,
-		"role_arn":   role["arn"],
-		"role_name":  role["name"],
-		"since":      since,
-		"idle_days":  daysBetween(t, now),
-		"what":       what,
-	}
+	return ast.NewObject(
+		ast.Item(fkAccountID, accountID),
+		ast.Item(fkRoleARN, orNull(member(role, keyARN))),
+		ast.Item(fkRoleName, orNull(member(role, keyName))),
+		ast.Item(fkSince, ast.NewTerm(since)),
+		ast.Item(fkIdleDays, ast.InternedTerm(daysBetween(t, now))),
+		ast.Item(fkWhat, what),
+	)
 }
 
 // daysBetween is lib.days_since: whole days from t to now, rounded down

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/orgaudit/orgaudit/internal/policy"
 )
 
@@ -37,21 +39,26 @@ func fullAdminDocument(raw any) bool {
 }
 
 // adminMemo remembers fullAdminJSON's answer per document, keyed by its
-// encoding (json.Marshal sorts map keys, so equal documents encode
-// alike): organizations repeat the same inline policies in many accounts,
-// and the answer depends on the document alone.
+// text (ast.Value.String, which tells apart any two documents whose JSON
+// differs): organizations repeat the same inline policies in many
+// accounts, and the answer depends on the document alone.
 type adminMemo map[string]bool
 
-func (m adminMemo) full(raw any) bool {
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return false
+// full is fullAdminDocument of a document for the rules (nil when
+// absent), decided on the JSON its generic value encodes to.
+func (m adminMemo) full(doc ast.Value) bool {
+	if doc == nil {
+		doc = ast.NullValue
 	}
-	if v, ok := m[string(b)]; ok {
+	key := doc.String()
+	if v, ok := m[key]; ok {
 		return v
 	}
-	v := fullAdminJSON(b)
-	m[string(b)] = v
+	v := false
+	if g, err := ast.JSON(doc); err == nil {
+		v = fullAdminDocument(g)
+	}
+	m[key] = v
 	return v
 }
 
@@ -137,66 +144,71 @@ func sortedKeys(m map[string]bool) []string {
 //	 attached_to (the ARNs of the users, groups and roles it applies to)}
 //
 // sorted by account, kind, policy ARN or owner, and name.
-func fullAdminPolicies(iamAccounts []map[string]any) []any {
-	out := []any{}
+func fullAdminPolicies(iamAccounts []iamAccount) *ast.Array {
+	var out []*ast.Term
 	memo := adminMemo{}
+	type entry struct {
+		sortKey string
+		value   *ast.Term
+	}
 	for _, acct := range iamAccounts {
-		id, _ := acct["id"].(string)
-		iam, _ := acct["iam"].(map[string]any)
+		id := ast.StringTerm(acct.id)
+		policies := member(acct.iam, keyPolicies)
 		admin := map[string]bool{}
-		for _, p := range asList(iam["policies"]) {
-			pol, _ := p.(map[string]any)
-			if arn, ok := pol["arn"].(string); ok && memo.full(pol["document"]) {
-				admin[arn] = true
+		for _, pol := range items(policies) {
+			if arn, ok := member(pol, keyARN).(ast.String); ok && memo.full(member(pol, keyDocument)) {
+				admin[string(arn)] = true
 			}
 		}
-		attached := map[string][]any{}
-		var entries []map[string]any
-		for _, kind := range []string{"users", "groups", "roles"} {
-			for _, x := range asList(iam[kind]) {
-				principal, _ := x.(map[string]any)
-				owner, _ := principal["arn"].(string)
-				for _, p := range asList(principal["attached_policies"]) {
-					ap, _ := p.(map[string]any)
-					if arn, _ := ap["arn"].(string); admin[arn] {
-						attached[arn] = append(attached[arn], owner)
+		attached := map[string][]*ast.Term{}
+		var entries []entry
+		for _, kind := range principalKinds {
+			for _, principal := range items(member(acct.iam, kind)) {
+				owner, _ := member(principal, keyARN).(ast.String)
+				ownerTerm := ast.NewTerm(owner)
+				for _, ap := range items(member(principal, keyAttached)) {
+					if arn, _ := member(ap, keyARN).(ast.String); admin[string(arn)] {
+						attached[string(arn)] = append(attached[string(arn)], ownerTerm)
 					}
 				}
-				for _, p := range asList(principal["inline_policies"]) {
-					ip, _ := p.(map[string]any)
-					if name, ok := ip["name"].(string); ok && memo.full(ip["document"]) {
-						entries = append(entries, map[string]any{
-							"account_id": id, "kind": "inline", "policy_arn": "", "policy_name": name,
-							"owner_arn": owner, "attached_to": []any{owner},
+				for _, ip := range items(member(principal, keyInline)) {
+					if name, ok := member(ip, keyName).(ast.String); ok && memo.full(member(ip, keyDocument)) {
+						entries = append(entries, entry{
+							sortKey: "inline||" + string(owner) + "|" + string(name),
+							value:   adminEntry(id, kindInline, emptyString, ast.NewTerm(name), ownerTerm, ownerTerm),
 						})
 					}
 				}
 			}
 		}
-		for _, p := range asList(iam["policies"]) {
-			pol, _ := p.(map[string]any)
-			arn, _ := pol["arn"].(string)
-			if !admin[arn] {
+		for _, pol := range items(policies) {
+			arn, _ := member(pol, keyARN).(ast.String)
+			if !admin[string(arn)] {
 				continue
 			}
-			to := attached[arn]
-			if to == nil {
-				to = []any{}
-			}
-			entries = append(entries, map[string]any{
-				"account_id": id, "kind": "managed", "policy_arn": arn, "policy_name": pol["name"],
-				"owner_arn": "", "attached_to": to,
+			name := orNull(member(pol, keyName))
+			sortName, _ := name.Value.(ast.String)
+			entries = append(entries, entry{
+				sortKey: "managed|" + string(arn) + "||" + string(sortName),
+				value:   adminEntry(id, kindManaged, ast.NewTerm(arn), name, emptyString, attached[string(arn)]...),
 			})
 		}
-		sort.SliceStable(entries, func(i, j int) bool {
-			a, b := entries[i], entries[j]
-			ka := a["kind"].(string) + "|" + a["policy_arn"].(string) + "|" + a["owner_arn"].(string) + "|" + a["policy_name"].(string)
-			kb := b["kind"].(string) + "|" + b["policy_arn"].(string) + "|" + b["owner_arn"].(string) + "|" + b["policy_name"].(string)
-			return ka < kb
-		})
+		sort.SliceStable(entries, func(i, j int) bool { return entries[i].sortKey < entries[j].sortKey })
 		for _, e := range entries {
-			out = append(out, e)
+			out = append(out, e.value)
 		}
 	}
-	return out
+	return ast.NewArray(out...)
+}
+
+// adminEntry is one lib.full_admin_policies entry.
+func adminEntry(accountID, kind, policyARN, name, owner *ast.Term, attachedTo ...*ast.Term) *ast.Term {
+	return ast.ObjectTerm(
+		ast.Item(fkAccountID, accountID),
+		ast.Item(fkKind, kind),
+		ast.Item(fkPolicyARN, policyARN),
+		ast.Item(fkPolicyName, name),
+		ast.Item(fkOwnerARN, owner),
+		ast.Item(fkAttachedTo, ast.ArrayTerm(attachedTo...)),
+	)
 }
