@@ -426,7 +426,11 @@ func dataStore(data map[string]any) (storage.Store, error) {
 	for k, v := range data {
 		root["orgaudit"].(map[string]any)[k] = v
 	}
-	return inmem.NewFromObjectWithOpts(root, inmem.OptRoundTripOnWrite(true)), nil
+	// The data is converted to Rego values once, here, instead of on
+	// every read: the rules read data.orgaudit.config (thresholds,
+	// environments, vendors) in every evaluation, that is every chunk of
+	// accounts.
+	return inmem.NewFromObjectWithOpts(root, inmem.OptReturnASTValuesOnRead(true)), nil
 }
 
 // KeysRead says which keys of the object input[key] (a key of

@@ -73,8 +73,7 @@ deny contains result if {
 	some kind in ["users", "groups", "roles"]
 	some p in account.iam[kind]
 	some ip in p.inline_policies
-	found := flagged(ip.document)
-	some [i, res] in found
+	some [i, res] in flagged(ip.document)
 	result := finding(account, kind, p, sprintf("inline %s", [ip.name]), i, res)
 }
 

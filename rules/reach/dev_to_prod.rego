@@ -52,10 +52,12 @@ account_kinds := {"iam-user", "iam-role", "sso-role", "account"}
 
 deny contains result if {
 	dev := lib.environments.development
+	kinds := account_kinds
+	production := lib.production_accounts
 	some id, r in graph.production_reach_or_latent
-	r.kind in account_kinds
+	r.kind in kinds
 	r.account_id in dev
-	not r.account_id in lib.production_accounts
+	not r.account_id in production
 	result := {
 		"resource": id,
 		"account_id": r.account_id,

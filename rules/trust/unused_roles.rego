@@ -35,14 +35,18 @@ import data.orgaudit.lib
 
 window_days := lib.threshold("role_unused_days", 90)
 
+# (The window and the labels are bound once, before the loop over every
+# role: a reference to a rule inside it is looked up again for each role.)
 deny contains result if {
+	window := window_days
+	labels := lib.account_labels
 	some a in lib.role_activity
-	a.idle_days >= window_days
+	a.idle_days >= window
 	days := a.idle_days
 	result := {
 		"resource": a.role_arn,
 		"account_id": a.account_id,
-		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, lib.account_labels[a.account_id], days, a.what, a.since, window_days]),
-		"evidence": {"reference": a.what, "since": a.since, "days": days, "window_days": window_days},
+		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, labels[a.account_id], days, a.what, a.since, window]),
+		"evidence": {"reference": a.what, "since": a.since, "days": days, "window_days": window},
 	}
 }
