@@ -118,16 +118,54 @@ func memoryError(ctx context.Context, err error) error {
 // for them: the live heap stays a few times the snapshot's size (the
 // typed model, the access graph and its document for the rules, a few
 // chunks, the findings), growing during the run. The collector runs when
-// the heap is three times the live size (GOGC 200) under a soft limit of
-// 4.6 times the snapshot size (the runtime's own memory beside the heap
-// keeps the peak RSS under 5 times), at least 512 MiB; near the limit it
-// simply runs earlier. At 1,000 accounts (59 MB) that is a peak of about 550 MB
-// for 10-20% more CPU than GOGC 400 with a 768 MiB limit (810 MB).
+// the heap is three times the live size (GOGC 200) under the soft limit
+// of checkMemoryLimit; near the limit it simply runs earlier.
+// At 1,000 accounts (59 MB) that is a peak of about 270 MiB for 50-70%
+// more CPU than with the former floor of 512 MiB (a 537 MiB peak).
 func TuneMemory(path string) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(200)
 	}
-	snapshotMemoryLimit(path, 4.6, 0, 512<<20)
+	snapshotMemoryLimit(path, checkMemoryLimit, unknownSizeMemoryLimit)
+}
+
+// unknownSizeMemoryLimit is check's soft memory limit when the snapshot's
+// size is not known beforehand (it is not a regular file: a pipe).
+const unknownSizeMemoryLimit = 512 << 20
+
+// Check's soft memory limit (checkMemoryLimit), in bytes and bytes per
+// byte of the snapshot file.
+const (
+	// checkMemoryPerSnapshotByte keeps the peak RSS under 5 times the
+	// snapshot where the snapshot is large (10,000 accounts: 2.7 GB of
+	// 593 MB), the runtime's own memory beside the heap included.
+	checkMemoryPerSnapshotByte = 4.6
+	// checkMemoryUncounted is what the peak RSS holds beyond the soft
+	// limit, which counts only the Go runtime's memory: the binary's code
+	// and data: 26-37 MiB at 1,000 accounts.
+	checkMemoryUncounted = 40 << 20
+	// checkMemoryBase and checkMemoryLeastPerByte are the least limit:
+	// what does not grow with the snapshot (the runtime, the compiled
+	// rules, a few chunks: a fixture's check peaks at 8 MB live) and 2.5
+	// bytes per snapshot byte (the live heap peaks at about 2.6 at 1,000
+	// accounts, but at 4-5 at 200 where the fixed costs weigh), so that
+	// the collector never runs back to back: 130 MB at 200 accounts, a
+	// peak of about 150 MiB for 10-15% more CPU.
+	checkMemoryBase         = 96 << 20
+	checkMemoryLeastPerByte = 2.5
+)
+
+// checkMemoryLimit is the soft memory limit for checking a snapshot of
+// size bytes: 4.6 times the snapshot, but no more than what keeps the
+// peak RSS under 5 times the snapshot (5 times less the memory the limit
+// does not count; the lower one below about 1,800 accounts: 242 MiB at
+// 1,000 accounts, a peak of about 270 MiB), and never less than 96 MiB
+// plus 2.5 times the snapshot (the higher one below about 950 accounts,
+// where 5 times the snapshot cannot hold the run's fixed costs).
+func checkMemoryLimit(size int64) int64 {
+	s := float64(size)
+	limit := min(int64(checkMemoryPerSnapshotByte*s), int64(5*s)-checkMemoryUncounted)
+	return max(limit, checkMemoryBase+int64(checkMemoryLeastPerByte*s))
 }
 
 // Paths' soft memory limit: 3.5 bytes per byte of the snapshot file, plus
@@ -148,20 +186,22 @@ const (
 // and returns what restores the previous limit. A snapshot that is not a
 // regular file sets nothing (the loader reports what is wrong with it).
 func TunePathsMemory(path string) (restore func()) {
-	return snapshotMemoryLimit(path, pathsMemoryPerSnapshotByte, pathsMemoryBase, 0)
+	return snapshotMemoryLimit(path, func(size int64) int64 {
+		return pathsMemoryBase + int64(pathsMemoryPerSnapshotByte*float64(size))
+	}, 0)
 }
 
-// snapshotMemoryLimit sets the garbage collector's soft limit to base
-// plus perByte times the size of the snapshot file at path, at least
-// floor (floor alone when path is not a regular file; nothing when that
-// is 0), unless GOMEMLIMIT is set; restore puts the previous limit back.
-func snapshotMemoryLimit(path string, perByte float64, base, floor int64) (restore func()) {
+// snapshotMemoryLimit sets the garbage collector's soft limit to
+// limitOf the size of the snapshot file at path, or to unknown when path
+// is not a regular file (nothing when that is 0), unless GOMEMLIMIT is
+// set; restore puts the previous limit back.
+func snapshotMemoryLimit(path string, limitOf func(size int64) int64, unknown int64) (restore func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
 	}
-	limit := floor
+	limit := unknown
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
-		limit = max(limit, base+int64(perByte*float64(st.Size())))
+		limit = limitOf(st.Size())
 	}
 	if limit <= 0 {
 		return func() {}

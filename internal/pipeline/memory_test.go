@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -30,5 +32,114 @@ func TestLimitMemory(t *testing.T) {
 	defer stop()
 	if ctx.Done() != nil && ctx.Err() != nil {
 		t.Error("no limit cancelled the context")
+	}
+}
+
+// TestCheckMemoryLimit: check's soft limit is 4.6 times a large snapshot
+// (10,000 accounts: as before), leaves a 1,000-account snapshot's peak
+// RSS room under 5 times its size, never falls under the least the run
+// needs, and never shrinks as the snapshot grows.
+func TestCheckMemoryLimit(t *testing.T) {
+	const (
+		mib    = 1 << 20
+		acc10k = 592_912_227
+		acc1k  = 59_241_114
+		acc200 = 11_794_698
+	)
+	for _, tc := range []struct {
+		name      string
+		size      int64
+		min, max  int64
+		wantExact int64
+	}{
+		{name: "10,000 accounts", size: acc10k, wantExact: times(4.6, acc10k)},
+		{name: "1,000 accounts", size: acc1k, min: 96*mib + times(2.5, acc1k), max: 5*acc1k - 40*mib},
+		{name: "200 accounts", size: acc200, wantExact: 96*mib + times(2.5, acc200)},
+		{name: "a fixture", size: 36_093, wantExact: 96*mib + times(2.5, 36_093)},
+		{name: "empty", size: 0, wantExact: 96 * mib},
+	} {
+		got := checkMemoryLimit(tc.size)
+		if tc.wantExact != 0 && got != tc.wantExact {
+			t.Errorf("%s: limit %d, want %d", tc.name, got, tc.wantExact)
+		}
+		if tc.wantExact == 0 && (got < tc.min || got > tc.max) {
+			t.Errorf("%s: limit %d, want %d to %d", tc.name, got, tc.min, tc.max)
+		}
+	}
+	prev := checkMemoryLimit(0)
+	for size := int64(1 << 20); size <= 1<<30; size += 1 << 20 {
+		got := checkMemoryLimit(size)
+		if got < prev {
+			t.Fatalf("limit %d for %d bytes, less than %d for %d", got, size, prev, size-1<<20)
+		}
+		prev = got
+	}
+}
+
+// times is size times perByte, in whole bytes.
+func times(perByte float64, size int64) int64 { return int64(perByte * float64(size)) }
+
+// TestTuneMemory: TuneMemory sets GOGC 200 and check's soft limit for a
+// regular file, the former 512 MiB for a snapshot of unknown size, and
+// leaves GOMEMLIMIT and GOGC alone when they are set.
+func TestTuneMemory(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "snapshot.json")
+	f, err := os.Create(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(59_241_114); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	prevLimit, prevGC := debug.SetMemoryLimit(-1), debug.SetGCPercent(-1)
+	debug.SetGCPercent(prevGC)
+	defer func() {
+		debug.SetMemoryLimit(prevLimit)
+		debug.SetGCPercent(prevGC)
+	}()
+	for _, tc := range []struct {
+		name, path string
+		env        string
+		limit      int64
+		gc         int
+	}{
+		{"regular file", snap, "", checkMemoryLimit(59_241_114), 200},
+		{"not a regular file", dir, "", 512 << 20, 200},
+		{"GOMEMLIMIT set", snap, "GOMEMLIMIT", prevLimit, 200},
+		{"GOGC set", snap, "GOGC", checkMemoryLimit(59_241_114), prevGC},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"GOGC", "GOMEMLIMIT"} {
+				if _, set := os.LookupEnv(k); set && k != tc.env {
+					t.Skipf("%s is set for the test process", k)
+				}
+			}
+			if tc.env != "" {
+				t.Setenv(tc.env, "off")
+			}
+			debug.SetMemoryLimit(prevLimit)
+			debug.SetGCPercent(prevGC)
+			TuneMemory(tc.path)
+			if got := debug.SetMemoryLimit(-1); got != tc.limit {
+				t.Errorf("limit %d, want %d", got, tc.limit)
+			}
+			if got := debug.SetGCPercent(prevGC); got != tc.gc {
+				t.Errorf("GOGC %d, want %d", got, tc.gc)
+			}
+		})
+	}
+}
+
+// TestAccountChunk: chunks of about 1% of the accounts, between 8 and
+// 64 (the engine's own choice from 6,400 accounts on).
+func TestAccountChunk(t *testing.T) {
+	for _, tc := range []struct{ accounts, want int }{
+		{0, 8}, {200, 8}, {1000, 10}, {3000, 30}, {6400, 64}, {10000, 64},
+	} {
+		if got := accountChunk(tc.accounts); got != tc.want {
+			t.Errorf("accountChunk(%d) = %d, want %d", tc.accounts, got, tc.want)
+		}
 	}
 }
