@@ -8,7 +8,6 @@ import (
 	"hash/fnv"
 	"maps"
 	"slices"
-	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"golang.org/x/sync/errgroup"
@@ -178,10 +177,14 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	for range reserved {
 		sem <- struct{}{}
 	}
-	// A chunk's late groups run with its early ones when the deferred
-	// values are ready by then (the chunk is converted once), otherwise
-	// once they are: whoever claims the late task first runs it.
+	// A chunk whose accounts both early and late groups read is one task
+	// (its early groups' task, running its late groups' too) that waits
+	// for the deferred values: its accounts are decoded and its facts
+	// computed once. Running the early groups while the deferred values
+	// are computed, and the late ones after, decoded most chunks twice: at
+	// 10,000 accounts 8 s more CPU than the waiting leaves idle.
 	lateOf := map[int]int{}
+	isPartner := map[int]bool{}
 	for i, t := range tasks {
 		if t.late || t.groups[0].scope != ScopeAccount {
 			continue
@@ -189,32 +192,19 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		for j, u := range tasks {
 			if u.late && u.groups[0].scope == ScopeAccount && u.lo == t.lo {
 				lateOf[i] = j
+				isPartner[j] = true
 			}
 		}
 	}
-	claimed := make([]atomic.Bool, len(tasks))
 	var latePairs [][2]*ast.Term
-	lateReady := make(chan struct{})
-	ready := func() bool {
-		select {
-		case <-lateReady:
-			return true
-		default:
-			return false
-		}
-	}
 	outs := make([][]groupOutput, len(tasks))
 	eg, gctx := errgroup.WithContext(ctx)
 	run := func(i int) {
 		t := tasks[i]
 		eg.Go(func() error {
 			return runTask(gctx, sem, func() error {
-				// The late groups run here only if the deferred values are
-				// ready before the input is built (it must hold their
-				// facts too).
 				groups := t.groups
 				j, withLate := lateOf[i]
-				withLate = withLate && ready()
 				if withLate {
 					groups = append(slices.Clip(groups), tasks[j].groups...)
 				}
@@ -229,7 +219,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 				if outs[i], err = e.evalGroups(ctx, gctx, t.groups, base, late); err != nil {
 					return err
 				}
-				if withLate && claimed[j].CompareAndSwap(false, true) {
+				if withLate {
 					outs[j], err = e.evalGroups(ctx, gctx, tasks[j].groups, base, latePairs)
 				}
 				return err
@@ -237,14 +227,13 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		})
 	}
 	for i, t := range tasks {
-		if !t.late {
+		if _, combined := lateOf[i]; !t.late && !combined {
 			run(i)
 		}
 	}
 	if hasLate {
 		var err error
 		latePairs, err = resolveDeferred(deferred)
-		close(lateReady)
 		for range reserved {
 			<-sem
 		}
@@ -253,7 +242,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			return nil, err
 		}
 		for i, t := range tasks {
-			if t.late && claimed[i].CompareAndSwap(false, true) {
+			if _, combined := lateOf[i]; combined || (t.late && !isPartner[i]) {
 				run(i)
 			}
 		}
