@@ -21,7 +21,7 @@ func fixtureAccounts(t testing.TB) [][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		parts, err := split(context.Background(), raw)
+		parts, err := split(context.Background(), raw, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -166,7 +166,7 @@ func TestFastSchemaNeverAcceptsInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts, err := split(context.Background(), raw)
+	parts, err := split(context.Background(), raw, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

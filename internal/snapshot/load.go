@@ -259,10 +259,6 @@ func Parse(raw []byte) (*Loaded, error) {
 // whole document gives (TestStreamValidationMatchesWhole). Decoding stops
 // when ctx is done.
 func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Loaded, error) {
-	parts, err := split(ctx, raw)
-	if err != nil {
-		return nil, err
-	}
 	sch, err := compiledSchema()
 	if err != nil {
 		return nil, err
@@ -273,57 +269,87 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	}
 	keep := !opts.DiscardDocument && !opts.KeepAccounts
 	fastSch := fastAccountSchema()
-	// The accounts, typed and generic, decoded and validated on every core.
+	// The accounts, typed and generic, decoded and validated on every core
+	// as the document is cut: each worker keeps what it decoded, put in
+	// place once the document is cut whole.
+	type cutAccount struct {
+		i int
+		b []byte
+	}
+	type decoded struct {
+		i    int
+		acct Account
+		doc  any
+		fail error
+	}
+	var (
+		work    = make(chan cutAccount, 256)
+		wg      sync.WaitGroup
+		stopErr atomic.Value
+		workers = max(1, runtime.GOMAXPROCS(0))
+		outs    = make([][]decoded, workers)
+	)
+	for w := range workers {
+		wg.Go(func() {
+			for it := range work {
+				if stopErr.Load() != nil {
+					continue
+				}
+				if err := ctx.Err(); err != nil {
+					stopErr.CompareAndSwap(nil, err)
+					continue
+				}
+				d := decoded{i: it.i}
+				// Without a caller for the generic document, the fast
+				// validator may settle the account; whatever it does not
+				// accept is decoded and validated by the library.
+				if keep || opts.EachAccount != nil || !fastValid(fastSch, it.b) {
+					var err error
+					if d.doc, err = input.DecodeJSON(ctx, it.b); err != nil {
+						stopErr.CompareAndSwap(nil, err)
+						continue
+					}
+					if err := acctSch.Validate(d.doc); err != nil {
+						d.fail = prefixed(err, "accounts", strconv.Itoa(it.i))
+						outs[w] = append(outs[w], d)
+						continue
+					}
+				}
+				if err := decodeTyped(it.b, &d.acct); err != nil {
+					d.fail = fmt.Errorf("decode snapshot: account %d: %w", it.i, err)
+				} else if opts.EachAccount != nil {
+					opts.EachAccount(it.i, d.doc)
+				}
+				if !keep {
+					d.doc = nil
+				}
+				outs[w] = append(outs[w], d)
+			}
+		})
+	}
+	parts, err := split(ctx, raw, func(i int, b []byte) { work <- cutAccount{i, b} })
+	close(work)
+	if err != nil {
+		wg.Wait()
+		return nil, err
+	}
+	// Where the decoded accounts go.
 	accounts := make([]Account, len(parts.accounts))
 	var generic []any
 	if keep {
 		generic = make([]any, len(parts.accounts))
 	}
 	failures := make([]error, len(parts.accounts))
-	var (
-		next    atomic.Int64
-		wg      sync.WaitGroup
-		stopErr atomic.Value
-	)
-	for range max(1, min(runtime.GOMAXPROCS(0), len(parts.accounts))) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(parts.accounts) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					stopErr.CompareAndSwap(nil, err)
-					return
-				}
-				b := parts.accounts[i]
-				var doc any
-				// Without a caller for the generic document, the fast
-				// validator may settle the account; whatever it does not
-				// accept is decoded and validated by the library.
-				if generic != nil || opts.EachAccount != nil || !fastValid(fastSch, b) {
-					var err error
-					if doc, err = input.DecodeJSON(ctx, b); err != nil {
-						stopErr.CompareAndSwap(nil, err)
-						return
-					}
-					if err := acctSch.Validate(doc); err != nil {
-						failures[i] = prefixed(err, "accounts", strconv.Itoa(i))
-						continue
-					}
-				}
-				if err := decodeTyped(b, &accounts[i]); err != nil {
-					failures[i] = fmt.Errorf("decode snapshot: account %d: %w", i, err)
-					continue
-				}
-				if opts.EachAccount != nil {
-					opts.EachAccount(i, doc)
-				}
+	place := func() {
+		for _, list := range outs {
+			for _, d := range list {
+				accounts[d.i], failures[d.i] = d.acct, d.fail
 				if keep {
-					generic[i] = doc
+					generic[d.i] = d.doc
 				}
 			}
-		})
+		}
+		outs = nil
 	}
 	// The rest of the document (everything but the accounts) meanwhile.
 	obj, restErr := decodeObject(ctx, parts.rest)
@@ -342,6 +368,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if err, _ := stopErr.Load().(error); err != nil {
 		return nil, err
 	}
+	place()
 	if restErr != nil {
 		return nil, restErr
 	}
@@ -413,8 +440,8 @@ type parts struct {
 // one JSON value without duplicate keys or invalid UTF-8 (the error names
 // the line and column, as input.DecodeJSON does), and cuts it into parts.
 // A top-level value that is not an object is returned whole as rest.
-func split(ctx context.Context, raw []byte) (*parts, error) {
-	p, err := cut(ctx, raw)
+func split(ctx context.Context, raw []byte, emit func(i int, account []byte)) (*parts, error) {
+	p, err := cut(ctx, raw, emit)
 	if err == nil {
 		return p, nil
 	}
@@ -428,7 +455,7 @@ func split(ctx context.Context, raw []byte) (*parts, error) {
 	return nil, err
 }
 
-func cut(ctx context.Context, raw []byte) (*parts, error) {
+func cut(ctx context.Context, raw []byte, emit func(i int, account []byte)) (*parts, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(raw))
 	if dec.PeekKind() != '{' {
 		if err := input.CheckJSON(raw); err != nil {
@@ -467,6 +494,9 @@ func cut(ctx context.Context, raw []byte) (*parts, error) {
 					return nil, err
 				}
 				p.accounts = append(p.accounts, v)
+				if emit != nil {
+					emit(len(p.accounts)-1, v)
+				}
 				end := dec.InputOffset()
 				p.spans = append(p.spans, [2]int64{end - int64(len(v)), end})
 			}
