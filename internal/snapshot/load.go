@@ -186,10 +186,6 @@ type ParseOptions struct {
 	// Load of a regular file keeps only where each account is in the
 	// file, and reads it again from there.
 	KeepAccounts bool
-	// EachAccount, when set, receives every valid account's generic
-	// document as it is decoded and validated, on the loader's
-	// goroutines (concurrently), with its index.
-	EachAccount func(i int, doc any)
 }
 
 // LoadFile reads and validates the snapshot at path, with the default size
@@ -249,8 +245,8 @@ func Parse(raw []byte) (*Loaded, error) {
 // duplicate keys and invalid UTF-8 are refused there); every account is
 // then decoded, typed and generic, and validated against the schema on its
 // own, spread over the available cores, and dropped as soon as it is
-// validated unless the generic document is kept. When no caller needs the
-// generic document (it is not kept and EachAccount is nil), an account
+// validated unless the generic document is kept. When the generic
+// document is not kept, an account
 // the fast validator settles (see fastSchema) is never decoded generic;
 // what it does not settle is validated by the library as always, so that
 // errors stay the same (TestFastPathLoadsAsBefore). The whole generic
@@ -300,10 +296,10 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 					continue
 				}
 				d := decoded{i: it.i}
-				// Without a caller for the generic document, the fast
+				// When the generic document is not kept, the fast
 				// validator may settle the account; whatever it does not
 				// accept is decoded and validated by the library.
-				if keep || opts.EachAccount != nil || !fastValid(fastSch, it.b) {
+				if keep || !fastValid(fastSch, it.b) {
 					var err error
 					if d.doc, err = input.DecodeJSON(ctx, it.b); err != nil {
 						stopErr.CompareAndSwap(nil, err)
@@ -317,8 +313,6 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 				}
 				if err := decodeTyped(it.b, &d.acct); err != nil {
 					d.fail = fmt.Errorf("decode snapshot: account %d: %w", it.i, err)
-				} else if opts.EachAccount != nil {
-					opts.EachAccount(it.i, d.doc)
 				}
 				if !keep {
 					d.doc = nil
@@ -332,24 +326,6 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if err != nil {
 		wg.Wait()
 		return nil, err
-	}
-	// Where the decoded accounts go.
-	accounts := make([]Account, len(parts.accounts))
-	var generic []any
-	if keep {
-		generic = make([]any, len(parts.accounts))
-	}
-	failures := make([]error, len(parts.accounts))
-	place := func() {
-		for _, list := range outs {
-			for _, d := range list {
-				accounts[d.i], failures[d.i] = d.acct, d.fail
-				if keep {
-					generic[d.i] = d.doc
-				}
-			}
-		}
-		outs = nil
 	}
 	// The rest of the document (everything but the accounts) meanwhile.
 	obj, restErr := decodeObject(ctx, parts.rest)
@@ -368,7 +344,21 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if err, _ := stopErr.Load().(error); err != nil {
 		return nil, err
 	}
-	place()
+	// The decoded accounts put in place.
+	accounts := make([]Account, len(parts.accounts))
+	var generic []any
+	if keep {
+		generic = make([]any, len(parts.accounts))
+	}
+	failures := make([]error, len(parts.accounts))
+	for _, list := range outs {
+		for _, d := range list {
+			accounts[d.i], failures[d.i] = d.acct, d.fail
+			if keep {
+				generic[d.i] = d.doc
+			}
+		}
+	}
 	if restErr != nil {
 		return nil, restErr
 	}
