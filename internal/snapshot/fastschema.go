@@ -55,12 +55,11 @@ type fastSchema struct {
 	// types is the type keyword's bits; 0 admits every type.
 	types uint8
 
-	props     map[string]*fastSchema
-	required  map[string]int // name → bit in a uint64
-	nRequired int
-	noAddl    bool        // additionalProperties: false
-	addl      *fastSchema // additionalProperties: a schema
-	items     *fastSchema
+	props    map[string]*fastSchema
+	required map[string]int // name → bit in a uint64
+	noAddl   bool           // additionalProperties: false
+	addl     *fastSchema    // additionalProperties: a schema
+	items    *fastSchema
 
 	enumStrings map[string]bool
 	enumInts    map[string]bool // integers, as their canonical literal
@@ -226,7 +225,6 @@ func (c *fastCompiler) node(raw any, at string) (*fastSchema, error) {
 					s.required[name] = len(s.required)
 				}
 			}
-			s.nRequired = len(s.required)
 		case "additionalProperties":
 			switch a := v.(type) {
 			case bool:
@@ -414,7 +412,7 @@ func (s *fastSchema) object(dec *jsontext.Decoder) bool {
 	if _, err := dec.ReadToken(); err != nil {
 		return false
 	}
-	return seen == 1<<s.nRequired-1
+	return seen == 1<<len(s.required)-1
 }
 
 func (s *fastSchema) array(dec *jsontext.Decoder) bool {
