@@ -75,9 +75,6 @@ type Pipeline struct {
 	// choice).
 	whole bool
 	chunk int
-	// discardIAM releases the typed IAM data once the graph is built
-	// (CheckFile with Options.DiscardIAM).
-	discardIAM bool
 }
 
 // Compile parses and compiles the rules of opts.Sources and checks that
@@ -140,9 +137,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	var ev *Evaluation
 	if doc != nil {
-		p.discardIAM = p.opts.DiscardIAM
-		ev, err = p.evaluate(ctx, nil, doc, snap.Snapshot, false)
-		p.discardIAM = false
+		ev, err = p.evaluate(ctx, nil, doc, snap.Snapshot, false, p.opts.DiscardIAM)
 		err = memoryError(ctx, err)
 	} else {
 		// The rules work on a converted copy: the generic document goes
@@ -160,10 +155,10 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 // generic document included), which it leaves as it is.
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
 	if snap.Doc == nil && snap.Rest != nil {
-		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false)
+		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false, false)
 		return ev, memoryError(ctx, err)
 	}
-	ev, err := p.evaluate(ctx, snap.Doc, nil, snap.Snapshot, false)
+	ev, err := p.evaluate(ctx, snap.Doc, nil, snap.Snapshot, false, false)
 	return ev, memoryError(ctx, err)
 }
 
@@ -188,7 +183,7 @@ func (p *Pipeline) EvaluateConsuming(ctx context.Context, snap *snapshot.Loaded)
 	}
 	doc := snap.Doc
 	snap.Doc = nil
-	ev, err := p.evaluate(ctx, doc, nil, snap.Snapshot, true)
+	ev, err := p.evaluate(ctx, doc, nil, snap.Snapshot, true, false)
 	return ev, memoryError(ctx, err)
 }
 
@@ -226,8 +221,10 @@ const GraphKey = "graph"
 // evaluate converts a decoded snapshot for the rules, resolves the
 // configuration against it, builds the access graph with the configured
 // environments, binds the rules and evaluates them. With consume, doc is
-// emptied as it is converted (the caller has no further use for it).
-func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engine.Document, typed *snapshot.Snapshot, consume bool) (*Evaluation, error) {
+// emptied as it is converted (the caller has no further use for it); with
+// discardIAM, typed's IAM data is released once the graph is built
+// (CheckFile with Options.DiscardIAM).
+func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engine.Document, typed *snapshot.Snapshot, consume, discardIAM bool) (*Evaluation, error) {
 	log := p.log
 	resolved := config.Resolve(p.opts.Config, typed)
 	eng, err := p.engine(ctx, resolved, len(typed.Accounts))
@@ -259,7 +256,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 			return
 		}
 		documented := time.Since(start) - built
-		if p.discardIAM {
+		if discardIAM {
 			for i := range typed.Accounts {
 				typed.Accounts[i].IAM = nil
 			}
