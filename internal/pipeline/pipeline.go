@@ -69,11 +69,8 @@ type Pipeline struct {
 	// when only built-in rules run; unstaged evaluates every rule once the
 	// graph is built (tests: the slow ways).
 	allEnvironments, unstaged bool
-	// whole evaluates every rule over the whole input converted at once,
-	// whatever its scope (tests: the slow way); chunk is the number of
-	// accounts rules of scope "account" see at a time (0: accountChunk's
-	// choice).
-	whole bool
+	// chunk is the number of accounts rules of scope "account" see at a
+	// time (0: accountChunk's choice).
 	chunk int
 }
 
@@ -93,7 +90,7 @@ func Compile(opts Options) (*Pipeline, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{opts: opts, rules: rules, log: log, whole: opts.WholeInput}, nil
+	return &Pipeline{opts: opts, rules: rules, log: log}, nil
 }
 
 // Rules returns the metadata of every compiled rule, sorted by id.
@@ -125,7 +122,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	// the organization-wide facts come from summaries the engine makes
 	// of each account's JSON (engine.SummarizeAccountJSON).
 	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
-		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.whole,
+		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput,
 	})
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
@@ -234,7 +231,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 	// The access graph is built while the rules that do not read it are
 	// evaluated; its document holds only what the rules may read of it.
 	want, _ := eng.KeysRead(GraphKey)
-	if p.whole {
+	if p.opts.WholeInput {
 		want = nil
 	}
 	var (
@@ -267,7 +264,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 	})
 	in := engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}}
 	start := time.Now()
-	if p.whole {
+	if p.opts.WholeInput {
 		prepare := engine.PrepareInput
 		if consume {
 			prepare = engine.PrepareInputConsuming
