@@ -94,16 +94,6 @@ type JSONRule struct {
 	Source           string              `json:"source"`
 }
 
-// JSON builds the JSON report document.
-func (r *CheckReport) JSON() JSONReport {
-	out := r.jsonReport()
-	titles := map[string]string{}
-	for _, f := range r.Result.Findings {
-		out.Findings = append(out.Findings, r.jsonFinding(f, titles))
-	}
-	return out
-}
-
 // jsonReport is the JSON report without its findings.
 func (r *CheckReport) jsonReport() JSONReport {
 	s := r.Snapshot.Snapshot
@@ -195,8 +185,8 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// writeCheckJSON streams the JSON report: the bytes of
-// writeIndentedJSON(r.JSON()) (TestCheckJSONMatchesEncoder), written in
+// writeCheckJSON streams the JSON report: the bytes writeIndentedJSON
+// gives of the whole JSONReport (TestCheckJSONMatchesEncoder), written in
 // one pass, finding by finding, without holding the whole document.
 func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
 	rep := r.jsonReport()

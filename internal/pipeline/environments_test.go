@@ -103,7 +103,7 @@ func TestOnlyReadEnvironmentsSummarised(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			slow.allEnvironments, slow.unstaged, slow.whole = true, true, true
+			slow.allEnvironments, slow.unstaged, slow.opts.WholeInput = true, true, true
 			if got := len(fast.graphEnvironments(map[string][]string{"production": nil, "staging": nil})); got != 1 {
 				t.Fatalf("built-in rules only: %d environments summarised, want 1", got)
 			}
@@ -173,7 +173,7 @@ deny contains result if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow.allEnvironments, slow.unstaged, slow.whole = true, true, true
+	slow.allEnvironments, slow.unstaged, slow.opts.WholeInput = true, true, true
 	envs := map[string][]string{"production": nil, "staging": nil, "development": nil}
 	if got := len(fast.graphEnvironments(envs)); got != len(envs) {
 		t.Fatalf("with user rules: %d environments summarised, want %d", got, len(envs))

@@ -69,15 +69,9 @@ type Pipeline struct {
 	// when only built-in rules run; unstaged evaluates every rule once the
 	// graph is built (tests: the slow ways).
 	allEnvironments, unstaged bool
-	// whole evaluates every rule over the whole input converted at once,
-	// whatever its scope (tests: the slow way); chunk is the number of
-	// accounts rules of scope "account" see at a time (0: accountChunk's
-	// choice).
-	whole bool
+	// chunk is the number of accounts rules of scope "account" see at a
+	// time (0: accountChunk's choice).
 	chunk int
-	// discardIAM releases the typed IAM data once the graph is built
-	// (CheckFile with Options.DiscardIAM).
-	discardIAM bool
 }
 
 // Compile parses and compiles the rules of opts.Sources and checks that
@@ -96,7 +90,7 @@ func Compile(opts Options) (*Pipeline, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{opts: opts, rules: rules, log: log, whole: opts.WholeInput}, nil
+	return &Pipeline{opts: opts, rules: rules, log: log}, nil
 }
 
 // Rules returns the metadata of every compiled rule, sorted by id.
@@ -128,7 +122,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	// the organization-wide facts come from summaries the engine makes
 	// of each account's JSON (engine.SummarizeAccountJSON).
 	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
-		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.whole,
+		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput,
 	})
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
@@ -140,9 +134,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	var ev *Evaluation
 	if doc != nil {
-		p.discardIAM = p.opts.DiscardIAM
-		ev, err = p.evaluate(ctx, nil, doc, snap.Snapshot, false)
-		p.discardIAM = false
+		ev, err = p.evaluate(ctx, nil, doc, snap.Snapshot, false, p.opts.DiscardIAM)
 		err = memoryError(ctx, err)
 	} else {
 		// The rules work on a converted copy: the generic document goes
@@ -160,10 +152,10 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 // generic document included), which it leaves as it is.
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
 	if snap.Doc == nil && snap.Rest != nil {
-		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false)
+		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false, false)
 		return ev, memoryError(ctx, err)
 	}
-	ev, err := p.evaluate(ctx, snap.Doc, nil, snap.Snapshot, false)
+	ev, err := p.evaluate(ctx, snap.Doc, nil, snap.Snapshot, false, false)
 	return ev, memoryError(ctx, err)
 }
 
@@ -188,7 +180,7 @@ func (p *Pipeline) EvaluateConsuming(ctx context.Context, snap *snapshot.Loaded)
 	}
 	doc := snap.Doc
 	snap.Doc = nil
-	ev, err := p.evaluate(ctx, doc, nil, snap.Snapshot, true)
+	ev, err := p.evaluate(ctx, doc, nil, snap.Snapshot, true, false)
 	return ev, memoryError(ctx, err)
 }
 
@@ -226,8 +218,10 @@ const GraphKey = "graph"
 // evaluate converts a decoded snapshot for the rules, resolves the
 // configuration against it, builds the access graph with the configured
 // environments, binds the rules and evaluates them. With consume, doc is
-// emptied as it is converted (the caller has no further use for it).
-func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engine.Document, typed *snapshot.Snapshot, consume bool) (*Evaluation, error) {
+// emptied as it is converted (the caller has no further use for it); with
+// discardIAM, typed's IAM data is released once the graph is built
+// (CheckFile with Options.DiscardIAM).
+func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engine.Document, typed *snapshot.Snapshot, consume, discardIAM bool) (*Evaluation, error) {
 	log := p.log
 	resolved := config.Resolve(p.opts.Config, typed)
 	eng, err := p.engine(ctx, resolved, len(typed.Accounts))
@@ -237,7 +231,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 	// The access graph is built while the rules that do not read it are
 	// evaluated; its document holds only what the rules may read of it.
 	want, _ := eng.KeysRead(GraphKey)
-	if p.whole {
+	if p.opts.WholeInput {
 		want = nil
 	}
 	var (
@@ -259,7 +253,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 			return
 		}
 		documented := time.Since(start) - built
-		if p.discardIAM {
+		if discardIAM {
 			for i := range typed.Accounts {
 				typed.Accounts[i].IAM = nil
 			}
@@ -270,7 +264,7 @@ func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engin
 	})
 	in := engine.Input{Snapshot: &snapshot.Loaded{Snapshot: typed}}
 	start := time.Now()
-	if p.whole {
+	if p.opts.WholeInput {
 		prepare := engine.PrepareInput
 		if consume {
 			prepare = engine.PrepareInputConsuming

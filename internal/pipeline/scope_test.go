@@ -62,7 +62,7 @@ func TestScopesMatchWholeInput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			slow.whole = true
+			slow.opts.WholeInput = true
 			want, err := slow.Evaluate(context.Background(), sc.snap)
 			if err != nil {
 				t.Fatal(err)
@@ -127,7 +127,7 @@ deny contains {"resource": "org", "account_id": "", "message": sprintf("%d accou
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.whole, p.chunk = whole, 1
+		p.opts.WholeInput, p.chunk = whole, 1
 		ev, err := p.Evaluate(context.Background(), snap)
 		if err != nil {
 			t.Fatal(err)
