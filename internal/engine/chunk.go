@@ -31,14 +31,10 @@ type Document struct {
 	// AccountJSON, when set, returns the JSON of account i (it may be
 	// called concurrently): Eval then decodes each chunk's accounts
 	// straight into the value rules see (decodeValue), which the facts
-	// are read from too, instead of converting what Account returns.
-	// Account still gives the summaries when Summaries is nil.
+	// are read from too, and summarizes each account from its JSON
+	// without decoding it whole (SummarizeAccountJSON); Account is not
+	// called.
 	AccountJSON func(i int) ([]byte, error)
-	// Summaries are SummarizeAccount of every account, in order, when the
-	// caller computed them (for instance while loading); nil means Eval
-	// computes them (from AccountJSON when set, without decoding the
-	// accounts whole: SummarizeAccountJSON).
-	Summaries []AccountSummary
 }
 
 // DocumentOf is the Document of a whole generic document (not modified).
@@ -77,13 +73,13 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	if _, ok := doc.Rest[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
-	sums := doc.Summaries
-	if sums == nil && doc.AccountJSON != nil {
+	var sums []AccountSummary
+	if doc.AccountJSON != nil {
 		var err error
 		if sums, err = summarizeAccounts(ctx, doc); err != nil {
 			return nil, err
 		}
-	} else if sums == nil {
+	} else {
 		sums = make([]AccountSummary, doc.Accounts)
 		for i := range sums {
 			a, err := doc.Account(i)
@@ -92,9 +88,6 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			}
 			sums[i] = SummarizeAccount(a)
 		}
-	}
-	if len(sums) != doc.Accounts {
-		return nil, fmt.Errorf("engine document: %d account summaries for %d accounts", len(sums), doc.Accounts)
 	}
 	tables := newOrgTables(doc.Rest, sums)
 	orgFacts, err := convertPairs(tables.facts())
