@@ -31,14 +31,10 @@ type Document struct {
 	// AccountJSON, when set, returns the JSON of account i (it may be
 	// called concurrently): Eval then decodes each chunk's accounts
 	// straight into the value rules see (decodeValue), which the facts
-	// are read from too, instead of converting what Account returns.
-	// Account still gives the summaries when Summaries is nil.
+	// are read from too, and summarizes each account from its JSON
+	// without decoding it whole (SummarizeAccountJSON); Account is not
+	// called.
 	AccountJSON func(i int) ([]byte, error)
-	// Summaries are SummarizeAccount of every account, in order, when the
-	// caller computed them (for instance while loading); nil means Eval
-	// computes them (from AccountJSON when set, without decoding the
-	// accounts whole: SummarizeAccountJSON).
-	Summaries []AccountSummary
 }
 
 // DocumentOf is the Document of a whole generic document (not modified).
@@ -77,13 +73,13 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	if _, ok := doc.Rest[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
-	sums := doc.Summaries
-	if sums == nil && doc.AccountJSON != nil {
+	var sums []AccountSummary
+	if doc.AccountJSON != nil {
 		var err error
 		if sums, err = summarizeAccounts(ctx, doc); err != nil {
 			return nil, err
 		}
-	} else if sums == nil {
+	} else {
 		sums = make([]AccountSummary, doc.Accounts)
 		for i := range sums {
 			a, err := doc.Account(i)
@@ -92,9 +88,6 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			}
 			sums[i] = SummarizeAccount(a)
 		}
-	}
-	if len(sums) != doc.Accounts {
-		return nil, fmt.Errorf("engine document: %d account summaries for %d accounts", len(sums), doc.Accounts)
 	}
 	tables := newOrgTables(doc.Rest, sums)
 	orgFacts, err := convertPairs(tables.facts())
@@ -131,11 +124,16 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	}
 	// The tasks: each evaluates some groups over one input, its outputs
 	// kept in task order so that the result does not depend on which
-	// finishes first.
+	// finishes first. A task with late groups waits for the deferred
+	// values. The rules of scope "account" are one task per chunk, its
+	// early and late groups together: the chunk's accounts are decoded
+	// and its facts computed once. (Running the early groups while the
+	// deferred values are computed, and the late ones after, decoded most
+	// chunks twice: at 10,000 accounts 8 s more CPU than the waiting
+	// leaves idle.)
 	type task struct {
-		groups []group
-		lo, hi int // the accounts of the input
-		late   bool
+		early, late []group
+		lo, hi      int // the accounts of the input
 	}
 	var tasks []task
 	byScope := func(scope string, late bool) []group {
@@ -147,25 +145,40 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		}
 		return out
 	}
-	hasLate := false
-	for _, g := range e.groups {
-		hasLate = hasLate || g.late
-	}
-	for _, late := range []bool{false, true} {
-		for _, g := range byScope(ScopeTables, late) {
-			tasks = append(tasks, task{groups: []group{g}, late: late})
-		}
-		for _, g := range byScope(ScopeOrganization, late) {
-			tasks = append(tasks, task{groups: []group{g}, hi: doc.Accounts, late: late})
-		}
-		if gs := byScope(ScopeAccount, late); len(gs) > 0 {
-			// (One chunk, empty, when there are no accounts: what the rules
-			// find about the organization does not depend on them.)
-			for lo := 0; lo < max(1, doc.Accounts); lo += chunk {
-				tasks = append(tasks, task{groups: gs, lo: lo, hi: min(doc.Accounts, lo+chunk), late: late})
+	// The groups of scope "tables" and "organization" are a task each.
+	alone := func(late bool) {
+		for _, scope := range []string{ScopeTables, ScopeOrganization} {
+			for _, g := range byScope(scope, late) {
+				t := task{early: []group{g}}
+				if late {
+					t = task{late: t.early}
+				}
+				if scope == ScopeOrganization {
+					t.hi = doc.Accounts
+				}
+				tasks = append(tasks, t)
 			}
 		}
 	}
+	alone(false)
+	// The results of the rules evaluated in several chunks.
+	chunked := map[string]bool{}
+	if early, late := byScope(ScopeAccount, false), byScope(ScopeAccount, true); len(early)+len(late) > 0 {
+		// (One chunk, empty, when there are no accounts: what the rules
+		// find about the organization does not depend on them.)
+		for lo := 0; lo < max(1, doc.Accounts); lo += chunk {
+			tasks = append(tasks, task{early: early, late: late, lo: lo, hi: min(doc.Accounts, lo+chunk)})
+		}
+		if doc.Accounts > chunk {
+			for _, g := range slices.Concat(early, late) {
+				for _, r := range g.rules {
+					chunked[r.ID], chunked[notEvaluatedKey(r.ID)] = true, true
+				}
+			}
+		}
+	}
+	alone(true)
+	hasLate := slices.ContainsFunc(e.groups, func(g group) bool { return g.late })
 	// Up to e.workers tasks run at once; while the deferred values are
 	// computed, the late ones wait and the early ones leave that work
 	// half the workers.
@@ -177,63 +190,35 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	for range reserved {
 		sem <- struct{}{}
 	}
-	// A chunk whose accounts both early and late groups read is one task
-	// (its early groups' task, running its late groups' too) that waits
-	// for the deferred values: its accounts are decoded and its facts
-	// computed once. Running the early groups while the deferred values
-	// are computed, and the late ones after, decoded most chunks twice: at
-	// 10,000 accounts 8 s more CPU than the waiting leaves idle.
-	lateOf := map[int]int{}
-	isPartner := map[int]bool{}
-	for i, t := range tasks {
-		if t.late || t.groups[0].scope != ScopeAccount {
-			continue
-		}
-		for j, u := range tasks {
-			if u.late && u.groups[0].scope == ScopeAccount && u.lo == t.lo {
-				lateOf[i] = j
-				isPartner[j] = true
-			}
-		}
-	}
-	var latePairs [][2]*ast.Term
 	outs := make([][]groupOutput, len(tasks))
 	eg, gctx := errgroup.WithContext(ctx)
-	run := func(i int) {
-		t := tasks[i]
-		eg.Go(func() error {
-			return runTask(gctx, sem, func() error {
-				groups := t.groups
-				j, withLate := lateOf[i]
-				if withLate {
-					groups = append(slices.Clip(groups), tasks[j].groups...)
-				}
-				base, err := input(t.lo, t.hi, e.factsRead(groups))
-				if err != nil {
+	// run starts the tasks that wait for the deferred values (latePairs)
+	// or those that do not.
+	run := func(waits bool, latePairs [][2]*ast.Term) {
+		for i, t := range tasks {
+			if (len(t.late) > 0) != waits {
+				continue
+			}
+			eg.Go(func() error {
+				return runTask(gctx, sem, func() error {
+					base, err := input(t.lo, t.hi, e.factsRead(append(slices.Clip(t.early), t.late...)))
+					if err != nil {
+						return err
+					}
+					early, err := e.evalGroups(ctx, gctx, t.early, base, nil)
+					if err != nil {
+						return err
+					}
+					late, err := e.evalGroups(ctx, gctx, t.late, base, latePairs)
+					outs[i] = append(early, late...)
 					return err
-				}
-				var late [][2]*ast.Term
-				if t.late {
-					late = latePairs
-				}
-				if outs[i], err = e.evalGroups(ctx, gctx, t.groups, base, late); err != nil {
-					return err
-				}
-				if withLate {
-					outs[j], err = e.evalGroups(ctx, gctx, tasks[j].groups, base, latePairs)
-				}
-				return err
+				})
 			})
-		})
-	}
-	for i, t := range tasks {
-		if _, combined := lateOf[i]; !t.late && !combined {
-			run(i)
 		}
 	}
+	run(false, nil)
 	if hasLate {
-		var err error
-		latePairs, err = resolveDeferred(deferred)
+		latePairs, err := resolveDeferred(deferred)
 		for range reserved {
 			<-sem
 		}
@@ -241,11 +226,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 			_ = eg.Wait()
 			return nil, err
 		}
-		for i, t := range tasks {
-			if _, combined := lateOf[i]; combined || (t.late && !isPartner[i]) {
-				run(i)
-			}
-		}
+		run(true, latePairs)
 	}
 	if err := eg.Wait(); err != nil {
 		return nil, err
@@ -254,16 +235,6 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	// are a union, as one evaluation's set would be.
 	out := map[string]any{}
 	seen := map[string]*union{}
-	chunked := map[string]bool{}
-	for _, t := range tasks {
-		if t.groups[0].scope == ScopeAccount && doc.Accounts > chunk {
-			for _, g := range t.groups {
-				for _, r := range g.rules {
-					chunked[r.ID], chunked[notEvaluatedKey(r.ID)] = true, true
-				}
-			}
-		}
-	}
 	for _, list := range outs {
 		for _, o := range list {
 			for _, k := range slices.Sorted(maps.Keys(o)) {
@@ -382,6 +353,9 @@ func (e *Engine) factsRead(groups []group) func(string) bool {
 
 // evalGroups evaluates groups over the input made of base and late.
 func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, late [][2]*ast.Term) ([]groupOutput, error) {
+	if len(groups) == 0 {
+		return nil, nil
+	}
 	val := ast.NewObject(append(slices.Clip(base), late...)...)
 	out := make([]groupOutput, len(groups))
 	for i, g := range groups {
