@@ -53,3 +53,14 @@ func TestDocumentWithoutAccounts(t *testing.T) {
 			len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
 	}
 }
+
+// TestDefaultChunk: chunks of about 1% of the accounts, between 8 and 64.
+func TestDefaultChunk(t *testing.T) {
+	for _, tc := range []struct{ accounts, want int }{
+		{0, 8}, {200, 8}, {1000, 10}, {3000, 30}, {6400, 64}, {10000, 64},
+	} {
+		if got := defaultChunk(tc.accounts); got != tc.want {
+			t.Errorf("defaultChunk(%d) = %d, want %d", tc.accounts, got, tc.want)
+		}
+	}
+}

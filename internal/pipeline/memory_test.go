@@ -131,15 +131,3 @@ func TestTuneMemory(t *testing.T) {
 		})
 	}
 }
-
-// TestAccountChunk: chunks of about 1% of the accounts, between 8 and
-// 64 (the engine's own choice from 6,400 accounts on).
-func TestAccountChunk(t *testing.T) {
-	for _, tc := range []struct{ accounts, want int }{
-		{0, 8}, {200, 8}, {1000, 10}, {3000, 30}, {6400, 64}, {10000, 64},
-	} {
-		if got := accountChunk(tc.accounts); got != tc.want {
-			t.Errorf("accountChunk(%d) = %d, want %d", tc.accounts, got, tc.want)
-		}
-	}
-}

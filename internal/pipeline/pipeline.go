@@ -70,7 +70,7 @@ type Pipeline struct {
 	// graph is built (tests: the slow ways).
 	allEnvironments, unstaged bool
 	// chunk is the number of accounts rules of scope "account" see at a
-	// time (0: accountChunk's choice).
+	// time (0: the engine's choice).
 	chunk int
 }
 
@@ -129,7 +129,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	}
 	var doc *engine.Document
 	if snap.Rest != nil {
-		doc = accountsDocument(ctx, snap)
+		doc = accountsDocument(snap)
 	}
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	var ev *Evaluation
@@ -152,7 +152,7 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 // generic document included), which it leaves as it is.
 func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evaluation, error) {
 	if snap.Doc == nil && snap.Rest != nil {
-		ev, err := p.evaluate(ctx, nil, accountsDocument(ctx, snap), snap.Snapshot, false, false)
+		ev, err := p.evaluate(ctx, nil, accountsDocument(snap), snap.Snapshot, false, false)
 		return ev, memoryError(ctx, err)
 	}
 	ev, err := p.evaluate(ctx, snap.Doc, nil, snap.Snapshot, false, false)
@@ -161,14 +161,9 @@ func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evalua
 
 // accountsDocument is the engine's Document of a snapshot loaded with
 // KeepAccounts: each account decoded again when the rules need it.
-func accountsDocument(ctx context.Context, snap *snapshot.Loaded) *engine.Document {
-	return &engine.Document{
-		Rest:     snap.Rest,
-		Accounts: snap.Accounts(),
-		Account:  func(i int) (any, error) { return snap.Account(ctx, i) },
-		// The chunks decode each account's JSON straight for the rules.
-		AccountJSON: snap.AccountJSON,
-	}
+func accountsDocument(snap *snapshot.Loaded) *engine.Document {
+	// The chunks decode each account's JSON straight for the rules.
+	return &engine.Document{Rest: snap.Rest, Accounts: snap.Accounts(), AccountJSON: snap.AccountJSON}
 }
 
 // EvaluateConsuming is Evaluate for a caller that has no further use for
@@ -184,32 +179,16 @@ func (p *Pipeline) EvaluateConsuming(ctx context.Context, snap *snapshot.Loaded)
 	return ev, memoryError(ctx, err)
 }
 
-// engine binds the compiled rules to the resolved configuration, for a
-// snapshot of the given number of accounts.
-func (p *Pipeline) engine(ctx context.Context, resolved *config.Resolved, accounts int) (*engine.Engine, error) {
-	chunk := p.chunk
-	if chunk == 0 {
-		chunk = accountChunk(accounts)
-	}
+// engine binds the compiled rules to the resolved configuration.
+func (p *Pipeline) engine(ctx context.Context, resolved *config.Resolved) (*engine.Engine, error) {
 	return p.rules.Engine(ctx, engine.Options{
 		Data:        map[string]any{"config": resolved.Data()},
 		Disabled:    append(p.opts.Config.Disabled(), p.opts.Disabled...),
 		Severity:    p.opts.Config.SeverityOverrides(),
 		RuleTimeout: p.opts.RuleTimeout,
 		Late:        []string{GraphKey},
-		ChunkSize:   chunk,
+		ChunkSize:   p.chunk,
 	})
-}
-
-// accountChunk is how many accounts the rules of scope "account" see at a
-// time: about 1% of the organization, at least 8 and at most 64 (the
-// engine's own bounds; from 6,400 accounts on, its own choice). The
-// chunks being converted for Rego (one per core) are then a small share
-// of the live heap: at 1,000 accounts, chunks of 10 instead of the
-// engine's 31 keep about 25 MB less live under a tight memory limit
-// (TuneMemory), for no more CPU.
-func accountChunk(accounts int) int {
-	return max(8, min(64, accounts/100))
 }
 
 // GraphKey is the input key of the access graph document (input.graph).
@@ -224,7 +203,7 @@ const GraphKey = "graph"
 func (p *Pipeline) evaluate(ctx context.Context, doc map[string]any, edoc *engine.Document, typed *snapshot.Snapshot, consume, discardIAM bool) (*Evaluation, error) {
 	log := p.log
 	resolved := config.Resolve(p.opts.Config, typed)
-	eng, err := p.engine(ctx, resolved, len(typed.Accounts))
+	eng, err := p.engine(ctx, resolved)
 	if err != nil {
 		return nil, err
 	}
