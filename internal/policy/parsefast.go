@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -330,29 +329,12 @@ func (f *fastStatement) build(i int, vars bool) (*Statement, bool) {
 	if (s.Action != nil) == (s.NotAction != nil) {
 		return nil, false
 	}
-	acts := s.Action
-	if acts == nil {
-		acts = s.NotAction
-	}
-	for _, a := range acts {
-		if a != "*" && !validAction(a) {
-			return nil, false
-		}
-		s.actions = append(s.actions, compilePattern(strings.ToLower(a)))
-	}
-	s.Resource, s.NotResource = f.resource, f.notResource
-	if s.Resource != nil && s.NotResource != nil {
+	if _, ok := s.compileActions(); !ok {
 		return nil, false
 	}
-	res := s.Resource
-	if res == nil {
-		res = s.NotResource
-	}
-	for _, r := range res {
-		if r == "" {
-			return nil, false
-		}
-		s.resources = append(s.resources, compileTemplate(r, vars))
+	s.Resource, s.NotResource = f.resource, f.notResource
+	if s.Resource != nil && s.NotResource != nil || !s.compileResources(vars) {
+		return nil, false
 	}
 	s.Principal, s.NotPrincipal = f.principal, f.notPrincipal
 	if f.hasPrincipal && f.hasNotPrincipal {
