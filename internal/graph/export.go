@@ -210,11 +210,10 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 	}
 
 	conditions := make([]any, len(g.conds))
-	for i := range g.conds {
-		if !want("conditions") {
-			break
+	if want("conditions") {
+		for i := range g.conds {
+			conditions[i] = g.condDoc(int32(i))
 		}
-		conditions[i] = g.condDoc(int32(i))
 	}
 	evidence := make([]any, len(g.evidence))
 	for i := range g.evidence {

@@ -630,7 +630,6 @@ func satAdd(a, b uint64) uint64 {
 // by one: their steps are added in runs (classScan), which gives the same
 // counts as looking at each (slowEnumerate, which tests compare).
 func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [][]bool) (uint64, bool) {
-	g := q.g
 	comp := sccOf[v]
 	onPath := map[int32]bool{v: true}
 	steps := 0
@@ -668,35 +667,46 @@ func (q *query) enumerate(v int32, h int, sccOf []int32, levels [][]uint64, al [
 		if left <= 0 || steps > dfsBudget {
 			return
 		}
-		if slowEnumerate {
-			g.forOut(u, func(e edge) {
-				if q.follow[e.kind] {
-					visit(e.to, left)
-				}
-			})
-			return
-		}
-		for k := g.outStart[u]; k < g.outStart[u+1]; k++ {
-			if e := &g.edges[k]; q.follow[e.kind] {
-				visit(e.to, left)
-			}
-		}
-		c := g.nodes[u].Class
-		if c < 0 || len(g.classOut[c]) == 0 {
-			return
-		}
-		cs := q.classScanOf(int32(c))
-		as := cs.forAccount(q, int32(c), g.nodes[u].AccountID)
-		for j, ci := range cs.rel {
-			skip(as.skip[j])
-			if ce := &g.cedges[ci]; ce.to != u && !as.excepted[j] {
-				visit(ce.to, left)
-			}
-		}
-		skip(as.skip[len(cs.rel)])
+		q.forCountedOut(u, func(to int32) { visit(to, left) }, skip)
 	}
 	dfs(v, h)
 	return total, lb || total >= maxCount
+}
+
+// forCountedOut calls visit with the target of every followed out-edge of
+// u that path counting looks at: every direct edge, and the class edges
+// into a target or a node on a path into it (classScan). skip(n) is
+// called, in order among the visits, for each run of n followed class
+// edges that are not looked at. Under slowEnumerate every followed edge
+// is visited.
+func (q *query) forCountedOut(u int32, visit func(to int32), skip func(n int32)) {
+	g := q.g
+	if slowEnumerate {
+		g.forOut(u, func(e edge) {
+			if q.follow[e.kind] {
+				visit(e.to)
+			}
+		})
+		return
+	}
+	for k := g.outStart[u]; k < g.outStart[u+1]; k++ {
+		if e := &g.edges[k]; q.follow[e.kind] {
+			visit(e.to)
+		}
+	}
+	c := g.nodes[u].Class
+	if c < 0 || len(g.classOut[c]) == 0 {
+		return
+	}
+	cs := q.classScanOf(int32(c))
+	as := cs.forAccount(g.nodes[u].AccountID)
+	for j, ci := range cs.rel {
+		skip(as.skip[j])
+		if ce := &g.cedges[ci]; ce.to != u && !as.excepted[j] {
+			visit(ce.to)
+		}
+	}
+	skip(as.skip[len(cs.rel)])
 }
 
 // slowEnumerate makes path counting look at every class edge of every
@@ -766,7 +776,7 @@ func (q *query) classScanOf(c int32) *classScan {
 
 // forAccount returns the scan seen from the members of account acct: a
 // followed class edge counts as a step unless it excepts the account.
-func (cs *classScan) forAccount(q *query, c int32, acct string) *acctScan {
+func (cs *classScan) forAccount(acct string) *acctScan {
 	if as := cs.accounts[acct]; as != nil {
 		return as
 	}
@@ -811,30 +821,9 @@ func (q *query) decreasingCounts(rel []int32) []uint64 {
 				sum = satAdd(sum, cnt[to])
 			}
 		}
-		if slowEnumerate {
-			g.forOut(v, func(e edge) {
-				if q.follow[e.kind] {
-					add(e.to)
-				}
-			})
-			cnt[v] = sum
-			continue
-		}
-		for k := g.outStart[v]; k < g.outStart[v+1]; k++ {
-			if e := &g.edges[k]; q.follow[e.kind] {
-				add(e.to)
-			}
-		}
-		if c := g.nodes[v].Class; c >= 0 && len(g.classOut[c]) > 0 {
-			// Only class edges into targets or relevant nodes count.
-			cs := q.classScanOf(int32(c))
-			as := cs.forAccount(q, int32(c), g.nodes[v].AccountID)
-			for j, ci := range cs.rel {
-				if to := g.cedges[ci].to; to != v && !as.excepted[j] {
-					add(to)
-				}
-			}
-		}
+		// Only edges into targets or relevant nodes count: the class
+		// edges forCountedOut does not look at are neither.
+		q.forCountedOut(v, add, func(int32) {})
 		cnt[v] = sum
 	}
 	return cnt

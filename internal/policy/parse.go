@@ -352,15 +352,8 @@ func parseStatement(i int, raw json.RawMessage, vars bool) (*Statement, error) {
 	case s.Action == nil && s.NotAction == nil:
 		return nil, fail("missing Action or NotAction")
 	}
-	acts := s.Action
-	if acts == nil {
-		acts = s.NotAction
-	}
-	for _, a := range acts {
-		if a != "*" && !validAction(a) {
-			return nil, fail("invalid action %q: use service:Action or *", a)
-		}
-		s.actions = append(s.actions, compilePattern(strings.ToLower(a)))
+	if bad, ok := s.compileActions(); !ok {
+		return nil, fail("invalid action %q: use service:Action or *", bad)
 	}
 
 	if s.Resource, err = stringOrList(m, "Resource"); err != nil {
@@ -372,15 +365,8 @@ func parseStatement(i int, raw json.RawMessage, vars bool) (*Statement, error) {
 	if s.Resource != nil && s.NotResource != nil {
 		return nil, fail("Resource and NotResource cannot both be set")
 	}
-	res := s.Resource
-	if res == nil {
-		res = s.NotResource
-	}
-	for _, r := range res {
-		if r == "" {
-			return nil, fail("empty resource")
-		}
-		s.resources = append(s.resources, compileTemplate(r, vars))
+	if !s.compileResources(vars) {
+		return nil, fail("empty resource")
 	}
 
 	if v, ok := m["Principal"]; ok {
@@ -403,6 +389,38 @@ func parseStatement(i int, raw json.RawMessage, vars bool) (*Statement, error) {
 		}
 	}
 	return s, nil
+}
+
+// compileActions compiles the statement's Action or NotAction values;
+// bad is the first that is neither "*" nor service:action (validAction).
+func (s *Statement) compileActions() (bad string, ok bool) {
+	acts := s.Action
+	if acts == nil {
+		acts = s.NotAction
+	}
+	for _, a := range acts {
+		if a != "*" && !validAction(a) {
+			return a, false
+		}
+		s.actions = append(s.actions, compilePattern(strings.ToLower(a)))
+	}
+	return "", true
+}
+
+// compileResources compiles the statement's Resource or NotResource
+// values; it fails at an empty one.
+func (s *Statement) compileResources(vars bool) bool {
+	res := s.Resource
+	if res == nil {
+		res = s.NotResource
+	}
+	for _, r := range res {
+		if r == "" {
+			return false
+		}
+		s.resources = append(s.resources, compileTemplate(r, vars))
+	}
+	return true
 }
 
 // validAction reports whether a is "service:action" with a non-empty

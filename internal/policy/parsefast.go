@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -153,14 +152,20 @@ type fastStatement struct {
 	resource, notResource         []string
 	principal, notPrincipal       *Principal
 	hasPrincipal, hasNotPrincipal bool
-	conds                         []fastCondition
-	ops                           []string // every operator, with keys or not
+	conds                         []fastOperator
 	hasCondition                  bool
 }
 
-type fastCondition struct {
-	op, key string
-	values  []string
+// fastOperator is an operator of a Condition element with its keys and
+// their values.
+type fastOperator struct {
+	op   string
+	keys []fastKey
+}
+
+type fastKey struct {
+	key    string
+	values []string
 }
 
 func (p *fastParser) statement() (fastStatement, bool) {
@@ -194,7 +199,7 @@ func (p *fastParser) statement() (fastStatement, bool) {
 			s.notPrincipal, ok = p.principal()
 			s.hasNotPrincipal = true
 		case "Condition":
-			s.conds, s.ops, ok = p.conditions()
+			s.conds, ok = p.conditions()
 			s.hasCondition = true
 		default:
 			return s, false
@@ -257,44 +262,45 @@ func (p *fastParser) principal() (*Principal, bool) {
 // conditions reads a Condition element: {operator: {key: values}}, values
 // a string, boolean or number or a list of them (numbers keep their
 // text).
-func (p *fastParser) conditions() (_ []fastCondition, ops []string, _ bool) {
+func (p *fastParser) conditions() ([]fastOperator, bool) {
 	if !p.begin('{') {
-		return nil, nil, false
+		return nil, false
 	}
-	var out []fastCondition
+	var out []fastOperator
 	for p.more() {
 		op, ok := p.str()
 		if !ok || !p.begin('{') {
-			return nil, nil, false
+			return nil, false
 		}
-		ops = append(ops, op)
+		fo := fastOperator{op: op}
 		for p.more() {
 			key, ok := p.str()
 			if !ok {
-				return nil, nil, false
+				return nil, false
 			}
-			c := fastCondition{op: op, key: key}
+			c := fastKey{key: key}
 			if p.dec.PeekKind() == '[' {
 				p.begin('[')
 				c.values = []string{}
 				for p.more() {
 					v, ok := p.scalar()
 					if !ok {
-						return nil, nil, false
+						return nil, false
 					}
 					c.values = append(c.values, v)
 				}
 			} else {
 				v, ok := p.scalar()
 				if !ok {
-					return nil, nil, false
+					return nil, false
 				}
 				c.values = []string{v}
 			}
-			out = append(out, c)
+			fo.keys = append(fo.keys, c)
 		}
+		out = append(out, fo)
 	}
-	return out, ops, true
+	return out, true
 }
 
 // scalar reads a string, a boolean or a number as text.
@@ -330,51 +336,31 @@ func (f *fastStatement) build(i int, vars bool) (*Statement, bool) {
 	if (s.Action != nil) == (s.NotAction != nil) {
 		return nil, false
 	}
-	acts := s.Action
-	if acts == nil {
-		acts = s.NotAction
-	}
-	for _, a := range acts {
-		if a != "*" && !validAction(a) {
-			return nil, false
-		}
-		s.actions = append(s.actions, compilePattern(strings.ToLower(a)))
-	}
-	s.Resource, s.NotResource = f.resource, f.notResource
-	if s.Resource != nil && s.NotResource != nil {
+	if _, ok := s.compileActions(); !ok {
 		return nil, false
 	}
-	res := s.Resource
-	if res == nil {
-		res = s.NotResource
-	}
-	for _, r := range res {
-		if r == "" {
-			return nil, false
-		}
-		s.resources = append(s.resources, compileTemplate(r, vars))
+	s.Resource, s.NotResource = f.resource, f.notResource
+	if s.Resource != nil && s.NotResource != nil || !s.compileResources(vars) {
+		return nil, false
 	}
 	s.Principal, s.NotPrincipal = f.principal, f.notPrincipal
 	if f.hasPrincipal && f.hasNotPrincipal {
 		return nil, false
 	}
 	if f.hasCondition {
-		for _, op := range f.ops {
-			if _, err := parseOperator(op); err != nil {
-				return nil, false
-			}
-		}
 		var out []*Condition
-		for _, fc := range f.conds {
-			op, err := parseOperator(fc.op)
+		for _, fo := range f.conds {
+			op, err := parseOperator(fo.op)
 			if err != nil {
 				return nil, false
 			}
-			c, err := newCondition(fc.op, op, fc.key, fc.values, vars)
-			if err != nil {
-				return nil, false
+			for _, fk := range fo.keys {
+				c, err := newCondition(fo.op, op, fk.key, fk.values, vars)
+				if err != nil {
+					return nil, false
+				}
+				out = append(out, c)
 			}
-			out = append(out, c)
 		}
 		sortConditions(out)
 		s.Conditions = out
