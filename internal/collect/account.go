@@ -122,7 +122,13 @@ func (c *collector) collectAccount(ctx context.Context, a *snapshot.Account, mgm
 		c.readProviders(ctx, id, ic, out, n)
 	}
 
-	c.readServerCertificates(ctx, id, ic, out)
+	// Likewise no server certificate in the summary means none to list;
+	// without a summary (or its count) they are listed.
+	if n, ok := out.Summary["ServerCertificates"]; ok && n == 0 {
+		out.ServerCertificates = []snapshot.ServerCertificate{}
+	} else {
+		c.readServerCertificates(ctx, id, ic, out)
+	}
 
 	out.CredentialReport = c.finishCredentialReport(ctx, id, ic, report)
 

@@ -135,12 +135,16 @@ func TestCollectCISSection(t *testing.T) {
 			t.Errorf("%s: access analyzer %+v, gap %v want %v", a.ID, a.IAM.AccessAnalyzer, got, wantAA)
 		}
 	}
-	// identity is a typical member account without identity providers:
-	// AssumeRole and 8 IAM reads, then ListServerCertificates,
-	// GetAlternateContact and ListRegions. prod's OIDC provider adds its
-	// list and detail calls.
-	if n := md.APICalls[org.Accounts["identity"]]; n != 12 {
-		t.Errorf("identity made %d API calls, want 12", n)
+	// identity is a typical member account without identity providers or
+	// server certificates: AssumeRole and 8 IAM reads (its summary counts
+	// no certificate, so they are not listed), then GetAlternateContact
+	// and ListRegions. dev's certificate adds ListServerCertificates,
+	// prod's OIDC provider its list and detail calls.
+	if n := md.APICalls[org.Accounts["identity"]]; n != 11 {
+		t.Errorf("identity made %d API calls, want 11", n)
+	}
+	if n := md.APICalls[org.Accounts["dev"]]; n != 12 {
+		t.Errorf("dev made %d API calls, want 12", n)
 	}
 	for _, a := range s.Accounts {
 		if n := md.APICalls[a.ID]; a.ID != org.Accounts["prod"] && n > 13 {
@@ -280,6 +284,30 @@ func TestCollectCISRefusals(t *testing.T) {
 			if account(t, s, id).IAM.AccessAnalyzer != nil {
 				t.Errorf("%s was asked for analyzers in regions the management account could not answer", id)
 			}
+		}
+	})
+
+	t.Run("no account summary: certificates are listed", func(t *testing.T) {
+		// The summary's certificate count spares the list where it is 0;
+		// without a summary nothing is taken for absent.
+		proxy.Rules = []mototest.Rule{
+			{Operation: "GetAccountSummary", AccountID: dev, Status: 403, Code: "AccessDenied"},
+			{Operation: "GetAccountSummary", AccountID: idn, Status: 403, Code: "AccessDenied"},
+		}
+		s := runCollect(t, opts)
+		if certs := account(t, s, dev).IAM.ServerCertificates; len(certs) != 1 || certs[0].Name != "legacy-elb" {
+			t.Errorf("dev certificates without a summary: %+v", certs)
+		}
+		if certs := account(t, s, idn).IAM.ServerCertificates; certs == nil || len(certs) != 0 {
+			t.Errorf("identity certificates without a summary: %+v, want listed and empty", certs)
+		}
+		if !hasGap(s, idn, snapshot.SectionAccountSummary, "iam:GetAccountSummary", "AccessDenied") {
+			t.Errorf("identity: no summary gap: %+v", gapsOf(s, idn))
+		}
+		// Without a summary MFA devices, SAML and OIDC providers and
+		// server certificates are all listed: 11 + 3.
+		if n := s.Metadata.APICalls[idn]; n != 14 {
+			t.Errorf("identity without a summary made %d API calls, want 14", n)
 		}
 	})
 }
