@@ -48,12 +48,14 @@ support_policy := lib.aws_policy_arn("AWSSupportAccess")
 active(account) if object.get(account, "status", "ACTIVE") == "ACTIVE"
 
 # support_roles maps an account id to the ARNs of its roles with
-# AWSSupportAccess attached. (The roles and their attachments are walked
-# by one reference, which OPA enumerates in one expression: fewer steps
-# than a loop over the roles and one over each one's attachments.)
+# AWSSupportAccess attached.
 support_roles := {account.id: roles |
 	some account in lib.iam_accounts
-	roles := sort([account.iam.roles[i].arn | account.iam.roles[i].attached_policies[_].arn == support_policy])
+	roles := sort([role.arn |
+		some role in account.iam.roles
+		some p in role.attached_policies
+		p.arn == support_policy
+	])
 }
 
 # virtual(id): the node stands for what a principal becomes by privilege

@@ -65,32 +65,3 @@ test_without_graph if {
 	some n in rule.not_evaluated with input as snapshot
 	n.section == "graph"
 }
-
-# support_roles equals what loops over every role and each one's
-# attachments (the rule's first form, the slow way) find.
-test_support_roles_match_loops if {
-	other := {"name": "Other", "arn": "arn:aws:iam::aws:policy/Other"}
-	accounts := [
-		{"id": "111111111111", "iam": {"roles": [
-			role("111111111111", "b", [other, support]),
-			role("111111111111", "a", [support]),
-			role("111111111111", "twice", [support, support]),
-			role("111111111111", "none", []),
-		]}},
-		{"id": "222222222222", "iam": {"roles": []}},
-		{"id": "333333333333", "iam": {}},
-	]
-	loops := {account.id: sort([r.arn |
-		some r in object.get(account.iam, "roles", [])
-		some p in r.attached_policies
-		p.arn == support.arn
-	]) | some account in accounts}
-	found := rule.support_roles with input as {"metadata": {}, "accounts": accounts}
-	found == loops
-	found["111111111111"] == [
-		"arn:aws:iam::111111111111:role/a",
-		"arn:aws:iam::111111111111:role/b",
-		"arn:aws:iam::111111111111:role/twice",
-		"arn:aws:iam::111111111111:role/twice",
-	]
-}

@@ -36,22 +36,17 @@ import data.orgaudit.lib
 window_days := lib.threshold("role_unused_days", 90)
 
 # (The window and the labels are bound once, before the loop over every
-# role: a reference to a rule inside it is looked up again for each role.
-# Each field of an entry is read once: every reference is an expression
-# of its own, evaluated again wherever it is written.)
+# role: a reference to a rule inside it is looked up again for each role.)
 deny contains result if {
 	window := window_days
 	labels := lib.account_labels
 	some a in lib.role_activity
+	a.idle_days >= window
 	days := a.idle_days
-	days >= window
-	account_id := a.account_id
-	what := a.what
-	since := a.since
 	result := {
 		"resource": a.role_arn,
-		"account_id": account_id,
-		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, labels[account_id], days, what, since, window]),
-		"evidence": {"reference": what, "since": since, "days": days, "window_days": window},
+		"account_id": a.account_id,
+		"message": sprintf("Role %s in %s has not been used for %d days (%s %s); the window is %d days", [a.role_name, labels[a.account_id], days, a.what, a.since, window]),
+		"evidence": {"reference": a.what, "since": a.since, "days": days, "window_days": window},
 	}
 }
