@@ -80,13 +80,20 @@ deny contains result if {
 # An AWS managed policy cannot be edited: it is reported on what it is
 # attached to, which is what to change.
 deny contains result if {
+	count(flagged_aws) > 0
 	some account in lib.iam_accounts
 	some kind in ["users", "groups", "roles"]
 	some p in account.iam[kind]
 	some ap in p.attached_policies
-	startswith(ap.arn, aws_policy_prefix)
-	some [i, res] in flagged_managed[ap.arn]
+	some [i, res] in flagged_aws[ap.arn]
 	result := finding(account, kind, p, sprintf("managed %s", [ap.name]), i, res)
+}
+
+# flagged_aws is flagged_managed for the AWS managed policies. Mostly
+# empty: then no principal's attachments need to be read at all.
+flagged_aws := {arn: f |
+	some arn, f in flagged_managed
+	startswith(arn, aws_policy_prefix)
 }
 
 # A customer managed policy is reported once, on the policy: editing it

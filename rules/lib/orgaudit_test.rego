@@ -110,3 +110,40 @@ test_no_configuration if {
 	not lib.identity_account_id
 	lib.vendor_accounts == {}
 }
+
+# attached_to_by_loops is lib.attached_to as first written, one loop over
+# the principals and one over each one's attachments: the slow way the
+# single reference must agree with.
+attached_to_by_loops(account, policy_arn) := [{"arn": x.arn, "type": type} |
+	some type, list in {"user": object.get(account.iam, "users", []), "group": object.get(account.iam, "groups", []), "role": object.get(account.iam, "roles", [])}
+	some x in list
+	some ap in x.attached_policies
+	ap.arn == policy_arn
+]
+
+test_attached_to if {
+	p := "arn:aws:iam::aws:policy/P"
+	account := {"iam": {
+		"users": [
+			{"arn": "u1", "attached_policies": [{"arn": p, "name": "P"}]},
+			{"arn": "u2", "attached_policies": []},
+			{"arn": "u3"},
+		],
+		"roles": [
+			{"arn": "r1", "attached_policies": [{"arn": "other"}, {"arn": p}]},
+			{"arn": "r2", "attached_policies": [{"arn": p}, {"arn": p}]},
+			{"attached_policies": [{"arn": p}]},
+			{"arn": "r4", "attached_policies": [{"name": "no arn"}]},
+		],
+	}}
+	found := lib.attached_to(account, p)
+	sort(found) == sort([
+		{"arn": "u1", "type": "user"},
+		{"arn": "r1", "type": "role"},
+		{"arn": "r2", "type": "role"},
+		{"arn": "r2", "type": "role"},
+	])
+	sort(found) == sort(attached_to_by_loops(account, p))
+	lib.attached_to({"iam": {}}, p) == []
+	lib.attached_to({"iam": {"groups": [{"arn": "g", "attached_policies": [{"arn": p}]}]}}, p) == [{"arn": "g", "type": "group"}]
+}
