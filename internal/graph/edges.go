@@ -227,7 +227,7 @@ func (c *caller) contextFlags() uint8 {
 // account resAccount with tags resTags (tagsKnown false: the snapshot does
 // not hold the resource's tags, which stay unknown).
 func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
-	ctx := policy.NewContext()
+	ctx := policy.NewContextSize(contextSize(c, len(b.principalTagKeys), len(b.resourceTagKeys), tagsKnown))
 	if c.inOrg {
 		ctx.Set("aws:PrincipalOrgID", b.orgID)
 		if path := b.orgPaths[c.account]; path != "" {
@@ -261,6 +261,33 @@ func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]st
 		ctx.SetUnknown("aws:PrincipalOrgPaths")
 	}
 	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
+}
+
+// contextSize bounds the number of keys contextFor sets for c (with
+// principalTags and resourceTags keys read by the documents), and one
+// more for iam:PassedToService (evalAction), so that the context is
+// made at its size once.
+func contextSize(c *caller, principalTags, resourceTags int, tagsKnown bool) int {
+	n := 4 // aws:ResourceAccount, aws:ResourceOrgID, aws:ResourceOrgPaths, iam:PassedToService
+	if tagsKnown {
+		n += 2 * resourceTags
+	}
+	if c.inOrg {
+		n += 2
+	}
+	if c.p != nil {
+		n += principalTags + 4
+	}
+	if c.anyone {
+		n += 4
+	}
+	if c.anyAccount || c.accountUnknown {
+		n++
+	}
+	if c.accountUnknown {
+		n++
+	}
+	return n
 }
 
 // resourceFacts sets what the snapshot knows of a resource of account

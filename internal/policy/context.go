@@ -83,7 +83,11 @@ type ctxEntry struct {
 const indexFrom = 24
 
 // NewContext returns an empty context: every key is absent.
-func NewContext() *Context { return &Context{entries: make([]ctxEntry, 0, 16)} }
+func NewContext() *Context { return NewContextSize(16) }
+
+// NewContextSize returns an empty context with room for n keys set
+// without growing (for callers that know about how many they set).
+func NewContextSize(n int) *Context { return &Context{entries: make([]ctxEntry, 0, n)} }
 
 // Set sets key to values (one value for single-valued keys, several for
 // multivalued keys such as aws:TagKeys). An empty list is a present key

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // PolicyType is the role a policy plays in an evaluation.
@@ -258,7 +259,14 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 // residual conditions of the result. Evaluate does not modify its input
 // and is safe for concurrent use.
 func Evaluate(in Input) Result {
-	e := &evaluator{in: in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
+	// The evaluator is only read while evaluating (nothing of it reaches
+	// the result), so that one serves evaluation after evaluation.
+	e := evaluators.Get().(*evaluator)
+	defer func() {
+		*e = evaluator{} // hold nothing of the input while pooled
+		evaluators.Put(e)
+	}()
+	*e = evaluator{in: in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
 	if e.resource == "" {
 		e.resource = "*"
 	}
@@ -286,7 +294,10 @@ func Evaluate(in Input) Result {
 		(p.kind == KindAssumedRole || p.kind == KindRole) && strings.HasPrefix(p.name, "AWSServiceRoleFor")
 
 	var reasons []string
-	allow := trueF
+	// allow is the conjunction of the organization levels and the grant,
+	// made once they are all known (andAll).
+	var buf [8]formula
+	allow := buf[:0]
 
 	// Organization policies.
 	if p.iamPrincipal() && !in.ManagementAccount && !serviceLinked {
@@ -295,7 +306,7 @@ func Evaluate(in Input) Result {
 			if len(f) == 0 {
 				reasons = append(reasons, fmt.Sprintf("no service control policy at level %d allows %s", lvl, e.action))
 			}
-			allow = andF(allow, f, &e.truncated)
+			allow = append(allow, f)
 		}
 	}
 	if !in.ResourceInManagementAccount && !serviceLinked {
@@ -304,7 +315,7 @@ func Evaluate(in Input) Result {
 			if len(f) == 0 {
 				reasons = append(reasons, fmt.Sprintf("no resource control policy at level %d allows %s", lvl, e.action))
 			}
-			allow = andF(allow, f, &e.truncated)
+			allow = append(allow, f)
 		}
 	}
 
@@ -324,7 +335,7 @@ func Evaluate(in Input) Result {
 		if len(in.SessionPolicies) > 0 {
 			session = e.layer(in.SessionPolicies, SessionPolicy, 0)
 		}
-		identityPath = andF(andF(identity, boundary, &e.truncated), session, &e.truncated)
+		identityPath = andAll([]formula{identity, boundary, session}, &e.truncated)
 	}
 	limits := andF(boundary, session, &e.truncated)
 
@@ -374,9 +385,11 @@ func Evaluate(in Input) Result {
 			}
 		}
 	}
-	allow = andF(allow, grant, &e.truncated)
-	return e.result(allow, reasons)
+	return e.result(andAll(append(allow, grant), &e.truncated), reasons)
 }
+
+// evaluators holds evaluators between evaluations.
+var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
 
 // derive fills the context values derived from the principal.
 func (e *evaluator) derive() {
