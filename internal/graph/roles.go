@@ -2,6 +2,7 @@ package graph
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -131,6 +132,17 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 	}
 }
 
+// growDoubling returns s with room for n more elements, doubling its
+// capacity when it grows: append grows large slices by a quarter, which
+// for the edges of a build (hundreds of thousands, added role by role)
+// allocates and copies about five times their final size.
+func growDoubling[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return slices.Grow(s, max(n, len(s)))
+}
+
 // roleFindings is what a copy of the builder found for one role; its
 // node and condition references are the recorder's.
 type roleFindings struct {
@@ -163,10 +175,12 @@ func (b *builder) add(f *roleFindings) {
 		conds[l] = b.internKeyed(rec.keys[l-1], rec.conds[l-1])
 	}
 	evidence := make([]int32, len(rec.evidence))
+	b.evidence = growDoubling(b.evidence, len(rec.evidence))
 	for i, ev := range rec.evidence {
 		evidence[i] = int32(len(b.evidence))
 		b.evidence = append(b.evidence, ev)
 	}
+	b.edges = growDoubling(b.edges, len(f.edges))
 	for _, e := range f.edges {
 		e.from, e.to, e.cond = node(e.from), node(e.to), conds[e.cond]
 		if e.ev >= 0 {
