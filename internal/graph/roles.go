@@ -117,9 +117,15 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 					if i >= size {
 						return
 					}
-					wb.rec = newRecorder(spec)
+					// The slot's recorder and slices, emptied once added,
+					// serve again.
+					f := &found[i]
+					if f.rec == nil {
+						f.rec = newRecorder(spec)
+					}
+					wb.rec, wb.edges, wb.cedges, wb.trustsNoGr = f.rec, f.edges, f.cedges, f.mismatches
 					search(wb, lo+i)
-					found[i] = roleFindings{rec: wb.rec, edges: wb.edges, cedges: wb.cedges, mismatches: wb.trustsNoGr}
+					*f = roleFindings{rec: wb.rec, edges: wb.edges, cedges: wb.cedges, mismatches: wb.trustsNoGr}
 					wb.rec, wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil, nil
 				}
 			})
@@ -127,7 +133,7 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		wg.Wait()
 		for i := range size {
 			b.add(&found[i])
-			found[i] = roleFindings{}
+			found[i].reset()
 		}
 	}
 }
@@ -150,6 +156,18 @@ type roleFindings struct {
 	edges      []edge
 	cedges     []classEdge
 	mismatches []Mismatch
+}
+
+// reset empties f, keeping its recorder and the room of its slices.
+func (f *roleFindings) reset() {
+	f.rec.reset()
+	f.edges, f.cedges, f.mismatches = f.edges[:0], clear0(f.cedges), clear0(f.mismatches)
+}
+
+// clear0 empties s, keeping its room but none of what it pointed to.
+func clear0[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }
 
 // add adds what a copy found for one role, as if the builder had found
@@ -233,6 +251,14 @@ type specAnswer struct {
 
 func newRecorder(spec *sync.Map) *recorder {
 	return &recorder{spec: spec}
+}
+
+// reset empties r for another search, keeping the room of its tables.
+func (r *recorder) reset() {
+	r.nodes, r.conds, r.keys, r.log = clear0(r.nodes), clear0(r.conds), clear0(r.keys), r.log[:0]
+	r.warns, r.evidence, r.admins = clear0(r.warns), clear0(r.evidence), r.admins[:0]
+	clear(r.nodeIdx)
+	clear(r.condIdx)
 }
 
 // node returns the reference of a node the builder does not hold.
