@@ -40,11 +40,12 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 // ast.InterfaceToValue of it equals that of DocumentKeys
 // (TestRulesDocumentMatchesDocument).
 func (g *Graph) RulesDocument(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
-	return g.document(envs, envSource, want, fields.value)
+	return g.document(envs, envSource, want, newValuer().value)
 }
 
 // document builds input.graph, making each of its many small objects
-// (nodes, edges, evidence) with mk.
+// (nodes, edges, evidence) with mk, which may keep nothing of the fields
+// it is given (the edges' are made in one buffer).
 func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, mk func(fields) any) (map[string]any, error) {
 	if want == nil {
 		want = func(string) bool { return true }
@@ -126,12 +127,14 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		if wantEdges {
 			out = make([]any, 0, hi-lo)
 		}
+		var scratch fields
 		for k := lo; k < hi; k++ {
 			e := &g.edges[k]
 			selfEscalation := e.ev >= 0 && (g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup)
 			var ed fields
 			if wantEdges || selfEscalation {
-				ed = g.edgeDoc(e)
+				ed = g.edgeDoc(scratch, e)
+				scratch = ed
 				if e.via >= 0 {
 					ed = append(ed, field{"via", g.nodes[e.via].ID})
 				}
@@ -159,11 +162,13 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 	}
 	latent := map[string]any{}
+	var scratch fields
 	for k := 0; k < len(g.latent) && want("latent_edges"); {
 		from := g.latent[k].from
 		var out []any
 		for ; k < len(g.latent) && g.latent[k].from == from; k++ {
-			out = append(out, mk(append(g.edgeDoc(&g.latent[k]), field{"blocked_by", BlockedNoMFADevice})))
+			scratch = append(g.edgeDoc(scratch, &g.latent[k]), field{"blocked_by", BlockedNoMFADevice})
+			out = append(out, mk(scratch))
 		}
 		latent[g.nodes[from].ID] = out
 	}
@@ -265,10 +270,14 @@ func (g *Graph) statementHolders(from string, ev *Evidence) []string {
 	return out
 }
 
-// edgeDoc is an edge as input.graph lists it (without via and evidence).
-func (g *Graph) edgeDoc(e *edge) fields {
-	ed := make(fields, 3, 7) // room for what callers add
-	ed[0], ed[1], ed[2] = field{"to", g.nodes[e.to].ID}, field{"kind", string(edgeKinds[e.kind])}, field{"mfa", g.condMFA[e.cond]}
+// edgeDoc is an edge as input.graph lists it (without via and evidence),
+// made in buf (reused: nil, or the fields of an edge already made).
+func (g *Graph) edgeDoc(buf fields, e *edge) fields {
+	ed := buf[:0]
+	if cap(ed) < 7 {
+		ed = make(fields, 0, 7) // room for what callers add
+	}
+	ed = append(ed, field{"to", g.nodes[e.to].ID}, field{"kind", string(edgeKinds[e.kind])}, field{"mfa", g.condMFA[e.cond]})
 	if e.cond != 0 {
 		ed = append(ed, field{"conditions", int(e.cond)})
 	}
@@ -398,19 +407,66 @@ func (f fields) doc() any {
 	return m
 }
 
+// valuer converts the objects of one document for Rego (value). Terms
+// are never modified once made, so one term serves every object with the
+// same string, number or boolean (node ids, edge kinds, condition
+// numbers...); NewObject copies the pairs, so one buffer serves every
+// object.
+type valuer struct {
+	pairs []([2]*ast.Term)
+	strs  map[string]*ast.Term
+	ints  map[int]*ast.Term
+	bools [2]*ast.Term
+}
+
+func newValuer() *valuer {
+	return &valuer{
+		strs: map[string]*ast.Term{}, ints: map[int]*ast.Term{},
+		bools: [2]*ast.Term{ast.BooleanTerm(false), ast.BooleanTerm(true)},
+	}
+}
+
 // value converts the object for Rego. Its values are strings, numbers,
 // booleans, string lists and values already converted, which
 // ast.InterfaceToValue always converts.
-func (f fields) value() any {
-	pairs := make([][2]*ast.Term, len(f))
-	for i, x := range f {
+func (v *valuer) value(f fields) any {
+	pairs := v.pairs[:0]
+	for _, x := range f {
 		key, ok := fieldKeys[x.k]
 		if !ok {
 			key = ast.StringTerm(x.k)
 		}
-		pairs[i] = [2]*ast.Term{key, ast.NewTerm(ast.MustInterfaceToValue(x.v))}
+		pairs = append(pairs, [2]*ast.Term{key, v.term(x.v)})
 	}
+	v.pairs = pairs
 	return ast.NewObject(pairs...)
+}
+
+// term converts one value, sharing the terms of strings, numbers and
+// booleans.
+func (v *valuer) term(x any) *ast.Term {
+	switch x := x.(type) {
+	case string:
+		t := v.strs[x]
+		if t == nil {
+			t = ast.NewTerm(ast.MustInterfaceToValue(x))
+			v.strs[x] = t
+		}
+		return t
+	case int:
+		t := v.ints[x]
+		if t == nil {
+			t = ast.NewTerm(ast.MustInterfaceToValue(x))
+			v.ints[x] = t
+		}
+		return t
+	case bool:
+		if x {
+			return v.bools[1]
+		}
+		return v.bools[0]
+	}
+	return ast.NewTerm(ast.MustInterfaceToValue(x))
 }
 
 // fieldKeys are the keys of the objects fields.value makes, converted once
