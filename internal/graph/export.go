@@ -86,38 +86,40 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		classEdges[key] = out
 	}
 	nodes := map[string]any{}
+	nd := make(fields, 0, 11) // every field a node may have, reused
 	for i := range g.nodes {
 		if !used[i] {
 			continue
 		}
 		n := &g.nodes[i]
-		doc := fields{{"kind", string(n.Kind)}, {"name", n.Name}, {"label", nodeLabel(g, n)}, {"external", n.External}}
+		nd = append(nd[:0], field{"kind", string(n.Kind)}, field{"name", n.Name}, field{"label", nodeLabel(g, n)}, field{"external", n.External})
 		if n.AccountID != "" {
-			doc = append(doc, field{"account_id", n.AccountID})
+			nd = append(nd, field{"account_id", n.AccountID})
 		}
 		if n.MFA != "" {
-			doc = append(doc, field{"mfa_device", n.MFA})
+			nd = append(nd, field{"mfa_device", n.MFA})
 		}
 		if n.Admin {
-			doc = append(doc, field{"admin", true})
+			nd = append(nd, field{"admin", true})
 		}
 		if n.Kind == KindUserInGroup {
 			user, group, _ := strings.Cut(n.ID, "+group/")
-			doc = append(doc, field{"user", user}, field{"group", group})
+			nd = append(nd, field{"user", user}, field{"group", group})
 		}
 		if n.Incomplete {
-			doc = append(doc, field{"incomplete", true})
+			nd = append(nd, field{"incomplete", true})
 		}
 		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
-			doc = append(doc, field{"class", classKey(n.Class)})
+			nd = append(nd, field{"class", classKey(n.Class)})
 		}
-		nodes[n.ID] = mk(doc)
+		nodes[n.ID] = mk(nd)
 	}
 	edges := map[string]any{}
 	selfEsc := map[string][]any{}
 	in := map[string][]string{}
 	assumeIn := map[string][]string{}
 	wantEdges, wantIn, wantAssumeIn := want("edges"), want("edges_in"), want("assume_edges_in")
+	var scratch fields
 	for i := int32(0); i < int32(len(g.nodes)); i++ {
 		lo, hi := g.outStart[i], g.outStart[i+1]
 		if lo == hi {
@@ -127,7 +129,6 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		if wantEdges {
 			out = make([]any, 0, hi-lo)
 		}
-		var scratch fields
 		for k := lo; k < hi; k++ {
 			e := &g.edges[k]
 			selfEscalation := e.ev >= 0 && (g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup)
@@ -162,7 +163,6 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 	}
 	latent := map[string]any{}
-	var scratch fields
 	for k := 0; k < len(g.latent) && want("latent_edges"); {
 		from := g.latent[k].from
 		var out []any
