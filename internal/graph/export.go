@@ -221,8 +221,9 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 	}
 	evidence := make([]any, len(g.evidence))
+	var evBuf fields
 	for i := range g.evidence {
-		evidence[i] = evidenceDoc(&g.evidence[i], mk)
+		evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf)
 	}
 	selfEscalation := make(map[string]any, len(selfEsc))
 	for k, v := range selfEsc {
@@ -372,12 +373,18 @@ func kindsDoc(hops []Hop) []string {
 	return out
 }
 
-func evidenceDoc(ev *Evidence, mk func(fields) any) any {
+// evidenceDoc is an evidence record as input.graph lists it, its objects'
+// fields made in *buf (reused from one record to the next).
+func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields) any {
+	if cap(*buf) < 5 {
+		*buf = make(fields, 0, 5)
+	}
 	stmts := make([]any, len(ev.Statements))
 	for i, r := range ev.Statements {
-		stmts[i] = mk(fields{{"policy", r.Policy}, {"type", string(r.Type)}, {"index", r.Index}, {"sid", r.Sid}})
+		*buf = append((*buf)[:0], field{"policy", r.Policy}, field{"type", string(r.Type)}, field{"index", r.Index}, field{"sid", r.Sid})
+		stmts[i] = mk(*buf)
 	}
-	doc := fields{{"actions", ev.Actions}, {"statements", stmts}}
+	doc := append((*buf)[:0], field{"actions", ev.Actions}, field{"statements", stmts})
 	if ev.Resource != "" {
 		doc = append(doc, field{"resource", ev.Resource}) // absent: the edge's target
 	}
