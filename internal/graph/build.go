@@ -175,10 +175,13 @@ type builder struct {
 	adminAssume  map[adminAssumeKey]int32
 	adminClasses map[string]*bclass
 	// Caches of escalation evaluations (see evalAction).
-	ctxCache  map[ctxKey]*policy.Context
-	roleCtxs  map[roleCtxKey]*policy.Context // see context
-	evalCache map[evalKey]policy.Result
-	invariant map[evalKey]bool
+	ctxCache map[ctxKey]*policy.Context
+	roleCtxs map[roleCtxKey]*policy.Context // see context
+	// callerCtxs and acctCtxs hold the layers of roleCtxs' contexts.
+	callerCtxs map[callerCtxKey]*policy.Context
+	acctCtxs   map[acctCtxKey]*policy.Context
+	evalCache  map[evalKey]policy.Result
+	invariant  map[evalKey]bool
 	// bruteForce disables the escalation prefilters and class sharing
 	// (tests compare the two).
 	bruteForce bool
@@ -225,6 +228,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 // with their parsed documents (the classes keep their members' nodes).
 func (b *builder) dropCaches() {
 	b.evalCache, b.invariant, b.ctxCache, b.roleCtxs, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil, nil
+	b.callerCtxs, b.acctCtxs = nil, nil
 	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
 	for _, c := range b.classes {
 		c.nodes = make([]int32, len(c.members))
@@ -243,7 +247,7 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
 		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
-		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
+		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, callerCtxs: map[callerCtxKey]*policy.Context{}, acctCtxs: map[acctCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
 		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},

@@ -190,7 +190,9 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	}
 	// The context of a principal's calls is the same for every role of an
 	// account without tags the documents read: made once (the builder
-	// asks for it role after role, account after account).
+	// asks for it role after role, account after account), of the
+	// caller's keys and the account's, each made once (layered: they set
+	// no key alike).
 	k := roleCtxKey{p: c.p, account: c.account, resAccount: r.account, flags: c.contextFlags()}
 	if ctx := b.roleCtxs[k]; ctx != nil {
 		return ctx
@@ -198,9 +200,52 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	if len(b.roleCtxs) >= 4096 {
 		clear(b.roleCtxs)
 	}
-	ctx := b.contextFor(c, r.account, r.tags, true)
+	ctx := policy.Layered(b.callerContext(c, k), b.accountContext(r.account))
 	b.roleCtxs[k] = ctx
 	return ctx
+}
+
+// callerContext returns the context of c's own keys (callerFacts), made
+// once per principal, account, caller settings (k, whose resAccount it
+// ignores) and number of principal tag keys the documents read so far.
+func (b *builder) callerContext(c *caller, k roleCtxKey) *policy.Context {
+	ck := callerCtxKey{p: k.p, account: k.account, flags: k.flags, tagKeys: len(b.principalTagKeys)}
+	if ctx := b.callerCtxs[ck]; ctx != nil {
+		return ctx
+	}
+	if len(b.callerCtxs) >= 4096 {
+		clear(b.callerCtxs)
+	}
+	ctx := policy.NewContextSize(contextSize(c, len(b.principalTagKeys), 0, false) - 4)
+	b.callerFacts(ctx, c)
+	b.callerCtxs[ck] = ctx
+	return ctx
+}
+
+// accountContext returns the context of the keys of a resource of
+// account a without tags (resourceFacts), made once per account and
+// number of resource tag keys the documents read so far.
+func (b *builder) accountContext(a string) *policy.Context {
+	ak := acctCtxKey{account: a, tagKeys: len(b.resourceTagKeys)}
+	if ctx := b.acctCtxs[ak]; ctx != nil {
+		return ctx
+	}
+	ctx := policy.NewContextSize(3 + 2*len(b.resourceTagKeys))
+	b.resourceFacts(ctx, a, nil, true)
+	b.acctCtxs[ak] = ctx
+	return ctx
+}
+
+type callerCtxKey struct {
+	p       *principal
+	account string
+	flags   uint8
+	tagKeys int
+}
+
+type acctCtxKey struct {
+	account string
+	tagKeys int
 }
 
 // roleCtxKey identifies the context of a principal's call on a role (see
@@ -228,6 +273,13 @@ func (c *caller) contextFlags() uint8 {
 // not hold the resource's tags, which stay unknown).
 func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
 	ctx := policy.NewContextSize(contextSize(c, len(b.principalTagKeys), len(b.resourceTagKeys), tagsKnown))
+	b.callerFacts(ctx, c)
+	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
+}
+
+// callerFacts sets what the snapshot knows of caller c, and makes its
+// principal-specific or account-specific keys unknown as c says.
+func (b *builder) callerFacts(ctx *policy.Context, c *caller) {
 	if c.inOrg {
 		ctx.Set("aws:PrincipalOrgID", b.orgID)
 		if path := b.orgPaths[c.account]; path != "" {
@@ -260,7 +312,6 @@ func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]st
 	if c.accountUnknown {
 		ctx.SetUnknown("aws:PrincipalOrgPaths")
 	}
-	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
 }
 
 // contextSize bounds the number of keys contextFor sets for c (with

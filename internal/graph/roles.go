@@ -84,12 +84,14 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 	// copy of the builder is made again for every batch, so that it sees
 	// the nodes, conditions and evidence added after the last one.
 	type caches struct {
-		roleCtxs map[roleCtxKey]*policy.Context
-		ctxCache map[ctxKey]*policy.Context
+		roleCtxs   map[roleCtxKey]*policy.Context
+		ctxCache   map[ctxKey]*policy.Context
+		callerCtxs map[callerCtxKey]*policy.Context
+		acctCtxs   map[acctCtxKey]*policy.Context
 	}
 	kept := make([]caches, workers)
 	for w := range kept {
-		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}}
+		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}, map[callerCtxKey]*policy.Context{}, map[acctCtxKey]*policy.Context{}}
 	}
 	// Answers that depend on nothing but their key are shared by the
 	// copies: forAccount's (see recorder) and trustsService's.
@@ -99,6 +101,7 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		for w := range copies {
 			wb := *b
 			wb.roleCtxs, wb.ctxCache, wb.svcTrust, wb.svcShared = kept[w].roleCtxs, kept[w].ctxCache, nil, svc
+			wb.callerCtxs, wb.acctCtxs = kept[w].callerCtxs, kept[w].acctCtxs
 			wb.evalCache, wb.invariant = map[evalKey]policy.Result{}, map[evalKey]bool{}
 			wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
 			copies[w] = &wb

@@ -211,8 +211,8 @@ type evaluator struct {
 func (e *evaluator) lookup(k string) ([]string, KeyState) {
 	c := e.in.Request.Context
 	if c != nil {
-		if i, ok := c.find(k); ok {
-			return c.entries[i].values, c.entries[i].state
+		if ent, ok := c.entry(k); ok {
+			return ent.values, ent.state
 		}
 	}
 	switch k {
@@ -236,12 +236,8 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 			return e.principalType[:], KeyKnown
 		}
 	}
-	if c != nil {
-		for i := range c.unknown {
-			if c.unknown[i].match(k, true) {
-				return nil, KeyUnknown
-			}
-		}
+	if c != nil && c.unknownPattern(k) {
+		return nil, KeyUnknown
 	}
 	return nil, KeyAbsent
 }
