@@ -469,6 +469,11 @@ func (e *evaluator) result(allow formula, reasons []string) Result {
 		}
 	} else {
 		r.AllowedWhen = allow
+		n := 0
+		for _, s := range allow {
+			n += len(s.Statements)
+		}
+		r.Statements = make([]StatementRef, 0, n)
 		for _, s := range allow {
 			for _, ref := range s.Statements {
 				if !containsRef(r.Statements, ref) {
