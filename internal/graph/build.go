@@ -180,8 +180,10 @@ type builder struct {
 	// callerCtxs and acctCtxs hold the layers of roleCtxs' contexts.
 	callerCtxs map[callerCtxKey]*policy.Context
 	acctCtxs   map[acctCtxKey]*policy.Context
-	evalCache  map[evalKey]policy.Result
-	invariant  map[evalKey]bool
+	// svcCtxs holds the service contexts of the copies (serviceContext).
+	svcCtxs   map[svcCtxKey]*policy.Context
+	evalCache map[evalKey]policy.Result
+	invariant map[evalKey]bool
 	// bruteForce disables the escalation prefilters and class sharing
 	// (tests compare the two).
 	bruteForce bool
@@ -228,7 +230,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 // with their parsed documents (the classes keep their members' nodes).
 func (b *builder) dropCaches() {
 	b.evalCache, b.invariant, b.ctxCache, b.roleCtxs, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil, nil
-	b.callerCtxs, b.acctCtxs = nil, nil
+	b.callerCtxs, b.acctCtxs, b.svcCtxs = nil, nil, nil
 	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
 	for _, c := range b.classes {
 		c.nodes = make([]int32, len(c.members))

@@ -921,18 +921,28 @@ func (b *builder) svcAlikeKeyOf(r *principal, service string, ctx *policy.Contex
 // resource's tags do not matter.
 func (b *builder) serviceContext(service string, r *principal) *policy.Context {
 	build := func() *policy.Context {
-		ctx := policy.NewContext().
-			Set("aws:PrincipalIsAWSService", "true").Set("aws:PrincipalServiceName", service).
-			SetAbsent("aws:PrincipalOrgID").SetAbsent("aws:PrincipalOrgPaths").SetAbsent("aws:PrincipalAccount").
-			SetAbsent("aws:PrincipalArn").SetAbsent("aws:PrincipalType").SetAbsent("aws:username").SetAbsent("aws:userid").
-			SetAbsent("aws:MultiFactorAuthPresent").SetAbsent("aws:MultiFactorAuthAge")
-		for k := range b.principalTagKeys {
-			ctx.SetAbsent("aws:PrincipalTag/" + k)
-		}
-		return b.resourceFacts(ctx, r.account, r.tags, true)
+		return b.resourceFacts(b.serviceFacts(policy.NewContext(), service), r.account, r.tags, true)
 	}
 	if len(b.resourceTagKeys) > 0 {
 		return build()
+	}
+	if b.svcShared != nil {
+		// A copy searching on another core, once every document is read:
+		// the context is the service's keys layered over the account's,
+		// each made once.
+		k := svcCtxKey{service, r.account}
+		if ctx := b.svcCtxs[k]; ctx != nil {
+			return ctx
+		}
+		sk := svcCtxKey{service: service}
+		sctx := b.svcCtxs[sk]
+		if sctx == nil {
+			sctx = b.serviceFacts(policy.NewContext(), service)
+			b.svcCtxs[sk] = sctx
+		}
+		ctx := policy.Layered(sctx, b.accountContext(r.account))
+		b.svcCtxs[k] = ctx
+		return ctx
 	}
 	k := ctxKey{passedTo: service + "\x00" + r.account}
 	if ctx := b.ctxCache[k]; ctx != nil {
@@ -944,6 +954,24 @@ func (b *builder) serviceContext(service string, r *principal) *policy.Context {
 	ctx := build()
 	b.ctxCache[k] = ctx
 	return ctx
+}
+
+// serviceFacts sets the keys of a request of a service principal.
+func (b *builder) serviceFacts(ctx *policy.Context, service string) *policy.Context {
+	ctx.Set("aws:PrincipalIsAWSService", "true").Set("aws:PrincipalServiceName", service).
+		SetAbsent("aws:PrincipalOrgID").SetAbsent("aws:PrincipalOrgPaths").SetAbsent("aws:PrincipalAccount").
+		SetAbsent("aws:PrincipalArn").SetAbsent("aws:PrincipalType").SetAbsent("aws:username").SetAbsent("aws:userid").
+		SetAbsent("aws:MultiFactorAuthPresent").SetAbsent("aws:MultiFactorAuthAge")
+	for k := range b.principalTagKeys {
+		ctx.SetAbsent("aws:PrincipalTag/" + k)
+	}
+	return ctx
+}
+
+// svcCtxKey names the context of a service's request on a role of an
+// account, or with no account the service's own keys (serviceContext).
+type svcCtxKey struct {
+	service, account string
 }
 
 type svcKey struct {

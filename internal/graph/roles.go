@@ -88,10 +88,11 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		ctxCache   map[ctxKey]*policy.Context
 		callerCtxs map[callerCtxKey]*policy.Context
 		acctCtxs   map[acctCtxKey]*policy.Context
+		svcCtxs    map[svcCtxKey]*policy.Context
 	}
 	kept := make([]caches, workers)
 	for w := range kept {
-		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}, map[callerCtxKey]*policy.Context{}, map[acctCtxKey]*policy.Context{}}
+		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}, map[callerCtxKey]*policy.Context{}, map[acctCtxKey]*policy.Context{}, map[svcCtxKey]*policy.Context{}}
 	}
 	// Answers that depend on nothing but their key are shared by the
 	// copies: forAccount's (see recorder) and trustsService's.
@@ -101,7 +102,7 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		for w := range copies {
 			wb := *b
 			wb.roleCtxs, wb.ctxCache, wb.svcTrust, wb.svcShared = kept[w].roleCtxs, kept[w].ctxCache, nil, svc
-			wb.callerCtxs, wb.acctCtxs = kept[w].callerCtxs, kept[w].acctCtxs
+			wb.callerCtxs, wb.acctCtxs, wb.svcCtxs = kept[w].callerCtxs, kept[w].acctCtxs, kept[w].svcCtxs
 			wb.evalCache, wb.invariant = map[evalKey]policy.Result{}, map[evalKey]bool{}
 			wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
 			copies[w] = &wb
