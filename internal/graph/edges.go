@@ -200,7 +200,7 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	if len(b.roleCtxs) >= 4096 {
 		clear(b.roleCtxs)
 	}
-	ctx := policy.Layered(b.callerContext(c, k), b.accountContext(r.account))
+	ctx := policy.Layered(b.callerContext(c, k), b.accountContext(r.account, true))
 	b.roleCtxs[k] = ctx
 	return ctx
 }
@@ -223,15 +223,19 @@ func (b *builder) callerContext(c *caller, k roleCtxKey) *policy.Context {
 }
 
 // accountContext returns the context of the keys of a resource of
-// account a without tags (resourceFacts), made once per account and
-// number of resource tag keys the documents read so far.
-func (b *builder) accountContext(a string) *policy.Context {
-	ak := acctCtxKey{account: a, tagKeys: len(b.resourceTagKeys)}
+// account a without tags, or whose tags are not known (resourceFacts),
+// made once per account and number of resource tag keys the documents
+// read so far.
+func (b *builder) accountContext(a string, tagsKnown bool) *policy.Context {
+	ak := acctCtxKey{account: a, tagKeys: -1}
+	if tagsKnown {
+		ak.tagKeys = len(b.resourceTagKeys)
+	}
 	if ctx := b.acctCtxs[ak]; ctx != nil {
 		return ctx
 	}
-	ctx := policy.NewContextSize(3 + 2*len(b.resourceTagKeys))
-	b.resourceFacts(ctx, a, nil, true)
+	ctx := policy.NewContextSize(3 + 2*max(ak.tagKeys, 0))
+	b.resourceFacts(ctx, a, nil, tagsKnown)
 	b.acctCtxs[ak] = ctx
 	return ctx
 }

@@ -237,7 +237,15 @@ func (b *builder) evalAction(c *caller, action, resource string, resTags map[str
 			if len(b.ctxCache) > 64 {
 				clear(b.ctxCache)
 			}
-			ctx = b.contextFor(c, c.account, nil, false)
+			if b.svcShared != nil {
+				// A copy searching on another core, once every document
+				// is read: the caller's keys layered over the account's,
+				// each made once.
+				ck := roleCtxKey{p: c.p, account: c.account, flags: c.contextFlags()}
+				ctx = policy.Layered(b.callerContext(c, ck), b.accountContext(c.account, false))
+			} else {
+				ctx = b.contextFor(c, c.account, nil, false)
+			}
 			if passedTo != "" {
 				ctx.Set(keyPassedToService, passedTo)
 			}
@@ -940,7 +948,7 @@ func (b *builder) serviceContext(service string, r *principal) *policy.Context {
 			sctx = b.serviceFacts(policy.NewContext(), service)
 			b.svcCtxs[sk] = sctx
 		}
-		ctx := policy.Layered(sctx, b.accountContext(r.account))
+		ctx := policy.Layered(sctx, b.accountContext(r.account, true))
 		b.svcCtxs[k] = ctx
 		return ctx
 	}
