@@ -1041,7 +1041,7 @@ func (b *builder) assumeProjection(pols []policy.Policy) string {
 }
 
 func sortedIDs(ids []int32) []int32 {
-	out := append([]int32(nil), ids...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	out := slices.Clone(ids)
+	slices.Sort(out)
 	return out
 }

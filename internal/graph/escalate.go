@@ -187,10 +187,17 @@ var allIndex = &escIndex{all: true}
 // escIndexOf returns the index of p's identity documents, built once per
 // set of documents.
 func (b *builder) escIndexOf(p *principal) *escIndex {
-	key := fmt.Sprint(sortedIDs(p.identityIDs))
-	if ix, ok := b.escIdx[key]; ok {
+	// The key is the sorted ids as fmt's %v prints them, made on the
+	// stack: only a new index stores it.
+	var idBuf [16]int32
+	var keyBuf [128]byte
+	ids := append(idBuf[:0], p.identityIDs...)
+	slices.Sort(ids)
+	kb := appendIDs(keyBuf[:0], ids)
+	if ix, ok := b.escIdx[string(kb)]; ok {
 		return ix
 	}
+	key := string(kb)
 	ix := &escIndex{allow: map[string][]*policy.Statement{}}
 	for _, pol := range p.identity {
 		for _, s := range pol.Document.Statements {
