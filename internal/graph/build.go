@@ -197,7 +197,7 @@ type builder struct {
 	// pendingWarns are those of SCPs and RCPs read ahead, by type and
 	// account (readOrgPoliciesAhead).
 	capture      *[]string
-	pendingWarns map[string][]string
+	pendingWarns map[pendingKey][]string
 }
 
 // Build builds the access graph of s. Documents that do not parse and

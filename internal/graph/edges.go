@@ -705,6 +705,8 @@ type roleCtx struct {
 	variants []*principal
 	seen     map[unit]bool
 	grants   map[*grantGroup]bool
+	// members and singles are accountClasses' buffers.
+	members, singles []*principal
 }
 
 type unit struct {
@@ -780,7 +782,7 @@ func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
 			continue
 		}
 		rc.seen[u] = true
-		var members, singles []*principal
+		members, singles := rc.members[:0], rc.singles[:0]
 		for _, m := range c.byAccount[a] {
 			switch {
 			case m == rc.r || rc.named[m]:
@@ -790,6 +792,7 @@ func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
 				members = append(members, m)
 			}
 		}
+		rc.members, rc.singles = members, singles
 		if len(members)+len(singles) == 0 {
 			continue
 		}
