@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -300,7 +301,7 @@ func Evaluate(in Input) Result {
 		for lvl, pols := range in.SCPs {
 			f := e.layer(pols, SCP, lvl)
 			if len(f) == 0 {
-				reasons = append(reasons, fmt.Sprintf("no service control policy at level %d allows %s", lvl, e.action))
+				reasons = append(reasons, "no service control policy at level "+strconv.Itoa(lvl)+" allows "+e.action)
 			}
 			allow = append(allow, f)
 		}
@@ -309,7 +310,7 @@ func Evaluate(in Input) Result {
 		for lvl, pols := range in.RCPs {
 			f := e.layer(pols, RCP, lvl)
 			if len(f) == 0 {
-				reasons = append(reasons, fmt.Sprintf("no resource control policy at level %d allows %s", lvl, e.action))
+				reasons = append(reasons, "no resource control policy at level "+strconv.Itoa(lvl)+" allows "+e.action)
 			}
 			allow = append(allow, f)
 		}
@@ -413,25 +414,25 @@ func (e *evaluator) derive() {
 func (e *evaluator) noResourceAllow(trust bool) string {
 	switch {
 	case trust && e.in.ResourcePolicy == nil:
-		return fmt.Sprintf("%s needs the role's trust policy to allow %s, and no trust policy was given", e.action, e.p.raw)
+		return e.action + " needs the role's trust policy to allow " + e.p.raw + ", and no trust policy was given"
 	case trust:
-		return fmt.Sprintf("the role's trust policy does not allow %s to %s", e.p.raw, e.action)
+		return "the role's trust policy does not allow " + e.p.raw + " to " + e.action
 	case e.in.ResourcePolicy == nil:
-		return fmt.Sprintf("no resource-based policy allows %s, and none was given", e.p.raw)
+		return "no resource-based policy allows " + e.p.raw + ", and none was given"
 	}
-	return fmt.Sprintf("the resource-based policy does not allow %s to %s", e.p.raw, e.action)
+	return "the resource-based policy does not allow " + e.p.raw + " to " + e.action
 }
 
 func (e *evaluator) principalSideReason(identity, boundary, session formula, prefix string) string {
 	switch {
 	case len(identity) == 0:
-		return prefix + fmt.Sprintf("no identity-based policy allows %s on %s", e.action, e.resource)
+		return prefix + "no identity-based policy allows " + e.action + " on " + e.resource
 	case len(boundary) == 0:
-		return prefix + fmt.Sprintf("the permissions boundary does not allow %s on %s", e.action, e.resource)
+		return prefix + "the permissions boundary does not allow " + e.action + " on " + e.resource
 	case len(session) == 0:
-		return prefix + fmt.Sprintf("the session policy does not allow %s on %s", e.action, e.resource)
+		return prefix + "the session policy does not allow " + e.action + " on " + e.resource
 	}
-	return prefix + fmt.Sprintf("no policy allows %s on %s", e.action, e.resource)
+	return prefix + "no policy allows " + e.action + " on " + e.resource
 }
 
 func (e *evaluator) result(allow formula, reasons []string) Result {
