@@ -454,19 +454,9 @@ func (v *valuer) value(f fields) any {
 func (v *valuer) term(x any) *ast.Term {
 	switch x := x.(type) {
 	case string:
-		t := v.strs[x]
-		if t == nil {
-			t = ast.NewTerm(ast.MustInterfaceToValue(x))
-			v.strs[x] = t
-		}
-		return t
+		return sharedTerm(v.strs, x)
 	case int:
-		t := v.ints[x]
-		if t == nil {
-			t = ast.NewTerm(ast.MustInterfaceToValue(x))
-			v.ints[x] = t
-		}
-		return t
+		return sharedTerm(v.ints, x)
 	case bool:
 		if x {
 			return v.bools[1]
@@ -486,6 +476,16 @@ var fieldKeys = func() map[string]*ast.Term {
 	}
 	return m
 }()
+
+// sharedTerm returns the term of x held in terms, made the first time.
+func sharedTerm[K string | int](terms map[K]*ast.Term, x K) *ast.Term {
+	t := terms[x]
+	if t == nil {
+		t = ast.NewTerm(ast.MustInterfaceToValue(x))
+		terms[x] = t
+	}
+	return t
+}
 
 // mismatchDocs lists mismatches with the holder of each one's policy:
 // what a person edits to fix it.

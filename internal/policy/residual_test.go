@@ -26,24 +26,7 @@ func TestAndAllMatchesFold(t *testing.T) {
 		refs[i] = StatementRef{Policy: fmt.Sprintf("p%d", i%3), Type: IdentityPolicy, Index: i % 2, Effect: Allow}
 	}
 	set := func() ConditionSet {
-		var s ConditionSet
-		switch rng.IntN(3) {
-		case 1:
-			s.Conditions = []Clause{}
-		case 2:
-			for range 1 + rng.IntN(3) {
-				s.Conditions = append(s.Conditions, clauses[rng.IntN(len(clauses))])
-			}
-		}
-		switch rng.IntN(3) {
-		case 1:
-			s.Statements = []StatementRef{}
-		case 2:
-			for range 1 + rng.IntN(3) {
-				s.Statements = append(s.Statements, refs[rng.IntN(len(refs))])
-			}
-		}
-		return s
+		return ConditionSet{Conditions: pick(rng, clauses), Statements: pick(rng, refs)}
 	}
 	form := func() formula {
 		switch rng.IntN(8) {
@@ -78,4 +61,20 @@ func TestAndAllMatchesFold(t *testing.T) {
 			t.Fatalf("case %d: andAll(%+v) = %+v (truncated %v), fold = %+v (truncated %v)", i, fs, fast, fastTrunc, slow, slowTrunc)
 		}
 	}
+}
+
+// pick returns nil, an empty slice or one to three elements of pool
+// (repeats possible).
+func pick[T any](rng *rand.Rand, pool []T) []T {
+	switch rng.IntN(3) {
+	case 1:
+		return []T{}
+	case 2:
+		var out []T
+		for range 1 + rng.IntN(3) {
+			out = append(out, pool[rng.IntN(len(pool))])
+		}
+		return out
+	}
+	return nil
 }
