@@ -181,7 +181,12 @@ type builder struct {
 	callerCtxs map[callerCtxKey]*policy.Context
 	acctCtxs   map[acctCtxKey]*policy.Context
 	// svcCtxs holds the service contexts of the copies (serviceContext).
-	svcCtxs   map[svcCtxKey]*policy.Context
+	svcCtxs map[svcCtxKey]*policy.Context
+	// lastTrust is trustPolicy's last answer.
+	lastTrust struct {
+		r   *principal
+		pol *policy.Policy
+	}
 	evalCache map[evalKey]policy.Result
 	invariant map[evalKey]bool
 	// bruteForce disables the escalation prefilters and class sharing

@@ -389,7 +389,7 @@ func (b *builder) eval(c *caller, r *principal, action string) policy.Result {
 		},
 		IdentityPolicies:            c.identity,
 		PermissionsBoundaries:       c.boundary,
-		ResourcePolicy:              &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
+		ResourcePolicy:              b.trustPolicy(r),
 		SCPs:                        c.scps,
 		ManagementAccount:           c.mgmt,
 		ServiceLinkedRole:           c.sl,
@@ -401,6 +401,16 @@ func (b *builder) eval(c *caller, r *principal, action string) policy.Result {
 		b.warn("%s calling %s on %s: too many alternative conditions; some were dropped", c.arn, action, r.arn)
 	}
 	return res
+}
+
+// trustPolicy returns r's trust policy as the resource policy of an
+// evaluation. The builder (each copy on its own core) keeps the last one
+// made: a role's callers are evaluated one after the other.
+func (b *builder) trustPolicy(r *principal) *policy.Policy {
+	if b.lastTrust.r != r {
+		b.lastTrust.r, b.lastTrust.pol = r, &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc}
+	}
+	return b.lastTrust.pol
 }
 
 // trustAdmits asks whether r's trust policy admits c whatever c's own
