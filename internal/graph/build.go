@@ -182,6 +182,11 @@ type builder struct {
 	acctCtxs   map[acctCtxKey]*policy.Context
 	// svcCtxs holds the service contexts of the copies (serviceContext).
 	svcCtxs map[svcCtxKey]*policy.Context
+	// passBuf holds passRoles' lists between methods.
+	passBuf struct {
+		roles  []*principal
+		trusts []Conditions
+	}
 	// lastTrust is trustPolicy's last answer.
 	lastTrust struct {
 		r   *principal

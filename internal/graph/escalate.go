@@ -728,8 +728,9 @@ func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
 	}
 	acct := unit[0].account
 	for _, m := range passMethods {
-		var roles []*principal
-		var trusts []Conditions
+		// The lists are the builder's buffers (this copy's), emptied for
+		// every method.
+		roles, trusts := b.passBuf.roles[:0], b.passBuf.trusts[:0]
 		for _, r := range b.byAccount[acct] {
 			if r.kind != KindRole || r.trust == nil || r.serviceLinked || !b.namesService(r, m.service) || !ix.may(actionPassRole, r.arn) {
 				continue
@@ -739,6 +740,7 @@ func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
 				trusts = append(trusts, trust)
 			}
 		}
+		b.passBuf.roles, b.passBuf.trusts = roles, trusts
 		if len(roles) == 0 {
 			continue
 		}

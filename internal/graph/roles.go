@@ -105,6 +105,7 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 			wb.callerCtxs, wb.acctCtxs, wb.svcCtxs = kept[w].callerCtxs, kept[w].acctCtxs, kept[w].svcCtxs
 			wb.evalCache, wb.invariant = map[evalKey]policy.Result{}, map[evalKey]bool{}
 			wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
+			wb.passBuf.roles, wb.passBuf.trusts = nil, nil // a copy's own buffers
 			copies[w] = &wb
 		}
 	}
