@@ -175,8 +175,23 @@ type builder struct {
 	adminAssume  map[adminAssumeKey]int32
 	adminClasses map[string]*bclass
 	// Caches of escalation evaluations (see evalAction).
-	ctxCache  map[ctxKey]*policy.Context
-	roleCtxs  map[roleCtxKey]*policy.Context // see context
+	ctxCache map[ctxKey]*policy.Context
+	roleCtxs map[roleCtxKey]*policy.Context // see context
+	// callerCtxs and acctCtxs hold the layers of roleCtxs' contexts.
+	callerCtxs map[callerCtxKey]*policy.Context
+	acctCtxs   map[acctCtxKey]*policy.Context
+	// svcCtxs holds the service contexts of the copies (serviceContext).
+	svcCtxs map[svcCtxKey]*policy.Context
+	// passBuf holds passRoles' lists between methods.
+	passBuf struct {
+		roles  []*principal
+		trusts []Conditions
+	}
+	// lastTrust is trustPolicy's last answer.
+	lastTrust struct {
+		r   *principal
+		pol *policy.Policy
+	}
 	evalCache map[evalKey]policy.Result
 	invariant map[evalKey]bool
 	// bruteForce disables the escalation prefilters and class sharing
@@ -192,7 +207,7 @@ type builder struct {
 	// pendingWarns are those of SCPs and RCPs read ahead, by type and
 	// account (readOrgPoliciesAhead).
 	capture      *[]string
-	pendingWarns map[string][]string
+	pendingWarns map[pendingKey][]string
 }
 
 // Build builds the access graph of s. Documents that do not parse and
@@ -225,6 +240,7 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 // with their parsed documents (the classes keep their members' nodes).
 func (b *builder) dropCaches() {
 	b.evalCache, b.invariant, b.ctxCache, b.roleCtxs, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil, nil
+	b.callerCtxs, b.acctCtxs, b.svcCtxs = nil, nil, nil
 	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
 	for _, c := range b.classes {
 		c.nodes = make([]int32, len(c.members))
@@ -243,7 +259,7 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
 		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
-		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
+		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, callerCtxs: map[callerCtxKey]*policy.Context{}, acctCtxs: map[acctCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
 		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
@@ -1035,7 +1051,7 @@ func (b *builder) assumeProjection(pols []policy.Policy) string {
 }
 
 func sortedIDs(ids []int32) []int32 {
-	out := append([]int32(nil), ids...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	out := slices.Clone(ids)
+	slices.Sort(out)
 	return out
 }

@@ -190,7 +190,9 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	}
 	// The context of a principal's calls is the same for every role of an
 	// account without tags the documents read: made once (the builder
-	// asks for it role after role, account after account).
+	// asks for it role after role, account after account), of the
+	// caller's keys and the account's, each made once (layered: they set
+	// no key alike).
 	k := roleCtxKey{p: c.p, account: c.account, resAccount: r.account, flags: c.contextFlags()}
 	if ctx := b.roleCtxs[k]; ctx != nil {
 		return ctx
@@ -198,9 +200,56 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	if len(b.roleCtxs) >= 4096 {
 		clear(b.roleCtxs)
 	}
-	ctx := b.contextFor(c, r.account, r.tags, true)
+	ctx := policy.Layered(b.callerContext(c, k), b.accountContext(r.account, true))
 	b.roleCtxs[k] = ctx
 	return ctx
+}
+
+// callerContext returns the context of c's own keys (callerFacts), made
+// once per principal, account, caller settings (k, whose resAccount it
+// ignores) and number of principal tag keys the documents read so far.
+func (b *builder) callerContext(c *caller, k roleCtxKey) *policy.Context {
+	ck := callerCtxKey{p: k.p, account: k.account, flags: k.flags, tagKeys: len(b.principalTagKeys)}
+	if ctx := b.callerCtxs[ck]; ctx != nil {
+		return ctx
+	}
+	if len(b.callerCtxs) >= 4096 {
+		clear(b.callerCtxs)
+	}
+	ctx := policy.NewContextSize(contextSize(c, len(b.principalTagKeys), 0, false) - 4)
+	b.callerFacts(ctx, c)
+	b.callerCtxs[ck] = ctx
+	return ctx
+}
+
+// accountContext returns the context of the keys of a resource of
+// account a without tags, or whose tags are not known (resourceFacts),
+// made once per account and number of resource tag keys the documents
+// read so far.
+func (b *builder) accountContext(a string, tagsKnown bool) *policy.Context {
+	ak := acctCtxKey{account: a, tagKeys: -1}
+	if tagsKnown {
+		ak.tagKeys = len(b.resourceTagKeys)
+	}
+	if ctx := b.acctCtxs[ak]; ctx != nil {
+		return ctx
+	}
+	ctx := policy.NewContextSize(3 + 2*max(ak.tagKeys, 0))
+	b.resourceFacts(ctx, a, nil, tagsKnown)
+	b.acctCtxs[ak] = ctx
+	return ctx
+}
+
+type callerCtxKey struct {
+	p       *principal
+	account string
+	flags   uint8
+	tagKeys int
+}
+
+type acctCtxKey struct {
+	account string
+	tagKeys int
 }
 
 // roleCtxKey identifies the context of a principal's call on a role (see
@@ -227,7 +276,14 @@ func (c *caller) contextFlags() uint8 {
 // account resAccount with tags resTags (tagsKnown false: the snapshot does
 // not hold the resource's tags, which stay unknown).
 func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]string, tagsKnown bool) *policy.Context {
-	ctx := policy.NewContext()
+	ctx := policy.NewContextSize(contextSize(c, len(b.principalTagKeys), len(b.resourceTagKeys), tagsKnown))
+	b.callerFacts(ctx, c)
+	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
+}
+
+// callerFacts sets what the snapshot knows of caller c, and makes its
+// principal-specific or account-specific keys unknown as c says.
+func (b *builder) callerFacts(ctx *policy.Context, c *caller) {
 	if c.inOrg {
 		ctx.Set("aws:PrincipalOrgID", b.orgID)
 		if path := b.orgPaths[c.account]; path != "" {
@@ -260,7 +316,33 @@ func (b *builder) contextFor(c *caller, resAccount string, resTags map[string]st
 	if c.accountUnknown {
 		ctx.SetUnknown("aws:PrincipalOrgPaths")
 	}
-	return b.resourceFacts(ctx, resAccount, resTags, tagsKnown)
+}
+
+// contextSize bounds the number of keys contextFor sets for c (with
+// principalTags and resourceTags keys read by the documents), and one
+// more for iam:PassedToService (evalAction), so that the context is
+// made at its size once.
+func contextSize(c *caller, principalTags, resourceTags int, tagsKnown bool) int {
+	n := 4 // aws:ResourceAccount, aws:ResourceOrgID, aws:ResourceOrgPaths, iam:PassedToService
+	if tagsKnown {
+		n += 2 * resourceTags
+	}
+	if c.inOrg {
+		n += 2
+	}
+	if c.p != nil {
+		n += principalTags + 4
+	}
+	if c.anyone {
+		n += 4
+	}
+	if c.anyAccount || c.accountUnknown {
+		n++
+	}
+	if c.accountUnknown {
+		n++
+	}
+	return n
 }
 
 // resourceFacts sets what the snapshot knows of a resource of account
@@ -307,7 +389,7 @@ func (b *builder) eval(c *caller, r *principal, action string) policy.Result {
 		},
 		IdentityPolicies:            c.identity,
 		PermissionsBoundaries:       c.boundary,
-		ResourcePolicy:              &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc},
+		ResourcePolicy:              b.trustPolicy(r),
 		SCPs:                        c.scps,
 		ManagementAccount:           c.mgmt,
 		ServiceLinkedRole:           c.sl,
@@ -319,6 +401,16 @@ func (b *builder) eval(c *caller, r *principal, action string) policy.Result {
 		b.warn("%s calling %s on %s: too many alternative conditions; some were dropped", c.arn, action, r.arn)
 	}
 	return res
+}
+
+// trustPolicy returns r's trust policy as the resource policy of an
+// evaluation. The builder (each copy on its own core) keeps the last one
+// made: a role's callers are evaluated one after the other.
+func (b *builder) trustPolicy(r *principal) *policy.Policy {
+	if b.lastTrust.r != r {
+		b.lastTrust.r, b.lastTrust.pol = r, &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc}
+	}
+	return b.lastTrust.pol
 }
 
 // trustAdmits asks whether r's trust policy admits c whatever c's own
@@ -623,6 +715,8 @@ type roleCtx struct {
 	variants []*principal
 	seen     map[unit]bool
 	grants   map[*grantGroup]bool
+	// members and singles are accountClasses' buffers.
+	members, singles []*principal
 }
 
 type unit struct {
@@ -698,7 +792,7 @@ func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
 			continue
 		}
 		rc.seen[u] = true
-		var members, singles []*principal
+		members, singles := rc.members[:0], rc.singles[:0]
 		for _, m := range c.byAccount[a] {
 			switch {
 			case m == rc.r || rc.named[m]:
@@ -708,6 +802,7 @@ func (b *builder) accountClasses(rc *roleCtx, a string, grantOnly bool) int {
 				members = append(members, m)
 			}
 		}
+		rc.members, rc.singles = members, singles
 		if len(members)+len(singles) == 0 {
 			continue
 		}

@@ -187,10 +187,17 @@ var allIndex = &escIndex{all: true}
 // escIndexOf returns the index of p's identity documents, built once per
 // set of documents.
 func (b *builder) escIndexOf(p *principal) *escIndex {
-	key := fmt.Sprint(sortedIDs(p.identityIDs))
-	if ix, ok := b.escIdx[key]; ok {
+	// The key is the sorted ids as fmt's %v prints them, made on the
+	// stack: only a new index stores it.
+	var idBuf [16]int32
+	var keyBuf [128]byte
+	ids := append(idBuf[:0], p.identityIDs...)
+	slices.Sort(ids)
+	kb := appendIDs(keyBuf[:0], ids)
+	if ix, ok := b.escIdx[string(kb)]; ok {
 		return ix
 	}
+	key := string(kb)
 	ix := &escIndex{allow: map[string][]*policy.Statement{}}
 	for _, pol := range p.identity {
 		for _, s := range pol.Document.Statements {
@@ -237,7 +244,15 @@ func (b *builder) evalAction(c *caller, action, resource string, resTags map[str
 			if len(b.ctxCache) > 64 {
 				clear(b.ctxCache)
 			}
-			ctx = b.contextFor(c, c.account, nil, false)
+			if b.svcShared != nil {
+				// A copy searching on another core, once every document
+				// is read: the caller's keys layered over the account's,
+				// each made once.
+				ck := roleCtxKey{p: c.p, account: c.account, flags: c.contextFlags()}
+				ctx = policy.Layered(b.callerContext(c, ck), b.accountContext(c.account, false))
+			} else {
+				ctx = b.contextFor(c, c.account, nil, false)
+			}
 			if passedTo != "" {
 				ctx.Set(keyPassedToService, passedTo)
 			}
@@ -713,8 +728,9 @@ func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
 	}
 	acct := unit[0].account
 	for _, m := range passMethods {
-		var roles []*principal
-		var trusts []Conditions
+		// The lists are the builder's buffers (this copy's), emptied for
+		// every method.
+		roles, trusts := b.passBuf.roles[:0], b.passBuf.trusts[:0]
 		for _, r := range b.byAccount[acct] {
 			if r.kind != KindRole || r.trust == nil || r.serviceLinked || !b.namesService(r, m.service) || !ix.may(actionPassRole, r.arn) {
 				continue
@@ -724,6 +740,7 @@ func (b *builder) passRoles(unit []*principal, c *caller, ix *escIndex) {
 				trusts = append(trusts, trust)
 			}
 		}
+		b.passBuf.roles, b.passBuf.trusts = roles, trusts
 		if len(roles) == 0 {
 			continue
 		}
@@ -921,18 +938,28 @@ func (b *builder) svcAlikeKeyOf(r *principal, service string, ctx *policy.Contex
 // resource's tags do not matter.
 func (b *builder) serviceContext(service string, r *principal) *policy.Context {
 	build := func() *policy.Context {
-		ctx := policy.NewContext().
-			Set("aws:PrincipalIsAWSService", "true").Set("aws:PrincipalServiceName", service).
-			SetAbsent("aws:PrincipalOrgID").SetAbsent("aws:PrincipalOrgPaths").SetAbsent("aws:PrincipalAccount").
-			SetAbsent("aws:PrincipalArn").SetAbsent("aws:PrincipalType").SetAbsent("aws:username").SetAbsent("aws:userid").
-			SetAbsent("aws:MultiFactorAuthPresent").SetAbsent("aws:MultiFactorAuthAge")
-		for k := range b.principalTagKeys {
-			ctx.SetAbsent("aws:PrincipalTag/" + k)
-		}
-		return b.resourceFacts(ctx, r.account, r.tags, true)
+		return b.resourceFacts(b.serviceFacts(policy.NewContext(), service), r.account, r.tags, true)
 	}
 	if len(b.resourceTagKeys) > 0 {
 		return build()
+	}
+	if b.svcShared != nil {
+		// A copy searching on another core, once every document is read:
+		// the context is the service's keys layered over the account's,
+		// each made once.
+		k := svcCtxKey{service, r.account}
+		if ctx := b.svcCtxs[k]; ctx != nil {
+			return ctx
+		}
+		sk := svcCtxKey{service: service}
+		sctx := b.svcCtxs[sk]
+		if sctx == nil {
+			sctx = b.serviceFacts(policy.NewContext(), service)
+			b.svcCtxs[sk] = sctx
+		}
+		ctx := policy.Layered(sctx, b.accountContext(r.account, true))
+		b.svcCtxs[k] = ctx
+		return ctx
 	}
 	k := ctxKey{passedTo: service + "\x00" + r.account}
 	if ctx := b.ctxCache[k]; ctx != nil {
@@ -944,6 +971,24 @@ func (b *builder) serviceContext(service string, r *principal) *policy.Context {
 	ctx := build()
 	b.ctxCache[k] = ctx
 	return ctx
+}
+
+// serviceFacts sets the keys of a request of a service principal.
+func (b *builder) serviceFacts(ctx *policy.Context, service string) *policy.Context {
+	ctx.Set("aws:PrincipalIsAWSService", "true").Set("aws:PrincipalServiceName", service).
+		SetAbsent("aws:PrincipalOrgID").SetAbsent("aws:PrincipalOrgPaths").SetAbsent("aws:PrincipalAccount").
+		SetAbsent("aws:PrincipalArn").SetAbsent("aws:PrincipalType").SetAbsent("aws:username").SetAbsent("aws:userid").
+		SetAbsent("aws:MultiFactorAuthPresent").SetAbsent("aws:MultiFactorAuthAge")
+	for k := range b.principalTagKeys {
+		ctx.SetAbsent("aws:PrincipalTag/" + k)
+	}
+	return ctx
+}
+
+// svcCtxKey names the context of a service's request on a role of an
+// account, or with no account the service's own keys (serviceContext).
+type svcCtxKey struct {
+	service, account string
 }
 
 type svcKey struct {

@@ -40,11 +40,12 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 // ast.InterfaceToValue of it equals that of DocumentKeys
 // (TestRulesDocumentMatchesDocument).
 func (g *Graph) RulesDocument(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
-	return g.document(envs, envSource, want, fields.value)
+	return g.document(envs, envSource, want, newValuer().value)
 }
 
 // document builds input.graph, making each of its many small objects
-// (nodes, edges, evidence) with mk.
+// (nodes, edges, evidence) with mk, which may keep nothing of the fields
+// it is given (the edges' are made in one buffer).
 func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, mk func(fields) any) (map[string]any, error) {
 	if want == nil {
 		want = func(string) bool { return true }
@@ -85,38 +86,40 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		classEdges[key] = out
 	}
 	nodes := map[string]any{}
+	nd := make(fields, 0, 11) // every field a node may have, reused
 	for i := range g.nodes {
 		if !used[i] {
 			continue
 		}
 		n := &g.nodes[i]
-		doc := fields{{"kind", string(n.Kind)}, {"name", n.Name}, {"label", nodeLabel(g, n)}, {"external", n.External}}
+		nd = append(nd[:0], field{"kind", string(n.Kind)}, field{"name", n.Name}, field{"label", nodeLabel(g, n)}, field{"external", n.External})
 		if n.AccountID != "" {
-			doc = append(doc, field{"account_id", n.AccountID})
+			nd = append(nd, field{"account_id", n.AccountID})
 		}
 		if n.MFA != "" {
-			doc = append(doc, field{"mfa_device", n.MFA})
+			nd = append(nd, field{"mfa_device", n.MFA})
 		}
 		if n.Admin {
-			doc = append(doc, field{"admin", true})
+			nd = append(nd, field{"admin", true})
 		}
 		if n.Kind == KindUserInGroup {
 			user, group, _ := strings.Cut(n.ID, "+group/")
-			doc = append(doc, field{"user", user}, field{"group", group})
+			nd = append(nd, field{"user", user}, field{"group", group})
 		}
 		if n.Incomplete {
-			doc = append(doc, field{"incomplete", true})
+			nd = append(nd, field{"incomplete", true})
 		}
 		if n.Class >= 0 && len(g.classOut[n.Class]) > 0 {
-			doc = append(doc, field{"class", classKey(n.Class)})
+			nd = append(nd, field{"class", classKey(n.Class)})
 		}
-		nodes[n.ID] = mk(doc)
+		nodes[n.ID] = mk(nd)
 	}
 	edges := map[string]any{}
 	selfEsc := map[string][]any{}
 	in := map[string][]string{}
 	assumeIn := map[string][]string{}
 	wantEdges, wantIn, wantAssumeIn := want("edges"), want("edges_in"), want("assume_edges_in")
+	var scratch fields
 	for i := int32(0); i < int32(len(g.nodes)); i++ {
 		lo, hi := g.outStart[i], g.outStart[i+1]
 		if lo == hi {
@@ -131,7 +134,8 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 			selfEscalation := e.ev >= 0 && (g.nodes[e.to].Kind == KindAccountAdmin || edgeKinds[e.kind] == EdgeAddUserToGroup)
 			var ed fields
 			if wantEdges || selfEscalation {
-				ed = g.edgeDoc(e)
+				ed = g.edgeDoc(scratch, e)
+				scratch = ed
 				if e.via >= 0 {
 					ed = append(ed, field{"via", g.nodes[e.via].ID})
 				}
@@ -163,7 +167,8 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		from := g.latent[k].from
 		var out []any
 		for ; k < len(g.latent) && g.latent[k].from == from; k++ {
-			out = append(out, mk(append(g.edgeDoc(&g.latent[k]), field{"blocked_by", BlockedNoMFADevice})))
+			scratch = append(g.edgeDoc(scratch, &g.latent[k]), field{"blocked_by", BlockedNoMFADevice})
+			out = append(out, mk(scratch))
 		}
 		latent[g.nodes[from].ID] = out
 	}
@@ -216,8 +221,9 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 	}
 	evidence := make([]any, len(g.evidence))
+	var evBuf fields
 	for i := range g.evidence {
-		evidence[i] = evidenceDoc(&g.evidence[i], mk)
+		evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf)
 	}
 	selfEscalation := make(map[string]any, len(selfEsc))
 	for k, v := range selfEsc {
@@ -265,10 +271,14 @@ func (g *Graph) statementHolders(from string, ev *Evidence) []string {
 	return out
 }
 
-// edgeDoc is an edge as input.graph lists it (without via and evidence).
-func (g *Graph) edgeDoc(e *edge) fields {
-	ed := make(fields, 3, 7) // room for what callers add
-	ed[0], ed[1], ed[2] = field{"to", g.nodes[e.to].ID}, field{"kind", string(edgeKinds[e.kind])}, field{"mfa", g.condMFA[e.cond]}
+// edgeDoc is an edge as input.graph lists it (without via and evidence),
+// made in buf (reused: nil, or the fields of an edge already made).
+func (g *Graph) edgeDoc(buf fields, e *edge) fields {
+	ed := buf[:0]
+	if cap(ed) < 7 {
+		ed = make(fields, 0, 7) // room for what callers add
+	}
+	ed = append(ed, field{"to", g.nodes[e.to].ID}, field{"kind", string(edgeKinds[e.kind])}, field{"mfa", g.condMFA[e.cond]})
 	if e.cond != 0 {
 		ed = append(ed, field{"conditions", int(e.cond)})
 	}
@@ -363,12 +373,18 @@ func kindsDoc(hops []Hop) []string {
 	return out
 }
 
-func evidenceDoc(ev *Evidence, mk func(fields) any) any {
+// evidenceDoc is an evidence record as input.graph lists it, its objects'
+// fields made in *buf (reused from one record to the next).
+func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields) any {
+	if cap(*buf) < 5 {
+		*buf = make(fields, 0, 5)
+	}
 	stmts := make([]any, len(ev.Statements))
 	for i, r := range ev.Statements {
-		stmts[i] = mk(fields{{"policy", r.Policy}, {"type", string(r.Type)}, {"index", r.Index}, {"sid", r.Sid}})
+		*buf = append((*buf)[:0], field{"policy", r.Policy}, field{"type", string(r.Type)}, field{"index", r.Index}, field{"sid", r.Sid})
+		stmts[i] = mk(*buf)
 	}
-	doc := fields{{"actions", ev.Actions}, {"statements", stmts}}
+	doc := append((*buf)[:0], field{"actions", ev.Actions}, field{"statements", stmts})
 	if ev.Resource != "" {
 		doc = append(doc, field{"resource", ev.Resource}) // absent: the edge's target
 	}
@@ -398,19 +414,56 @@ func (f fields) doc() any {
 	return m
 }
 
+// valuer converts the objects of one document for Rego (value). Terms
+// are never modified once made, so one term serves every object with the
+// same string, number or boolean (node ids, edge kinds, condition
+// numbers...); NewObject copies the pairs, so one buffer serves every
+// object.
+type valuer struct {
+	pairs []([2]*ast.Term)
+	strs  map[string]*ast.Term
+	ints  map[int]*ast.Term
+	bools [2]*ast.Term
+}
+
+func newValuer() *valuer {
+	return &valuer{
+		strs: map[string]*ast.Term{}, ints: map[int]*ast.Term{},
+		bools: [2]*ast.Term{ast.BooleanTerm(false), ast.BooleanTerm(true)},
+	}
+}
+
 // value converts the object for Rego. Its values are strings, numbers,
 // booleans, string lists and values already converted, which
 // ast.InterfaceToValue always converts.
-func (f fields) value() any {
-	pairs := make([][2]*ast.Term, len(f))
-	for i, x := range f {
+func (v *valuer) value(f fields) any {
+	pairs := v.pairs[:0]
+	for _, x := range f {
 		key, ok := fieldKeys[x.k]
 		if !ok {
 			key = ast.StringTerm(x.k)
 		}
-		pairs[i] = [2]*ast.Term{key, ast.NewTerm(ast.MustInterfaceToValue(x.v))}
+		pairs = append(pairs, [2]*ast.Term{key, v.term(x.v)})
 	}
+	v.pairs = pairs
 	return ast.NewObject(pairs...)
+}
+
+// term converts one value, sharing the terms of strings, numbers and
+// booleans.
+func (v *valuer) term(x any) *ast.Term {
+	switch x := x.(type) {
+	case string:
+		return sharedTerm(v.strs, x)
+	case int:
+		return sharedTerm(v.ints, x)
+	case bool:
+		if x {
+			return v.bools[1]
+		}
+		return v.bools[0]
+	}
+	return ast.NewTerm(ast.MustInterfaceToValue(x))
 }
 
 // fieldKeys are the keys of the objects fields.value makes, converted once
@@ -423,6 +476,16 @@ var fieldKeys = func() map[string]*ast.Term {
 	}
 	return m
 }()
+
+// sharedTerm returns the term of x held in terms, made the first time.
+func sharedTerm[K string | int](terms map[K]*ast.Term, x K) *ast.Term {
+	t := terms[x]
+	if t == nil {
+		t = ast.NewTerm(ast.MustInterfaceToValue(x))
+		terms[x] = t
+	}
+	return t
+}
 
 // mismatchDocs lists mismatches with the holder of each one's policy:
 // what a person edits to fix it.

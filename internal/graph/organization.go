@@ -85,14 +85,14 @@ func (b *builder) orgPolicies(acct, typ string) [][]policy.Policy {
 		cache = b.rcps
 	}
 	if lv, ok := cache[acct]; ok {
-		if ws, ok := b.pendingWarns[typ+"|"+acct]; ok {
+		if ws, ok := b.pendingWarns[pendingKey{typ, acct}]; ok {
 			// Read ahead (see readOrgPoliciesAhead): its warnings are
 			// given now, as a first read would have.
 			for _, w := range ws {
 				b.warn("%s", w)
 			}
 			if b.rec == nil {
-				delete(b.pendingWarns, typ+"|"+acct)
+				delete(b.pendingWarns, pendingKey{typ, acct})
 			}
 		}
 		return lv
@@ -172,6 +172,12 @@ func (b *builder) scpKey(acct string) string {
 	return sb.String()
 }
 
+// pendingKey names the organization policies of one type of an account
+// (pendingWarns).
+type pendingKey struct {
+	typ, acct string
+}
+
 // readOrgPoliciesAhead reads the SCPs and RCPs of every account of the
 // snapshot and of every principal, so that copies of the builder
 // searching on other cores only read those tables. The warnings a read
@@ -179,7 +185,7 @@ func (b *builder) scpKey(acct string) string {
 // that the warnings are the same as when each is read on first use.
 func (b *builder) readOrgPoliciesAhead() {
 	if b.pendingWarns == nil {
-		b.pendingWarns = map[string][]string{}
+		b.pendingWarns = map[pendingKey][]string{}
 	}
 	read := func(acct, typ string) {
 		cache := b.scps
@@ -194,7 +200,7 @@ func (b *builder) readOrgPoliciesAhead() {
 		b.orgPolicies(acct, typ)
 		b.capture = nil
 		if len(ws) > 0 {
-			b.pendingWarns[typ+"|"+acct] = ws
+			b.pendingWarns[pendingKey{typ, acct}] = ws
 		}
 	}
 	for i := range b.s.Accounts {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -83,12 +84,15 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 	// copy of the builder is made again for every batch, so that it sees
 	// the nodes, conditions and evidence added after the last one.
 	type caches struct {
-		roleCtxs map[roleCtxKey]*policy.Context
-		ctxCache map[ctxKey]*policy.Context
+		roleCtxs   map[roleCtxKey]*policy.Context
+		ctxCache   map[ctxKey]*policy.Context
+		callerCtxs map[callerCtxKey]*policy.Context
+		acctCtxs   map[acctCtxKey]*policy.Context
+		svcCtxs    map[svcCtxKey]*policy.Context
 	}
 	kept := make([]caches, workers)
 	for w := range kept {
-		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}}
+		kept[w] = caches{map[roleCtxKey]*policy.Context{}, map[ctxKey]*policy.Context{}, map[callerCtxKey]*policy.Context{}, map[acctCtxKey]*policy.Context{}, map[svcCtxKey]*policy.Context{}}
 	}
 	// Answers that depend on nothing but their key are shared by the
 	// copies: forAccount's (see recorder) and trustsService's.
@@ -98,8 +102,10 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		for w := range copies {
 			wb := *b
 			wb.roleCtxs, wb.ctxCache, wb.svcTrust, wb.svcShared = kept[w].roleCtxs, kept[w].ctxCache, nil, svc
+			wb.callerCtxs, wb.acctCtxs, wb.svcCtxs = kept[w].callerCtxs, kept[w].acctCtxs, kept[w].svcCtxs
 			wb.evalCache, wb.invariant = map[evalKey]policy.Result{}, map[evalKey]bool{}
 			wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil
+			wb.passBuf.roles, wb.passBuf.trusts = nil, nil // a copy's own buffers
 			copies[w] = &wb
 		}
 	}
@@ -116,9 +122,15 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 					if i >= size {
 						return
 					}
-					wb.rec = newRecorder(spec)
+					// The slot's recorder and slices, emptied once added,
+					// serve again.
+					f := &found[i]
+					if f.rec == nil {
+						f.rec = newRecorder(spec)
+					}
+					wb.rec, wb.edges, wb.cedges, wb.trustsNoGr = f.rec, f.edges, f.cedges, f.mismatches
 					search(wb, lo+i)
-					found[i] = roleFindings{rec: wb.rec, edges: wb.edges, cedges: wb.cedges, mismatches: wb.trustsNoGr}
+					*f = roleFindings{rec: wb.rec, edges: wb.edges, cedges: wb.cedges, mismatches: wb.trustsNoGr}
 					wb.rec, wb.edges, wb.cedges, wb.trustsNoGr = nil, nil, nil, nil
 				}
 			})
@@ -126,9 +138,20 @@ func (b *builder) inParallel(n, workers int, search func(wb *builder, i int)) {
 		wg.Wait()
 		for i := range size {
 			b.add(&found[i])
-			found[i] = roleFindings{}
+			found[i].reset()
 		}
 	}
+}
+
+// growDoubling returns s with room for n more elements, doubling its
+// capacity when it grows: append grows large slices by a quarter, which
+// for the edges of a build (hundreds of thousands, added role by role)
+// allocates and copies about five times their final size.
+func growDoubling[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return slices.Grow(s, max(n, len(s)))
 }
 
 // roleFindings is what a copy of the builder found for one role; its
@@ -138,6 +161,18 @@ type roleFindings struct {
 	edges      []edge
 	cedges     []classEdge
 	mismatches []Mismatch
+}
+
+// reset empties f, keeping its recorder and the room of its slices.
+func (f *roleFindings) reset() {
+	f.rec.reset()
+	f.edges, f.cedges, f.mismatches = f.edges[:0], clear0(f.cedges), clear0(f.mismatches)
+}
+
+// clear0 empties s, keeping its room but none of what it pointed to.
+func clear0[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }
 
 // add adds what a copy found for one role, as if the builder had found
@@ -163,10 +198,12 @@ func (b *builder) add(f *roleFindings) {
 		conds[l] = b.internKeyed(rec.keys[l-1], rec.conds[l-1])
 	}
 	evidence := make([]int32, len(rec.evidence))
+	b.evidence = growDoubling(b.evidence, len(rec.evidence))
 	for i, ev := range rec.evidence {
 		evidence[i] = int32(len(b.evidence))
 		b.evidence = append(b.evidence, ev)
 	}
+	b.edges = growDoubling(b.edges, len(f.edges))
 	for _, e := range f.edges {
 		e.from, e.to, e.cond = node(e.from), node(e.to), conds[e.cond]
 		if e.ev >= 0 {
@@ -219,6 +256,14 @@ type specAnswer struct {
 
 func newRecorder(spec *sync.Map) *recorder {
 	return &recorder{spec: spec}
+}
+
+// reset empties r for another search, keeping the room of its tables.
+func (r *recorder) reset() {
+	r.nodes, r.conds, r.keys, r.log = clear0(r.nodes), clear0(r.conds), clear0(r.keys), r.log[:0]
+	r.warns, r.evidence, r.admins = clear0(r.warns), clear0(r.evidence), r.admins[:0]
+	clear(r.nodeIdx)
+	clear(r.condIdx)
 }
 
 // node returns the reference of a node the builder does not hold.

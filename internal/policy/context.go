@@ -70,6 +70,52 @@ type Context struct {
 	entries []ctxEntry
 	index   map[string]int // lower-case key → entry, for large contexts
 	unknown []pattern      // lower-case key patterns
+	// layers are the contexts under this one (Layered), looked through
+	// in order after its own entries and patterns.
+	layers []*Context
+}
+
+// Layered returns a context holding the keys of every context of layers:
+// the first that sets a key (Set, SetAbsent or SetUnknown) decides it,
+// and a key none sets is unknown when it matches an unknown pattern of
+// any. The layers are not copied: they must not change once layered, and
+// may be shared by any number of layered contexts (for instance one
+// holding the keys of a caller, another those of a resource). Keys set
+// on the layered context itself come before every layer. When no two
+// layers set the same key, it answers as one context with every key of
+// every layer set in turn.
+func Layered(layers ...*Context) *Context {
+	return &Context{layers: layers}
+}
+
+// entry returns the entry of a lower-case key: the context's own, or
+// that of the first layer setting it.
+func (c *Context) entry(lower string) (*ctxEntry, bool) {
+	if i, ok := c.find(lower); ok {
+		return &c.entries[i], true
+	}
+	for _, l := range c.layers {
+		if e, ok := l.entry(lower); ok {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// unknownPattern reports whether a lower-case key matches an unknown
+// pattern of the context or of a layer.
+func (c *Context) unknownPattern(lower string) bool {
+	for i := range c.unknown {
+		if c.unknown[i].match(lower, true) {
+			return true
+		}
+	}
+	for _, l := range c.layers {
+		if l.unknownPattern(lower) {
+			return true
+		}
+	}
+	return false
 }
 
 type ctxEntry struct {
@@ -83,7 +129,11 @@ type ctxEntry struct {
 const indexFrom = 24
 
 // NewContext returns an empty context: every key is absent.
-func NewContext() *Context { return &Context{entries: make([]ctxEntry, 0, 16)} }
+func NewContext() *Context { return NewContextSize(16) }
+
+// NewContextSize returns an empty context with room for n keys set
+// without growing (for callers that know about how many they set).
+func NewContextSize(n int) *Context { return &Context{entries: make([]ctxEntry, 0, n)} }
 
 // Set sets key to values (one value for single-valued keys, several for
 // multivalued keys such as aws:TagKeys). An empty list is a present key
@@ -176,13 +226,11 @@ func (c *Context) lookup(lower string) ([]string, KeyState) {
 	if c == nil {
 		return nil, KeyAbsent
 	}
-	if i, ok := c.find(lower); ok {
-		return c.entries[i].values, c.entries[i].state
+	if e, ok := c.entry(lower); ok {
+		return e.values, e.state
 	}
-	for i := range c.unknown {
-		if c.unknown[i].match(lower, true) {
-			return nil, KeyUnknown
-		}
+	if c.unknownPattern(lower) {
+		return nil, KeyUnknown
 	}
 	return nil, KeyAbsent
 }
@@ -194,9 +242,20 @@ func (c *Context) Keys() []string {
 		return nil
 	}
 	out := make([]string, 0, len(c.entries))
-	for _, e := range c.entries {
-		out = append(out, e.key)
+	seen := map[string]bool{}
+	var walk func(c *Context)
+	walk = func(c *Context) {
+		for _, e := range c.entries {
+			if !seen[e.lower] {
+				seen[e.lower] = true
+				out = append(out, e.key)
+			}
+		}
+		for _, l := range c.layers {
+			walk(l)
+		}
 	}
+	walk(c)
 	sort.Strings(out)
 	return out
 }

@@ -2,7 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // PolicyType is the role a policy plays in an evaluation.
@@ -210,8 +212,8 @@ type evaluator struct {
 func (e *evaluator) lookup(k string) ([]string, KeyState) {
 	c := e.in.Request.Context
 	if c != nil {
-		if i, ok := c.find(k); ok {
-			return c.entries[i].values, c.entries[i].state
+		if ent, ok := c.entry(k); ok {
+			return ent.values, ent.state
 		}
 	}
 	switch k {
@@ -235,12 +237,8 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 			return e.principalType[:], KeyKnown
 		}
 	}
-	if c != nil {
-		for i := range c.unknown {
-			if c.unknown[i].match(k, true) {
-				return nil, KeyUnknown
-			}
-		}
+	if c != nil && c.unknownPattern(k) {
+		return nil, KeyUnknown
 	}
 	return nil, KeyAbsent
 }
@@ -258,7 +256,14 @@ func (e *evaluator) lookup(k string) ([]string, KeyState) {
 // residual conditions of the result. Evaluate does not modify its input
 // and is safe for concurrent use.
 func Evaluate(in Input) Result {
-	e := &evaluator{in: in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
+	// The evaluator is only read while evaluating (nothing of it reaches
+	// the result), so that one serves evaluation after evaluation.
+	e := evaluators.Get().(*evaluator)
+	defer func() {
+		*e = evaluator{} // hold nothing of the input while pooled
+		evaluators.Put(e)
+	}()
+	*e = evaluator{in: in, p: parseRequestPrincipal(in.Request.Principal), action: in.Request.Action, resource: in.Request.Resource}
 	if e.resource == "" {
 		e.resource = "*"
 	}
@@ -286,25 +291,28 @@ func Evaluate(in Input) Result {
 		(p.kind == KindAssumedRole || p.kind == KindRole) && strings.HasPrefix(p.name, "AWSServiceRoleFor")
 
 	var reasons []string
-	allow := trueF
+	// allow is the conjunction of the organization levels and the grant,
+	// made once they are all known (andAll).
+	var buf [8]formula
+	allow := buf[:0]
 
 	// Organization policies.
 	if p.iamPrincipal() && !in.ManagementAccount && !serviceLinked {
 		for lvl, pols := range in.SCPs {
 			f := e.layer(pols, SCP, lvl)
 			if len(f) == 0 {
-				reasons = append(reasons, fmt.Sprintf("no service control policy at level %d allows %s", lvl, e.action))
+				reasons = append(reasons, "no service control policy at level "+strconv.Itoa(lvl)+" allows "+e.action)
 			}
-			allow = andF(allow, f, &e.truncated)
+			allow = append(allow, f)
 		}
 	}
 	if !in.ResourceInManagementAccount && !serviceLinked {
 		for lvl, pols := range in.RCPs {
 			f := e.layer(pols, RCP, lvl)
 			if len(f) == 0 {
-				reasons = append(reasons, fmt.Sprintf("no resource control policy at level %d allows %s", lvl, e.action))
+				reasons = append(reasons, "no resource control policy at level "+strconv.Itoa(lvl)+" allows "+e.action)
 			}
-			allow = andF(allow, f, &e.truncated)
+			allow = append(allow, f)
 		}
 	}
 
@@ -324,7 +332,7 @@ func Evaluate(in Input) Result {
 		if len(in.SessionPolicies) > 0 {
 			session = e.layer(in.SessionPolicies, SessionPolicy, 0)
 		}
-		identityPath = andF(andF(identity, boundary, &e.truncated), session, &e.truncated)
+		identityPath = andAll([]formula{identity, boundary, session}, &e.truncated)
 	}
 	limits := andF(boundary, session, &e.truncated)
 
@@ -374,9 +382,11 @@ func Evaluate(in Input) Result {
 			}
 		}
 	}
-	allow = andF(allow, grant, &e.truncated)
-	return e.result(allow, reasons)
+	return e.result(andAll(append(allow, grant), &e.truncated), reasons)
 }
+
+// evaluators holds evaluators between evaluations.
+var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
 
 // derive fills the context values derived from the principal.
 func (e *evaluator) derive() {
@@ -404,25 +414,25 @@ func (e *evaluator) derive() {
 func (e *evaluator) noResourceAllow(trust bool) string {
 	switch {
 	case trust && e.in.ResourcePolicy == nil:
-		return fmt.Sprintf("%s needs the role's trust policy to allow %s, and no trust policy was given", e.action, e.p.raw)
+		return e.action + " needs the role's trust policy to allow " + e.p.raw + ", and no trust policy was given"
 	case trust:
-		return fmt.Sprintf("the role's trust policy does not allow %s to %s", e.p.raw, e.action)
+		return "the role's trust policy does not allow " + e.p.raw + " to " + e.action
 	case e.in.ResourcePolicy == nil:
-		return fmt.Sprintf("no resource-based policy allows %s, and none was given", e.p.raw)
+		return "no resource-based policy allows " + e.p.raw + ", and none was given"
 	}
-	return fmt.Sprintf("the resource-based policy does not allow %s to %s", e.p.raw, e.action)
+	return "the resource-based policy does not allow " + e.p.raw + " to " + e.action
 }
 
 func (e *evaluator) principalSideReason(identity, boundary, session formula, prefix string) string {
 	switch {
 	case len(identity) == 0:
-		return prefix + fmt.Sprintf("no identity-based policy allows %s on %s", e.action, e.resource)
+		return prefix + "no identity-based policy allows " + e.action + " on " + e.resource
 	case len(boundary) == 0:
-		return prefix + fmt.Sprintf("the permissions boundary does not allow %s on %s", e.action, e.resource)
+		return prefix + "the permissions boundary does not allow " + e.action + " on " + e.resource
 	case len(session) == 0:
-		return prefix + fmt.Sprintf("the session policy does not allow %s on %s", e.action, e.resource)
+		return prefix + "the session policy does not allow " + e.action + " on " + e.resource
 	}
-	return prefix + fmt.Sprintf("no policy allows %s on %s", e.action, e.resource)
+	return prefix + "no policy allows " + e.action + " on " + e.resource
 }
 
 func (e *evaluator) result(allow formula, reasons []string) Result {
@@ -460,6 +470,11 @@ func (e *evaluator) result(allow formula, reasons []string) Result {
 		}
 	} else {
 		r.AllowedWhen = allow
+		n := 0
+		for _, s := range allow {
+			n += len(s.Statements)
+		}
+		r.Statements = make([]StatementRef, 0, n)
 		for _, s := range allow {
 			for _, ref := range s.Statements {
 				if !containsRef(r.Statements, ref) {

@@ -142,6 +142,72 @@ func andF(a, b formula, truncated *bool) formula {
 	return simplify(out)
 }
 
+// andAll returns the conjunction of fs, as andF folds it from true
+// (trueF ∧ fs[0] ∧ fs[1] ∧ ...), with the same sets, clauses and
+// statements in the same order. When every formula has at most one set,
+// the conjunction is one set made at once, instead of one set per step;
+// otherwise it folds with andF.
+func andAll(fs []formula, truncated *bool) formula {
+	nc, ns, parts := 0, 0, 0
+	var last formula // the last formula that is not bare true
+	for _, f := range fs {
+		if len(f) > 1 {
+			acc := trueF
+			for _, g := range fs {
+				acc = andF(acc, g, truncated)
+			}
+			return acc
+		}
+		if len(f) == 0 {
+			return nil
+		}
+		if !f.bareTrue() {
+			nc += len(f[0].Conditions)
+			ns += len(f[0].Statements)
+			parts++
+			last = f
+		}
+	}
+	switch {
+	case parts == 1:
+		return last
+	case parts == 0 && len(fs) == 0:
+		return trueF
+	case parts == 0:
+		return fs[len(fs)-1]
+	}
+	out := make(formula, 1)
+	set := &out[0]
+	if nc > 0 {
+		set.Conditions = make([]Clause, 0, nc)
+	}
+	set.Statements = make([]StatementRef, 0, ns)
+	first := true
+	for _, f := range fs {
+		if f.bareTrue() {
+			continue
+		}
+		x := f[0]
+		if first {
+			set.Conditions = append(set.Conditions, x.Conditions...)
+			set.Statements = append(set.Statements, x.Statements...)
+			first = false
+			continue
+		}
+		for _, c := range x.Conditions {
+			if !slices.ContainsFunc(set.Conditions, c.equal) {
+				set.Conditions = append(set.Conditions, c)
+			}
+		}
+		for _, r := range x.Statements {
+			if !slices.Contains(set.Statements, r) {
+				set.Statements = append(set.Statements, r)
+			}
+		}
+	}
+	return out
+}
+
 func mergeSets(x, y ConditionSet) ConditionSet {
 	var s ConditionSet
 	if len(x.Conditions)+len(y.Conditions) > 0 {
