@@ -292,8 +292,20 @@ func (d *valueDecoder) pointers(n int) []*ast.Term {
 // "organization").
 func decodeAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term, error) {
 	terms := make([]*ast.Term, hi-lo)
+	read := func(i int, buf *[]byte) ([]byte, error) {
+		if doc.ReadAccountJSON == nil {
+			return doc.AccountJSON(i)
+		}
+		b, err := doc.ReadAccountJSON(i, *buf)
+		if err == nil && cap(b) > cap(*buf) && cap(b) <= maxBuffer {
+			*buf = b[:0]
+		}
+		return b, err
+	}
 	one := func(i int) error {
-		raw, err := doc.AccountJSON(lo + i)
+		buf := buffers.Get().(*[]byte)
+		defer buffers.Put(buf)
+		raw, err := read(lo+i, buf)
 		if err != nil {
 			return err
 		}
@@ -317,6 +329,12 @@ func decodeAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term
 	}
 	return terms, nil
 }
+
+// buffers hold the accounts' JSON while they are decoded (decodeValue
+// copies what it keeps); one larger than maxBuffer is not kept.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxBuffer = 4 << 20
 
 // eachIndex calls f with every index below n, on up to workers
 // goroutines, and returns the first error.

@@ -147,10 +147,11 @@ func FuzzDecodeValue(f *testing.F) {
 }
 
 // TestAccountJSONMatchesAccount: rules evaluated over accounts decoded
-// from their JSON (Document.AccountJSON, read again from the file), their
-// summaries made from it too, give the answer the generic accounts
-// converted give, in chunks of several sizes, on every fixture and a
-// generated organization.
+// from their JSON (Document.AccountJSON, read again from the file, or
+// Document.ReadAccountJSON, into reused buffers), their summaries made
+// from it too (by Eval, or by a Summarizer while the snapshot loads), give
+// the answer the generic accounts converted give, in chunks of several
+// sizes, on every fixture and a generated organization.
 func TestAccountJSONMatchesAccount(t *testing.T) {
 	raws := map[string][]byte{}
 	for _, name := range []string{"startup-dev-prod", "identity-account-ous", "consultancy-clients"} {
@@ -176,9 +177,17 @@ func TestAccountJSONMatchesAccount(t *testing.T) {
 		if err := os.WriteFile(path, raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		kept, err := snapshot.Load(ctx, path, snapshot.ParseOptions{KeepAccounts: true, DiscardRaw: true})
+		sums := NewSummarizer(ctx)
+		kept, err := snapshot.Load(ctx, path, snapshot.ParseOptions{KeepAccounts: true, DiscardRaw: true, Account: sums.Add})
 		if err != nil {
 			t.Fatal(err)
+		}
+		slow, err := summarizeAccounts(ctx, &Document{Accounts: kept.Accounts(), AccountJSON: kept.AccountJSON})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fast := sums.Summaries(kept.Accounts()); fast == nil || !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%s: the summaries made while loading differ from those of the accounts read again", name)
 		}
 		for _, chunk := range []int{1, 4, 0} {
 			eng, err := New(ctx, Options{Sources: []Source{BuiltinSource()}, ChunkSize: chunk})
@@ -189,21 +198,26 @@ func TestAccountJSONMatchesAccount(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc := &Document{
-				Rest: kept.Rest, Accounts: kept.Accounts(),
-				Account:     func(i int) (any, error) { return kept.Account(ctx, i) },
-				AccountJSON: kept.AccountJSON,
-			}
-			got, err := eng.Eval(ctx, Input{Snapshot: kept, Document: doc})
-			if err != nil {
-				t.Fatal(err)
-			}
 			if len(want.Findings) == 0 {
 				t.Fatalf("%s: no findings: the comparison proves little", name)
 			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s (chunks of %d): %d findings, %d not evaluated; the generic accounts give %d, %d",
-					name, chunk, len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
+			for _, loaded := range []bool{false, true} {
+				doc := &Document{
+					Rest: kept.Rest, Accounts: kept.Accounts(),
+					Account:     func(i int) (any, error) { return kept.Account(ctx, i) },
+					AccountJSON: kept.AccountJSON,
+				}
+				if loaded {
+					doc.ReadAccountJSON, doc.Summaries = kept.ReadAccountJSON, sums.Summaries(kept.Accounts())
+				}
+				got, err := eng.Eval(ctx, Input{Snapshot: kept, Document: doc})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s (chunks of %d, summaries and buffers of the loader: %v): %d findings, %d not evaluated; the generic accounts give %d, %d",
+						name, chunk, loaded, len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
+				}
 			}
 		}
 	}

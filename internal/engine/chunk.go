@@ -35,6 +35,16 @@ type Document struct {
 	// without decoding it whole (SummarizeAccountJSON); Account is not
 	// called.
 	AccountJSON func(i int) ([]byte, error)
+	// ReadAccountJSON, when set, is AccountJSON that may read the JSON
+	// into buf's storage (snapshot.Loaded.ReadAccountJSON): the chunks'
+	// accounts are read through it, each into a buffer reused once the
+	// account is decoded (the value rules see keeps nothing of it).
+	ReadAccountJSON func(i int, buf []byte) ([]byte, error)
+	// Summaries, when it holds one summary per account, are the
+	// accounts' summaries already made (SummarizeAccountJSON of each
+	// account's JSON, for instance while the snapshot was loaded, see
+	// Summarizer): Eval does not read the accounts for them.
+	Summaries []AccountSummary
 }
 
 // DocumentOf is the Document of a whole generic document (not modified).
@@ -76,13 +86,15 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	if _, ok := doc.Rest[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
-	var sums []AccountSummary
-	if doc.AccountJSON != nil {
+	sums := doc.Summaries
+	switch {
+	case len(sums) == doc.Accounts:
+	case doc.AccountJSON != nil:
 		var err error
 		if sums, err = summarizeAccounts(ctx, doc); err != nil {
 			return nil, err
 		}
-	} else {
+	default:
 		sums = make([]AccountSummary, doc.Accounts)
 		for i := range sums {
 			a, err := doc.Account(i)
