@@ -253,31 +253,68 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	for _, list := range outs {
 		for _, o := range list {
 			for _, k := range slices.Sorted(maps.Keys(o)) {
-				items, ok := o[k].([]any)
-				if !ok || !chunked[k] {
-					out[k] = o[k]
-					continue
+				if err := merge(out, k, o[k], chunked[k], seen); err != nil {
+					return nil, fmt.Errorf("evaluate rules: %w", err)
 				}
-				u := seen[k]
-				if u == nil {
-					u = &union{}
-					seen[k] = u
-				}
-				prev, _ := out[k].([]any)
-				for _, it := range items {
-					dup, err := u.seen(it)
-					if err != nil {
-						return nil, fmt.Errorf("evaluate rules: %w", err)
-					}
-					if !dup {
-						prev = append(prev, it)
-					}
-				}
-				out[k] = prev
 			}
 		}
 	}
 	return e.result(out, in)
+}
+
+// merge adds one evaluation's result v of key k to out: in place of the
+// one there, or, for the result of a rule evaluated in several chunks
+// (chunked) that is a list, to the results of the chunks before that it
+// is not one of.
+func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*union) error {
+	u := seen[k]
+	if u == nil {
+		u = &union{}
+		seen[k] = u
+	}
+	if dl, ok := v.(*denyList); ok {
+		if !dl.list || !chunked {
+			out[k] = dl
+			return nil
+		}
+		prev, ok := out[k].(*denyList)
+		if !ok || !prev.list {
+			prev = &denyList{list: true}
+			out[k] = prev
+		}
+		if prev.err == nil {
+			// The first result that is not valid comes first.
+			prev.err = dl.err
+		}
+		for i := range dl.items {
+			d := &dl.items[i]
+			dup, err := u.seen(d.text(), d.full)
+			if err != nil {
+				return err
+			}
+			if !dup {
+				prev.items = append(prev.items, *d)
+			}
+		}
+		return nil
+	}
+	items, ok := v.([]any)
+	if !ok || !chunked {
+		out[k] = v
+		return nil
+	}
+	prev, _ := out[k].([]any)
+	for _, it := range items {
+		dup, err := u.seen(genericText(it), func() ([sha256.Size]byte, error) { return hash(it) })
+		if err != nil {
+			return err
+		}
+		if !dup {
+			prev = append(prev, it)
+		}
+	}
+	out[k] = prev
+	return nil
 }
 
 // union tells whether a rule's result was already found in another
@@ -286,15 +323,44 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 // alike in those are compared by their whole value, encoded (object keys
 // sorted, so that equal values encode alike) and hashed with SHA-256.
 type union struct {
-	pending map[uint64]any // the one result of a text, not hashed yet
+	pending map[uint64]func() ([sha256.Size]byte, error) // the full hash of the one result of a text, not computed yet
 	hashed  map[uint64]bool
 	full    map[[sha256.Size]byte]bool
 }
 
-func (u *union) seen(it any) (bool, error) {
+// seen tells whether the result of text hash text, whose full hash full
+// computes, was seen before.
+func (u *union) seen(text uint64, full func() ([sha256.Size]byte, error)) (bool, error) {
 	if u.pending == nil {
-		u.pending, u.hashed, u.full = map[uint64]any{}, map[uint64]bool{}, map[[sha256.Size]byte]bool{}
+		u.pending, u.hashed, u.full = map[uint64]func() ([sha256.Size]byte, error){}, map[uint64]bool{}, map[[sha256.Size]byte]bool{}
 	}
+	if !u.hashed[text] {
+		prev, ok := u.pending[text]
+		if !ok {
+			u.pending[text] = full
+			return false, nil
+		}
+		delete(u.pending, text)
+		u.hashed[text] = true
+		sum, err := prev()
+		if err != nil {
+			return false, err
+		}
+		u.full[sum] = true
+	}
+	sum, err := full()
+	if err != nil {
+		return false, err
+	}
+	if u.full[sum] {
+		return true, nil
+	}
+	u.full[sum] = true
+	return false, nil
+}
+
+// genericText is the hash of a generic result's text fields.
+func genericText(it any) uint64 {
 	h := fnv.New64a()
 	if m, ok := it.(map[string]any); ok {
 		for _, k := range []string{"resource", "account_id", "key", "message", "reason", "section"} {
@@ -304,30 +370,7 @@ func (u *union) seen(it any) (bool, error) {
 			h.Write([]byte{0})
 		}
 	}
-	text := h.Sum64()
-	if !u.hashed[text] {
-		prev, ok := u.pending[text]
-		if !ok {
-			u.pending[text] = it
-			return false, nil
-		}
-		delete(u.pending, text)
-		u.hashed[text] = true
-		sum, err := hash(prev)
-		if err != nil {
-			return false, err
-		}
-		u.full[sum] = true
-	}
-	sum, err := hash(it)
-	if err != nil {
-		return false, err
-	}
-	if u.full[sum] {
-		return true, nil
-	}
-	u.full[sum] = true
-	return false, nil
+	return h.Sum64()
 }
 
 func hash(it any) ([sha256.Size]byte, error) {

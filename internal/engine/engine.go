@@ -683,11 +683,20 @@ func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
 	var reported []NotEvaluated
 	for _, r := range e.active {
-		found, err := decodeFindings(r, out[r.ID])
-		if err != nil {
-			return nil, err
+		if dl, ok := out[r.ID].(*denyList); ok {
+			if dl.err != nil {
+				return nil, dl.err
+			}
+			for i := range dl.items {
+				res.Findings = append(res.Findings, dl.items[i].Finding)
+			}
+		} else {
+			found, err := decodeFindings(r, out[r.ID])
+			if err != nil {
+				return nil, err
+			}
+			res.Findings = append(res.Findings, found...)
 		}
-		res.Findings = append(res.Findings, found...)
 		if r.reportsNotEvaluated {
 			ne, err := decodeNotEvaluated(r, out[notEvaluatedKey(r.ID)])
 			if err != nil {
@@ -720,21 +729,51 @@ func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value) 
 	return nil, err
 }
 
-// eval runs one group's query.
+// eval runs one group's query. The rules' deny sets are decoded straight
+// from the Rego values (decodeDeny), their other results converted to
+// generic values.
 func (g group) eval(ctx context.Context, input ast.Value) (map[string]any, error) {
-	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(regoValue))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
 	}
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluate rules: query returned %d results", len(rs))
 	}
-	out, ok := rs[0].Bindings["result"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("evaluate rules: unexpected result %T", rs[0].Bindings["result"])
+	t, _ := rs[0].Bindings["result"].(*ast.Term)
+	var obj ast.Object
+	if t != nil {
+		obj, _ = t.Value.(ast.Object)
+	}
+	if obj == nil {
+		var v any = t
+		if t != nil {
+			v, _ = ast.JSON(t.Value)
+		}
+		return nil, fmt.Errorf("evaluate rules: unexpected result %T", v)
+	}
+	out := make(map[string]any, obj.Len())
+	err = obj.Iter(func(k, v *ast.Term) error {
+		key, ok := k.Value.(ast.String)
+		if !ok {
+			return fmt.Errorf("evaluate rules: unexpected result key %v", k)
+		}
+		if i := slices.IndexFunc(g.rules, func(r Rule) bool { return r.ID == string(key) }); i >= 0 {
+			out[string(key)] = decodeDeny(g.rules[i], v.Value)
+			return nil
+		}
+		g, err := ast.JSON(v.Value)
+		out[string(key)] = g
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
+
+// regoValue keeps a query's result as the Rego value it is.
+func regoValue(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
 
 // decodeNotEvaluated checks and converts a rule's not_evaluated set.
 func decodeNotEvaluated(r Rule, v any) ([]NotEvaluated, error) {
