@@ -133,6 +133,43 @@ var decodeSeeds = []string{
 	" \n{\"k\": [ {\"deep\": [[[1]]]} ]}\n ",
 	`{"z":1,"a":2,"m":{"y":[],"b":{}}}`, `{"\u0041":"\ud83d\ude00","A\"":"\\/"}`,
 	`["Allow","Allow","sts:AssumeRole","*"]`, `{"a":1,"a":2}`, `{"a":1} x`, `[1,2`, "\"\xff\"", ``,
+	// Arrays and objects repeated (shared), brackets in strings.
+	`[{"a":[1]},{"a":[1]},{"a":[1]},[{"a":[1]}],[{"a":[1]}]]`,
+	`{"x":"[{","y":["\\",{"z":"]}"}],"w":["\\",{"z":"]}"}],"v":[{"q":"\"]"}],"u":[{"q":"\"]"}]}`,
+	`[{"a":1,"a":2},{"a":1,"a":2}]`, `[[1],[1],[1,]]`, `[[1],[1]] [[1]]`, `[{"k":"]"},{"k":"]"}`, `[1],"]"`,
+}
+
+// TestDecodeValueShared: a decoder that shares the arrays and objects it
+// decoded before gives the slow way's value for every account of
+// generated organizations, decoded twice, and shares some.
+func TestDecodeValueShared(t *testing.T) {
+	d := &valueDecoder{strs: map[string]ast.Value{}, shared: map[string]ast.Value{}}
+	ctx := context.Background()
+	for _, n := range []int{50, 60} {
+		raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: n, Seed: uint64(n)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, acct := range accountJSONs(t, map[string][]byte{"generated": raw}) {
+			want, _, err := slowValue(acct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				got, err := d.decode(ctx, acct)
+				d.release()
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if ast.Compare(got, want) != 0 || got.String() != want.String() {
+					t.Fatalf("%s: decodeValue gives %s, want %s", name, trim(got.String()), trim(want.String()))
+				}
+			}
+		}
+	}
+	if len(d.shared) == 0 {
+		t.Fatal("no array or object shared: the test proves nothing")
+	}
 }
 
 // FuzzDecodeValue: on any input, decodeValue gives the slow way's value
