@@ -96,6 +96,8 @@ type valueDecoder struct {
 	// Rego values are never modified: one value serves every account that
 	// holds the same text.
 	shared map[string]ast.Value
+	// sharedJSON is the size of the JSON text of the values shared.
+	sharedJSON int
 }
 
 // span is where an array or object is in the JSON being decoded, and the
@@ -103,10 +105,11 @@ type valueDecoder struct {
 type span struct{ start, end, after int32 }
 
 // Arrays and objects of at most maxSharedJSON bytes of JSON are shared;
-// a decoder's table is emptied when it holds maxSharedValues of them.
+// a decoder's table is emptied when their JSON adds up to more than
+// maxSharedTotal bytes (the values it keeps alive weigh some times that).
 const (
-	maxSharedJSON   = 1024
-	maxSharedValues = 4096
+	maxSharedJSON  = 1024
+	maxSharedTotal = 256 << 10
 )
 
 // Strings up to maxShared bytes are kept in a decoder's table, which is
@@ -144,8 +147,9 @@ func (d *valueDecoder) release() {
 	d.buf = bytes.Buffer{}
 	d.dec.Reset(&d.buf)
 	d.ctx, d.raw = nil, nil
-	if len(d.shared) >= maxSharedValues {
+	if d.sharedJSON > maxSharedTotal {
 		clear(d.shared)
+		d.sharedJSON = 0
 	}
 	// The next value starts new blocks: one value's blocks keep no other
 	// value alive.
@@ -255,6 +259,7 @@ func (d *valueDecoder) container(kind jsontext.Kind) (ast.Value, error) {
 		return nil, errSpan
 	}
 	d.shared[string(text)] = v
+	d.sharedJSON += len(text)
 	return v, nil
 }
 
