@@ -570,15 +570,19 @@ func convertList(list []any, consume bool) (ast.Value, error) {
 // PrepareObjectConsuming converts a generic object for Input.Extra (the
 // access graph document) one top-level key at a time, deleting each from
 // m once converted: the generic value and its conversion never exist whole
-// at the same time. m is left empty.
+// at the same time. m is left empty. The parts of the value that are
+// alike in every way are one value (sharer): the value equals
+// ast.InterfaceToValue(m) and has its text.
 func PrepareObjectConsuming(m map[string]any) (any, error) {
 	pairs := make([][2]*ast.Term, 0, len(m))
+	s := newSharer()
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v, err := ast.InterfaceToValue(m[k])
 		if err != nil {
 			return nil, fmt.Errorf("convert input for rules: %w", err)
 		}
 		delete(m, k)
+		v, _ = s.share(v)
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
 	}
 	return ast.NewObject(pairs...), nil
