@@ -267,21 +267,25 @@ func (d *valueDecoder) container(kind jsontext.Kind) (ast.Value, error) {
 // in the order they open (open is a stack it may reuse); ok is false when
 // the brackets do not match (raw is not JSON: the decoder says why).
 func containerSpans(raw []byte, spans []span, open []int32) (_ []span, _ []int32, ok bool) {
-	inString := false
 	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
+		switch raw[i] {
 		case '"':
-			inString = true
+			// The string ends at the next quote not escaped: one after an
+			// even number of backslashes.
+			for {
+				j := bytes.IndexByte(raw[i+1:], '"')
+				if j < 0 {
+					return spans, open, false
+				}
+				i += 1 + j
+				n := 0
+				for raw[i-1-n] == '\\' {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+			}
 		case '{', '[':
 			open = append(open, int32(len(spans)))
 			spans = append(spans, span{start: int32(i)})
@@ -294,7 +298,7 @@ func containerSpans(raw []byte, spans []span, open []int32) (_ []span, _ []int32
 			spans[j].end, spans[j].after = int32(i+1), int32(len(spans))
 		}
 	}
-	return spans, open[:0], len(open) == 0 && !inString
+	return spans, open[:0], len(open) == 0
 }
 
 func (d *valueDecoder) object() (ast.Value, error) {

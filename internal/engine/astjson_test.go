@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -315,6 +316,56 @@ func BenchmarkDecodeAccounts(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestContainerSpans: where the arrays and objects are, on every seed, a
+// few strings of backslashes and the fixtures' accounts, as a plain scan
+// byte by byte finds them.
+func TestContainerSpans(t *testing.T) {
+	plain := func(raw []byte) ([]span, bool) {
+		var spans []span
+		var open []int32
+		inString := false
+		for i := 0; i < len(raw); i++ {
+			c := raw[i]
+			if inString {
+				switch c {
+				case '\\':
+					i++
+				case '"':
+					inString = false
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inString = true
+			case '{', '[':
+				open = append(open, int32(len(spans)))
+				spans = append(spans, span{start: int32(i)})
+			case '}', ']':
+				if len(open) == 0 {
+					return spans, false
+				}
+				j := open[len(open)-1]
+				open = open[:len(open)-1]
+				spans[j].end, spans[j].after = int32(i+1), int32(len(spans))
+			}
+		}
+		return spans, len(open) == 0 && !inString
+	}
+	inputs := slices.Clone(decodeSeeds)
+	inputs = append(inputs, `["\\\\"]`, `["\\\\\"]"]`, `[{"a":"\\"},{"b":"\"{"}]`, `["\\`, `"\\"`, `["a\"]`)
+	for _, raw := range accountJSONs(t, jsonFiles(t)) {
+		inputs = append(inputs, string(raw))
+	}
+	for _, in := range inputs {
+		want, wantOK := plain([]byte(in))
+		got, _, ok := containerSpans([]byte(in), nil, nil)
+		if ok != wantOK || ok && !slices.Equal(got, want) {
+			t.Errorf("%s: spans %v (%v), want %v (%v)", trim(in), got, ok, want, wantOK)
 		}
 	}
 }
