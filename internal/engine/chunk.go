@@ -206,6 +206,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		sem <- struct{}{}
 	}
 	outs := make([][]groupOutput, len(tasks))
+	evidence := newEvidences()
 	eg, gctx := errgroup.WithContext(ctx)
 	// run starts the tasks that wait for the deferred values (latePairs)
 	// or those that do not.
@@ -220,11 +221,11 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 					if err != nil {
 						return err
 					}
-					early, err := e.evalGroups(ctx, gctx, t.early, base, nil)
+					early, err := e.evalGroups(ctx, gctx, t.early, base, nil, evidence)
 					if err != nil {
 						return err
 					}
-					late, err := e.evalGroups(ctx, gctx, t.late, base, latePairs)
+					late, err := e.evalGroups(ctx, gctx, t.late, base, latePairs, evidence)
 					outs[i] = append(early, late...)
 					return err
 				})
@@ -410,7 +411,7 @@ func (e *Engine) factsRead(groups []group) func(string) bool {
 }
 
 // evalGroups evaluates groups over the input made of base and late.
-func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, late [][2]*ast.Term) ([]groupOutput, error) {
+func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, late [][2]*ast.Term, evidence *evidences) ([]groupOutput, error) {
 	if len(groups) == 0 {
 		return nil, nil
 	}
@@ -418,7 +419,7 @@ func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, lat
 	out := make([]groupOutput, len(groups))
 	for i, g := range groups {
 		var err error
-		if out[i], err = e.evalGroup(ctx, gctx, g, val); err != nil {
+		if out[i], err = e.evalGroup(ctx, gctx, g, val, evidence); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -12,6 +13,9 @@ import (
 // decodeFindings tells.
 var denyValues = []string{
 	`set()`,
+	`{{"resource": "r", "account_id": "1", "message": "m", "evidence": {"n": 1, "s": "x", "b": true, "z": null}},
+	  {"resource": "r", "account_id": "1", "message": "m2", "evidence": {"n": 1.0, "s": "x", "b": true, "z": null}},
+	  {"resource": "r", "account_id": "1", "message": "m3", "evidence": {"n": 1, "s": "x", "b": true, "z": null}}}`,
 	`{{"resource": "r", "account_id": "1", "message": "m"}}`,
 	`{{"resource": "r", "account_id": "", "message": "m", "key": "", "evidence": {}}}`,
 	`{{"resource": "r", "account_id": "1", "message": "m", "key": "k", "evidence": {"n": 1.50, "s": {"b", "a"}, "l": [1, "x", null, true], "o": {"x": {"y": 2}}}},
@@ -39,14 +43,17 @@ var denyValues = []string{
 // values (the slow way), and the text and value union compares them by.
 func TestDenyFromValue(t *testing.T) {
 	r := Rule{ID: "OA-TEST-001", File: "test.rego", Severity: SeverityHigh}
-	for _, src := range denyValues {
+	// One table of evidence for every value (and each value twice): what
+	// it gives is what each evidence converted gives.
+	evidence := newEvidences()
+	for _, src := range append(slices.Clone(denyValues), denyValues...) {
 		v := ast.MustParseTerm(src).Value
 		generic, err := ast.JSON(v)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want, wantErr := decodeFindings(r, generic)
-		got := decodeDeny(r, v)
+		got := decodeDeny(r, v, evidence)
 		if fmt.Sprint(got.err) != fmt.Sprint(wantErr) {
 			t.Errorf("%s: error %v, the slow way %v", src, got.err, wantErr)
 			continue
@@ -107,7 +114,7 @@ func TestMergeDenyLists(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := merge(fast, r.ID, decodeDeny(r, v), chunked, fastSeen); err != nil {
+				if err := merge(fast, r.ID, decodeDeny(r, v, newEvidences()), chunked, fastSeen); err != nil {
 					t.Fatal(err)
 				}
 				if err := merge(slow, r.ID, generic, chunked, slowSeen); err != nil {

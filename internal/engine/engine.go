@@ -648,6 +648,7 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	outs := make([]map[string]any, len(e.groups))
+	evidence := newEvidences()
 	eg, gctx := errgroup.WithContext(ctx)
 	eg.SetLimit(e.workers)
 	run := func(late bool, val ast.Value) {
@@ -657,7 +658,7 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 			}
 			eg.Go(func() error {
 				var err error
-				outs[i], err = e.evalGroup(ctx, gctx, g, val)
+				outs[i], err = e.evalGroup(ctx, gctx, g, val, evidence)
 				return err
 			})
 		}
@@ -718,10 +719,10 @@ func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 // evalGroup runs one group's query within the rule timeout. ctx is the
 // caller's (done on Ctrl-C), gctx the group's (also done when another
 // group failed).
-func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value) (map[string]any, error) {
+func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value, evidence *evidences) (map[string]any, error) {
 	tctx, cancel := context.WithTimeout(gctx, e.timeout)
 	defer cancel()
-	out, err := g.eval(tctx, input)
+	out, err := g.eval(tctx, input, evidence)
 	switch {
 	case err == nil:
 		return out, nil
@@ -736,7 +737,7 @@ func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value) 
 // eval runs one group's query. The rules' deny sets are decoded straight
 // from the Rego values (decodeDeny), their other results converted to
 // generic values.
-func (g group) eval(ctx context.Context, input ast.Value) (map[string]any, error) {
+func (g group) eval(ctx context.Context, input ast.Value, evidence *evidences) (map[string]any, error) {
 	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(regoValue))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
@@ -763,7 +764,7 @@ func (g group) eval(ctx context.Context, input ast.Value) (map[string]any, error
 			return fmt.Errorf("evaluate rules: unexpected result key %v", k)
 		}
 		if i := slices.IndexFunc(g.rules, func(r Rule) bool { return r.ID == string(key) }); i >= 0 {
-			out[string(key)] = decodeDeny(g.rules[i], v.Value)
+			out[string(key)] = decodeDeny(g.rules[i], v.Value, evidence)
 			return nil
 		}
 		g, err := ast.JSON(v.Value)
