@@ -413,15 +413,16 @@ func decodeAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term
 		if doc.ReadAccountJSON == nil {
 			return doc.AccountJSON(i)
 		}
-		b, err := doc.ReadAccountJSON(i, *buf)
-		if err == nil && cap(b) > cap(*buf) && cap(b) <= maxBuffer {
-			*buf = b[:0]
-		}
-		return b, err
+		return doc.ReadAccountJSON(i, buf)
 	}
 	one := func(i int) error {
 		buf := buffers.Get().(*[]byte)
-		defer buffers.Put(buf)
+		defer func() {
+			if cap(*buf) > maxBuffer {
+				*buf = nil
+			}
+			buffers.Put(buf)
+		}()
 		raw, err := read(lo+i, buf)
 		if err != nil {
 			return err

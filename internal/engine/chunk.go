@@ -36,10 +36,11 @@ type Document struct {
 	// called.
 	AccountJSON func(i int) ([]byte, error)
 	// ReadAccountJSON, when set, is AccountJSON that may read the JSON
-	// into buf's storage (snapshot.Loaded.ReadAccountJSON): the chunks'
-	// accounts are read through it, each into a buffer reused once the
-	// account is decoded (the value rules see keeps nothing of it).
-	ReadAccountJSON func(i int, buf []byte) ([]byte, error)
+	// into *buf, growing it (snapshot.Loaded.ReadAccountJSON): the
+	// chunks' accounts are read through it, each into a buffer reused
+	// once the account is decoded (the value rules see keeps nothing of
+	// it).
+	ReadAccountJSON func(i int, buf *[]byte) ([]byte, error)
 	// Summaries, when it holds one summary per account, are the
 	// accounts' summaries already made (SummarizeAccountJSON of each
 	// account's JSON, for instance while the snapshot was loaded, see

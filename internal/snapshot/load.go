@@ -140,21 +140,22 @@ func (l *Loaded) AccountJSON(i int) ([]byte, error) {
 }
 
 // ReadAccountJSON is AccountJSON reading the bytes, where they are read
-// again from the file, into buf's storage when it is large enough: a
-// caller that decodes the accounts one after the other reuses one buffer.
-// The bytes must not be modified, nor used after buf's next use.
-func (l *Loaded) ReadAccountJSON(i int, buf []byte) ([]byte, error) {
+// again from the file, into *buf, grown as needed (*buf is then the grown
+// storage): a caller that decodes the accounts one after the other reuses
+// one buffer. Bytes kept in memory are returned as they are, and *buf
+// left alone. The bytes must not be modified, nor used after *buf's next
+// use.
+func (l *Loaded) ReadAccountJSON(i int, buf *[]byte) ([]byte, error) {
 	if l.file == nil {
 		return l.accountJSON[i], nil
 	}
 	return l.file.readInto(i, buf)
 }
 
-func (r *reread) read(i int) ([]byte, error) { return r.readInto(i, nil) }
+func (r *reread) read(i int) ([]byte, error) { return r.readInto(i, new([]byte)) }
 
-// readInto reads account i into buf's storage, or new storage when buf
-// is too small.
-func (r *reread) readInto(i int, buf []byte) ([]byte, error) {
+// readInto reads account i into *buf, grown when too small.
+func (r *reread) readInto(i int, buf *[]byte) ([]byte, error) {
 	changed := fmt.Errorf("snapshot %s changed while it was being checked: check it again", r.path)
 	f, err := os.Open(r.path)
 	if err != nil {
@@ -170,11 +171,10 @@ func (r *reread) readInto(i int, buf []byte) ([]byte, error) {
 	}
 	span := r.spans[i]
 	n := int(span[1] - span[0])
-	b := buf[:0]
-	if cap(b) < n {
-		b = make([]byte, n)
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
 	}
-	b = b[:n]
+	b := (*buf)[:n]
 	if _, err := f.ReadAt(b, span[0]); err != nil {
 		return nil, fmt.Errorf("read snapshot again: %w", err)
 	}
