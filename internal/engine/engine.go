@@ -568,22 +568,31 @@ func convertList(list []any, consume bool) (ast.Value, error) {
 }
 
 // PrepareObjectConsuming converts a generic object for Input.Extra (the
-// access graph document) one top-level key at a time, deleting each from
-// m once converted: the generic value and its conversion never exist whole
-// at the same time. m is left empty. The parts of the value that are
-// alike in every way are one value (sharer): the value equals
-// ast.InterfaceToValue(m) and has its text.
+// access graph document) one top-level key at a time, on every core,
+// dropping each key's generic value once converted: the generic value and
+// its conversion never exist whole at the same time. m is left empty. The
+// parts of a key's value that are alike in every way are one value
+// (sharer): the value equals ast.InterfaceToValue(m) and has its text.
 func PrepareObjectConsuming(m map[string]any) (any, error) {
-	pairs := make([][2]*ast.Term, 0, len(m))
-	s := newSharer()
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		v, err := ast.InterfaceToValue(m[k])
+	keys := slices.Sorted(maps.Keys(m))
+	vals := make([]any, len(keys))
+	for i, k := range keys {
+		vals[i] = m[k]
+	}
+	clear(m)
+	pairs := make([][2]*ast.Term, len(keys))
+	err := eachIndex(len(keys), runtime.GOMAXPROCS(0), func(i int) error {
+		v, err := ast.InterfaceToValue(vals[i])
 		if err != nil {
-			return nil, fmt.Errorf("convert input for rules: %w", err)
+			return fmt.Errorf("convert input for rules: %w", err)
 		}
-		delete(m, k)
-		v, _ = s.share(v)
-		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
+		vals[i] = nil
+		v, _ = newSharer().share(v)
+		pairs[i] = [2]*ast.Term{ast.StringTerm(keys[i]), ast.NewTerm(v)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return ast.NewObject(pairs...), nil
 }
