@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -58,7 +59,9 @@ func (e *conversionError) Unwrap() error { return e.err }
 
 // decoders are reused: each keeps its token decoder's buffers, its stacks
 // and its table of strings.
-var decoders = sync.Pool{New: func() any { return &valueDecoder{strs: map[string]ast.Value{}} }}
+var decoders = sync.Pool{New: func() any {
+	return &valueDecoder{strs: map[string]ast.Value{}, shared: map[string]ast.Value{}}
+}}
 
 // valueDecoder builds a value from jsontext's tokens. Arrays and objects
 // are built once their elements are read: the elements wait on a stack
@@ -80,7 +83,34 @@ type valueDecoder struct {
 	// snapshots repeat them (field names, "Allow", "sts:AssumeRole"), and
 	// a hit allocates nothing.
 	strs map[string]ast.Value
+	// raw is the JSON being decoded; spans are its arrays and objects in
+	// the order they open (containerSpans), next the index in spans of the
+	// next one to open (nil spans: none is shared).
+	raw   []byte
+	spans []span
+	next  int
+	open  []int32
+	// shared holds small arrays and objects already decoded, by their
+	// JSON text: an organization repeats them (the same policy documents
+	// and trust policies in every account), and a hit allocates nothing.
+	// Rego values are never modified: one value serves every account that
+	// holds the same text.
+	shared map[string]ast.Value
+	// sharedJSON is the size of the JSON text of the values shared.
+	sharedJSON int
 }
+
+// span is where an array or object is in the JSON being decoded, and the
+// index in spans of the first one to open after it ends.
+type span struct{ start, end, after int32 }
+
+// Arrays and objects of at most maxSharedJSON bytes of JSON are shared;
+// a decoder's table is emptied when their JSON adds up to more than
+// maxSharedTotal bytes (the values it keeps alive weigh some times that).
+const (
+	maxSharedJSON  = 1024
+	maxSharedTotal = 256 << 10
+)
 
 // Strings up to maxShared bytes are kept in a decoder's table, which is
 // emptied when it holds maxStrings of them.
@@ -91,6 +121,11 @@ const (
 
 func (d *valueDecoder) decode(ctx context.Context, raw []byte) (ast.Value, error) {
 	d.ctx, d.tokens = ctx, 0
+	d.raw, d.next = raw, 0
+	var ok bool
+	if d.spans, d.open, ok = containerSpans(raw, d.spans[:0], d.open[:0]); !ok || len(raw) > math.MaxInt32 {
+		d.spans = d.spans[:0]
+	}
 	d.buf = *bytes.NewBuffer(raw)
 	d.dec.Reset(&d.buf)
 	v, err := d.value()
@@ -111,7 +146,11 @@ func (d *valueDecoder) release() {
 	d.stack, d.tuples = d.stack[:0], d.tuples[:0]
 	d.buf = bytes.Buffer{}
 	d.dec.Reset(&d.buf)
-	d.ctx = nil
+	d.ctx, d.raw = nil, nil
+	if d.sharedJSON > maxSharedTotal {
+		clear(d.shared)
+		d.sharedJSON = 0
+	}
 	// The next value starts new blocks: one value's blocks keep no other
 	// value alive.
 	d.termSlab, d.ptrSlab = nil, nil
@@ -126,11 +165,9 @@ func (d *valueDecoder) value() (ast.Value, error) {
 			return nil, err
 		}
 	}
-	switch d.dec.PeekKind() {
-	case '{':
-		return d.object()
-	case '[':
-		return d.array()
+	switch kind := d.dec.PeekKind(); kind {
+	case '{', '[':
+		return d.container(kind)
 	case '"':
 		raw, err := d.dec.ReadValue()
 		if err != nil {
@@ -182,6 +219,86 @@ func (d *valueDecoder) string(raw jsontext.Value) (ast.Value, error) {
 		d.strs[s] = v
 	}
 	return v, nil
+}
+
+// errSpan says the decoder and containerSpans disagree on where a value
+// is: decodeValue then takes the slow way.
+var errSpan = errors.New("value not where its span says")
+
+// container decodes the array or object that opens next, or takes the
+// one decoded before from the same JSON text.
+func (d *valueDecoder) container(kind jsontext.Kind) (ast.Value, error) {
+	decode := d.array
+	if kind == '{' {
+		decode = d.object
+	}
+	if d.next >= len(d.spans) {
+		return decode()
+	}
+	sp := d.spans[d.next]
+	d.next++
+	text := d.raw[sp.start:sp.end]
+	if len(text) > maxSharedJSON {
+		return decode()
+	}
+	if v, ok := d.shared[string(text)]; ok {
+		if err := d.dec.SkipValue(); err != nil {
+			return nil, err
+		}
+		if d.dec.InputOffset() != int64(sp.end) {
+			return nil, errSpan
+		}
+		d.next = int(sp.after)
+		return v, nil
+	}
+	v, err := decode()
+	if err != nil {
+		return nil, err
+	}
+	if d.dec.InputOffset() != int64(sp.end) || d.next != int(sp.after) {
+		return nil, errSpan
+	}
+	d.shared[string(text)] = v
+	d.sharedJSON += len(text)
+	return v, nil
+}
+
+// containerSpans appends to spans where each array and object of raw is,
+// in the order they open (open is a stack it may reuse); ok is false when
+// the brackets do not match (raw is not JSON: the decoder says why).
+func containerSpans(raw []byte, spans []span, open []int32) (_ []span, _ []int32, ok bool) {
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '"':
+			// The string ends at the next quote not escaped: one after an
+			// even number of backslashes.
+			for {
+				j := bytes.IndexByte(raw[i+1:], '"')
+				if j < 0 {
+					return spans, open, false
+				}
+				i += 1 + j
+				n := 0
+				for raw[i-1-n] == '\\' {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+			}
+		case '{', '[':
+			open = append(open, int32(len(spans)))
+			spans = append(spans, span{start: int32(i)})
+		case '}', ']':
+			if len(open) == 0 {
+				return spans, open, false
+			}
+			j := open[len(open)-1]
+			open = open[:len(open)-1]
+			spans[j].end, spans[j].after = int32(i+1), int32(len(spans))
+		}
+	}
+	return spans, open[:0], len(open) == 0
 }
 
 func (d *valueDecoder) object() (ast.Value, error) {
@@ -292,8 +409,21 @@ func (d *valueDecoder) pointers(n int) []*ast.Term {
 // "organization").
 func decodeAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term, error) {
 	terms := make([]*ast.Term, hi-lo)
+	read := func(i int, buf *[]byte) ([]byte, error) {
+		if doc.ReadAccountJSON == nil {
+			return doc.AccountJSON(i)
+		}
+		return doc.ReadAccountJSON(i, buf)
+	}
 	one := func(i int) error {
-		raw, err := doc.AccountJSON(lo + i)
+		buf := buffers.Get().(*[]byte)
+		defer func() {
+			if cap(*buf) > maxBuffer {
+				*buf = nil
+			}
+			buffers.Put(buf)
+		}()
+		raw, err := read(lo+i, buf)
 		if err != nil {
 			return err
 		}
@@ -317,6 +447,12 @@ func decodeAccounts(ctx context.Context, doc *Document, lo, hi int) ([]*ast.Term
 	}
 	return terms, nil
 }
+
+// buffers hold the accounts' JSON while they are decoded (decodeValue
+// copies what it keeps); one larger than maxBuffer is not kept.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxBuffer = 4 << 20
 
 // eachIndex calls f with every index below n, on up to workers
 // goroutines, and returns the first error.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,6 +134,43 @@ var decodeSeeds = []string{
 	" \n{\"k\": [ {\"deep\": [[[1]]]} ]}\n ",
 	`{"z":1,"a":2,"m":{"y":[],"b":{}}}`, `{"\u0041":"\ud83d\ude00","A\"":"\\/"}`,
 	`["Allow","Allow","sts:AssumeRole","*"]`, `{"a":1,"a":2}`, `{"a":1} x`, `[1,2`, "\"\xff\"", ``,
+	// Arrays and objects repeated (shared), brackets in strings.
+	`[{"a":[1]},{"a":[1]},{"a":[1]},[{"a":[1]}],[{"a":[1]}]]`,
+	`{"x":"[{","y":["\\",{"z":"]}"}],"w":["\\",{"z":"]}"}],"v":[{"q":"\"]"}],"u":[{"q":"\"]"}]}`,
+	`[{"a":1,"a":2},{"a":1,"a":2}]`, `[[1],[1],[1,]]`, `[[1],[1]] [[1]]`, `[{"k":"]"},{"k":"]"}`, `[1],"]"`,
+}
+
+// TestDecodeValueShared: a decoder that shares the arrays and objects it
+// decoded before gives the slow way's value for every account of
+// generated organizations, decoded twice, and shares some.
+func TestDecodeValueShared(t *testing.T) {
+	d := &valueDecoder{strs: map[string]ast.Value{}, shared: map[string]ast.Value{}}
+	ctx := context.Background()
+	for _, n := range []int{50, 60} {
+		raw, err := snapshot.Marshal(orggen.Generate(orggen.Options{Accounts: n, Seed: uint64(n)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, acct := range accountJSONs(t, map[string][]byte{"generated": raw}) {
+			want, _, err := slowValue(acct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				got, err := d.decode(ctx, acct)
+				d.release()
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if ast.Compare(got, want) != 0 || got.String() != want.String() {
+					t.Fatalf("%s: decodeValue gives %s, want %s", name, trim(got.String()), trim(want.String()))
+				}
+			}
+		}
+	}
+	if len(d.shared) == 0 {
+		t.Fatal("no array or object shared: the test proves nothing")
+	}
 }
 
 // FuzzDecodeValue: on any input, decodeValue gives the slow way's value
@@ -147,10 +185,11 @@ func FuzzDecodeValue(f *testing.F) {
 }
 
 // TestAccountJSONMatchesAccount: rules evaluated over accounts decoded
-// from their JSON (Document.AccountJSON, read again from the file), their
-// summaries made from it too, give the answer the generic accounts
-// converted give, in chunks of several sizes, on every fixture and a
-// generated organization.
+// from their JSON (Document.AccountJSON, read again from the file, or
+// Document.ReadAccountJSON, into reused buffers), their summaries made
+// from it too (by Eval, or by a Summarizer while the snapshot loads), give
+// the answer the generic accounts converted give, in chunks of several
+// sizes, on every fixture and a generated organization.
 func TestAccountJSONMatchesAccount(t *testing.T) {
 	raws := map[string][]byte{}
 	for _, name := range []string{"startup-dev-prod", "identity-account-ous", "consultancy-clients"} {
@@ -176,9 +215,17 @@ func TestAccountJSONMatchesAccount(t *testing.T) {
 		if err := os.WriteFile(path, raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		kept, err := snapshot.Load(ctx, path, snapshot.ParseOptions{KeepAccounts: true, DiscardRaw: true})
+		sums := NewSummarizer(ctx)
+		kept, err := snapshot.Load(ctx, path, snapshot.ParseOptions{KeepAccounts: true, DiscardRaw: true, Account: sums.Add})
 		if err != nil {
 			t.Fatal(err)
+		}
+		slow, err := summarizeAccounts(ctx, &Document{Accounts: kept.Accounts(), AccountJSON: kept.AccountJSON})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fast := sums.Summaries(kept.Accounts()); fast == nil || !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%s: the summaries made while loading differ from those of the accounts read again", name)
 		}
 		for _, chunk := range []int{1, 4, 0} {
 			eng, err := New(ctx, Options{Sources: []Source{BuiltinSource()}, ChunkSize: chunk})
@@ -189,21 +236,26 @@ func TestAccountJSONMatchesAccount(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc := &Document{
-				Rest: kept.Rest, Accounts: kept.Accounts(),
-				Account:     func(i int) (any, error) { return kept.Account(ctx, i) },
-				AccountJSON: kept.AccountJSON,
-			}
-			got, err := eng.Eval(ctx, Input{Snapshot: kept, Document: doc})
-			if err != nil {
-				t.Fatal(err)
-			}
 			if len(want.Findings) == 0 {
 				t.Fatalf("%s: no findings: the comparison proves little", name)
 			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s (chunks of %d): %d findings, %d not evaluated; the generic accounts give %d, %d",
-					name, chunk, len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
+			for _, loaded := range []bool{false, true} {
+				doc := &Document{
+					Rest: kept.Rest, Accounts: kept.Accounts(),
+					Account:     func(i int) (any, error) { return kept.Account(ctx, i) },
+					AccountJSON: kept.AccountJSON,
+				}
+				if loaded {
+					doc.ReadAccountJSON, doc.Summaries = kept.ReadAccountJSON, sums.Summaries(kept.Accounts())
+				}
+				got, err := eng.Eval(ctx, Input{Snapshot: kept, Document: doc})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s (chunks of %d, summaries and buffers of the loader: %v): %d findings, %d not evaluated; the generic accounts give %d, %d",
+						name, chunk, loaded, len(got.Findings), len(got.NotEvaluated), len(want.Findings), len(want.NotEvaluated))
+				}
 			}
 		}
 	}
@@ -264,6 +316,56 @@ func BenchmarkDecodeAccounts(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestContainerSpans: where the arrays and objects are, on every seed, a
+// few strings of backslashes and the fixtures' accounts, as a plain scan
+// byte by byte finds them.
+func TestContainerSpans(t *testing.T) {
+	plain := func(raw []byte) ([]span, bool) {
+		var spans []span
+		var open []int32
+		inString := false
+		for i := 0; i < len(raw); i++ {
+			c := raw[i]
+			if inString {
+				switch c {
+				case '\\':
+					i++
+				case '"':
+					inString = false
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inString = true
+			case '{', '[':
+				open = append(open, int32(len(spans)))
+				spans = append(spans, span{start: int32(i)})
+			case '}', ']':
+				if len(open) == 0 {
+					return spans, false
+				}
+				j := open[len(open)-1]
+				open = open[:len(open)-1]
+				spans[j].end, spans[j].after = int32(i+1), int32(len(spans))
+			}
+		}
+		return spans, len(open) == 0 && !inString
+	}
+	inputs := slices.Clone(decodeSeeds)
+	inputs = append(inputs, `["\\\\"]`, `["\\\\\"]"]`, `[{"a":"\\"},{"b":"\"{"}]`, `["\\`, `"\\"`, `["a\"]`)
+	for _, raw := range accountJSONs(t, jsonFiles(t)) {
+		inputs = append(inputs, string(raw))
+	}
+	for _, in := range inputs {
+		want, wantOK := plain([]byte(in))
+		got, _, ok := containerSpans([]byte(in), nil, nil)
+		if ok != wantOK || ok && !slices.Equal(got, want) {
+			t.Errorf("%s: spans %v (%v), want %v (%v)", trim(in), got, ok, want, wantOK)
 		}
 	}
 }

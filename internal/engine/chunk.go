@@ -35,6 +35,17 @@ type Document struct {
 	// without decoding it whole (SummarizeAccountJSON); Account is not
 	// called.
 	AccountJSON func(i int) ([]byte, error)
+	// ReadAccountJSON, when set, is AccountJSON that may read the JSON
+	// into *buf, growing it (snapshot.Loaded.ReadAccountJSON): the
+	// chunks' accounts are read through it, each into a buffer reused
+	// once the account is decoded (the value rules see keeps nothing of
+	// it).
+	ReadAccountJSON func(i int, buf *[]byte) ([]byte, error)
+	// Summaries, when it holds one summary per account, are the
+	// accounts' summaries already made (SummarizeAccountJSON of each
+	// account's JSON, for instance while the snapshot was loaded, see
+	// Summarizer): Eval does not read the accounts for them.
+	Summaries []AccountSummary
 }
 
 // DocumentOf is the Document of a whole generic document (not modified).
@@ -76,13 +87,15 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	if _, ok := doc.Rest[FactsKey]; ok {
 		return nil, fmt.Errorf("input key %q is reserved for the engine", FactsKey)
 	}
-	var sums []AccountSummary
-	if doc.AccountJSON != nil {
+	sums := doc.Summaries
+	switch {
+	case len(sums) == doc.Accounts:
+	case doc.AccountJSON != nil:
 		var err error
 		if sums, err = summarizeAccounts(ctx, doc); err != nil {
 			return nil, err
 		}
-	} else {
+	default:
 		sums = make([]AccountSummary, doc.Accounts)
 		for i := range sums {
 			a, err := doc.Account(i)
@@ -194,6 +207,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 		sem <- struct{}{}
 	}
 	outs := make([][]groupOutput, len(tasks))
+	evidence := newEvidences()
 	eg, gctx := errgroup.WithContext(ctx)
 	// run starts the tasks that wait for the deferred values (latePairs)
 	// or those that do not.
@@ -208,11 +222,11 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 					if err != nil {
 						return err
 					}
-					early, err := e.evalGroups(ctx, gctx, t.early, base, nil)
+					early, err := e.evalGroups(ctx, gctx, t.early, base, nil, evidence)
 					if err != nil {
 						return err
 					}
-					late, err := e.evalGroups(ctx, gctx, t.late, base, latePairs)
+					late, err := e.evalGroups(ctx, gctx, t.late, base, latePairs, evidence)
 					outs[i] = append(early, late...)
 					return err
 				})
@@ -241,31 +255,68 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	for _, list := range outs {
 		for _, o := range list {
 			for _, k := range slices.Sorted(maps.Keys(o)) {
-				items, ok := o[k].([]any)
-				if !ok || !chunked[k] {
-					out[k] = o[k]
-					continue
+				if err := merge(out, k, o[k], chunked[k], seen); err != nil {
+					return nil, fmt.Errorf("evaluate rules: %w", err)
 				}
-				u := seen[k]
-				if u == nil {
-					u = &union{}
-					seen[k] = u
-				}
-				prev, _ := out[k].([]any)
-				for _, it := range items {
-					dup, err := u.seen(it)
-					if err != nil {
-						return nil, fmt.Errorf("evaluate rules: %w", err)
-					}
-					if !dup {
-						prev = append(prev, it)
-					}
-				}
-				out[k] = prev
 			}
 		}
 	}
 	return e.result(out, in)
+}
+
+// merge adds one evaluation's result v of key k to out: in place of the
+// one there, or, for the result of a rule evaluated in several chunks
+// (chunked) that is a list, to the results of the chunks before that it
+// is not one of.
+func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*union) error {
+	u := seen[k]
+	if u == nil {
+		u = &union{}
+		seen[k] = u
+	}
+	if dl, ok := v.(*denyList); ok {
+		if !dl.list || !chunked {
+			out[k] = dl
+			return nil
+		}
+		prev, ok := out[k].(*denyList)
+		if !ok || !prev.list {
+			prev = &denyList{list: true}
+			out[k] = prev
+		}
+		if prev.err == nil {
+			// The first result that is not valid comes first.
+			prev.err = dl.err
+		}
+		for i := range dl.items {
+			d := &dl.items[i]
+			dup, err := u.seen(d.text(), d.full)
+			if err != nil {
+				return err
+			}
+			if !dup {
+				prev.items = append(prev.items, *d)
+			}
+		}
+		return nil
+	}
+	items, ok := v.([]any)
+	if !ok || !chunked {
+		out[k] = v
+		return nil
+	}
+	prev, _ := out[k].([]any)
+	for _, it := range items {
+		dup, err := u.seen(genericText(it), func() ([sha256.Size]byte, error) { return hash(it) })
+		if err != nil {
+			return err
+		}
+		if !dup {
+			prev = append(prev, it)
+		}
+	}
+	out[k] = prev
+	return nil
 }
 
 // union tells whether a rule's result was already found in another
@@ -274,15 +325,44 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 // alike in those are compared by their whole value, encoded (object keys
 // sorted, so that equal values encode alike) and hashed with SHA-256.
 type union struct {
-	pending map[uint64]any // the one result of a text, not hashed yet
+	pending map[uint64]func() ([sha256.Size]byte, error) // the full hash of the one result of a text, not computed yet
 	hashed  map[uint64]bool
 	full    map[[sha256.Size]byte]bool
 }
 
-func (u *union) seen(it any) (bool, error) {
+// seen tells whether the result of text hash text, whose full hash full
+// computes, was seen before.
+func (u *union) seen(text uint64, full func() ([sha256.Size]byte, error)) (bool, error) {
 	if u.pending == nil {
-		u.pending, u.hashed, u.full = map[uint64]any{}, map[uint64]bool{}, map[[sha256.Size]byte]bool{}
+		u.pending, u.hashed, u.full = map[uint64]func() ([sha256.Size]byte, error){}, map[uint64]bool{}, map[[sha256.Size]byte]bool{}
 	}
+	if !u.hashed[text] {
+		prev, ok := u.pending[text]
+		if !ok {
+			u.pending[text] = full
+			return false, nil
+		}
+		delete(u.pending, text)
+		u.hashed[text] = true
+		sum, err := prev()
+		if err != nil {
+			return false, err
+		}
+		u.full[sum] = true
+	}
+	sum, err := full()
+	if err != nil {
+		return false, err
+	}
+	if u.full[sum] {
+		return true, nil
+	}
+	u.full[sum] = true
+	return false, nil
+}
+
+// genericText is the hash of a generic result's text fields.
+func genericText(it any) uint64 {
 	h := fnv.New64a()
 	if m, ok := it.(map[string]any); ok {
 		for _, k := range []string{"resource", "account_id", "key", "message", "reason", "section"} {
@@ -292,30 +372,7 @@ func (u *union) seen(it any) (bool, error) {
 			h.Write([]byte{0})
 		}
 	}
-	text := h.Sum64()
-	if !u.hashed[text] {
-		prev, ok := u.pending[text]
-		if !ok {
-			u.pending[text] = it
-			return false, nil
-		}
-		delete(u.pending, text)
-		u.hashed[text] = true
-		sum, err := hash(prev)
-		if err != nil {
-			return false, err
-		}
-		u.full[sum] = true
-	}
-	sum, err := hash(it)
-	if err != nil {
-		return false, err
-	}
-	if u.full[sum] {
-		return true, nil
-	}
-	u.full[sum] = true
-	return false, nil
+	return h.Sum64()
 }
 
 func hash(it any) ([sha256.Size]byte, error) {
@@ -355,7 +412,7 @@ func (e *Engine) factsRead(groups []group) func(string) bool {
 }
 
 // evalGroups evaluates groups over the input made of base and late.
-func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, late [][2]*ast.Term) ([]groupOutput, error) {
+func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, late [][2]*ast.Term, evidence *evidences) ([]groupOutput, error) {
 	if len(groups) == 0 {
 		return nil, nil
 	}
@@ -363,7 +420,7 @@ func (e *Engine) evalGroups(ctx, gctx context.Context, groups []group, base, lat
 	out := make([]groupOutput, len(groups))
 	for i, g := range groups {
 		var err error
-		if out[i], err = e.evalGroup(ctx, gctx, g, val); err != nil {
+		if out[i], err = e.evalGroup(ctx, gctx, g, val, evidence); err != nil {
 			return nil, err
 		}
 	}

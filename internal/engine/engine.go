@@ -568,18 +568,31 @@ func convertList(list []any, consume bool) (ast.Value, error) {
 }
 
 // PrepareObjectConsuming converts a generic object for Input.Extra (the
-// access graph document) one top-level key at a time, deleting each from
-// m once converted: the generic value and its conversion never exist whole
-// at the same time. m is left empty.
+// access graph document) one top-level key at a time, on every core,
+// dropping each key's generic value once converted: the generic value and
+// its conversion never exist whole at the same time. m is left empty. The
+// parts of a key's value that are alike in every way are one value
+// (sharer): the value equals ast.InterfaceToValue(m) and has its text.
 func PrepareObjectConsuming(m map[string]any) (any, error) {
-	pairs := make([][2]*ast.Term, 0, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		v, err := ast.InterfaceToValue(m[k])
+	keys := slices.Sorted(maps.Keys(m))
+	vals := make([]any, len(keys))
+	for i, k := range keys {
+		vals[i] = m[k]
+	}
+	clear(m)
+	pairs := make([][2]*ast.Term, len(keys))
+	err := eachIndex(len(keys), runtime.GOMAXPROCS(0), func(i int) error {
+		v, err := ast.InterfaceToValue(vals[i])
 		if err != nil {
-			return nil, fmt.Errorf("convert input for rules: %w", err)
+			return fmt.Errorf("convert input for rules: %w", err)
 		}
-		delete(m, k)
-		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
+		vals[i] = nil
+		v, _ = newSharer().share(v)
+		pairs[i] = [2]*ast.Term{ast.StringTerm(keys[i]), ast.NewTerm(v)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return ast.NewObject(pairs...), nil
 }
@@ -644,6 +657,7 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	outs := make([]map[string]any, len(e.groups))
+	evidence := newEvidences()
 	eg, gctx := errgroup.WithContext(ctx)
 	eg.SetLimit(e.workers)
 	run := func(late bool, val ast.Value) {
@@ -653,7 +667,7 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 			}
 			eg.Go(func() error {
 				var err error
-				outs[i], err = e.evalGroup(ctx, gctx, g, val)
+				outs[i], err = e.evalGroup(ctx, gctx, g, val, evidence)
 				return err
 			})
 		}
@@ -683,11 +697,20 @@ func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
 	var reported []NotEvaluated
 	for _, r := range e.active {
-		found, err := decodeFindings(r, out[r.ID])
-		if err != nil {
-			return nil, err
+		if dl, ok := out[r.ID].(*denyList); ok {
+			if dl.err != nil {
+				return nil, dl.err
+			}
+			for i := range dl.items {
+				res.Findings = append(res.Findings, dl.items[i].Finding)
+			}
+		} else {
+			found, err := decodeFindings(r, out[r.ID])
+			if err != nil {
+				return nil, err
+			}
+			res.Findings = append(res.Findings, found...)
 		}
-		res.Findings = append(res.Findings, found...)
 		if r.reportsNotEvaluated {
 			ne, err := decodeNotEvaluated(r, out[notEvaluatedKey(r.ID)])
 			if err != nil {
@@ -705,10 +728,10 @@ func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 // evalGroup runs one group's query within the rule timeout. ctx is the
 // caller's (done on Ctrl-C), gctx the group's (also done when another
 // group failed).
-func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value) (map[string]any, error) {
+func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value, evidence *evidences) (map[string]any, error) {
 	tctx, cancel := context.WithTimeout(gctx, e.timeout)
 	defer cancel()
-	out, err := g.eval(tctx, input)
+	out, err := g.eval(tctx, input, evidence)
 	switch {
 	case err == nil:
 		return out, nil
@@ -720,21 +743,51 @@ func (e *Engine) evalGroup(ctx, gctx context.Context, g group, input ast.Value) 
 	return nil, err
 }
 
-// eval runs one group's query.
-func (g group) eval(ctx context.Context, input ast.Value) (map[string]any, error) {
-	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input))
+// eval runs one group's query. The rules' deny sets are decoded straight
+// from the Rego values (decodeDeny), their other results converted to
+// generic values.
+func (g group) eval(ctx context.Context, input ast.Value, evidence *evidences) (map[string]any, error) {
+	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(regoValue))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", regoError(err))
 	}
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluate rules: query returned %d results", len(rs))
 	}
-	out, ok := rs[0].Bindings["result"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("evaluate rules: unexpected result %T", rs[0].Bindings["result"])
+	t, _ := rs[0].Bindings["result"].(*ast.Term)
+	var obj ast.Object
+	if t != nil {
+		obj, _ = t.Value.(ast.Object)
+	}
+	if obj == nil {
+		var v any = t
+		if t != nil {
+			v, _ = ast.JSON(t.Value)
+		}
+		return nil, fmt.Errorf("evaluate rules: unexpected result %T", v)
+	}
+	out := make(map[string]any, obj.Len())
+	err = obj.Iter(func(k, v *ast.Term) error {
+		key, ok := k.Value.(ast.String)
+		if !ok {
+			return fmt.Errorf("evaluate rules: unexpected result key %v", k)
+		}
+		if i := slices.IndexFunc(g.rules, func(r Rule) bool { return r.ID == string(key) }); i >= 0 {
+			out[string(key)] = decodeDeny(g.rules[i], v.Value, evidence)
+			return nil
+		}
+		g, err := ast.JSON(v.Value)
+		out[string(key)] = g
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
+
+// regoValue keeps a query's result as the Rego value it is.
+func regoValue(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
 
 // decodeNotEvaluated checks and converts a rule's not_evaluated set.
 func decodeNotEvaluated(r Rule, v any) ([]NotEvaluated, error) {

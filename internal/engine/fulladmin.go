@@ -41,8 +41,18 @@ func fullAdminDocument(raw any) bool {
 // adminMemo remembers fullAdminJSON's answer per document, keyed by its
 // text (ast.Value.String, which tells apart any two documents whose JSON
 // differs): organizations repeat the same inline policies in many
-// accounts, and the answer depends on the document alone.
-type adminMemo map[string]bool
+// accounts, and the answer depends on the document alone. A document
+// object seen before (the decoder shares the objects an organization
+// repeats, see valueDecoder.shared) is found by its address first,
+// without its text.
+type adminMemo struct {
+	byText   map[string]bool
+	byObject map[ast.Object]bool
+}
+
+func newAdminMemo() adminMemo {
+	return adminMemo{byText: map[string]bool{}, byObject: map[ast.Object]bool{}}
+}
 
 // full is fullAdminDocument of a document for the rules (nil when
 // absent), decided on the JSON its generic value encodes to.
@@ -50,15 +60,23 @@ func (m adminMemo) full(doc ast.Value) bool {
 	if doc == nil {
 		doc = ast.NullValue
 	}
+	obj, isObj := doc.(ast.Object)
+	if isObj {
+		if v, ok := m.byObject[obj]; ok {
+			return v
+		}
+	}
 	key := doc.String()
-	if v, ok := m[key]; ok {
-		return v
+	v, ok := m.byText[key]
+	if !ok {
+		if g, err := ast.JSON(doc); err == nil {
+			v = fullAdminDocument(g)
+		}
+		m.byText[key] = v
 	}
-	v := false
-	if g, err := ast.JSON(doc); err == nil {
-		v = fullAdminDocument(g)
+	if isObj {
+		m.byObject[obj] = v
 	}
-	m[key] = v
 	return v
 }
 
@@ -146,7 +164,7 @@ func sortedKeys(m map[string]bool) []string {
 // sorted by account, kind, policy ARN or owner, and name.
 func fullAdminPolicies(iamAccounts []iamAccount) *ast.Array {
 	var out []*ast.Term
-	memo := adminMemo{}
+	memo := newAdminMemo()
 	type entry struct {
 		sortKey string
 		value   *ast.Term

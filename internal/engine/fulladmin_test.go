@@ -13,7 +13,13 @@ import (
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
+// TestFullAdminDocument: the answer on each document, generic and as the
+// rules see it through adminMemo (one memo for every document; each
+// document decoded twice into one shared object, found the second time
+// by its address).
 func TestFullAdminDocument(t *testing.T) {
+	memo := newAdminMemo()
+	d := &valueDecoder{strs: map[string]ast.Value{}, shared: map[string]ast.Value{}}
 	for _, tc := range []struct {
 		name string
 		doc  string
@@ -44,6 +50,20 @@ func TestFullAdminDocument(t *testing.T) {
 			}
 			if got := fullAdminDocument(doc); got != tc.want {
 				t.Errorf("fullAdminDocument = %v, want %v", got, tc.want)
+			}
+			v, err := d.decode(context.Background(), []byte("["+tc.doc+","+tc.doc+"]"))
+			d.release()
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, second := v.(*ast.Array).Elem(0).Value, v.(*ast.Array).Elem(1).Value
+			if first != second {
+				t.Fatal("the decoder did not share the document")
+			}
+			for _, doc := range []ast.Value{first, second} {
+				if got := memo.full(doc); got != tc.want {
+					t.Errorf("adminMemo.full = %v, want %v", got, tc.want)
+				}
 			}
 		})
 	}

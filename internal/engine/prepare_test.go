@@ -82,7 +82,7 @@ func TestPrepareInputMatchesInterfaceToValue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ast.Compare(gv.(ast.Value), g) != 0 || len(g2) != 0 {
+			if ast.Compare(gv.(ast.Value), g) != 0 || gv.(ast.Value).String() != g.String() || len(g2) != 0 {
 				t.Error("PrepareObjectConsuming differs from InterfaceToValue or leaves keys")
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -126,4 +127,47 @@ func summarizeAccounts(ctx context.Context, doc *Document) ([]AccountSummary, er
 		return nil
 	})
 	return sums, err
+}
+
+// Summarizer collects the summaries of accounts given one at a time, in
+// any order and concurrently (snapshot.ParseOptions.Account), for
+// Document.Summaries.
+type Summarizer struct {
+	ctx    context.Context
+	mu     sync.Mutex
+	sums   []AccountSummary
+	added  int
+	failed bool
+}
+
+// NewSummarizer returns a Summarizer; ctx stops its work.
+func NewSummarizer(ctx context.Context) *Summarizer { return &Summarizer{ctx: ctx} }
+
+// Add summarizes account i from its JSON (SummarizeAccountJSON). An
+// account it cannot summarize leaves the Summarizer without summaries:
+// Eval then makes them itself, and says what is wrong.
+func (s *Summarizer) Add(i int, raw []byte) {
+	sum, err := SummarizeAccountJSON(s.ctx, raw)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.failed = true
+		return
+	}
+	if i >= len(s.sums) {
+		s.sums = append(s.sums, make([]AccountSummary, i+1-len(s.sums))...)
+	}
+	s.sums[i] = sum
+	s.added++
+}
+
+// Summaries returns the summaries of accounts 0 to n-1, or nil unless
+// every one of them was added.
+func (s *Summarizer) Summaries(n int) []AccountSummary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failed || s.added != n || len(s.sums) != n {
+		return nil
+	}
+	return s.sums
 }

@@ -121,15 +121,23 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	// the rules see the accounts a chunk at a time, decoded again, and
 	// the organization-wide facts come from summaries the engine makes
 	// of each account's JSON (engine.SummarizeAccountJSON).
-	snap, err := snapshot.Load(ctx, path, snapshot.ParseOptions{
-		MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput,
-	})
+	// The summaries are made as the loader validates each account, while
+	// its JSON is in memory: the accounts are read again only for the
+	// rules.
+	popts := snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput}
+	var sums *engine.Summarizer
+	if popts.KeepAccounts {
+		sums = engine.NewSummarizer(ctx)
+		popts.Account = sums.Add
+	}
+	snap, err := snapshot.Load(ctx, path, popts)
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
 	}
 	var doc *engine.Document
 	if snap.Rest != nil {
 		doc = accountsDocument(snap)
+		doc.Summaries = sums.Summaries(doc.Accounts)
 	}
 	p.log.Debug("snapshot loaded and validated", "accounts", len(snap.Snapshot.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	var ev *Evaluation
@@ -163,7 +171,7 @@ func (p *Pipeline) Evaluate(ctx context.Context, snap *snapshot.Loaded) (*Evalua
 // KeepAccounts: each account decoded again when the rules need it.
 func accountsDocument(snap *snapshot.Loaded) *engine.Document {
 	// The chunks decode each account's JSON straight for the rules.
-	return &engine.Document{Rest: snap.Rest, Accounts: snap.Accounts(), AccountJSON: snap.AccountJSON}
+	return &engine.Document{Rest: snap.Rest, Accounts: snap.Accounts(), AccountJSON: snap.AccountJSON, ReadAccountJSON: snap.ReadAccountJSON}
 }
 
 // EvaluateConsuming is Evaluate for a caller that has no further use for

@@ -139,7 +139,23 @@ func (l *Loaded) AccountJSON(i int) ([]byte, error) {
 	return l.file.read(i)
 }
 
-func (r *reread) read(i int) ([]byte, error) {
+// ReadAccountJSON is AccountJSON reading the bytes, where they are read
+// again from the file, into *buf, grown as needed (*buf is then the grown
+// storage): a caller that decodes the accounts one after the other reuses
+// one buffer. Bytes kept in memory are returned as they are, and *buf
+// left alone. The bytes must not be modified, nor used after *buf's next
+// use.
+func (l *Loaded) ReadAccountJSON(i int, buf *[]byte) ([]byte, error) {
+	if l.file == nil {
+		return l.accountJSON[i], nil
+	}
+	return l.file.readInto(i, buf)
+}
+
+func (r *reread) read(i int) ([]byte, error) { return r.readInto(i, new([]byte)) }
+
+// readInto reads account i into *buf, grown when too small.
+func (r *reread) readInto(i int, buf *[]byte) ([]byte, error) {
 	changed := fmt.Errorf("snapshot %s changed while it was being checked: check it again", r.path)
 	f, err := os.Open(r.path)
 	if err != nil {
@@ -154,7 +170,11 @@ func (r *reread) read(i int) ([]byte, error) {
 		return nil, changed
 	}
 	span := r.spans[i]
-	b := make([]byte, span[1]-span[0])
+	n := int(span[1] - span[0])
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	b := (*buf)[:n]
 	if _, err := f.ReadAt(b, span[0]); err != nil {
 		return nil, fmt.Errorf("read snapshot again: %w", err)
 	}
@@ -186,6 +206,13 @@ type ParseOptions struct {
 	// Load of a regular file keeps only where each account is in the
 	// file, and reads it again from there.
 	KeepAccounts bool
+	// Account, when set, is called with the JSON of every account of a
+	// valid document as it is validated, on several goroutines at once:
+	// a caller that needs something of each account gets it while the
+	// bytes are at hand, instead of reading them again. It must not
+	// modify or keep raw. It is not called for an account that is not
+	// valid (the document is then refused anyway).
+	Account func(i int, raw []byte)
 }
 
 // LoadFile reads and validates the snapshot at path, with the default size
@@ -316,6 +343,9 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 				}
 				if !keep {
 					d.doc = nil
+				}
+				if d.fail == nil && opts.Account != nil {
+					opts.Account(it.i, it.b)
 				}
 				outs[w] = append(outs[w], d)
 			}

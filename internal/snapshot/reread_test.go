@@ -42,6 +42,10 @@ func TestKeepAccounts(t *testing.T) {
 			if l.Accounts() != len(want) {
 				t.Fatalf("%s: %d accounts, want %d", path, l.Accounts(), len(want))
 			}
+			// ReadAccountJSON through one buffer, too small at first: the
+			// bytes AccountJSON gives; kept in memory, the buffer is left
+			// alone.
+			buf := make([]byte, 0, 1)
 			for i := range want {
 				got, err := l.Account(ctx, i)
 				if err != nil {
@@ -49,6 +53,21 @@ func TestKeepAccounts(t *testing.T) {
 				}
 				if !reflect.DeepEqual(got, want[i]) {
 					t.Errorf("%s: account %d differs from the whole document's", path, i)
+				}
+				b, err := l.AccountJSON(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				prev := buf
+				r, err := l.ReadAccountJSON(i, &buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(r) != string(b) {
+					t.Errorf("%s: ReadAccountJSON of account %d differs from AccountJSON", path, i)
+				}
+				if !discard && (cap(buf) != cap(prev) || len(buf) != len(prev)) {
+					t.Errorf("%s: ReadAccountJSON of bytes in memory changed the buffer", path)
 				}
 			}
 		}
