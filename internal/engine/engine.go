@@ -43,6 +43,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -692,24 +693,36 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 }
 
 // result decodes the rules' results (by result key) into findings and
-// checks not evaluated.
+// checks not evaluated. Each rule's findings are decoded, fingerprinted
+// and sorted on every core (the findings of one rule are all of its id
+// and severity, so that the sorted lists joined in the order of their
+// rules are the sort of all findings: TestJoinFindingsIsTheSlowWay).
 func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
-	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
-	var reported []NotEvaluated
-	for _, r := range e.active {
+	res := &Result{Rules: e.Rules(), NotEvaluated: []NotEvaluated{}}
+	found := make([][]Finding, len(e.active))
+	errs := make([]error, len(e.active))
+	_ = eachIndex(len(e.active), runtime.GOMAXPROCS(0), func(i int) error {
+		r := e.active[i]
 		if dl, ok := out[r.ID].(*denyList); ok {
 			if dl.err != nil {
-				return nil, dl.err
+				errs[i] = dl.err
+				return nil
 			}
-			for i := range dl.items {
-				res.Findings = append(res.Findings, dl.items[i].Finding)
+			found[i] = make([]Finding, len(dl.items))
+			for j := range dl.items {
+				found[i][j] = dl.items[j].Finding
 			}
-		} else {
-			found, err := decodeFindings(r, out[r.ID])
-			if err != nil {
-				return nil, err
-			}
-			res.Findings = append(res.Findings, found...)
+		} else if found[i], errs[i] = decodeFindings(r, out[r.ID]); errs[i] != nil {
+			return nil
+		}
+		fingerprint(found[i])
+		SortFindings(found[i])
+		return nil
+	})
+	var reported []NotEvaluated
+	for i, r := range e.active {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		if r.reportsNotEvaluated {
 			ne, err := decodeNotEvaluated(r, out[notEvaluatedKey(r.ID)])
@@ -719,10 +732,34 @@ func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 			reported = append(reported, ne...)
 		}
 	}
-	fingerprint(res.Findings)
-	SortFindings(res.Findings)
+	res.Findings = joinFindings(e.active, found)
 	res.NotEvaluated = notEvaluated(e.active, in.Snapshot.Snapshot, reported)
 	return res, nil
+}
+
+// joinFindings joins the findings of each rule (found[i] those of
+// rules[i], fingerprinted and sorted) into the sort of all findings
+// (SortFindings): by severity, highest first, then rule id. Fingerprints
+// are those fingerprint gives all findings: one's rule id is part of it,
+// so that findings of two rules never collide.
+func joinFindings(rules []Rule, found [][]Finding) []Finding {
+	order := make([]int, len(rules))
+	n := 0
+	for i := range order {
+		order[i] = i
+		n += len(found[i])
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(rules[b].Severity, rules[a].Severity); c != 0 {
+			return c
+		}
+		return strings.Compare(rules[a].ID, rules[b].ID)
+	})
+	out := make([]Finding, 0, n)
+	for _, i := range order {
+		out = append(out, found[i]...)
+	}
+	return out
 }
 
 // evalGroup runs one group's query within the rule timeout. ctx is the
