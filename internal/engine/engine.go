@@ -574,6 +574,9 @@ func convertList(list []any, consume bool) (ast.Value, error) {
 // its conversion never exist whole at the same time. m is left empty. The
 // parts of a key's value that are alike in every way are one value
 // (sharer): the value equals ast.InterfaceToValue(m) and has its text.
+// The keys are shared one after the other, in key order, as their
+// conversions end: the values of two keys may hold the same Rego value
+// (the graph's document shares them), whose terms sharing rewrites.
 func PrepareObjectConsuming(m map[string]any) (any, error) {
 	keys := slices.Sorted(maps.Keys(m))
 	vals := make([]any, len(keys))
@@ -581,18 +584,44 @@ func PrepareObjectConsuming(m map[string]any) (any, error) {
 		vals[i] = m[k]
 	}
 	clear(m)
-	pairs := make([][2]*ast.Term, len(keys))
-	err := eachIndex(len(keys), runtime.GOMAXPROCS(0), func(i int) error {
-		v, err := ast.InterfaceToValue(vals[i])
-		if err != nil {
-			return fmt.Errorf("convert input for rules: %w", err)
+	converted := make([]ast.Value, len(keys))
+	ended := make([]chan struct{}, len(keys))
+	for i := range ended {
+		ended[i] = make(chan struct{})
+	}
+	// The keys are converted on up to workers goroutines, started in key
+	// order: at most workers keys are converted and not yet shared.
+	workers := runtime.GOMAXPROCS(0)
+	ahead := make(chan struct{}, workers)
+	var eg errgroup.Group
+	eg.Go(func() error {
+		for i := range keys {
+			ahead <- struct{}{}
+			eg.Go(func() error {
+				defer close(ended[i])
+				v, err := ast.InterfaceToValue(vals[i])
+				if err != nil {
+					return fmt.Errorf("convert input for rules: %w", err)
+				}
+				vals[i] = nil
+				converted[i] = v
+				return nil
+			})
 		}
-		vals[i] = nil
-		v, _ = newSharer().share(v)
-		pairs[i] = [2]*ast.Term{ast.StringTerm(keys[i]), ast.NewTerm(v)}
 		return nil
 	})
-	if err != nil {
+	pairs := make([][2]*ast.Term, len(keys))
+	failed := false
+	for i := range keys {
+		<-ended[i]
+		if failed = failed || converted[i] == nil; !failed { // else eg says why
+			v, _ := newSharer().share(converted[i])
+			converted[i] = nil
+			pairs[i] = [2]*ast.Term{ast.StringTerm(keys[i]), ast.NewTerm(v)}
+		}
+		<-ahead
+	}
+	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
 	return ast.NewObject(pairs...), nil
