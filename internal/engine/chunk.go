@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"golang.org/x/sync/errgroup"
@@ -209,6 +210,10 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	outs := make([][]groupOutput, len(tasks))
 	evidence := newEvidences()
 	eg, gctx := errgroup.WithContext(ctx)
+	// The outputs are merged in task order as the tasks end, while the
+	// others run, each task's once those before it are merged: no
+	// merging is left for after the last task.
+	m := newMerger(len(tasks), outs, chunked)
 	// run starts the tasks that wait for the deferred values (latePairs)
 	// or those that do not.
 	run := func(waits bool, latePairs [][2]*ast.Term) {
@@ -217,7 +222,7 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 				continue
 			}
 			eg.Go(func() error {
-				return runTask(gctx, sem, func() error {
+				err := runTask(gctx, sem, func() error {
 					base, err := input(t.lo, t.hi, e.factsRead(append(slices.Clip(t.early), t.late...)))
 					if err != nil {
 						return err
@@ -230,6 +235,10 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 					outs[i] = append(early, late...)
 					return err
 				})
+				if err != nil {
+					return err
+				}
+				return m.done(i)
 			})
 		}
 	}
@@ -248,20 +257,66 @@ func (e *Engine) evalDocument(ctx context.Context, in Input) (*Result, error) {
 	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
-	// Merge in task order; results of rules evaluated in several chunks
-	// are a union, as one evaluation's set would be.
-	out := map[string]any{}
-	seen := map[string]*union{}
-	for _, list := range outs {
-		for _, o := range list {
-			for _, k := range slices.Sorted(maps.Keys(o)) {
-				if err := merge(out, k, o[k], chunked[k], seen); err != nil {
-					return nil, fmt.Errorf("evaluate rules: %w", err)
-				}
+	return e.result(m.out, in)
+}
+
+// merger merges the tasks' outputs in task order, each task's as soon as
+// it and every task before it have ended: results of rules evaluated in
+// several chunks are a union, as one evaluation's set would be.
+type merger struct {
+	mu      sync.Mutex
+	ended   []bool
+	next    int  // the first task not merged
+	merging bool // a goroutine is merging
+	outs    [][]groupOutput
+	chunked map[string]bool
+	out     map[string]any
+	seen    map[string]*union
+}
+
+func newMerger(tasks int, outs [][]groupOutput, chunked map[string]bool) *merger {
+	return &merger{ended: make([]bool, tasks), outs: outs, chunked: chunked, out: map[string]any{}, seen: map[string]*union{}}
+}
+
+// done says task i ended, its output in outs[i], and merges what can be:
+// one goroutine at a time merges, the others only mark their task ended
+// (the merging one merges theirs too).
+func (m *merger) done(i int) error {
+	m.mu.Lock()
+	m.ended[i] = true
+	if m.merging {
+		m.mu.Unlock()
+		return nil
+	}
+	m.merging = true
+	for m.next < len(m.ended) && m.ended[m.next] {
+		j := m.next
+		m.next++
+		m.mu.Unlock()
+		err := m.merge(j)
+		m.mu.Lock()
+		if err != nil {
+			m.merging = false
+			m.mu.Unlock()
+			return err
+		}
+	}
+	m.merging = false
+	m.mu.Unlock()
+	return nil
+}
+
+// merge merges task j's output and drops it.
+func (m *merger) merge(j int) error {
+	for _, o := range m.outs[j] {
+		for _, k := range slices.Sorted(maps.Keys(o)) {
+			if err := merge(m.out, k, o[k], m.chunked[k], m.seen); err != nil {
+				return fmt.Errorf("evaluate rules: %w", err)
 			}
 		}
 	}
-	return e.result(out, in)
+	m.outs[j] = nil
+	return nil
 }
 
 // merge adds one evaluation's result v of key k to out: in place of the

@@ -43,6 +43,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -573,6 +574,9 @@ func convertList(list []any, consume bool) (ast.Value, error) {
 // its conversion never exist whole at the same time. m is left empty. The
 // parts of a key's value that are alike in every way are one value
 // (sharer): the value equals ast.InterfaceToValue(m) and has its text.
+// The keys are shared one after the other, in key order, as their
+// conversions end: the values of two keys may hold the same Rego value
+// (the graph's document shares them), whose terms sharing rewrites.
 func PrepareObjectConsuming(m map[string]any) (any, error) {
 	keys := slices.Sorted(maps.Keys(m))
 	vals := make([]any, len(keys))
@@ -580,18 +584,44 @@ func PrepareObjectConsuming(m map[string]any) (any, error) {
 		vals[i] = m[k]
 	}
 	clear(m)
-	pairs := make([][2]*ast.Term, len(keys))
-	err := eachIndex(len(keys), runtime.GOMAXPROCS(0), func(i int) error {
-		v, err := ast.InterfaceToValue(vals[i])
-		if err != nil {
-			return fmt.Errorf("convert input for rules: %w", err)
+	converted := make([]ast.Value, len(keys))
+	ended := make([]chan struct{}, len(keys))
+	for i := range ended {
+		ended[i] = make(chan struct{})
+	}
+	// The keys are converted on up to workers goroutines, started in key
+	// order: at most workers keys are converted and not yet shared.
+	workers := runtime.GOMAXPROCS(0)
+	ahead := make(chan struct{}, workers)
+	var eg errgroup.Group
+	eg.Go(func() error {
+		for i := range keys {
+			ahead <- struct{}{}
+			eg.Go(func() error {
+				defer close(ended[i])
+				v, err := ast.InterfaceToValue(vals[i])
+				if err != nil {
+					return fmt.Errorf("convert input for rules: %w", err)
+				}
+				vals[i] = nil
+				converted[i] = v
+				return nil
+			})
 		}
-		vals[i] = nil
-		v, _ = newSharer().share(v)
-		pairs[i] = [2]*ast.Term{ast.StringTerm(keys[i]), ast.NewTerm(v)}
 		return nil
 	})
-	if err != nil {
+	pairs := make([][2]*ast.Term, len(keys))
+	failed := false
+	for i := range keys {
+		<-ended[i]
+		if failed = failed || converted[i] == nil; !failed { // else eg says why
+			v, _ := newSharer().share(converted[i])
+			converted[i] = nil
+			pairs[i] = [2]*ast.Term{ast.StringTerm(keys[i]), ast.NewTerm(v)}
+		}
+		<-ahead
+	}
+	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
 	return ast.NewObject(pairs...), nil
@@ -692,24 +722,36 @@ func (e *Engine) Eval(ctx context.Context, in Input) (*Result, error) {
 }
 
 // result decodes the rules' results (by result key) into findings and
-// checks not evaluated.
+// checks not evaluated. Each rule's findings are decoded, fingerprinted
+// and sorted on every core (the findings of one rule are all of its id
+// and severity, so that the sorted lists joined in the order of their
+// rules are the sort of all findings: TestJoinFindingsIsTheSlowWay).
 func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
-	res := &Result{Rules: e.Rules(), Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
-	var reported []NotEvaluated
-	for _, r := range e.active {
+	res := &Result{Rules: e.Rules(), NotEvaluated: []NotEvaluated{}}
+	found := make([][]Finding, len(e.active))
+	errs := make([]error, len(e.active))
+	_ = eachIndex(len(e.active), runtime.GOMAXPROCS(0), func(i int) error {
+		r := e.active[i]
 		if dl, ok := out[r.ID].(*denyList); ok {
 			if dl.err != nil {
-				return nil, dl.err
+				errs[i] = dl.err
+				return nil
 			}
-			for i := range dl.items {
-				res.Findings = append(res.Findings, dl.items[i].Finding)
+			found[i] = make([]Finding, len(dl.items))
+			for j := range dl.items {
+				found[i][j] = dl.items[j].Finding
 			}
-		} else {
-			found, err := decodeFindings(r, out[r.ID])
-			if err != nil {
-				return nil, err
-			}
-			res.Findings = append(res.Findings, found...)
+		} else if found[i], errs[i] = decodeFindings(r, out[r.ID]); errs[i] != nil {
+			return nil
+		}
+		fingerprint(found[i])
+		SortFindings(found[i])
+		return nil
+	})
+	var reported []NotEvaluated
+	for i, r := range e.active {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		if r.reportsNotEvaluated {
 			ne, err := decodeNotEvaluated(r, out[notEvaluatedKey(r.ID)])
@@ -719,10 +761,34 @@ func (e *Engine) result(out map[string]any, in Input) (*Result, error) {
 			reported = append(reported, ne...)
 		}
 	}
-	fingerprint(res.Findings)
-	SortFindings(res.Findings)
+	res.Findings = joinFindings(e.active, found)
 	res.NotEvaluated = notEvaluated(e.active, in.Snapshot.Snapshot, reported)
 	return res, nil
+}
+
+// joinFindings joins the findings of each rule (found[i] those of
+// rules[i], fingerprinted and sorted) into the sort of all findings
+// (SortFindings): by severity, highest first, then rule id. Fingerprints
+// are those fingerprint gives all findings: one's rule id is part of it,
+// so that findings of two rules never collide.
+func joinFindings(rules []Rule, found [][]Finding) []Finding {
+	order := make([]int, len(rules))
+	n := 0
+	for i := range order {
+		order[i] = i
+		n += len(found[i])
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(rules[b].Severity, rules[a].Severity); c != 0 {
+			return c
+		}
+		return strings.Compare(rules[a].ID, rules[b].ID)
+	})
+	out := make([]Finding, 0, n)
+	for _, i := range order {
+		out = append(out, found[i]...)
+	}
+	return out
 }
 
 // evalGroup runs one group's query within the rule timeout. ctx is the

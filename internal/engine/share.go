@@ -8,10 +8,27 @@ import "github.com/open-policy-agent/opa/v1/ast"
 // most of its strings and half its arrays and objects (evidence, node
 // references): shared, they weigh far less for as long as the rules run.
 // Rego values are never modified, so one serves every place.
+//
+// Sharing costs more than converting (a hash and a table per part): a
+// sharer that has found few parts alike among the first it saw
+// (probeParts, less than one in shareWorth) stops, and leaves the rest
+// of the value as it is (the graph's nodes are all different: sharing
+// them took 4 times their conversion and saved nothing).
 type sharer struct {
 	strs   map[string]ast.Value
 	byHash map[int][]ast.Value
+	// parts and alike count the arrays and objects seen and those
+	// shared; off says sharing stopped.
+	parts, alike int
+	off          bool
 }
+
+// A sharer decides whether sharing pays after probeParts arrays and
+// objects: it does when at least one in shareWorth was alike another.
+const (
+	probeParts = 4096
+	shareWorth = 16
+)
 
 func newSharer() *sharer {
 	return &sharer{strs: map[string]ast.Value{}, byHash: map[int][]ast.Value{}}
@@ -23,6 +40,9 @@ func newSharer() *sharer {
 // returns the value that replaces v itself; replaced says it is not v.
 // Empty arrays and objects, and values of other kinds, are left alone.
 func (s *sharer) share(v ast.Value) (_ ast.Value, replaced bool) {
+	if s.off {
+		return v, false
+	}
 	switch x := v.(type) {
 	case ast.String:
 		if c, ok := s.strs[string(x)]; ok {
@@ -52,9 +72,13 @@ func (s *sharer) share(v ast.Value) (_ ast.Value, replaced bool) {
 	default:
 		return v, false
 	}
+	if s.parts++; s.parts == probeParts && s.alike*shareWorth < s.parts {
+		s.off = true
+	}
 	h := v.Hash()
 	for _, c := range s.byHash[h] {
 		if same(c, v) {
+			s.alike++
 			return c, true
 		}
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -40,5 +41,51 @@ func TestShare(t *testing.T) {
 				t.Errorf("%s: elements %d and %d held the same", tc.src, p[0], p[1])
 			}
 		}
+	}
+}
+
+// TestShareStopsWhereItDoesNotPay: a sharer that finds too few parts
+// alike among the first it sees stops sharing, one that finds many goes
+// on to the end; either way the value is the one converted, text and all.
+func TestShareStopsWhereItDoesNotPay(t *testing.T) {
+	const n = 2 * probeParts
+	apart := make([]any, n)   // every part different
+	alike := make([]any, n)   // every part one of a few
+	mixed := make([]any, 2*n) // different, then alike
+	for i := range n {
+		apart[i] = map[string]any{"id": fmt.Sprint("node-", i), "kind": "role"}
+		alike[i] = map[string]any{"to": []any{fmt.Sprint("r", i%7)}}
+		mixed[i], mixed[n+i] = apart[i], alike[i]
+	}
+	for _, tc := range []struct {
+		name    string
+		doc     []any
+		stopped bool
+	}{
+		{"apart", apart, true},
+		{"alike", alike, false},
+		{"apart then alike", mixed, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := ast.InterfaceToValue(tc.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := ast.InterfaceToValue(tc.doc)
+			s := newSharer()
+			got, _ := s.share(v)
+			if s.off != tc.stopped {
+				t.Errorf("stopped = %v, want %v (%d parts, %d alike)", s.off, tc.stopped, s.parts, s.alike)
+			}
+			if got.String() != want.String() || ast.Compare(got, want) != 0 {
+				t.Error("shared value differs from the converted one")
+			}
+			if !tc.stopped {
+				arr := got.(*ast.Array)
+				if arr.Elem(0).Value != arr.Elem(7).Value || arr.Elem(n-1).Value != arr.Elem(n-8).Value {
+					t.Error("parts alike not shared to the end")
+				}
+			}
+		})
 	}
 }
