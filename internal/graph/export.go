@@ -32,7 +32,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 // DocumentKeys is Document with only the top-level keys want accepts
 // (nil: every key): what rules never read is neither built nor kept.
 func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
-	return g.document(envs, envSource, want, func() func(fields) any { return fields.doc })
+	return g.document(envs, envSource, want, func() func(fields) any { return fields.doc }, false)
 }
 
 // RulesDocument is DocumentKeys with its nodes, edges, latent edges,
@@ -41,7 +41,7 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 // ast.InterfaceToValue of it equals that of DocumentKeys
 // (TestRulesDocumentMatchesDocument).
 func (g *Graph) RulesDocument(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
-	return g.document(envs, envSource, want, func() func(fields) any { return newValuer().value })
+	return g.document(envs, envSource, want, func() func(fields) any { return newValuer().value }, true)
 }
 
 // document builds input.graph, making each of its many small objects
@@ -51,7 +51,11 @@ func (g *Graph) RulesDocument(envs map[string][]string, envSource string, want f
 // evidence...) are made at the same time on every core, each with its own
 // maker; each part is made in one order, so the document is the same on
 // any number of cores.
-func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, newMk func() func(fields) any) (map[string]any, error) {
+//
+// With share, an object mk makes may stand in several places of the
+// document (its values are never modified): the evidence's statements
+// are made once each.
+func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, newMk func() func(fields) any, share bool) (map[string]any, error) {
 	if want == nil {
 		want = func(string) bool { return true }
 	}
@@ -114,8 +118,12 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 		evidence = make([]any, len(g.evidence))
 		var evBuf fields
+		var stmts map[stmtKey]any // (thousands of records cite a few statements)
+		if share {
+			stmts = map[stmtKey]any{}
+		}
 		for i := range g.evidence {
-			evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf)
+			evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf, stmts)
 		}
 		grantsNoTr = mismatchDocs(g.grantsNoTr, func(m *Mismatch) string { return g.PolicyHolder(m.Principal, m.Policy) })
 		trustsNoGr = mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role })
@@ -441,17 +449,26 @@ func kindsDoc(hops []Hop) []string {
 }
 
 // evidenceDoc is an evidence record as input.graph lists it, its objects'
-// fields made in *buf (reused from one record to the next).
-func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields) any {
+// fields made in *buf (reused from one record to the next). With stmts,
+// the object of each statement is made once and shared.
+func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields, stmts map[stmtKey]any) any {
 	if cap(*buf) < 5 {
 		*buf = make(fields, 0, 5)
 	}
-	stmts := make([]any, len(ev.Statements))
+	list := make([]any, len(ev.Statements))
 	for i, r := range ev.Statements {
+		k := stmtKey{r.Policy, string(r.Type), r.Index, r.Sid}
+		if o, ok := stmts[k]; ok {
+			list[i] = o
+			continue
+		}
 		*buf = append((*buf)[:0], field{"policy", r.Policy}, field{"type", string(r.Type)}, field{"index", r.Index}, field{"sid", r.Sid})
-		stmts[i] = mk(*buf)
+		list[i] = mk(*buf)
+		if stmts != nil {
+			stmts[k] = list[i]
+		}
 	}
-	doc := append((*buf)[:0], field{"actions", ev.Actions}, field{"statements", stmts})
+	doc := append((*buf)[:0], field{"actions", ev.Actions}, field{"statements", list})
 	if ev.Resource != "" {
 		doc = append(doc, field{"resource", ev.Resource}) // absent: the edge's target
 	}
@@ -462,6 +479,13 @@ func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields) any {
 		doc = append(doc, field{"note", ev.Note})
 	}
 	return mk(doc)
+}
+
+// stmtKey is what evidenceDoc lists of a statement.
+type stmtKey struct {
+	policy, typ string
+	index       int
+	sid         string
 }
 
 // field is one key of an object of input.graph; fields an object, made
@@ -499,12 +523,15 @@ type valuer struct {
 	pairs []([2]*ast.Term)
 	strs  map[string]*ast.Term
 	ints  map[int]*ast.Term
+	// lists holds the terms of short string lists, by their strings
+	// joined with NUL.
+	lists map[string]*ast.Term
 	bools [2]*ast.Term
 }
 
 func newValuer() *valuer {
 	return &valuer{
-		strs: map[string]*ast.Term{}, ints: map[int]*ast.Term{},
+		strs: map[string]*ast.Term{}, ints: map[int]*ast.Term{}, lists: map[string]*ast.Term{},
 		bools: [2]*ast.Term{ast.BooleanTerm(false), ast.BooleanTerm(true)},
 	}
 }
@@ -533,6 +560,16 @@ func (v *valuer) term(x any) *ast.Term {
 		return sharedTerm(v.strs, x)
 	case unique:
 		return ast.StringTerm(string(x))
+	case []string:
+		if len(x) <= maxSharedList { // (the evidence's actions: a dozen lists)
+			key := strings.Join(x, "\x00")
+			t := v.lists[key]
+			if t == nil {
+				t = ast.NewTerm(ast.MustInterfaceToValue(x))
+				v.lists[key] = t
+			}
+			return t
+		}
 	case int:
 		return sharedTerm(v.ints, x)
 	case bool:
@@ -543,6 +580,10 @@ func (v *valuer) term(x any) *ast.Term {
 	}
 	return ast.NewTerm(ast.MustInterfaceToValue(x))
 }
+
+// maxSharedList is the length of the longest string list whose term
+// valuer shares.
+const maxSharedList = 8
 
 // fieldKeys are the keys of the objects fields.value makes, converted once
 // and shared (never modified).
