@@ -89,10 +89,16 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		grantsNoTr, trustsNoGr                                                            []any
 		wg                                                                                sync.WaitGroup
 	)
-	wg.Go(func() { nodes = g.nodesDoc(used, newMk()) })
-	wg.Go(func() {
-		edges, edgesIn, assumeEdgesIn, selfEscalation = g.edgesDoc(want, newMk())
-	})
+	// (A part no key wanted needs is not made.)
+	nodes = map[string]any{}
+	if want("nodes") {
+		wg.Go(func() { nodes = g.nodesDoc(used, newMk()) })
+	}
+	if want("edges") || want("edges_in") || want("assume_edges_in") || want("self_escalation") {
+		wg.Go(func() {
+			edges, edgesIn, assumeEdgesIn, selfEscalation = g.edgesDoc(want, newMk())
+		})
+	}
 	wg.Go(func() {
 		environments, extraNodes, envErr = g.environmentsDoc(envs, want("environments") || want("nodes"))
 	})
@@ -109,24 +115,32 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 			}
 			latent[g.nodes[from].ID] = out
 		}
-		classes, classEdges = g.classesDoc()
+		if want("classes") || want("class_edges") {
+			classes, classEdges = g.classesDoc()
+		}
 		conditions = make([]any, len(g.conds))
 		if want("conditions") {
 			for i := range g.conds {
 				conditions[i] = g.condDoc(int32(i))
 			}
 		}
-		evidence = make([]any, len(g.evidence))
-		var evBuf fields
-		var stmts map[stmtKey]any // (thousands of records cite a few statements)
-		if share {
-			stmts = map[stmtKey]any{}
+		if want("evidence") {
+			evidence = make([]any, len(g.evidence))
+			var evBuf fields
+			var stmts map[stmtKey]any // (thousands of records cite a few statements)
+			if share {
+				stmts = map[stmtKey]any{}
+			}
+			for i := range g.evidence {
+				evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf, stmts)
+			}
 		}
-		for i := range g.evidence {
-			evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf, stmts)
+		if want("grants_without_trust") {
+			grantsNoTr = mismatchDocs(g.grantsNoTr, func(m *Mismatch) string { return g.PolicyHolder(m.Principal, m.Policy) })
 		}
-		grantsNoTr = mismatchDocs(g.grantsNoTr, func(m *Mismatch) string { return g.PolicyHolder(m.Principal, m.Policy) })
-		trustsNoGr = mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role })
+		if want("trusts_without_grant") {
+			trustsNoGr = mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role })
+		}
 	})
 	wg.Wait()
 	if envErr != nil {
