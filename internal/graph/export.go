@@ -208,7 +208,13 @@ func (g *Graph) classesDoc() (classes, classEdges map[string]any) {
 
 // nodesDoc lists the nodes used, made with mk.
 func (g *Graph) nodesDoc(used []bool, mk func(fields) any) map[string]any {
-	nodes := map[string]any{}
+	n := 0
+	for _, u := range used {
+		if u {
+			n++
+		}
+	}
+	nodes := make(map[string]any, n)
 	nd := make(fields, 0, 11) // every field a node may have, reused
 	for i := range g.nodes {
 		if !used[i] {
