@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -31,7 +32,7 @@ func (g *Graph) Document(envs map[string][]string, envSource string) (map[string
 // DocumentKeys is Document with only the top-level keys want accepts
 // (nil: every key): what rules never read is neither built nor kept.
 func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
-	return g.document(envs, envSource, want, fields.doc)
+	return g.document(envs, envSource, want, func() func(fields) any { return fields.doc }, false)
 }
 
 // RulesDocument is DocumentKeys with its nodes, edges, latent edges,
@@ -40,13 +41,21 @@ func (g *Graph) DocumentKeys(envs map[string][]string, envSource string, want fu
 // ast.InterfaceToValue of it equals that of DocumentKeys
 // (TestRulesDocumentMatchesDocument).
 func (g *Graph) RulesDocument(envs map[string][]string, envSource string, want func(key string) bool) (map[string]any, error) {
-	return g.document(envs, envSource, want, newValuer().value)
+	return g.document(envs, envSource, want, func() func(fields) any { return newValuer().value }, true)
 }
 
 // document builds input.graph, making each of its many small objects
-// (nodes, edges, evidence) with mk, which may keep nothing of the fields
-// it is given (the edges' are made in one buffer).
-func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, mk func(fields) any) (map[string]any, error) {
+// (nodes, edges, evidence) with a maker from newMk, which may keep nothing
+// of the fields it is given (the edges' are made in one buffer). The parts
+// of the document (nodes, edges, latent edges, classes, environments,
+// evidence...) are made at the same time on every core, each with its own
+// maker; each part is made in one order, so the document is the same on
+// any number of cores.
+//
+// With share, an object mk makes may stand in several places of the
+// document (its values are never modified): the evidence's statements
+// are made once each.
+func (g *Graph) document(envs map[string][]string, envSource string, want func(key string) bool, newMk func() func(fields) any, share bool) (map[string]any, error) {
 	if want == nil {
 		want = func(string) bool { return true }
 	}
@@ -60,8 +69,119 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 			}
 		}
 	}
-	classes := map[string]any{}
-	classEdges := map[string]any{}
+	for c := range g.classes {
+		if len(g.classOut[c]) == 0 {
+			continue
+		}
+		for _, m := range g.classes[c].members {
+			used[m] = true
+		}
+		for _, k := range g.classOut[c] {
+			used[g.cedges[k].to] = true
+		}
+	}
+	var (
+		classes, classEdges, nodes, edges, latent, edgesIn, assumeEdgesIn, selfEscalation map[string]any
+		environments                                                                      map[string]any
+		extraNodes                                                                        []*Node
+		envErr                                                                            error
+		conditions, evidence                                                              []any
+		grantsNoTr, trustsNoGr                                                            []any
+		wg                                                                                sync.WaitGroup
+	)
+	// (A part no key wanted needs is not made.)
+	nodes = map[string]any{}
+	if want("nodes") {
+		wg.Go(func() { nodes = g.nodesDoc(used, newMk()) })
+	}
+	if want("edges") || want("edges_in") || want("assume_edges_in") || want("self_escalation") {
+		wg.Go(func() {
+			edges, edgesIn, assumeEdgesIn, selfEscalation = g.edgesDoc(want, newMk())
+		})
+	}
+	wg.Go(func() {
+		environments, extraNodes, envErr = g.environmentsDoc(envs, want("environments") || want("nodes"))
+	})
+	wg.Go(func() {
+		mk := newMk()
+		latent = map[string]any{}
+		var scratch fields
+		for k := 0; k < len(g.latent) && want("latent_edges"); {
+			from := g.latent[k].from
+			var out []any
+			for ; k < len(g.latent) && g.latent[k].from == from; k++ {
+				scratch = append(g.edgeDoc(scratch, &g.latent[k]), field{"blocked_by", BlockedNoMFADevice})
+				out = append(out, mk(scratch))
+			}
+			latent[g.nodes[from].ID] = out
+		}
+		if want("classes") || want("class_edges") {
+			classes, classEdges = g.classesDoc()
+		}
+		conditions = make([]any, len(g.conds))
+		if want("conditions") {
+			for i := range g.conds {
+				conditions[i] = g.condDoc(int32(i))
+			}
+		}
+		if want("evidence") {
+			evidence = make([]any, len(g.evidence))
+			var evBuf fields
+			var stmts map[stmtKey]any // (thousands of records cite a few statements)
+			if share {
+				stmts = map[stmtKey]any{}
+			}
+			for i := range g.evidence {
+				evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf, stmts)
+			}
+		}
+		if want("grants_without_trust") {
+			grantsNoTr = mismatchDocs(g.grantsNoTr, func(m *Mismatch) string { return g.PolicyHolder(m.Principal, m.Policy) })
+		}
+		if want("trusts_without_grant") {
+			trustsNoGr = mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role })
+		}
+	})
+	wg.Wait()
+	if envErr != nil {
+		return nil, envErr
+	}
+	for _, n := range extraNodes { // (a summary may add nodes)
+		if nodes[n.ID] == nil {
+			nodes[n.ID] = map[string]any{"kind": string(n.Kind), "name": n.Name, "label": nodeLabel(g, n), "external": n.External}
+		}
+	}
+	doc := map[string]any{
+		"version":              DocumentVersion,
+		"conditions":           conditions,
+		"evidence":             evidence,
+		"self_escalation":      selfEscalation,
+		"nodes":                nodes,
+		"edges":                edges,
+		"latent_edges":         latent,
+		"edges_in":             edgesIn,
+		"assume_edges_in":      assumeEdgesIn,
+		"classes":              classes,
+		"class_edges":          classEdges,
+		"environments":         environments,
+		"environments_source":  envSource,
+		"grants_without_trust": grantsNoTr,
+		"trusts_without_grant": trustsNoGr,
+		"unknown_accounts":     g.UnknownAccounts(),
+		"warnings":             g.warnings,
+	}
+	for k := range doc {
+		if k != "version" && !want(k) {
+			delete(doc, k)
+		}
+	}
+	return doc, nil
+}
+
+// classesDoc lists the members and the class edges of every class with
+// class edges.
+func (g *Graph) classesDoc() (classes, classEdges map[string]any) {
+	classes, classEdges = map[string]any{}, map[string]any{}
 	for c := range g.classes {
 		if len(g.classOut[c]) == 0 {
 			continue
@@ -70,13 +190,11 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		members := make([]string, len(g.classes[c].members))
 		for i, m := range g.classes[c].members {
 			members[i] = g.nodes[m].ID
-			used[m] = true
 		}
 		classes[key] = members
 		out := make([]any, 0, len(g.classOut[c]))
 		for _, k := range g.classOut[c] {
 			ce := &g.cedges[k]
-			used[ce.to] = true
 			ed := map[string]any{"to": g.nodes[ce.to].ID, "kind": string(edgeKinds[ce.kind]), "mfa": g.condMFA[ce.cond], "except_accounts": ce.except}
 			if ce.cond != 0 {
 				ed["conditions"] = int(ce.cond)
@@ -85,14 +203,25 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 		classEdges[key] = out
 	}
-	nodes := map[string]any{}
+	return classes, classEdges
+}
+
+// nodesDoc lists the nodes used, made with mk.
+func (g *Graph) nodesDoc(used []bool, mk func(fields) any) map[string]any {
+	n := 0
+	for _, u := range used {
+		if u {
+			n++
+		}
+	}
+	nodes := make(map[string]any, n)
 	nd := make(fields, 0, 11) // every field a node may have, reused
 	for i := range g.nodes {
 		if !used[i] {
 			continue
 		}
 		n := &g.nodes[i]
-		nd = append(nd[:0], field{"kind", string(n.Kind)}, field{"name", n.Name}, field{"label", nodeLabel(g, n)}, field{"external", n.External})
+		nd = append(nd[:0], field{"kind", string(n.Kind)}, field{"name", n.Name}, field{"label", unique(nodeLabel(g, n))}, field{"external", n.External})
 		if n.AccountID != "" {
 			nd = append(nd, field{"account_id", n.AccountID})
 		}
@@ -114,7 +243,14 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 		}
 		nodes[n.ID] = mk(nd)
 	}
-	edges := map[string]any{}
+	return nodes
+}
+
+// edgesDoc lists the edges by caller (made with mk, when want("edges")),
+// the callers by target (edges_in, assume_edges_in) and the
+// self-escalations.
+func (g *Graph) edgesDoc(want func(string) bool, mk func(fields) any) (edges, edgesIn, assumeEdgesIn, selfEscalation map[string]any) {
+	edges = map[string]any{}
 	selfEsc := map[string][]any{}
 	in := map[string][]string{}
 	assumeIn := map[string][]string{}
@@ -162,49 +298,48 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 			edges[g.nodes[i].ID] = out
 		}
 	}
-	latent := map[string]any{}
-	for k := 0; k < len(g.latent) && want("latent_edges"); {
-		from := g.latent[k].from
-		var out []any
-		for ; k < len(g.latent) && g.latent[k].from == from; k++ {
-			scratch = append(g.edgeDoc(scratch, &g.latent[k]), field{"blocked_by", BlockedNoMFADevice})
-			out = append(out, mk(scratch))
-		}
-		latent[g.nodes[from].ID] = out
-	}
-	edgesIn := make(map[string]any, len(in))
+	edgesIn = make(map[string]any, len(in))
 	for k, v := range in {
 		edgesIn[k] = v
 	}
-	assumeEdgesIn := make(map[string]any, len(assumeIn))
+	assumeEdgesIn = make(map[string]any, len(assumeIn))
 	for k, v := range assumeIn {
 		assumeEdgesIn[k] = v
 	}
+	selfEscalation = make(map[string]any, len(selfEsc))
+	for k, v := range selfEsc {
+		selfEscalation[k] = v
+	}
+	return edges, edgesIn, assumeEdgesIn, selfEscalation
+}
 
+// environmentsDoc summarises the reachability of every environment (when
+// wanted), and returns the source nodes the summaries name, in order.
+func (g *Graph) environmentsDoc(envs map[string][]string, wanted bool) (map[string]any, []*Node, error) {
 	environments := map[string]any{}
+	if !wanted {
+		return environments, nil, nil
+	}
 	names := make([]string, 0, len(envs))
 	for name := range envs {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	var named []*Node
 	for _, name := range names {
-		if !want("environments") && !want("nodes") {
-			break // (a summary may add nodes)
-		}
 		accts := append([]string(nil), envs[name]...)
 		sort.Strings(accts)
 		t := Target{Kind: TargetEnvironment, Label: "environment " + name, Accounts: dedupeSorted(accts)}
 		res, err := g.Paths(t, Options{})
 		if err != nil {
-			return nil, fmt.Errorf("environment %s: %w", name, err)
+			return nil, nil, fmt.Errorf("environment %s: %w", name, err)
 		}
 		summaries := func(list []Source) map[string]any {
 			out := make(map[string]any, len(list))
-			for _, s := range list {
-				out[s.Node.ID] = sourceDoc(&s)
-				if nodes[s.Node.ID] == nil {
-					nodes[s.Node.ID] = map[string]any{"kind": string(s.Node.Kind), "name": s.Node.Name, "label": nodeLabel(g, &s.Node), "external": s.Node.External}
-				}
+			for i := range list {
+				s := &list[i]
+				out[s.Node.ID] = sourceDoc(s)
+				named = append(named, &s.Node)
 			}
 			return out
 		}
@@ -213,47 +348,7 @@ func (g *Graph) document(envs map[string][]string, envSource string, want func(k
 			"latent": summaries(res.Latent), "unknown_accounts": res.UnknownAccounts,
 		}
 	}
-
-	conditions := make([]any, len(g.conds))
-	if want("conditions") {
-		for i := range g.conds {
-			conditions[i] = g.condDoc(int32(i))
-		}
-	}
-	evidence := make([]any, len(g.evidence))
-	var evBuf fields
-	for i := range g.evidence {
-		evidence[i] = evidenceDoc(&g.evidence[i], mk, &evBuf)
-	}
-	selfEscalation := make(map[string]any, len(selfEsc))
-	for k, v := range selfEsc {
-		selfEscalation[k] = v
-	}
-	doc := map[string]any{
-		"version":              DocumentVersion,
-		"conditions":           conditions,
-		"evidence":             evidence,
-		"self_escalation":      selfEscalation,
-		"nodes":                nodes,
-		"edges":                edges,
-		"latent_edges":         latent,
-		"edges_in":             edgesIn,
-		"assume_edges_in":      assumeEdgesIn,
-		"classes":              classes,
-		"class_edges":          classEdges,
-		"environments":         environments,
-		"environments_source":  envSource,
-		"grants_without_trust": mismatchDocs(g.grantsNoTr, func(m *Mismatch) string { return g.PolicyHolder(m.Principal, m.Policy) }),
-		"trusts_without_grant": mismatchDocs(g.trustsNoGr, func(m *Mismatch) string { return m.Role }),
-		"unknown_accounts":     g.UnknownAccounts(),
-		"warnings":             g.warnings,
-	}
-	for k := range doc {
-		if k != "version" && !want(k) {
-			delete(doc, k)
-		}
-	}
-	return doc, nil
+	return environments, named, nil
 }
 
 func classKey(c int) string { return "class:" + strconv.Itoa(c) }
@@ -318,16 +413,16 @@ func nodeLabel(g *Graph, n *Node) string {
 	s := shortName(n)
 	if n.Kind == KindAccountAdmin {
 		if a, ok := g.ix.Account(n.AccountID); ok {
-			return fmt.Sprintf("administrator of %s (%s)", a.Name, n.AccountID)
+			return "administrator of " + a.Name + " (" + n.AccountID + ")"
 		}
 	}
 	if n.AccountID == "" || n.Kind == KindAccount || n.Kind == KindAccountAdmin {
 		return s
 	}
 	if a, ok := g.ix.Account(n.AccountID); ok {
-		return fmt.Sprintf("%s in %s (%s)", s, a.Name, n.AccountID)
+		return s + " in " + a.Name + " (" + n.AccountID + ")"
 	}
-	return fmt.Sprintf("%s in %s", s, n.AccountID)
+	return s + " in " + n.AccountID
 }
 
 func (g *Graph) condDoc(c int32) map[string]any {
@@ -374,17 +469,26 @@ func kindsDoc(hops []Hop) []string {
 }
 
 // evidenceDoc is an evidence record as input.graph lists it, its objects'
-// fields made in *buf (reused from one record to the next).
-func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields) any {
+// fields made in *buf (reused from one record to the next). With stmts,
+// the object of each statement is made once and shared.
+func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields, stmts map[stmtKey]any) any {
 	if cap(*buf) < 5 {
 		*buf = make(fields, 0, 5)
 	}
-	stmts := make([]any, len(ev.Statements))
+	list := make([]any, len(ev.Statements))
 	for i, r := range ev.Statements {
+		k := stmtKey{r.Policy, string(r.Type), r.Index, r.Sid}
+		if o, ok := stmts[k]; ok {
+			list[i] = o
+			continue
+		}
 		*buf = append((*buf)[:0], field{"policy", r.Policy}, field{"type", string(r.Type)}, field{"index", r.Index}, field{"sid", r.Sid})
-		stmts[i] = mk(*buf)
+		list[i] = mk(*buf)
+		if stmts != nil {
+			stmts[k] = list[i]
+		}
 	}
-	doc := append((*buf)[:0], field{"actions", ev.Actions}, field{"statements", stmts})
+	doc := append((*buf)[:0], field{"actions", ev.Actions}, field{"statements", list})
 	if ev.Resource != "" {
 		doc = append(doc, field{"resource", ev.Resource}) // absent: the edge's target
 	}
@@ -397,6 +501,13 @@ func evidenceDoc(ev *Evidence, mk func(fields) any, buf *fields) any {
 	return mk(doc)
 }
 
+// stmtKey is what evidenceDoc lists of a statement.
+type stmtKey struct {
+	policy, typ string
+	index       int
+	sid         string
+}
+
 // field is one key of an object of input.graph; fields an object, made
 // either a generic map (doc) or a Rego value (value).
 type field struct {
@@ -406,9 +517,18 @@ type field struct {
 
 type fields []field
 
+// unique is a string value that no other object of the document holds
+// (a node's label): its term is made on its own, never looked up for
+// sharing.
+type unique string
+
 func (f fields) doc() any {
 	m := make(map[string]any, len(f))
 	for _, x := range f {
+		if u, ok := x.v.(unique); ok {
+			m[x.k] = string(u)
+			continue
+		}
 		m[x.k] = x.v
 	}
 	return m
@@ -423,12 +543,15 @@ type valuer struct {
 	pairs []([2]*ast.Term)
 	strs  map[string]*ast.Term
 	ints  map[int]*ast.Term
+	// lists holds the terms of short string lists, by their strings
+	// joined with NUL.
+	lists map[string]*ast.Term
 	bools [2]*ast.Term
 }
 
 func newValuer() *valuer {
 	return &valuer{
-		strs: map[string]*ast.Term{}, ints: map[int]*ast.Term{},
+		strs: map[string]*ast.Term{}, ints: map[int]*ast.Term{}, lists: map[string]*ast.Term{},
 		bools: [2]*ast.Term{ast.BooleanTerm(false), ast.BooleanTerm(true)},
 	}
 }
@@ -455,6 +578,18 @@ func (v *valuer) term(x any) *ast.Term {
 	switch x := x.(type) {
 	case string:
 		return sharedTerm(v.strs, x)
+	case unique:
+		return ast.StringTerm(string(x))
+	case []string:
+		if len(x) <= maxSharedList { // (the evidence's actions: a dozen lists)
+			key := strings.Join(x, "\x00")
+			t := v.lists[key]
+			if t == nil {
+				t = ast.NewTerm(ast.MustInterfaceToValue(x))
+				v.lists[key] = t
+			}
+			return t
+		}
 	case int:
 		return sharedTerm(v.ints, x)
 	case bool:
@@ -465,6 +600,10 @@ func (v *valuer) term(x any) *ast.Term {
 	}
 	return ast.NewTerm(ast.MustInterfaceToValue(x))
 }
+
+// maxSharedList is the length of the longest string list whose term
+// valuer shares.
+const maxSharedList = 8
 
 // fieldKeys are the keys of the objects fields.value makes, converted once
 // and shared (never modified).

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // finish sorts nodes by id, renumbers everything deterministically and
@@ -46,15 +48,19 @@ func (b *builder) finish() *Graph {
 		}
 	}
 
+	// The edges are sorted while the rest is renumbered and indexed.
 	edges := b.edges
-	for i := range edges {
-		e := &edges[i]
-		e.from, e.to = perm[e.from], perm[e.to]
-		if e.via >= 0 {
-			e.via = perm[e.via]
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range edges {
+			e := &edges[i]
+			e.from, e.to = perm[e.from], perm[e.to]
+			if e.via >= 0 {
+				e.via = perm[e.via]
+			}
 		}
-	}
-	edges = sortEdges(edges)
+		edges = sortEdges(edges)
+	})
 
 	cedges := b.cedges
 	for i := range cedges {
@@ -73,7 +79,7 @@ func (b *builder) finish() *Graph {
 	})
 
 	g := &Graph{
-		ix: b.ix, nodes: nodes, byID: make(map[string]int32, n), edges: edges, cedges: cedges,
+		ix: b.ix, nodes: nodes, byID: make(map[string]int32, n), cedges: cedges,
 		classes: sortedClasses, conds: b.conds, unknownAcc: b.unknownAcc, evidence: b.evidence,
 	}
 	for i := range nodes {
@@ -84,6 +90,14 @@ func (b *builder) finish() *Graph {
 	for i := range b.conds {
 		g.condMFA[i] = b.conds[i].RequiresMFA()
 	}
+	g.classOut = make([][]int32, len(sortedClasses))
+	g.classIn = make([][]int32, n)
+	for i, ce := range cedges {
+		g.classOut[ce.class] = append(g.classOut[ce.class], int32(i))
+		g.classIn[ce.to] = append(g.classIn[ce.to], int32(i))
+	}
+	wg.Wait()
+	g.edges = edges
 	g.outStart = make([]int32, n+1)
 	for _, e := range edges {
 		g.outStart[e.from+1]++
@@ -91,15 +105,23 @@ func (b *builder) finish() *Graph {
 	for i := 0; i < n; i++ {
 		g.outStart[i+1] += g.outStart[i]
 	}
+	// inIdx: the edges into each node, in edge order, carved out of one
+	// array.
+	inCount := make([]int32, n)
+	for _, e := range edges {
+		inCount[e.to]++
+	}
+	all := make([]int32, len(edges))
 	g.inIdx = make([][]int32, n)
+	off := int32(0)
+	for i, c := range inCount {
+		if c > 0 {
+			g.inIdx[i] = all[off : off : off+c]
+			off += c
+		}
+	}
 	for i, e := range edges {
 		g.inIdx[e.to] = append(g.inIdx[e.to], int32(i))
-	}
-	g.classOut = make([][]int32, len(sortedClasses))
-	g.classIn = make([][]int32, n)
-	for i, ce := range cedges {
-		g.classOut[ce.class] = append(g.classOut[ce.class], int32(i))
-		g.classIn[ce.to] = append(g.classIn[ce.to], int32(i))
 	}
 
 	sort.Strings(b.warns)
@@ -134,25 +156,17 @@ func sortMismatches(ms []Mismatch) {
 // sortEdges sorts edges by from, to and kind (the direct, unconditional
 // one first) and keeps one edge per from, to and kind.
 func sortEdges(edges []edge) []edge {
-	sort.Slice(edges, func(i, j int) bool {
-		a, c := &edges[i], &edges[j]
-		if a.from != c.from {
-			return a.from < c.from
+	sortByFrom(edges)
+	for lo := 0; lo < len(edges); {
+		hi := lo + 1
+		for hi < len(edges) && edges[hi].from == edges[lo].from {
+			hi++
 		}
-		if a.to != c.to {
-			return a.to < c.to
+		if hi-lo > 1 {
+			slices.SortFunc(edges[lo:hi], compareEdges)
 		}
-		if a.kind != c.kind {
-			return a.kind < c.kind
-		}
-		if a.via != c.via {
-			return a.via < c.via // a direct assignment (-1) before one through a group
-		}
-		if a.cond != c.cond {
-			return a.cond < c.cond // the unconditional edge (0) first
-		}
-		return a.ev < c.ev
-	})
+		lo = hi
+	}
 	dedup := edges[:0]
 	for i := range edges {
 		if i > 0 {
@@ -164,4 +178,61 @@ func sortEdges(edges []edge) []edge {
 		dedup = append(dedup, edges[i])
 	}
 	return dedup
+}
+
+// compareEdges orders edges by from, to and kind, then the direct
+// assignment (via -1) before one through a group, the unconditional edge
+// (cond 0) first, and by evidence: every field, so that any sort gives
+// the one order.
+func compareEdges(a, c edge) int {
+	if a.from != c.from {
+		return cmp.Compare(a.from, c.from)
+	}
+	if a.to != c.to {
+		return cmp.Compare(a.to, c.to)
+	}
+	if a.kind != c.kind {
+		return cmp.Compare(a.kind, c.kind)
+	}
+	if a.via != c.via {
+		return cmp.Compare(a.via, c.via)
+	}
+	if a.cond != c.cond {
+		return cmp.Compare(a.cond, c.cond)
+	}
+	return cmp.Compare(a.ev, c.ev)
+}
+
+// sortByFrom puts edges in order of from, in place and in linear time
+// (a bucket sort swapping each edge into its bucket); the order within a
+// bucket is left to sortEdges.
+func sortByFrom(edges []edge) {
+	if len(edges) < 2 {
+		return
+	}
+	n := int32(0)
+	for i := range edges {
+		n = max(n, edges[i].from+1)
+	}
+	next := make([]int32, n+1) // next free slot of each bucket, then its end
+	for i := range edges {
+		next[edges[i].from+1]++
+	}
+	for b := int32(0); b < n; b++ {
+		next[b+1] += next[b]
+	}
+	end := make([]int32, n)
+	copy(end, next[1:])
+	for b := int32(0); b < n; b++ {
+		for i := next[b]; i < end[b]; {
+			f := edges[i].from
+			if f == b {
+				i++
+				next[b] = i
+				continue
+			}
+			edges[i], edges[next[f]] = edges[next[f]], edges[i]
+			next[f]++
+		}
+	}
 }

@@ -79,3 +79,45 @@ func replaySnapshot() *tsnap {
 		`{"Effect":"Allow","Principal":{"AWS":"555555555555"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"d"}}}]}`, attach(adminARN))
 	return t
 }
+
+// TestPathsSameOnEveryCore: path counts made on several cores (each level
+// of count shared out a node at a time) equal those made on one, for every
+// environment target of a generated organization and every account of
+// the test snapshots.
+func TestPathsSameOnEveryCore(t *testing.T) {
+	snaps := testAndFixtureSnapshots(t)
+	snaps["orggen-60"] = orggen.Generate(orggen.Options{Accounts: 60, Seed: 5})
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer func(c, m int) { countChunk, minParallelCount = c, m }(countChunk, minParallelCount)
+	countChunk, minParallelCount = 1, 0
+	counted := 0
+	for name, s := range snaps {
+		g, err := Build(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs := []string{"ou:Prod"}
+		for i := range s.Accounts {
+			specs = append(specs, s.Accounts[i].ID)
+		}
+		for _, spec := range specs {
+			tg, err := g.ResolveTarget(spec, nil)
+			if err != nil {
+				continue // (no such OU in this snapshot)
+			}
+			runtime.GOMAXPROCS(1)
+			one, err1 := g.Paths(tg, Options{})
+			runtime.GOMAXPROCS(4)
+			several, err2 := g.Paths(tg, Options{})
+			if (err1 == nil) != (err2 == nil) || !reflect.DeepEqual(one, several) {
+				t.Fatalf("%s, %s: paths on several cores differ from those on one", name, spec)
+			}
+			if err1 == nil {
+				counted += len(one.Sources)
+			}
+		}
+	}
+	if counted == 0 {
+		t.Fatal("no target has a source: the test compares nothing")
+	}
+}

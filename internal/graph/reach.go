@@ -2,8 +2,11 @@ package graph
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultMaxHops bounds paths when Options.MaxHops is zero.
@@ -543,6 +546,7 @@ func (q *query) count() pathCounts {
 			break
 		}
 	}
+	q.prepareScans(rel, sccOf)
 	classSum := make([]uint64, len(g.classes))
 	classAL := make([]bool, len(g.classes))
 	classExcept := make([]map[string]uint64, len(g.classes))
@@ -567,7 +571,10 @@ func (q *query) count() pathCounts {
 				classExcept[ce.class][a] = satAdd(classExcept[ce.class][a], v)
 			}
 		}
-		for _, v := range rel {
+		// Each node's count at level h depends only on the levels below
+		// (enumerate reads none above h-1): the nodes are counted on
+		// every core, each writing its own entries.
+		q.forEachParallel(rel, func(v int32) {
 			var sum uint64
 			lb := false
 			switch {
@@ -602,9 +609,57 @@ func (q *query) count() pathCounts {
 				lb = true
 			}
 			levels[h][v], al[h][v] = sum, lb
-		}
+		})
 	}
 	return pathCounts{paths: levels[q.maxHops], atLeast: al[q.maxHops], prev: levels[q.maxHops-1], prevAtLeast: al[q.maxHops-1]}
+}
+
+// countChunk is how many nodes a core takes at a time when counting one
+// level; minParallelCount the fewest relevant nodes counted on several
+// cores (tests lower both).
+var countChunk, minParallelCount = 64, 2048
+
+// forEachParallel calls count for every node of rel, on every core when
+// rel is long enough. count must write nothing another call reads.
+func (q *query) forEachParallel(rel []int32, count func(v int32)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || len(rel) < minParallelCount {
+		for _, v := range rel {
+			count(v)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(int64(countChunk))) - countChunk
+				if lo >= len(rel) {
+					return
+				}
+				for _, v := range rel[lo:min(lo+countChunk, len(rel))] {
+					count(v)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// prepareScans fills the caches enumerate reads (classScanOf, forAccount)
+// for every relevant node inside a component, so that counting on several
+// cores only reads them.
+func (q *query) prepareScans(rel, sccOf []int32) {
+	g := q.g
+	for _, v := range rel {
+		if sccOf[v] < 0 {
+			continue
+		}
+		if c := g.nodes[v].Class; c >= 0 && len(g.classOut[c]) > 0 {
+			q.classScanOf(int32(c)).forAccount(g.nodes[v].AccountID)
+		}
+	}
 }
 
 // pathCounts are the path counts of every node: of at most maxHops hops
