@@ -416,18 +416,32 @@ func (u *union) seen(text uint64, full func() ([sha256.Size]byte, error)) (bool,
 	return false, nil
 }
 
-// genericText is the hash of a generic result's text fields.
-func genericText(it any) uint64 {
+// textFields are the fields of a result whose text union tells results
+// apart by first (textHash).
+var textFields = [...]string{"resource", "account_id", "key", "message", "reason", "section"}
+
+// textHash is the hash of a result's text fields, in the order of
+// textFields ("" for one absent or not a string).
+func textHash(fields ...string) uint64 {
 	h := fnv.New64a()
-	if m, ok := it.(map[string]any); ok {
-		for _, k := range []string{"resource", "account_id", "key", "message", "reason", "section"} {
-			if s, ok := m[k].(string); ok {
-				h.Write([]byte(s))
-			}
-			h.Write([]byte{0})
-		}
+	for _, s := range fields {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
 	}
 	return h.Sum64()
+}
+
+// genericText is the hash of a generic result's text fields.
+func genericText(it any) uint64 {
+	m, ok := it.(map[string]any)
+	if !ok {
+		return textHash()
+	}
+	var fields [len(textFields)]string
+	for i, k := range textFields {
+		fields[i], _ = m[k].(string)
+	}
+	return textHash(fields[:]...)
 }
 
 func hash(it any) ([sha256.Size]byte, error) {

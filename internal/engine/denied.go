@@ -2,7 +2,6 @@ package engine
 
 import (
 	"crypto/sha256"
-	"hash/fnv"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -31,14 +30,10 @@ type denied struct {
 }
 
 // text is the hash union tells results apart by first: that of their
-// text fields (union.text of the generic result).
+// text fields (genericText of the generic result; a finding has no
+// reason or section).
 func (d *denied) text() uint64 {
-	h := fnv.New64a()
-	for _, s := range []string{d.Resource, d.AccountID, d.Key, d.Message, "", ""} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return h.Sum64()
+	return textHash(d.Resource, d.AccountID, d.Key, d.Message, "", "")
 }
 
 // generic is the generic value the rule returned for the finding.
