@@ -324,11 +324,6 @@ func (m *merger) merge(j int) error {
 // (chunked) that is a list, to the results of the chunks before that it
 // is not one of.
 func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*union) error {
-	u := seen[k]
-	if u == nil {
-		u = &union{}
-		seen[k] = u
-	}
 	if dl, ok := v.(*denyList); ok {
 		if !dl.list || !chunked {
 			out[k] = dl
@@ -343,6 +338,7 @@ func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*u
 			// The first result that is not valid comes first.
 			prev.err = dl.err
 		}
+		u := unionOf(seen, k)
 		for i := range dl.items {
 			d := &dl.items[i]
 			dup, err := u.seen(d.text(), d.full)
@@ -361,6 +357,7 @@ func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*u
 		return nil
 	}
 	prev, _ := out[k].([]any)
+	u := unionOf(seen, k)
 	for _, it := range items {
 		dup, err := u.seen(genericText(it), func() ([sha256.Size]byte, error) { return hash(it) })
 		if err != nil {
@@ -429,6 +426,17 @@ func textHash(fields ...string) uint64 {
 		h.Write([]byte{0})
 	}
 	return h.Sum64()
+}
+
+// unionOf is the union of key k's results in seen, made when first
+// needed (a key whose results are not a union of lists has none).
+func unionOf(seen map[string]*union, k string) *union {
+	u := seen[k]
+	if u == nil {
+		u = &union{}
+		seen[k] = u
+	}
+	return u
 }
 
 // genericText is the hash of a generic result's text fields.
