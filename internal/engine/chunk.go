@@ -324,11 +324,6 @@ func (m *merger) merge(j int) error {
 // (chunked) that is a list, to the results of the chunks before that it
 // is not one of.
 func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*union) error {
-	u := seen[k]
-	if u == nil {
-		u = &union{}
-		seen[k] = u
-	}
 	if dl, ok := v.(*denyList); ok {
 		if !dl.list || !chunked {
 			out[k] = dl
@@ -343,6 +338,7 @@ func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*u
 			// The first result that is not valid comes first.
 			prev.err = dl.err
 		}
+		u := unionOf(seen, k)
 		for i := range dl.items {
 			d := &dl.items[i]
 			dup, err := u.seen(d.text(), d.full)
@@ -361,6 +357,7 @@ func merge(out map[string]any, k string, v any, chunked bool, seen map[string]*u
 		return nil
 	}
 	prev, _ := out[k].([]any)
+	u := unionOf(seen, k)
 	for _, it := range items {
 		dup, err := u.seen(genericText(it), func() ([sha256.Size]byte, error) { return hash(it) })
 		if err != nil {
@@ -416,18 +413,43 @@ func (u *union) seen(text uint64, full func() ([sha256.Size]byte, error)) (bool,
 	return false, nil
 }
 
-// genericText is the hash of a generic result's text fields.
-func genericText(it any) uint64 {
+// textFields are the fields of a result whose text union tells results
+// apart by first (textHash).
+var textFields = [...]string{"resource", "account_id", "key", "message", "reason", "section"}
+
+// textHash is the hash of a result's text fields, in the order of
+// textFields ("" for one absent or not a string).
+func textHash(fields ...string) uint64 {
 	h := fnv.New64a()
-	if m, ok := it.(map[string]any); ok {
-		for _, k := range []string{"resource", "account_id", "key", "message", "reason", "section"} {
-			if s, ok := m[k].(string); ok {
-				h.Write([]byte(s))
-			}
-			h.Write([]byte{0})
-		}
+	for _, s := range fields {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
 	}
 	return h.Sum64()
+}
+
+// unionOf is the union of key k's results in seen, made when first
+// needed (a key whose results are not a union of lists has none).
+func unionOf(seen map[string]*union, k string) *union {
+	u := seen[k]
+	if u == nil {
+		u = &union{}
+		seen[k] = u
+	}
+	return u
+}
+
+// genericText is the hash of a generic result's text fields.
+func genericText(it any) uint64 {
+	m, ok := it.(map[string]any)
+	if !ok {
+		return textHash()
+	}
+	var fields [len(textFields)]string
+	for i, k := range textFields {
+		fields[i], _ = m[k].(string)
+	}
+	return textHash(fields[:]...)
 }
 
 func hash(it any) ([sha256.Size]byte, error) {
