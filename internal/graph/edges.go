@@ -200,16 +200,16 @@ func (b *builder) context(c *caller, r *principal) *policy.Context {
 	if len(b.roleCtxs) >= 4096 {
 		clear(b.roleCtxs)
 	}
-	ctx := policy.Layered(b.callerContext(c, k), b.accountContext(r.account, true))
+	ctx := policy.Layered(b.callerContext(c), b.accountContext(r.account, true))
 	b.roleCtxs[k] = ctx
 	return ctx
 }
 
 // callerContext returns the context of c's own keys (callerFacts), made
-// once per principal, account, caller settings (k, whose resAccount it
-// ignores) and number of principal tag keys the documents read so far.
-func (b *builder) callerContext(c *caller, k roleCtxKey) *policy.Context {
-	ck := callerCtxKey{p: k.p, account: k.account, flags: k.flags, tagKeys: len(b.principalTagKeys)}
+// once per principal, account, caller settings and number of principal
+// tag keys the documents read so far.
+func (b *builder) callerContext(c *caller) *policy.Context {
+	ck := callerCtxKey{p: c.p, account: c.account, flags: c.contextFlags(), tagKeys: len(b.principalTagKeys)}
 	if ctx := b.callerCtxs[ck]; ctx != nil {
 		return ctx
 	}

@@ -248,8 +248,7 @@ func (b *builder) evalAction(c *caller, action, resource string, resTags map[str
 				// A copy searching on another core, once every document
 				// is read: the caller's keys layered over the account's,
 				// each made once.
-				ck := roleCtxKey{p: c.p, account: c.account, flags: c.contextFlags()}
-				ctx = policy.Layered(b.callerContext(c, ck), b.accountContext(c.account, false))
+				ctx = policy.Layered(b.callerContext(c), b.accountContext(c.account, false))
 			} else {
 				ctx = b.contextFor(c, c.account, nil, false)
 			}
