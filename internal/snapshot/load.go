@@ -197,12 +197,13 @@ type ParseOptions struct {
 	// Load of a regular file keeps only where each account is in the
 	// file, and reads it again from there.
 	KeepAccounts bool
-	// Account, when set, is called with the JSON of every account of a
-	// valid document as it is validated, on several goroutines at once:
-	// a caller that needs something of each account gets it while the
-	// bytes are at hand, instead of reading them again. It must not
-	// modify or keep raw. It is not called for an account that is not
-	// valid (the document is then refused anyway).
+	// Account, when set, is called with the JSON of every valid account
+	// as it is validated, on several goroutines at once: a caller that
+	// needs something of each account gets it while the bytes are at
+	// hand, instead of reading them again. It must not modify or keep
+	// raw. It is not called for an account that is not valid; it may be
+	// called for accounts of a document refused afterwards (Load then
+	// returns an error and what it was given is of no use).
 	Account func(i int, raw []byte)
 }
 
