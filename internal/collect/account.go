@@ -110,20 +110,19 @@ func (c *collector) collectAccount(ctx context.Context, a *snapshot.Account, mgm
 
 	// The summary says whether there is anything to list: no MFA device
 	// at all means no virtual one (root's included), no provider means
-	// neither SAML nor OIDC.
-	if out.Summary == nil || out.Summary["MFADevices"] > 0 {
+	// neither SAML nor OIDC, no server certificate none to list. Without
+	// a summary, or without its count, nothing is taken for absent: they
+	// are listed.
+	if n, ok := out.Summary["MFADevices"]; !ok || n > 0 {
 		if err := c.readVirtualMFA(ctx, ic, out); err != nil {
 			c.gap(ctx, id, snapshot.SectionMFADevices, "iam:ListVirtualMFADevices", err)
 		}
 	}
-	if out.Summary == nil {
+	if n, ok := out.Summary["Providers"]; !ok {
 		c.readProviders(ctx, id, ic, out, -1)
-	} else if n := out.Summary["Providers"]; n > 0 {
+	} else if n > 0 {
 		c.readProviders(ctx, id, ic, out, n)
 	}
-
-	// Likewise no server certificate in the summary means none to list;
-	// without a summary (or its count) they are listed.
 	if n, ok := out.Summary["ServerCertificates"]; ok && n == 0 {
 		out.ServerCertificates = []snapshot.ServerCertificate{}
 	} else {

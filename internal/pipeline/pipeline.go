@@ -119,11 +119,10 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	start := time.Now()
 	// The loader keeps each account's JSON, not the generic document:
 	// the rules see the accounts a chunk at a time, decoded again, and
-	// the organization-wide facts come from summaries the engine makes
-	// of each account's JSON (engine.SummarizeAccountJSON).
-	// The summaries are made as the loader validates each account, while
-	// its JSON is in memory: the accounts are read again only for the
-	// rules.
+	// the organization-wide facts come from summaries of each account's
+	// JSON (engine.Summarizer), made as the loader validates the account,
+	// while its JSON is in memory: the accounts are read again only for
+	// the rules.
 	popts := snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput}
 	var sums *engine.Summarizer
 	if popts.KeepAccounts {

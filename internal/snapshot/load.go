@@ -112,14 +112,9 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // discarded they are read again from the file, and a file that changed
 // since it was loaded is an error, never another answer.
 func (l *Loaded) Account(ctx context.Context, i int) (any, error) {
-	var b []byte
-	if l.file == nil {
-		b = l.accountJSON[i]
-	} else {
-		var err error
-		if b, err = l.file.read(i); err != nil {
-			return nil, err
-		}
+	b, err := l.AccountJSON(i)
+	if err != nil {
+		return nil, err
 	}
 	doc, err := input.DecodeJSON(ctx, b)
 	if err != nil {
@@ -133,10 +128,8 @@ func (l *Loaded) Account(ctx context.Context, i int) (any, error) {
 // file's bytes were discarded they are read again as Account reads them.
 // The bytes must not be modified.
 func (l *Loaded) AccountJSON(i int) ([]byte, error) {
-	if l.file == nil {
-		return l.accountJSON[i], nil
-	}
-	return l.file.read(i)
+	var buf []byte
+	return l.ReadAccountJSON(i, &buf)
 }
 
 // ReadAccountJSON is AccountJSON reading the bytes, where they are read
@@ -149,13 +142,11 @@ func (l *Loaded) ReadAccountJSON(i int, buf *[]byte) ([]byte, error) {
 	if l.file == nil {
 		return l.accountJSON[i], nil
 	}
-	return l.file.readInto(i, buf)
+	return l.file.read(i, buf)
 }
 
-func (r *reread) read(i int) ([]byte, error) { return r.readInto(i, new([]byte)) }
-
-// readInto reads account i into *buf, grown when too small.
-func (r *reread) readInto(i int, buf *[]byte) ([]byte, error) {
+// read reads account i into *buf, grown when too small.
+func (r *reread) read(i int, buf *[]byte) ([]byte, error) {
 	changed := fmt.Errorf("snapshot %s changed while it was being checked: check it again", r.path)
 	f, err := os.Open(r.path)
 	if err != nil {
@@ -206,12 +197,13 @@ type ParseOptions struct {
 	// Load of a regular file keeps only where each account is in the
 	// file, and reads it again from there.
 	KeepAccounts bool
-	// Account, when set, is called with the JSON of every account of a
-	// valid document as it is validated, on several goroutines at once:
-	// a caller that needs something of each account gets it while the
-	// bytes are at hand, instead of reading them again. It must not
-	// modify or keep raw. It is not called for an account that is not
-	// valid (the document is then refused anyway).
+	// Account, when set, is called with the JSON of every valid account
+	// as it is validated, on several goroutines at once: a caller that
+	// needs something of each account gets it while the bytes are at
+	// hand, instead of reading them again. It must not modify or keep
+	// raw. It is not called for an account that is not valid; it may be
+	// called for accounts of a document refused afterwards (Load then
+	// returns an error and what it was given is of no use).
 	Account func(i int, raw []byte)
 }
 
