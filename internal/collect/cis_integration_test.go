@@ -287,6 +287,26 @@ func TestCollectCISRefusals(t *testing.T) {
 		}
 	})
 
+	t.Run("a summary without the counts: everything is listed", func(t *testing.T) {
+		// A summary lacking a count is no evidence of absence: MFA
+		// devices, SAML and OIDC providers and server certificates are
+		// listed as without a summary (11 calls with the counts).
+		proxy.Rules = []mototest.Rule{
+			{Operation: "GetAccountSummary", AccountID: idn, Body: `<GetAccountSummaryResponse><GetAccountSummaryResult><SummaryMap><entry><key>Users</key><value>3</value></entry></SummaryMap></GetAccountSummaryResult></GetAccountSummaryResponse>`},
+		}
+		s := runCollect(t, opts)
+		a := account(t, s, idn)
+		if a.IAM.Summary["Users"] != 3 || len(a.IAM.Summary) != 1 {
+			t.Fatalf("identity summary %v, want the proxy's", a.IAM.Summary)
+		}
+		if certs := a.IAM.ServerCertificates; certs == nil || len(certs) != 0 {
+			t.Errorf("identity certificates: %+v, want listed and empty", certs)
+		}
+		if n := s.Metadata.APICalls[idn]; n != 14 {
+			t.Errorf("identity with a summary without counts made %d API calls, want 14", n)
+		}
+	})
+
 	t.Run("no account summary: certificates are listed", func(t *testing.T) {
 		// The summary's certificate count spares the list where it is 0;
 		// without a summary nothing is taken for absent.
