@@ -3,6 +3,8 @@ package output
 import (
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
@@ -185,10 +187,22 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// findingSegment is how many findings a worker encodes at a time when
+// the findings of the JSON report are encoded on several cores; reports
+// of at most one segment are encoded serially.
+const findingSegment = 2048
+
 // writeCheckJSON streams the JSON report: the bytes writeIndentedJSON
 // gives of the whole JSONReport (TestCheckJSONMatchesEncoder), written in
-// one pass, finding by finding, without holding the whole document.
+// one pass, without holding the whole document. The findings are encoded
+// on every core (writeFindings).
 func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
+	return writeCheckJSONOn(w, r, findingSegment, runtime.GOMAXPROCS(0))
+}
+
+// writeCheckJSONOn is writeCheckJSON with the findings encoded by workers
+// goroutines, segment findings at a time.
+func writeCheckJSONOn(w io.Writer, r *CheckReport, segment, workers int) error {
 	rep := r.jsonReport()
 	s := newJSONStream(w)
 	s.raw("{\n")
@@ -200,14 +214,7 @@ func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
 		s.field("baseline", rep.Baseline)
 	}
 	s.raw(`  "findings": [`)
-	titles := map[string]string{}
-	for i, f := range r.Result.Findings {
-		if i > 0 {
-			s.raw(",")
-		}
-		s.raw("\n    ")
-		s.finding(r.jsonFinding(f, titles))
-	}
+	writeFindings(s, r, segment, workers)
 	if len(r.Result.Findings) > 0 {
 		s.raw("\n  ")
 	}
@@ -221,4 +228,115 @@ func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
 		return fmt.Errorf("render json: %w", err)
 	}
 	return nil
+}
+
+// appendFindings appends the findings lo to hi-1 of r as elements of the
+// findings list, each after its comma and indent; titles caches rule
+// titles by id.
+func (s *jsonStream) appendFindings(b []byte, r *CheckReport, lo, hi int, titles map[string]string) []byte {
+	for i := lo; i < hi; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    "...)
+		b = s.appendFinding(b, r.jsonFinding(r.Result.Findings[i], titles))
+	}
+	return b
+}
+
+// findingsSegment is a run of findings a worker encodes and the writer
+// then writes.
+type findingsSegment struct {
+	lo, hi int
+	buf    []byte
+	err    error
+	done   chan struct{} // closed when buf (or err) is set
+}
+
+// writeFindings writes the elements of the findings list. Up to one
+// segment of findings, or on one core, it encodes them one by one;
+// otherwise workers encode segments in parallel, each with its own
+// buffers and title cache, and the writer writes them strictly in order.
+// At most 2×workers segments are in flight (encoded or being encoded, and
+// not yet written), and their buffers are reused. The first error (of
+// the writer, or of an encoding, in document order) is kept in s.err and
+// stops the work; every goroutine has ended when writeFindings returns.
+func writeFindings(s *jsonStream, r *CheckReport, segment, workers int) {
+	n := len(r.Result.Findings)
+	if n <= segment || workers < 2 {
+		titles := map[string]string{}
+		for i := range n {
+			s.buf = s.appendFindings(s.buf, r, i, i+1, titles)
+			s.flushBuf()
+		}
+		return
+	}
+	if s.err != nil {
+		return
+	}
+	inFlight := 2 * workers
+	jobs := make(chan *findingsSegment)
+	order := make(chan *findingsSegment, inFlight-1)
+	free := make(chan []byte, inFlight)
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(jobs)
+		defer close(order)
+		for lo := 0; lo < n; lo += segment {
+			seg := &findingsSegment{lo: lo, hi: min(lo+segment, n), done: make(chan struct{})}
+			select {
+			case order <- seg:
+			case <-quit:
+				return
+			}
+			select {
+			case jobs <- seg:
+			case <-quit:
+				return
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			ws := &jsonStream{}
+			titles := map[string]string{}
+			sizeHint := 0 // the largest segment this worker encoded, in bytes
+			for seg := range jobs {
+				select {
+				case <-quit:
+				default:
+					var buf []byte
+					select {
+					case buf = <-free:
+					default:
+						buf = make([]byte, 0, sizeHint+sizeHint/8)
+					}
+					ws.err = nil
+					seg.buf = ws.appendFindings(buf[:0], r, seg.lo, seg.hi, titles)
+					seg.err = ws.err
+					sizeHint = max(sizeHint, len(seg.buf))
+				}
+				close(seg.done)
+			}
+		})
+	}
+	for seg := range order {
+		<-seg.done
+		if s.err == nil {
+			s.err = seg.err
+		}
+		if s.err == nil {
+			_, s.err = s.w.Write(seg.buf)
+		}
+		select {
+		case free <- seg.buf:
+		default:
+		}
+		if s.err != nil {
+			break
+		}
+	}
+	close(quit)
+	wg.Wait()
 }

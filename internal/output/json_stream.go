@@ -75,10 +75,10 @@ func (s *jsonStream) appendStd(b []byte, v any, prefix string) []byte {
 	return append(b, bytes.TrimSuffix(s.tmp.Bytes(), []byte("\n"))...)
 }
 
-// finding writes one finding, an element of the top-level findings list.
-func (s *jsonStream) finding(f JSONFinding) {
+// appendFinding appends one finding, an element of the top-level findings
+// list.
+func (s *jsonStream) appendFinding(b []byte, f JSONFinding) []byte {
 	const in = "\n      "
-	b := s.buf
 	b = append(b, "{"+in+`"rule_id": `...)
 	b = s.appendString(b, f.RuleID)
 	b = append(b, ","+in+`"title": `...)
@@ -113,9 +113,7 @@ func (s *jsonStream) finding(f JSONFinding) {
 		b = append(b, ","+in+`"baseline_state": `...)
 		b = s.appendString(b, f.BaselineState)
 	}
-	b = append(b, "\n    }"...)
-	s.buf = b
-	s.flushBuf()
+	return append(b, "\n    }"...)
 }
 
 // appendValue appends a value decoded from JSON or Rego, indented; the
