@@ -189,8 +189,13 @@ func nonNil(s []string) []string {
 
 // findingSegment is how many findings a worker encodes at a time when
 // the findings of the JSON report are encoded on several cores; reports
-// of at most one segment are encoded serially.
-const findingSegment = 2048
+// of at most two segments are encoded serially.
+const findingSegment = 1024
+
+// findingBytes is a generous size of a finding in the JSON report (about
+// 650 bytes on average at 1,000 accounts), so that a segment's buffer
+// seldom grows.
+const findingBytes = 1024
 
 // writeCheckJSON streams the JSON report: the bytes writeIndentedJSON
 // gives of the whole JSONReport (TestCheckJSONMatchesEncoder), written in
@@ -253,8 +258,8 @@ type findingsSegment struct {
 	done   chan struct{} // closed when buf (or err) is set
 }
 
-// writeFindings writes the elements of the findings list. Up to one
-// segment of findings, or on one core, it encodes them one by one;
+// writeFindings writes the elements of the findings list. Up to two
+// segments of findings, or on one core, it encodes them one by one;
 // otherwise workers encode segments in parallel, each with its own
 // buffers and title cache, and the writer writes them strictly in order.
 // At most 2×workers segments are in flight (encoded or being encoded, and
@@ -263,7 +268,7 @@ type findingsSegment struct {
 // stops the work; every goroutine has ended when writeFindings returns.
 func writeFindings(s *jsonStream, r *CheckReport, segment, workers int) {
 	n := len(r.Result.Findings)
-	if n <= segment || workers < 2 {
+	if n <= 2*segment || workers < 2 {
 		titles := map[string]string{}
 		for i := range n {
 			s.buf = s.appendFindings(s.buf, r, i, i+1, titles)
@@ -310,7 +315,9 @@ func writeFindings(s *jsonStream, r *CheckReport, segment, workers int) {
 					select {
 					case buf = <-free:
 					default:
-						buf = make([]byte, 0, sizeHint+sizeHint/8)
+					}
+					if want := max(sizeHint+sizeHint/4, (seg.hi-seg.lo)*findingBytes); cap(buf) < want {
+						buf = make([]byte, 0, want)
 					}
 					ws.err = nil
 					seg.buf = ws.appendFindings(buf[:0], r, seg.lo, seg.hi, titles)

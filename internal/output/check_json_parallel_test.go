@@ -36,21 +36,22 @@ func firstDifference(t *testing.T, got, want []byte) {
 
 // TestCheckJSONParallelMatchesEncoder proves the findings encoded in
 // segments on several workers against the slow way (encoding/json of the
-// whole JSONReport): around one segment, with every kind of evidence,
-// suppressions, baseline states and strings to escape, for the serial
-// path (one worker) and the parallel one.
+// whole JSONReport): around one segment and around two (where the
+// parallel path starts), with every kind of evidence, suppressions,
+// baseline states and strings to escape, for the serial path (one
+// worker) and the parallel one.
 func TestCheckJSONParallelMatchesEncoder(t *testing.T) {
 	big := largeCheckReport(300, 35) // 10,500 findings
 	const small = 7
-	many := 5*findingSegment + 17
+	many := 10*findingSegment + 17
 	cases := []struct {
 		name     string
 		segment  int
 		findings []int
 		workers  []int
 	}{
-		{"small segments", small, []int{0, 1, small - 1, small, small + 1, 2 * small, 13*small + 3}, []int{1, 2, 3, 8}},
-		{"default segment", findingSegment, []int{0, 1, findingSegment - 1, findingSegment, findingSegment + 1, many}, []int{1, 2, runtime.GOMAXPROCS(0), 5}},
+		{"small segments", small, []int{0, 1, small - 1, small, small + 1, 2*small - 1, 2 * small, 2*small + 1, 3 * small, 13*small + 3}, []int{1, 2, 3, 8}},
+		{"default segment", findingSegment, []int{0, 1, findingSegment - 1, findingSegment, findingSegment + 1, 2*findingSegment - 1, 2 * findingSegment, 2*findingSegment + 1, many}, []int{1, 2, runtime.GOMAXPROCS(0), 5}},
 	}
 	for _, c := range cases {
 		for _, n := range c.findings {

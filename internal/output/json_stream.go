@@ -186,25 +186,35 @@ func appendIndented[T any](b []byte, items []T, open, end byte, prefix string, i
 	return append(b, end)
 }
 
-// appendString appends a JSON string: printable ASCII directly (quotes and
-// backslashes escaped), anything else through encoding/json.
+// jsonPlain marks the bytes a JSON string holds as they are: printable
+// ASCII but the quote and the backslash.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// appendString appends a JSON string in one pass: printable ASCII directly
+// (quotes and backslashes escaped), a string with anything else through
+// encoding/json.
 func (s *jsonStream) appendString(b []byte, str string) []byte {
-	for i := 0; i < len(str); i++ {
-		if c := str[i]; c < 0x20 || c >= 0x7f {
-			return s.appendStd(b, str, "")
-		}
-	}
+	start := len(b)
 	b = append(b, '"')
-	for {
-		i := strings.IndexAny(str, `"\`)
-		if i < 0 {
-			break
+	done := 0 // str[:done] is appended
+	for i := 0; i < len(str); i++ {
+		c := str[i]
+		if jsonPlain[c] {
+			continue
 		}
-		b = append(b, str[:i]...)
-		b = append(b, '\\', str[i])
-		str = str[i+1:]
+		if c != '"' && c != '\\' {
+			return s.appendStd(b[:start], str, "")
+		}
+		b = append(b, str[done:i]...)
+		b = append(b, '\\', c)
+		done = i + 1
 	}
-	b = append(b, str...)
+	b = append(b, str[done:]...)
 	return append(b, '"')
 }
 
