@@ -141,7 +141,8 @@ func (s *jsonStream) appendValue(b []byte, v any, prefix string) []byte {
 		if v == nil {
 			return append(b, "null"...)
 		}
-		keys := make([]string, 0, len(v))
+		var small [16]string // evidence has a few keys: no allocation
+		keys := small[:0]
 		for k := range v {
 			keys = append(keys, k)
 		}
@@ -171,7 +172,7 @@ func appendIndented[T any](b []byte, items []T, open, end byte, prefix string, i
 	if len(items) == 0 {
 		return append(b, open, end)
 	}
-	inner := prefix + "  "
+	inner := indent(prefix)
 	b = append(b, open)
 	for i, v := range items {
 		if i > 0 {
@@ -184,6 +185,18 @@ func appendIndented[T any](b []byte, items []T, open, end byte, prefix string, i
 	b = append(b, '\n')
 	b = append(b, prefix...)
 	return append(b, end)
+}
+
+// blanks holds the indents of values nested not too deep.
+const blanks = "                                "
+
+// indent returns prefix and two spaces: the indent of the items of a
+// value whose line starts with prefix.
+func indent(prefix string) string {
+	if n := len(prefix) + 2; n <= len(blanks) && prefix == blanks[:len(prefix)] {
+		return blanks[:n]
+	}
+	return prefix + "  "
 }
 
 // jsonPlain marks the bytes a JSON string holds as they are: printable
