@@ -197,12 +197,17 @@ const findingSegment = 1024
 // seldom grows.
 const findingBytes = 1024
 
+// maxFindingWorkers bounds the workers encoding findings on large
+// machines: beyond it the writer is the limit, and each worker holds up to
+// two segments (about 1 MB each) in flight.
+const maxFindingWorkers = 8
+
 // writeCheckJSON streams the JSON report: the bytes writeIndentedJSON
 // gives of the whole JSONReport (TestCheckJSONMatchesEncoder), written in
 // one pass, without holding the whole document. The findings are encoded
-// on every core (writeFindings).
+// on every core, up to maxFindingWorkers (writeFindings).
 func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
-	return writeCheckJSONOn(w, r, findingSegment, runtime.GOMAXPROCS(0))
+	return writeCheckJSONOn(w, r, findingSegment, min(runtime.GOMAXPROCS(0), maxFindingWorkers))
 }
 
 // writeCheckJSONOn is writeCheckJSON with the findings encoded by workers
