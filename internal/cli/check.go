@@ -176,13 +176,17 @@ func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
 }
 
 func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
+	// The file is read while the rules compile; an error in the flags,
+	// the configuration or the rules still comes first.
+	pre := snapshot.Prefetch(ctx, opts.Snapshot, app.MaxInputSize)
+	defer pre.Close()
 	prep, err := prepareCheck(ctx, app, opts)
 	if err != nil {
 		return err
 	}
 	ctx, stop := limitMemory(ctx, opts)
 	defer stop()
-	snap, ev, err := prep.pipe.CheckFile(ctx, opts.Snapshot, app.MaxInputSize)
+	snap, ev, err := prep.pipe.CheckPrefetched(ctx, pre)
 	if err != nil {
 		return usageError(err)
 	}

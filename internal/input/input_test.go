@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -330,5 +331,91 @@ func TestReadSizedBuffer(t *testing.T) {
 	_, streamErr := ReadJSON(ctx, strings.NewReader("\n  \x00\x01rest"), 0)
 	if fileErr == nil || !strings.Contains(fileErr.Error(), "line 2, column 3") || fileErr.Error() != streamErr.Error() {
 		t.Errorf("garbage: file %v, stream %v", fileErr, streamErr)
+	}
+}
+
+// TestReadJSONLargeFile: a file large enough to be read on several cores
+// gives the bytes reading it in order gives, also when it changes between
+// being opened and read (grown, shrunk, grown past the cap), and the read
+// stops when the context is done.
+func TestReadJSONLargeFile(t *testing.T) {
+	size := parallelReadMin + 3<<20 + 17
+	content := make([]byte, size)
+	for i := range content {
+		content[i] = byte('a' + i%26)
+	}
+	content[0] = '['
+	extra := []byte(`,"more"]`)
+	tests := []struct {
+		name   string
+		max    int64
+		change func(t *testing.T, path string, cancel context.CancelFunc)
+		want   []byte
+		err    func(error) bool
+	}{
+		{name: "unchanged", want: content},
+		{name: "grown", change: func(t *testing.T, path string, _ context.CancelFunc) {
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Write(extra); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}, want: append(slices.Clone(content), extra...)},
+		{name: "shrunk", change: func(t *testing.T, path string, _ context.CancelFunc) {
+			if err := os.Truncate(path, int64(size/2)); err != nil {
+				t.Fatal(err)
+			}
+		}, want: content[:size/2]},
+		{name: "shrunk to the head", change: func(t *testing.T, path string, _ context.CancelFunc) {
+			if err := os.Truncate(path, readHead/2); err != nil {
+				t.Fatal(err)
+			}
+		}, want: content[:readHead/2]},
+		{name: "grown past the cap", max: int64(size + 3), change: func(t *testing.T, path string, _ context.CancelFunc) {
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Write(extra); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}, err: IsTooLarge},
+		{name: "canceled", change: func(_ *testing.T, _ string, cancel context.CancelFunc) { cancel() },
+			err: func(err error) bool { return errors.Is(err, context.Canceled) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "big.json")
+			if err := os.WriteFile(path, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			f, err := Open(ctx, path, tt.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if tt.change != nil {
+				tt.change(t, path, cancel)
+			}
+			got, err := ReadJSON(ctx, f, tt.max)
+			if tt.err != nil {
+				if !tt.err(err) {
+					t.Fatalf("error %v, want another", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, tt.want) {
+				t.Errorf("read %d bytes, want %d (the same as in order)", len(got), len(tt.want))
+			}
+		})
 	}
 }

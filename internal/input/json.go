@@ -34,12 +34,13 @@ func ReadJSONFile(ctx context.Context, path string, max int64) ([]byte, error) {
 // memory stays one copy of the input, whatever it holds.
 func ReadJSON(ctx context.Context, r io.Reader, max int64) ([]byte, error) {
 	size := int64(-1)
-	if f, ok := r.(*File); ok {
+	f, ok := r.(*File)
+	if ok {
 		size = f.Size
 	} else {
 		r = &reader{ctx: ctx, r: r, limit: limit(max)}
 	}
-	raw, err := readAll(&startCheck{r: r}, size)
+	raw, err := readAll(&startCheck{r: r}, size, f)
 	if err != nil {
 		if errors.Is(err, errNotJSON) {
 			return nil, CheckJSON(raw) // says where and what

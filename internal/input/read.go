@@ -12,7 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -166,7 +169,7 @@ func ReadFile(ctx context.Context, path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readAll(f, f.Size)
+	return readAll(f, f.Size, f)
 }
 
 // readAll reads r to its end. When size is known (not negative), the
@@ -175,13 +178,34 @@ func ReadFile(ctx context.Context, path string, max int64) ([]byte, error) {
 // only if r holds more than size bytes (a file appended to meanwhile).
 // Otherwise the buffer grows as r delivers. On an error, the bytes read
 // before it are returned with it.
-func readAll(r io.Reader, size int64) ([]byte, error) {
+//
+// When f is the open file r reads (through wrappers) and it is large, the
+// first bytes are read through r (so that r's checks see the start), the
+// rest of its size in pieces on several cores, then r reads on to the end
+// as before: the bytes are the ones reading r alone gives, sooner where
+// copying from the page cache is the cost.
+func readAll(r io.Reader, size int64, f *File) ([]byte, error) {
 	if size < 0 {
 		var buf bytes.Buffer
 		_, err := buf.ReadFrom(r)
 		return buf.Bytes(), err
 	}
 	buf := make([]byte, 0, size+1)
+	if f != nil && size >= parallelReadMin {
+		for len(buf) < readHead {
+			n, err := r.Read(buf[len(buf):readHead])
+			buf = buf[:len(buf)+n]
+			if errors.Is(err, io.EOF) {
+				return buf, nil
+			}
+			if err != nil {
+				return buf, err
+			}
+		}
+		if f.readRest(buf[:size], len(buf)) {
+			buf = buf[:size]
+		}
+	}
 	for {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, bytes.MinRead)
@@ -195,6 +219,54 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 			return buf, err
 		}
 	}
+}
+
+// parallelReadMin is the size from which readAll reads a regular file on
+// several cores; readHead is how much of it is read first, in order.
+const (
+	parallelReadMin = 8 << 20
+	readHead        = 64 << 10
+)
+
+// readRest reads b[from:], the same part of the file, in pieces on every
+// core, and leaves the file at len(b) for the reads that follow, as if
+// they had been read in order. It reports false, the offset left where it
+// was, when a piece cannot be read whole (the file shrank, an error, the
+// context is done): the caller then reads on in order and meets the same
+// end or error.
+func (f *File) readRest(b []byte, from int) bool {
+	rest := len(b) - from
+	workers := min(runtime.GOMAXPROCS(0), 8, rest/(1<<20)+1)
+	piece := (rest + workers - 1) / workers
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for lo := from; lo < len(b); lo += piece {
+		pos, hi := lo, min(lo+piece, len(b))
+		wg.Go(func() {
+			for pos < hi && !failed.Load() {
+				if f.r.ctx.Err() != nil {
+					failed.Store(true)
+					return
+				}
+				end := min(hi, pos+4<<20)
+				n, err := f.f.ReadAt(b[pos:end], int64(pos))
+				pos += n
+				if err != nil && pos < hi {
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		return false
+	}
+	if _, err := f.f.Seek(int64(len(b)), io.SeekStart); err != nil {
+		return false
+	}
+	f.r.n += int64(rest)
+	return true
 }
 
 // IsTooLarge reports whether err says an input exceeded its size cap.

@@ -116,6 +116,12 @@ type Evaluation struct {
 // CheckFile loads the snapshot at path (at most maxSize bytes; zero means
 // the default cap) and evaluates the rules over it.
 func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
+	return p.CheckPrefetched(ctx, snapshot.Prefetch(ctx, path, maxSize))
+}
+
+// CheckPrefetched is CheckFile of a snapshot file whose reading started
+// earlier (snapshot.Prefetch), while the rules were compiled.
+func (p *Pipeline) CheckPrefetched(ctx context.Context, pre *snapshot.Prefetched) (*snapshot.Loaded, *Evaluation, error) {
 	start := time.Now()
 	// The loader keeps each account's JSON, not the generic document:
 	// the rules see the accounts a chunk at a time, decoded again, and
@@ -123,13 +129,13 @@ func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*
 	// JSON (engine.Summarizer), made as the loader validates the account,
 	// while its JSON is in memory: the accounts are read again only for
 	// the rules.
-	popts := snapshot.ParseOptions{MaxSize: maxSize, DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput}
+	popts := snapshot.ParseOptions{DiscardRaw: p.opts.DiscardRaw, KeepAccounts: !p.opts.WholeInput}
 	var sums *engine.Summarizer
 	if popts.KeepAccounts {
 		sums = engine.NewSummarizer(ctx)
 		popts.Account = sums.Add
 	}
-	snap, err := snapshot.Load(ctx, path, popts)
+	snap, err := pre.Load(ctx, popts)
 	if err != nil {
 		return nil, nil, memoryError(ctx, err)
 	}

@@ -85,6 +85,7 @@ type Loaded struct {
 	// again from it: spans and sums say where each is and what it held.
 	accountJSON [][]byte
 	spans       [][2]int64
+	sums        []uint32 // of accountJSON, with KeepAccounts and DiscardRaw
 	file        *reread
 }
 
@@ -218,27 +219,79 @@ func LoadFile(path string) (*Loaded, error) {
 // duplicate keys, invalid UTF-8), so that garbage is refused after its
 // first bytes; reading and decoding stop when ctx is done, with ctx's error.
 func Load(ctx context.Context, path string, opts ParseOptions) (*Loaded, error) {
-	f, err := input.Open(ctx, path, opts.MaxSize)
-	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
+	return Prefetch(ctx, path, opts.MaxSize).Load(ctx, opts)
+}
+
+// Prefetched is a snapshot file being read in the background (Prefetch),
+// for a caller with other work to do first (compiling the rules).
+type Prefetched struct {
+	path   string
+	done   chan struct{}
+	cancel context.CancelFunc
+	raw    []byte
+	size   int64 // the regular file's size, else -1
+	err    error
+}
+
+// Prefetch starts reading the snapshot file at path (at most maxSize
+// bytes; zero means the default cap) as Load does, in the background:
+// Load then validates what was read, with the errors Load gives. Close
+// stops and drops it when it is not loaded.
+func Prefetch(ctx context.Context, path string, maxSize int64) *Prefetched {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &Prefetched{path: path, done: make(chan struct{}), cancel: cancel, size: -1}
+	go func() {
+		defer close(p.done)
+		f, err := input.Open(ctx, path, maxSize)
+		if err != nil {
+			p.err = fmt.Errorf("read snapshot: %w", err)
+			return
+		}
+		defer f.Close()
+		raw, err := input.ReadJSON(ctx, f, maxSize)
+		if err != nil {
+			p.err = fmt.Errorf("snapshot %s: %w", path, err)
+			return
+		}
+		p.raw, p.size = raw, f.Size
+	}()
+	return p
+}
+
+// Close stops reading and waits until the background read is over.
+func (p *Prefetched) Close() {
+	p.cancel()
+	<-p.done
+	p.raw = nil
+}
+
+// Load validates the snapshot read (Load's ParseWithOptions with opts,
+// opts.MaxSize aside: the cap was Prefetch's), waiting for the read to
+// end. A Prefetched is loaded once.
+func (p *Prefetched) Load(ctx context.Context, opts ParseOptions) (*Loaded, error) {
+	defer p.Close()
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("snapshot %s: %w", p.path, ctx.Err())
 	}
-	defer f.Close()
-	l, err := Read(ctx, f, opts)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	if p.err != nil {
+		return nil, p.err
 	}
-	l.Path = path
-	if opts.KeepAccounts && opts.DiscardRaw && f.Size >= 0 {
-		if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Size() == f.Size {
-			r := &reread{path: path, info: info, spans: make([][2]int64, len(l.accountJSON)), sums: make([]uint32, len(l.accountJSON))}
-			for i, b := range l.accountJSON {
-				r.spans[i] = l.spans[i]
-				r.sums[i] = crc32.Checksum(b, crcTable)
-			}
-			l.file, l.accountJSON = r, nil
+	raw := p.raw
+	p.raw = nil
+	l, err := ParseWithOptions(ctx, raw, opts)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", p.path, err)
+	}
+	l.Path = p.path
+	if opts.KeepAccounts && opts.DiscardRaw && p.size >= 0 {
+		if info, err := os.Stat(p.path); err == nil && info.Mode().IsRegular() && info.Size() == p.size {
+			// The checksums were taken as the accounts were validated.
+			l.file, l.accountJSON = &reread{path: p.path, info: info, spans: l.spans, sums: l.sums}, nil
 		}
 	}
-	l.spans = nil
+	l.spans, l.sums = nil, nil
 	return l, nil
 }
 
@@ -297,6 +350,22 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 		doc  any
 		fail error
 	}
+	// Where the accounts may be read again from the file (Load), their
+	// checksums are taken on the workers, while the bytes are at hand.
+	var (
+		sums    []uint32
+		sumsMu  sync.Mutex
+		wantSum = opts.KeepAccounts && opts.DiscardRaw
+	)
+	sumOf := func(i int, b []byte) {
+		c := crc32.Checksum(b, crcTable)
+		sumsMu.Lock()
+		if i >= len(sums) {
+			sums = slices.Grow(sums, i+1-len(sums))[:i+1]
+		}
+		sums[i] = c
+		sumsMu.Unlock()
+	}
 	var (
 		work    = make(chan cutAccount, 256)
 		wg      sync.WaitGroup
@@ -338,6 +407,9 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 				}
 				if d.fail == nil && opts.Account != nil {
 					opts.Account(it.i, it.b)
+				}
+				if wantSum {
+					sumOf(it.i, it.b)
 				}
 				outs[w] = append(outs[w], d)
 			}
@@ -423,6 +495,12 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if opts.KeepAccounts {
 		delete(obj, "accounts")
 		l.Rest, l.accountJSON, l.spans = obj, parts.accounts, parts.spans
+		if wantSum {
+			// Every account went through a worker (or the load failed).
+			n := len(parts.accounts)
+			sums = slices.Grow(sums, n-len(sums))[:n]
+			l.sums = sums
+		}
 	}
 	if opts.DiscardRaw {
 		l.Raw = nil
@@ -468,7 +546,9 @@ func split(ctx context.Context, raw []byte, emit func(i int, account []byte)) (*
 }
 
 func cut(ctx context.Context, raw []byte, emit func(i int, account []byte)) (*parts, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	// A bytes.Buffer is parsed in place: the decoder does not copy the
+	// document into a buffer of its own.
+	dec := jsontext.NewDecoder(bytes.NewBuffer(raw))
 	if dec.PeekKind() != '{' {
 		if err := input.CheckJSON(raw); err != nil {
 			return nil, err

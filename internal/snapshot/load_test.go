@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -271,5 +272,69 @@ func TestLoadBounds(t *testing.T) {
 			t.Fatalf("ParseWithOptions after cancel: %v", err)
 		}
 		_ = called // AfterDecode may or may not have run; its work is discarded
+	})
+}
+
+// TestPrefetch: a snapshot read in the background loads as Load loads it,
+// with Load's errors, and Close stops a read blocked on a silent pipe.
+func TestPrefetch(t *testing.T) {
+	ctx := context.Background()
+	opts := ParseOptions{KeepAccounts: true, DiscardRaw: true}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"schema_version": `), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	paths := append(fixturePaths(t), filepath.Join(dir, "missing.json"), bad)
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			want, wantErr := Load(ctx, p, opts)
+			pre := Prefetch(ctx, p, 0)
+			time.Sleep(time.Millisecond) // let the read run ahead
+			got, err := pre.Load(ctx, opts)
+			if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+				t.Fatalf("error %v, want %v", err, wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if !reflect.DeepEqual(got.Snapshot, want.Snapshot) || !reflect.DeepEqual(got.Rest, want.Rest) || got.Accounts() != want.Accounts() {
+				t.Fatal("prefetched snapshot differs from the loaded one")
+			}
+			for i := range got.Accounts() {
+				a, err := got.AccountJSON(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := want.AccountJSON(i)
+				if string(a) != string(b) {
+					t.Fatalf("account %d differs", i)
+				}
+			}
+		})
+	}
+	t.Run("closed while blocked", func(t *testing.T) {
+		fifo := filepath.Join(dir, "fifo")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err != nil {
+				return
+			}
+			_, _ = w.Write([]byte(`{"a": `))
+			<-done
+			w.Close()
+		}()
+		pre := Prefetch(ctx, fifo, 0)
+		time.Sleep(20 * time.Millisecond)
+		start := time.Now()
+		pre.Close()
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("Close took %s", took)
+		}
 	})
 }
