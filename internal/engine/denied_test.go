@@ -140,3 +140,41 @@ func TestMergeDenyLists(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceCacheKeepsNoInputTerm: the evidence cache keeps an equal
+// object, none of whose terms is the rule's (which may be the input's:
+// kept, they would keep alive what the input was decoded into).
+func TestEvidenceCacheKeepsNoInputTerm(t *testing.T) {
+	tests := []string{
+		`{}`,
+		`{"reference": "last used", "since": "2026-01-01T00:00:00Z", "days": 300, "window_days": 90}`,
+		`{"b": true, "z": null, "n": 1.5, "s": "x"}`,
+	}
+	for _, tt := range tests {
+		t.Run(tt, func(t *testing.T) {
+			ev := ast.MustParseTerm(tt).Value.(ast.Object)
+			e := newEvidences()
+			m, ok := e.generic(ev)
+			if !ok {
+				t.Fatal("not converted")
+			}
+			if again, _ := e.generic(ast.MustParseTerm(tt).Value.(ast.Object)); !reflect.DeepEqual(again, m) || fmt.Sprintf("%p", again) != fmt.Sprintf("%p", m) {
+				t.Error("an equal evidence is not shared")
+			}
+			ours := map[*ast.Term]bool{}
+			ev.Foreach(func(k, v *ast.Term) { ours[k], ours[v] = true, true })
+			for _, list := range e.byHash {
+				for _, c := range list {
+					if c.v.Compare(ev) != 0 {
+						t.Errorf("cache holds %v, want %v", c.v, ev)
+					}
+					c.v.Foreach(func(k, v *ast.Term) {
+						if ours[k] || ours[v] {
+							t.Errorf("cache holds the rule's term %v", v)
+						}
+					})
+				}
+			}
+		})
+	}
+}
