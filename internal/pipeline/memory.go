@@ -147,11 +147,15 @@ const (
 	// checkMemoryBase and checkMemoryLeastPerByte are the least limit:
 	// what does not grow with the snapshot (the runtime, the compiled
 	// rules, a few chunks: a fixture's check peaks at 8 MB live) and 2.5
-	// bytes per snapshot byte (the live heap peaks at about 2.6 at 1,000
-	// accounts, but at 4-5 at 200 where the fixed costs weigh), so that
-	// the collector never runs back to back: 130 MB at 200 accounts, a
-	// peak of about 150 MiB for 10-15% more CPU.
-	checkMemoryBase         = 96 << 20
+	// bytes per snapshot byte (the live heap peaks at about 20 MB plus
+	// 2.1 bytes per snapshot byte: 46 MB at 200 accounts, 92 at 500, 143
+	// at 1,000), so that the collector does not run back to back. From
+	// about 400 accounts (24 MB) up it keeps the peak RSS under 5 times
+	// the snapshot (4.9-5.0 at 400, 4.5 at 500), for 25-40% more CPU
+	// than the former 96 MiB base between 200 and 900 accounts (a second
+	// or two); below, the runtime and the binary alone (about 50 MB) are
+	// more than 5 times the snapshot (docs/benchmarks.md).
+	checkMemoryBase         = 32 << 20
 	checkMemoryLeastPerByte = 2.5
 )
 
@@ -159,9 +163,10 @@ const (
 // size bytes: 4.6 times the snapshot, but no more than what keeps the
 // peak RSS under 5 times the snapshot (5 times less the memory the limit
 // does not count; the lower one below about 1,800 accounts: 242 MiB at
-// 1,000 accounts, a peak of about 270 MiB), and never less than 96 MiB
-// plus 2.5 times the snapshot (the higher one below about 950 accounts,
-// where 5 times the snapshot cannot hold the run's fixed costs).
+// 1,000 accounts, a peak of about 270 MiB), and never less than 32 MiB
+// plus 2.5 times the snapshot (the higher one below about 500 accounts;
+// below about 400, 5 times the snapshot cannot hold the run's fixed
+// costs).
 func checkMemoryLimit(size int64) int64 {
 	s := float64(size)
 	limit := min(int64(checkMemoryPerSnapshotByte*s), int64(5*s)-checkMemoryUncounted)

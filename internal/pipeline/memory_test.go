@@ -44,6 +44,9 @@ func TestCheckMemoryLimit(t *testing.T) {
 		mib    = 1 << 20
 		acc10k = 592_912_227
 		acc1k  = 59_241_114
+		acc500 = 29_596_979
+		acc100 = 5_920_000
+		acc400 = 23_663_903
 		acc200 = 11_794_698
 	)
 	for _, tc := range []struct {
@@ -53,10 +56,13 @@ func TestCheckMemoryLimit(t *testing.T) {
 		wantExact int64
 	}{
 		{name: "10,000 accounts", size: acc10k, wantExact: times(4.6, acc10k)},
-		{name: "1,000 accounts", size: acc1k, min: 96*mib + times(2.5, acc1k), max: 5*acc1k - 40*mib},
-		{name: "200 accounts", size: acc200, wantExact: 96*mib + times(2.5, acc200)},
-		{name: "a fixture", size: 36_093, wantExact: 96*mib + times(2.5, 36_093)},
-		{name: "empty", size: 0, wantExact: 96 * mib},
+		{name: "1,000 accounts", size: acc1k, wantExact: 5*acc1k - 40*mib},
+		{name: "500 accounts", size: acc500, wantExact: 32*mib + times(2.5, acc500)},
+		{name: "600 accounts", size: 6 * acc100, wantExact: 5*6*acc100 - 40*mib},
+		{name: "400 accounts", size: acc400, wantExact: 32*mib + times(2.5, acc400)},
+		{name: "200 accounts", size: acc200, wantExact: 32*mib + times(2.5, acc200)},
+		{name: "a fixture", size: 36_093, wantExact: 32*mib + times(2.5, 36_093)},
+		{name: "empty", size: 0, wantExact: 32 * mib},
 	} {
 		got := checkMemoryLimit(tc.size)
 		if tc.wantExact != 0 && got != tc.wantExact {
