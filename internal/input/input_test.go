@@ -305,14 +305,7 @@ func TestReadSizedBuffer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.WriteString(more); err != nil {
-			t.Fatal(err)
-		}
-		w.Close()
+		appendFile(t, path, []byte(more))
 		got, err := ReadJSON(ctx, f, 0)
 		f.Close()
 		switch {
@@ -354,16 +347,7 @@ func TestReadJSONLargeFile(t *testing.T) {
 		err    func(error) bool
 	}{
 		{name: "unchanged", want: content},
-		{name: "grown", change: func(t *testing.T, path string, _ context.CancelFunc) {
-			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := f.Write(extra); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
-		}, want: append(slices.Clone(content), extra...)},
+		{name: "grown", change: func(t *testing.T, path string, _ context.CancelFunc) { appendFile(t, path, extra) }, want: append(slices.Clone(content), extra...)},
 		{name: "shrunk", change: func(t *testing.T, path string, _ context.CancelFunc) {
 			if err := os.Truncate(path, int64(size/2)); err != nil {
 				t.Fatal(err)
@@ -374,16 +358,7 @@ func TestReadJSONLargeFile(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, want: content[:readHead/2]},
-		{name: "grown past the cap", max: int64(size + 3), change: func(t *testing.T, path string, _ context.CancelFunc) {
-			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := f.Write(extra); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
-		}, err: IsTooLarge},
+		{name: "grown past the cap", max: int64(size + 3), change: func(t *testing.T, path string, _ context.CancelFunc) { appendFile(t, path, extra) }, err: IsTooLarge},
 		{name: "canceled", change: func(_ *testing.T, _ string, cancel context.CancelFunc) { cancel() },
 			err: func(err error) bool { return errors.Is(err, context.Canceled) }},
 	}
@@ -417,5 +392,18 @@ func TestReadJSONLargeFile(t *testing.T) {
 				t.Errorf("read %d bytes, want %d (the same as in order)", len(got), len(tt.want))
 			}
 		})
+	}
+}
+
+// appendFile appends b to the file at path.
+func appendFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
 	}
 }
