@@ -308,36 +308,6 @@ func hopsJSON(hops []graph.Hop) []jsonHop {
 	return out
 }
 
-func (r *pathsView) json(w io.Writer) error {
-	res := r.Result
-	s := r.Graph.Index().Snapshot()
-	out := jsonReport{
-		Version:  "1",
-		Snapshot: jsonSnapshot{Path: r.SnapshotPath, CollectedAt: s.Metadata.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00")},
-		Target:   jsonTarget{Spec: r.Spec, Kind: string(res.Target.Kind), Label: res.Target.Label, Accounts: res.Target.Accounts, Role: res.Target.Role},
-		MaxHops:  res.MaxHops, Edges: res.Edges, Targets: res.Targets, Unknown: res.UnknownAccounts,
-		Sources: make([]jsonSource, 0, len(res.Sources)), Latent: make([]jsonSource, 0, len(res.Latent)), Warnings: r.Graph.Warnings(), Graph: r.Graph.Stats(),
-	}
-	if s.Organization != nil {
-		out.Snapshot.OrganizationID = s.Organization.ID
-	}
-	for _, src := range res.Sources {
-		out.Sources = append(out.Sources, r.sourceJSON(&src))
-		out.Summary.Sources++
-		if !src.MFARequired {
-			out.Summary.WithoutMFA++
-		}
-		if src.Node.StartingPoint() {
-			out.Summary.StartingPoints++
-		}
-	}
-	for _, src := range res.Latent {
-		out.Latent = append(out.Latent, r.sourceJSON(&src))
-	}
-	out.Summary.Latent, out.Summary.IncompleteHops = len(res.Latent), res.Incomplete()
-	return writeIndentedJSON(w, "json", out)
-}
-
 func (r *pathsView) sourceJSON(src *graph.Source) jsonSource {
 	n := src.Node
 	js := jsonSource{ID: n.ID, Kind: n.Kind, Name: n.Name, AccountID: n.AccountID, External: n.External, MFADevice: n.MFA,
