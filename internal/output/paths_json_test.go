@@ -166,9 +166,9 @@ func oddReport(n int, withNil bool) jsonReport {
 		Snapshot: jsonSnapshot{Path: "org <&> \"x\".json", CollectedAt: "2026-11-01T06:00:00Z"},
 		Target:   jsonTarget{Spec: "ou:<Prod>&", Kind: "ou", Label: oddStrings[1], Accounts: []string{oddStrings[2]}},
 		MaxHops:  4, Edges: graph.EdgeFilter(oddStrings[3]),
-		Summary:  jsonSummary{Sources: n, Latent: n / 3},
-		Sources:  []jsonSource{}, Latent: []jsonSource{},
-		Graph:    graph.Stats{Nodes: n},
+		Summary: jsonSummary{Sources: n, Latent: n / 3},
+		Sources: []jsonSource{}, Latent: []jsonSource{},
+		Graph: graph.Stats{Nodes: n},
 	}
 	if !withNil || n > 0 {
 		rep.Targets, rep.Unknown, rep.Warnings = []string{}, []string{}, []string{}
