@@ -14,16 +14,17 @@ import (
 // appendKey appends a field's key after the previous field: comma, new
 // line, indent in.
 func appendKey(b []byte, in, key string) []byte {
-	b = append(b, ",\n"...)
-	b = append(b, in...)
-	b = append(b, '"')
-	b = append(b, key...)
-	return append(b, `": `...)
+	return appendKeyAfter(b, ",\n", in, key)
 }
 
 // appendFirstKey appends an object's opening brace and its first key.
 func appendFirstKey(b []byte, in, key string) []byte {
-	b = append(b, "{\n"...)
+	return appendKeyAfter(b, "{\n", in, key)
+}
+
+// appendKeyAfter appends before, the indent in and a key.
+func appendKeyAfter(b []byte, before, in, key string) []byte {
+	b = append(b, before...)
 	b = append(b, in...)
 	b = append(b, '"')
 	b = append(b, key...)
@@ -45,6 +46,20 @@ func appendList[T any](b []byte, items []T, prefix string, item func([]byte, T, 
 	return appendIndented(b, items, '[', ']', prefix, item)
 }
 
+// appendStringField appends a string field after the previous one;
+// omitEmpty leaves it out when empty.
+func (s *jsonStream) appendStringField(b []byte, in, key, v string, omitEmpty bool) []byte {
+	if omitEmpty && v == "" {
+		return b
+	}
+	return s.appendString(appendKey(b, in, key), v)
+}
+
+// appendBoolField appends a boolean field after the previous one.
+func appendBoolField(b []byte, in, key string, v bool) []byte {
+	return strconv.AppendBool(appendKey(b, in, key), v)
+}
+
 func (s *jsonStream) appendStringItem(b []byte, str string, _ string) []byte {
 	return s.appendString(b, str)
 }
@@ -54,42 +69,24 @@ func (s *jsonStream) appendSource(b []byte, v *jsonSource, prefix string) []byte
 	in := indent(prefix)
 	b = appendFirstKey(b, in, "id")
 	b = s.appendString(b, v.ID)
-	b = appendKey(b, in, "kind")
-	b = s.appendString(b, string(v.Kind))
-	b = appendKey(b, in, "name")
-	b = s.appendString(b, v.Name)
-	if v.AccountID != "" {
-		b = appendKey(b, in, "account_id")
-		b = s.appendString(b, v.AccountID)
-	}
-	if v.AccountName != "" {
-		b = appendKey(b, in, "account_name")
-		b = s.appendString(b, v.AccountName)
-	}
-	b = appendKey(b, in, "external")
-	b = strconv.AppendBool(b, v.External)
-	if v.MFADevice != "" {
-		b = appendKey(b, in, "mfa_device")
-		b = s.appendString(b, v.MFADevice)
-	}
+	b = s.appendStringField(b, in, "kind", string(v.Kind), false)
+	b = s.appendStringField(b, in, "name", v.Name, false)
+	b = s.appendStringField(b, in, "account_id", v.AccountID, true)
+	b = s.appendStringField(b, in, "account_name", v.AccountName, true)
+	b = appendBoolField(b, in, "external", v.External)
+	b = s.appendStringField(b, in, "mfa_device", v.MFADevice, true)
 	b = appendKey(b, in, "hops")
 	b = strconv.AppendInt(b, int64(v.Hops), 10)
 	b = appendKey(b, in, "paths")
 	b = strconv.AppendUint(b, v.Paths, 10)
-	b = appendKey(b, in, "paths_at_least")
-	b = strconv.AppendBool(b, v.PathsAtLeast)
-	b = appendKey(b, in, "mfa_required")
-	b = strconv.AppendBool(b, v.MFARequired)
-	b = appendKey(b, in, "escalation_required")
-	b = strconv.AppendBool(b, v.EscalationRequired)
+	b = appendBoolField(b, in, "paths_at_least", v.PathsAtLeast)
+	b = appendBoolField(b, in, "mfa_required", v.MFARequired)
+	b = appendBoolField(b, in, "escalation_required", v.EscalationRequired)
 	b = appendKey(b, in, "path")
 	b = appendList(b, v.Path, in, s.appendHop)
 	b = appendKey(b, in, "path_without_mfa")
 	b = appendList(b, v.PathWithoutMFA, in, s.appendHop)
-	if v.BlockedBy != "" {
-		b = appendKey(b, in, "blocked_by")
-		b = s.appendString(b, v.BlockedBy)
-	}
+	b = s.appendStringField(b, in, "blocked_by", v.BlockedBy, true)
 	return appendClose(b, prefix)
 }
 
@@ -98,18 +95,11 @@ func (s *jsonStream) appendHop(b []byte, h jsonHop, prefix string) []byte {
 	in := indent(prefix)
 	b = appendFirstKey(b, in, "from")
 	b = s.appendString(b, h.From)
-	b = appendKey(b, in, "to")
-	b = s.appendString(b, h.To)
-	b = appendKey(b, in, "kind")
-	b = s.appendString(b, string(h.Kind))
-	b = appendKey(b, in, "action")
-	b = s.appendString(b, h.Action)
-	b = appendKey(b, in, "mfa")
-	b = strconv.AppendBool(b, h.MFA)
-	if h.Via != "" {
-		b = appendKey(b, in, "via")
-		b = s.appendString(b, h.Via)
-	}
+	b = s.appendStringField(b, in, "to", h.To, false)
+	b = s.appendStringField(b, in, "kind", string(h.Kind), false)
+	b = s.appendStringField(b, in, "action", h.Action, false)
+	b = appendBoolField(b, in, "mfa", h.MFA)
+	b = s.appendStringField(b, in, "via", h.Via, true)
 	b = appendKey(b, in, "conditions")
 	cin := indent(in)
 	b = appendFirstKey(b, cin, "allowed_when")
@@ -122,28 +112,17 @@ func (s *jsonStream) appendHop(b []byte, h jsonHop, prefix string) []byte {
 		ein := indent(in)
 		b = appendFirstKey(b, ein, "actions")
 		b = appendList(b, ev.Actions, ein, s.appendStringItem)
-		b = appendKey(b, ein, "resource")
-		b = s.appendString(b, ev.Resource)
-		if ev.Service != "" {
-			b = appendKey(b, ein, "service")
-			b = s.appendString(b, ev.Service)
-		}
-		if ev.Note != "" {
-			b = appendKey(b, ein, "note")
-			b = s.appendString(b, ev.Note)
-		}
+		b = s.appendStringField(b, ein, "resource", ev.Resource, false)
+		b = s.appendStringField(b, ein, "service", ev.Service, true)
+		b = s.appendStringField(b, ein, "note", ev.Note, true)
 		b = appendKey(b, ein, "statements")
 		b = appendList(b, ev.Statements, ein, s.appendStatement)
 		b = appendClose(b, in)
 	}
 	if h.Incomplete {
-		b = appendKey(b, in, "incomplete")
-		b = append(b, "true"...)
+		b = appendBoolField(b, in, "incomplete", true)
 	}
-	if h.BlockedBy != "" {
-		b = appendKey(b, in, "blocked_by")
-		b = s.appendString(b, h.BlockedBy)
-	}
+	b = s.appendStringField(b, in, "blocked_by", h.BlockedBy, true)
 	return appendClose(b, prefix)
 }
 
@@ -153,8 +132,7 @@ func (s *jsonStream) appendClauses(b []byte, set []policy.Clause, prefix string)
 		in := indent(prefix)
 		b = appendFirstKey(b, in, "operator")
 		b = s.appendString(b, c.Operator)
-		b = appendKey(b, in, "key")
-		b = s.appendString(b, c.Key)
+		b = s.appendStringField(b, in, "key", c.Key, false)
 		b = appendKey(b, in, "values")
 		b = appendList(b, c.Values, in, s.appendStringItem)
 		return appendClose(b, prefix)
@@ -166,19 +144,14 @@ func (s *jsonStream) appendStatement(b []byte, r policy.StatementRef, prefix str
 	in := indent(prefix)
 	b = appendFirstKey(b, in, "policy")
 	b = s.appendString(b, r.Policy)
-	b = appendKey(b, in, "type")
-	b = s.appendString(b, string(r.Type))
+	b = s.appendStringField(b, in, "type", string(r.Type), false)
 	if r.Level != 0 {
 		b = appendKey(b, in, "level")
 		b = strconv.AppendInt(b, int64(r.Level), 10)
 	}
 	b = appendKey(b, in, "index")
 	b = strconv.AppendInt(b, int64(r.Index), 10)
-	if r.Sid != "" {
-		b = appendKey(b, in, "sid")
-		b = s.appendString(b, r.Sid)
-	}
-	b = appendKey(b, in, "effect")
-	b = s.appendString(b, string(r.Effect))
+	b = s.appendStringField(b, in, "sid", r.Sid, true)
+	b = s.appendStringField(b, in, "effect", string(r.Effect), false)
 	return appendClose(b, prefix)
 }
