@@ -1,10 +1,8 @@
 package output
 
 import (
-	"fmt"
 	"io"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/orgaudit/orgaudit/internal/engine"
@@ -158,15 +156,10 @@ func (r *CheckReport) jsonReport() JSONReport {
 
 // jsonFinding is one finding as the JSON report lists it; titles caches
 // rule titles by id.
-func (r *CheckReport) jsonFinding(f engine.Finding, titles map[string]string) JSONFinding {
-	title, ok := titles[f.RuleID]
-	if !ok {
-		title = r.rules[f.RuleID].Title
-		titles[f.RuleID] = title
-	}
+func (r *CheckReport) jsonFinding(f engine.Finding) JSONFinding {
 	return JSONFinding{
 		RuleID:        f.RuleID,
-		Title:         title,
+		Title:         r.rules[f.RuleID].Title,
 		Severity:      f.Severity.String(),
 		AccountID:     f.AccountID,
 		AccountName:   r.AccountName(f.AccountID),
@@ -231,124 +224,15 @@ func writeCheckJSONOn(w io.Writer, r *CheckReport, segment, workers int) error {
 	s.raw("],\n")
 	s.field("not_evaluated", rep.NotEvaluated)
 	s.field("rules", rep.Rules)
-	s.raw(`  "compliance": `)
-	s.std(rep.Compliance, "  ")
-	s.raw("\n}\n")
-	if err := s.flush(); err != nil {
-		return fmt.Errorf("render json: %w", err)
-	}
-	return nil
+	return s.last("compliance", rep.Compliance)
 }
 
-// appendFindings appends the findings lo to hi-1 of r as elements of the
-// findings list, each after its comma and indent; titles caches rule
-// titles by id.
-func (s *jsonStream) appendFindings(b []byte, r *CheckReport, lo, hi int, titles map[string]string) []byte {
-	for i := lo; i < hi; i++ {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, "\n    "...)
-		b = s.appendFinding(b, r.jsonFinding(r.Result.Findings[i], titles))
-	}
-	return b
-}
-
-// findingsSegment is a run of findings a worker encodes and the writer
-// then writes.
-type findingsSegment struct {
-	lo, hi int
-	buf    []byte
-	err    error
-	done   chan struct{} // closed when buf (or err) is set
-}
-
-// writeFindings writes the elements of the findings list. Up to two
-// segments of findings, or on one core, it encodes them one by one;
-// otherwise workers encode segments in parallel, each with its own
-// buffers and title cache, and the writer writes them strictly in order.
-// At most 2×workers segments are in flight (encoded or being encoded, and
-// not yet written), and their buffers are reused. The first error (of
-// the writer, or of an encoding, in document order) is kept in s.err and
-// stops the work; every goroutine has ended when writeFindings returns.
+// writeFindings writes the elements of the findings list with
+// writeSegments: on every core, up to workers, segment findings at a
+// time, written strictly in order.
 func writeFindings(s *jsonStream, r *CheckReport, segment, workers int) {
-	n := len(r.Result.Findings)
-	if n <= 2*segment || workers < 2 {
-		titles := map[string]string{}
-		for i := range n {
-			s.buf = s.appendFindings(s.buf, r, i, i+1, titles)
-			s.flushBuf()
-		}
-		return
-	}
-	if s.err != nil {
-		return
-	}
-	inFlight := 2 * workers
-	jobs := make(chan *findingsSegment)
-	order := make(chan *findingsSegment, inFlight-1)
-	free := make(chan []byte, inFlight)
-	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer close(jobs)
-		defer close(order)
-		for lo := 0; lo < n; lo += segment {
-			seg := &findingsSegment{lo: lo, hi: min(lo+segment, n), done: make(chan struct{})}
-			select {
-			case order <- seg:
-			case <-quit:
-				return
-			}
-			select {
-			case jobs <- seg:
-			case <-quit:
-				return
-			}
-		}
-	})
-	for range workers {
-		wg.Go(func() {
-			ws := &jsonStream{}
-			titles := map[string]string{}
-			sizeHint := 0 // the largest segment this worker encoded, in bytes
-			for seg := range jobs {
-				select {
-				case <-quit:
-				default:
-					var buf []byte
-					select {
-					case buf = <-free:
-					default:
-					}
-					if want := max(sizeHint+sizeHint/4, (seg.hi-seg.lo)*findingBytes); cap(buf) < want {
-						buf = make([]byte, 0, want)
-					}
-					ws.err = nil
-					seg.buf = ws.appendFindings(buf[:0], r, seg.lo, seg.hi, titles)
-					seg.err = ws.err
-					sizeHint = max(sizeHint, len(seg.buf))
-				}
-				close(seg.done)
-			}
-		})
-	}
-	for seg := range order {
-		<-seg.done
-		if s.err == nil {
-			s.err = seg.err
-		}
-		if s.err == nil {
-			_, s.err = s.w.Write(seg.buf)
-		}
-		select {
-		case free <- seg.buf:
-		default:
-		}
-		if s.err != nil {
-			break
-		}
-	}
-	close(quit)
-	wg.Wait()
+	findings := r.Result.Findings
+	writeSegments(s, jsonList{n: len(findings), size: findingBytes, item: func(ws *jsonStream, b []byte, i int) []byte {
+		return ws.appendFinding(b, r.jsonFinding(findings[i]))
+	}}, segment, workers)
 }

@@ -162,15 +162,21 @@ func BenchmarkCheckJSONWorkers(b *testing.B) {
 	r.Compliance()
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			var buf bytes.Buffer
-			b.ReportAllocs()
-			for b.Loop() {
-				buf.Reset()
-				if err := writeCheckJSONOn(&buf, r, findingSegment, workers); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.SetBytes(int64(buf.Len()))
+			benchWrites(b, func(w *bytes.Buffer) error { return writeCheckJSONOn(w, r, findingSegment, workers) })
 		})
 	}
+}
+
+// benchWrites runs write into one buffer, reset before each run, and
+// reports the bytes written.
+func benchWrites(b *testing.B, write func(*bytes.Buffer) error) {
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := write(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
 }

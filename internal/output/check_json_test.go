@@ -63,9 +63,8 @@ func largeCheckReport(n, perAccount int) *CheckReport {
 // what writeCheckJSON streams.
 func wholeJSONReport(r *CheckReport) JSONReport {
 	out := r.jsonReport()
-	titles := map[string]string{}
 	for _, f := range r.Result.Findings {
-		out.Findings = append(out.Findings, r.jsonFinding(f, titles))
+		out.Findings = append(out.Findings, r.jsonFinding(f))
 	}
 	return out
 }

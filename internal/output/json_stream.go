@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -52,6 +53,18 @@ func (s *jsonStream) field(key string, v any) {
 	s.raw(`  "` + key + `": `)
 	s.std(v, "  ")
 	s.raw(",\n")
+}
+
+// last writes the document's last top-level field, closes the document
+// and flushes it.
+func (s *jsonStream) last(key string, v any) error {
+	s.raw(`  "` + key + `": `)
+	s.std(v, "  ")
+	s.raw("\n}\n")
+	if err := s.flush(); err != nil {
+		return fmt.Errorf("render json: %w", err)
+	}
+	return nil
 }
 
 // std writes v through encoding/json, its lines after the first starting

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -22,6 +21,9 @@ const pathsSegment = 256
 type jsonList struct {
 	n    int
 	item func(s *jsonStream, b []byte, i int) []byte
+	// size, when set, is a generous size of an element in bytes, so that
+	// a segment's buffer seldom grows.
+	size int
 }
 
 // appendRange appends the elements lo to hi-1 of l, each after its comma
@@ -118,13 +120,7 @@ func (p pathsJSONWriter) write(w io.Writer, rep jsonReport, sources, latent json
 	p.list(s, "sources", sources)
 	p.list(s, "latent", latent)
 	p.strings(s, "warnings", rep.Warnings)
-	s.raw(`  "graph": `)
-	s.std(rep.Graph, "  ")
-	s.raw("\n}\n")
-	if err := s.flush(); err != nil {
-		return fmt.Errorf("render json: %w", err)
-	}
-	return nil
+	return s.last("graph", rep.Graph)
 }
 
 // strings writes a top-level list of strings (null when v is nil, as
@@ -213,7 +209,7 @@ func writeSegments(s *jsonStream, l jsonList, segment, workers int) {
 					case buf = <-free:
 					default:
 					}
-					if want := sizeHint + sizeHint/4; cap(buf) < want {
+					if want := max(sizeHint+sizeHint/4, (seg.hi-seg.lo)*l.size); cap(buf) < want {
 						buf = make([]byte, 0, want)
 					}
 					ws.err = nil

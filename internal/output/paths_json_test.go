@@ -278,15 +278,9 @@ func BenchmarkPathsJSONWorkers(b *testing.B) {
 	})
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			var buf bytes.Buffer
-			b.ReportAllocs()
-			for b.Loop() {
-				buf.Reset()
-				if err := r.writeJSON(&buf, pathsJSONWriter{segment: pathsSegment, workers: workers}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.SetBytes(int64(buf.Len()))
+			benchWrites(b, func(w *bytes.Buffer) error {
+				return r.writeJSON(w, pathsJSONWriter{segment: pathsSegment, workers: workers})
+			})
 		})
 	}
 }
