@@ -246,3 +246,58 @@ func flat(obj ast.Object) bool {
 		return true
 	})
 }
+
+// same reports whether a and b are the same value in every way, their
+// text included (ast.Compare holds 1 and 1.0 equal; same does not): the
+// same strings, numbers, booleans or null, arrays of the same elements,
+// objects of the same members (named by strings). Parts already shared are compared by
+// address. Values of other kinds are never the same.
+func same(a, b ast.Value) bool {
+	switch x := a.(type) {
+	case ast.String:
+		y, ok := b.(ast.String)
+		return ok && x == y
+	case ast.Number:
+		y, ok := b.(ast.Number)
+		return ok && x == y
+	case ast.Boolean:
+		y, ok := b.(ast.Boolean)
+		return ok && x == y
+	case ast.Null:
+		_, ok := b.(ast.Null)
+		return ok
+	case *ast.Array:
+		y, ok := b.(*ast.Array)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		for i := range x.Len() {
+			if !same(x.Elem(i).Value, y.Elem(i).Value) {
+				return false
+			}
+		}
+		return true
+	case ast.Object:
+		y, ok := b.(ast.Object)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		// As many members, each of x in y (string names only).
+		eq := true
+		x.Until(func(k, v *ast.Term) bool {
+			w := y.Get(k)
+			if _, ok := k.Value.(ast.String); !ok || w == nil || !same(v.Value, w.Value) {
+				eq = false
+			}
+			return !eq
+		})
+		return eq
+	}
+	return false
+}

@@ -178,3 +178,31 @@ func TestEvidenceCacheKeepsNoInputTerm(t *testing.T) {
 		})
 	}
 }
+
+// TestSame: same holds values alike in every way, their text included,
+// and never values that differ in their text only (numbers Rego holds
+// equal, sets beside arrays, keys that are not strings).
+func TestSame(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{`{"a": [1, "x"]}`, `{"a": [1, "x"]}`, true},
+		{`{"b": 1, "a": 2}`, `{"a": 2, "b": 1}`, true},
+		{`["s", {"k": true}]`, `["s", {"k": true}]`, true},
+		{`null`, `null`, true},
+		{`{"a": [1, "x"]}`, `{"a": [1.0, "x"]}`, false},
+		{`{"a": [1, "x"]}`, `{"a": [1, "x"], "b": null}`, false},
+		{`["s", {"k": true}]`, `["s", {"k": "true"}]`, false},
+		{`{"y": {1, 2}}`, `{"y": {1, 2}}`, false},
+		{`{"y": {1, 2}}`, `{"y": [1, 2]}`, false},
+		{`{1: "a"}`, `{1: "a"}`, false},
+		{`{"a": 2, "b": 1}`, `{"a": 2, "c": 1}`, false},
+		{`[]`, `{}`, false},
+	} {
+		a, b := ast.MustParseTerm(tc.a).Value, ast.MustParseTerm(tc.b).Value
+		if got := same(a, b); got != tc.want {
+			t.Errorf("same(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
