@@ -186,7 +186,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	}
 	ctx, stop := limitMemory(ctx, opts)
 	defer stop()
-	snap, ev, err := prep.pipe.CheckPrefetched(ctx, pre)
+	snap, ev, err := prep.pipe.CheckFile(ctx, pre)
 	if err != nil {
 		return usageError(err)
 	}

@@ -154,8 +154,7 @@ func (r *CheckReport) jsonReport() JSONReport {
 	return out
 }
 
-// jsonFinding is one finding as the JSON report lists it; titles caches
-// rule titles by id.
+// jsonFinding is one finding as the JSON report lists it.
 func (r *CheckReport) jsonFinding(f engine.Finding) JSONFinding {
 	return JSONFinding{
 		RuleID:        f.RuleID,
@@ -190,17 +189,12 @@ const findingSegment = 1024
 // seldom grows.
 const findingBytes = 1024
 
-// maxFindingWorkers bounds the workers encoding findings on large
-// machines: beyond it the writer is the limit, and each worker holds up to
-// two segments (about 1 MB each) in flight.
-const maxFindingWorkers = 8
-
 // writeCheckJSON streams the JSON report: the bytes writeIndentedJSON
 // gives of the whole JSONReport (TestCheckJSONMatchesEncoder), written in
 // one pass, without holding the whole document. The findings are encoded
-// on every core, up to maxFindingWorkers (writeFindings).
+// on every core, up to maxListWorkers.
 func writeCheckJSON(w io.Writer, r *CheckReport, _ Options) error {
-	return writeCheckJSONOn(w, r, findingSegment, min(runtime.GOMAXPROCS(0), maxFindingWorkers))
+	return writeCheckJSONOn(w, r, findingSegment, min(runtime.GOMAXPROCS(0), maxListWorkers))
 }
 
 // writeCheckJSONOn is writeCheckJSON with the findings encoded by workers
@@ -216,23 +210,11 @@ func writeCheckJSONOn(w io.Writer, r *CheckReport, segment, workers int) error {
 	if rep.Baseline != nil {
 		s.field("baseline", rep.Baseline)
 	}
-	s.raw(`  "findings": [`)
-	writeFindings(s, r, segment, workers)
-	if len(r.Result.Findings) > 0 {
-		s.raw("\n  ")
-	}
-	s.raw("],\n")
+	findings := r.Result.Findings
+	listWriter{segment: segment, workers: workers}.list(s, "findings", jsonList{n: len(findings), size: findingBytes, item: func(ws *jsonStream, b []byte, i int) []byte {
+		return ws.appendFinding(b, r.jsonFinding(findings[i]))
+	}})
 	s.field("not_evaluated", rep.NotEvaluated)
 	s.field("rules", rep.Rules)
 	return s.last("compliance", rep.Compliance)
-}
-
-// writeFindings writes the elements of the findings list with
-// writeSegments: on every core, up to workers, segment findings at a
-// time, written strictly in order.
-func writeFindings(s *jsonStream, r *CheckReport, segment, workers int) {
-	findings := r.Result.Findings
-	writeSegments(s, jsonList{n: len(findings), size: findingBytes, item: func(ws *jsonStream, b []byte, i int) []byte {
-		return ws.appendFinding(b, r.jsonFinding(findings[i]))
-	}}, segment, workers)
 }

@@ -60,6 +60,8 @@ func appendBoolField(b []byte, in, key string, v bool) []byte {
 	return strconv.AppendBool(appendKey(b, in, key), v)
 }
 
+// appendStringItem appends str as a list element (lists of strings need
+// no prefix).
 func (s *jsonStream) appendStringItem(b []byte, str string, _ string) []byte {
 	return s.appendString(b, str)
 }

@@ -75,7 +75,7 @@ func TestPathsJSONMatchesEncoder(t *testing.T) {
 			for _, workers := range []int{1, 2, 3, 8} {
 				t.Run(fmt.Sprintf("segment %d/%d sources/%d workers", segment, n, workers), func(t *testing.T) {
 					var got bytes.Buffer
-					if err := r.writeJSON(&got, pathsJSONWriter{segment: segment, workers: workers}); err != nil {
+					if err := r.writeJSON(&got, listWriter{segment: segment, workers: workers}); err != nil {
 						t.Fatal(err)
 					}
 					firstDifference(t, got.Bytes(), want.Bytes())
@@ -188,8 +188,8 @@ func oddReport(n int, withNil bool) jsonReport {
 }
 
 // writeOdd writes a constructed report with the writer under test.
-func writeOdd(w *bytes.Buffer, rep jsonReport, p pathsJSONWriter) error {
-	return p.write(w, rep, sourceList(rep.Sources), sourceList(rep.Latent))
+func writeOdd(w *bytes.Buffer, rep jsonReport, p listWriter) error {
+	return p.writePaths(w, rep, sourceList(rep.Sources), sourceList(rep.Latent))
 }
 
 // TestPathsJSONWriterEscapes proves the writer on constructed reports
@@ -208,7 +208,7 @@ func TestPathsJSONWriterEscapes(t *testing.T) {
 			for _, workers := range []int{1, 2, 3, 8} {
 				t.Run(fmt.Sprintf("%d sources/nil %v/%d workers", n, withNil, workers), func(t *testing.T) {
 					var got bytes.Buffer
-					if err := writeOdd(&got, rep, pathsJSONWriter{segment: segment, workers: workers}); err != nil {
+					if err := writeOdd(&got, rep, listWriter{segment: segment, workers: workers}); err != nil {
 						t.Fatal(err)
 					}
 					firstDifference(t, got.Bytes(), want.Bytes())
@@ -224,7 +224,7 @@ func TestPathsJSONWriterEscapes(t *testing.T) {
 func mustPathsJSON(t *testing.T, rep jsonReport) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := writeOdd(&b, rep, pathsJSONWriter{segment: 5, workers: 2}); err != nil {
+	if err := writeOdd(&b, rep, listWriter{segment: 5, workers: 2}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -237,7 +237,7 @@ func mustPathsJSON(t *testing.T, rep jsonReport) string {
 func TestPathsJSONWriterFails(t *testing.T) {
 	rep := oddReport(200, false)
 	var whole bytes.Buffer
-	if err := writeOdd(&whole, rep, pathsJSONWriter{segment: 7, workers: 1}); err != nil {
+	if err := writeOdd(&whole, rep, listWriter{segment: 7, workers: 1}); err != nil {
 		t.Fatal(err)
 	}
 	want := whole.Bytes()
@@ -246,7 +246,7 @@ func TestPathsJSONWriterFails(t *testing.T) {
 			t.Run(fmt.Sprintf("after %d bytes/%d workers", limit, workers), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					w := &failingWriter{limit: limit}
-					err := pathsJSONWriter{segment: 7, workers: workers}.write(w, rep, sourceList(rep.Sources), sourceList(rep.Latent))
+					err := listWriter{segment: 7, workers: workers}.writePaths(w, rep, sourceList(rep.Sources), sourceList(rep.Latent))
 					if !errors.Is(err, errWriterFull) {
 						t.Fatalf("error = %v, want %v", err, errWriterFull)
 					}
@@ -279,8 +279,13 @@ func BenchmarkPathsJSONWorkers(b *testing.B) {
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			benchWrites(b, func(w *bytes.Buffer) error {
-				return r.writeJSON(w, pathsJSONWriter{segment: pathsSegment, workers: workers})
+				return r.writeJSON(w, listWriter{segment: pathsSegment, workers: workers})
 			})
 		})
 	}
+}
+
+// sourceList is the list of the sources of v.
+func sourceList(v []jsonSource) jsonList {
+	return jsonList{n: len(v), item: func(s *jsonStream, b []byte, i int) []byte { return s.appendSource(b, &v[i], "    ") }}
 }

@@ -113,15 +113,10 @@ type Evaluation struct {
 	Result *engine.Result
 }
 
-// CheckFile loads the snapshot at path (at most maxSize bytes; zero means
-// the default cap) and evaluates the rules over it.
-func (p *Pipeline) CheckFile(ctx context.Context, path string, maxSize int64) (*snapshot.Loaded, *Evaluation, error) {
-	return p.CheckPrefetched(ctx, snapshot.Prefetch(ctx, path, maxSize))
-}
-
-// CheckPrefetched is CheckFile of a snapshot file whose reading started
-// earlier (snapshot.Prefetch), while the rules were compiled.
-func (p *Pipeline) CheckPrefetched(ctx context.Context, pre *snapshot.Prefetched) (*snapshot.Loaded, *Evaluation, error) {
+// CheckFile loads the snapshot file whose reading snapshot.Prefetch
+// started (the caller compiles the rules meanwhile) and evaluates the
+// rules over it.
+func (p *Pipeline) CheckFile(ctx context.Context, pre *snapshot.Prefetched) (*snapshot.Loaded, *Evaluation, error) {
 	start := time.Now()
 	// The loader keeps each account's JSON, not the generic document:
 	// the rules see the accounts a chunk at a time, decoded again, and

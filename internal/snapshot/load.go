@@ -349,23 +349,11 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 		acct Account
 		doc  any
 		fail error
+		sum  uint32 // the account's checksum, with wantSum
 	}
 	// Where the accounts may be read again from the file (Load), their
 	// checksums are taken on the workers, while the bytes are at hand.
-	var (
-		sums    []uint32
-		sumsMu  sync.Mutex
-		wantSum = opts.KeepAccounts && opts.DiscardRaw
-	)
-	sumOf := func(i int, b []byte) {
-		c := crc32.Checksum(b, crcTable)
-		sumsMu.Lock()
-		if i >= len(sums) {
-			sums = slices.Grow(sums, i+1-len(sums))[:i+1]
-		}
-		sums[i] = c
-		sumsMu.Unlock()
-	}
+	wantSum := opts.KeepAccounts && opts.DiscardRaw
 	var (
 		work    = make(chan cutAccount, 256)
 		wg      sync.WaitGroup
@@ -409,7 +397,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 					opts.Account(it.i, it.b)
 				}
 				if wantSum {
-					sumOf(it.i, it.b)
+					d.sum = crc32.Checksum(it.b, crcTable)
 				}
 				outs[w] = append(outs[w], d)
 			}
@@ -445,11 +433,18 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 		generic = make([]any, len(parts.accounts))
 	}
 	failures := make([]error, len(parts.accounts))
+	var sums []uint32
+	if wantSum {
+		sums = make([]uint32, len(parts.accounts))
+	}
 	for _, list := range outs {
 		for _, d := range list {
 			accounts[d.i], failures[d.i] = d.acct, d.fail
 			if keep {
 				generic[d.i] = d.doc
+			}
+			if wantSum {
+				sums[d.i] = d.sum
 			}
 		}
 	}
@@ -495,12 +490,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 	if opts.KeepAccounts {
 		delete(obj, "accounts")
 		l.Rest, l.accountJSON, l.spans = obj, parts.accounts, parts.spans
-		if wantSum {
-			// Every account went through a worker (or the load failed).
-			n := len(parts.accounts)
-			sums = slices.Grow(sums, n-len(sums))[:n]
-			l.sums = sums
-		}
+		l.sums = sums
 	}
 	if opts.DiscardRaw {
 		l.Raw = nil
