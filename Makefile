@@ -74,6 +74,6 @@ bench-scale: build ## Generate 1,000 and 10,000 accounts, time check and paths (
 	BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) sh internal/orggen/bench-scale.sh $(BENCH_ACCOUNTS)
 
 .PHONY: bench-collect
-bench-collect: ## Seed 200 accounts in moto, collect with concurrency 16 straight and through a 25 ms proxy
+bench-collect: ## Seed 200 accounts in moto, collect with concurrency 16 straight, through a 25 ms proxy and replayed after 25 ms
 	ORGAUDIT_BENCH_ACCOUNTS=200 ORGAUDIT_BENCH_CONCURRENCY=16 \
 	  $(GO) test ./internal/collect -run '^$$' -bench Collect -benchtime 1x -timeout 60m -v

@@ -236,3 +236,34 @@ func TestCollectDescribeOrganizationFails(t *testing.T) {
 		t.Fatalf("scan --allow-gaps report: %v\n%s", err, raw)
 	}
 }
+
+// TestCollectReplay: a replaying proxy answers a second collection from
+// the first one's recording without asking moto, and the snapshot is the
+// same. BenchmarkCollect's replayed run rests on this.
+func TestCollectReplay(t *testing.T) {
+	srv, _ := standardOrg(t)
+	proxy := faultProxy(t, srv.URL)
+	proxy.Replay = true
+	first := runCollect(t, testOptions(proxy.URL))
+	recorded := proxy.Counts()["recorded"]
+	if recorded == 0 || proxy.Counts()["replayed"] != 0 {
+		t.Fatalf("first collection: counts %v, want every call recorded", proxy.Counts())
+	}
+	proxy.Rewind()
+	second := runCollect(t, testOptions(proxy.URL))
+	if c := proxy.Counts(); c["recorded"] != recorded || c["replayed"] != recorded {
+		t.Fatalf("second collection: counts %v, want every call replayed (%d recorded)", c, recorded)
+	}
+	first.Metadata.CollectedAt, second.Metadata.CollectedAt = time.Time{}, time.Time{}
+	a, err := snapshot.Marshal(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := snapshot.Marshal(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Errorf("the replayed snapshot differs:\n%s\nwant\n%s", b, a)
+	}
+}

@@ -79,6 +79,14 @@ type FaultProxy struct {
 	Delay time.Duration
 	// Rules are persistent faults.
 	Rules []Rule
+	// Replay, when set, records moto's answers and, after Rewind, answers
+	// the same requests again from the recording instead of asking moto,
+	// after Delay like any other (see Rewind). Requests beyond the
+	// recording are forwarded and recorded. A benchmark records one
+	// collection and times a second one: the API's latency is then all
+	// that remains, without moto's own time per call (one Python
+	// process, which serializes every caller).
+	Replay bool
 
 	target   *url.URL
 	proxy    *httputil.ReverseProxy
@@ -91,8 +99,10 @@ type FaultProxy struct {
 	params   map[string][]url.Values // operation → form parameters seen
 	seen     map[string]bool
 	distinct int
-	keys     map[string]string // access key id → account
-	counts   map[string]int    // fault kind → count, plus "requests"
+	keys     map[string]string           // access key id → account
+	counts   map[string]int              // fault kind → count, plus "requests"
+	recorded map[string][]recordedAnswer // replay key → moto's answers in order
+	replayed map[string]int              // replay key → requests since Rewind
 }
 
 // NewFaultProxy starts a proxy to target (moto's URL) on a free loopback
@@ -131,7 +141,8 @@ func (p *FaultProxy) Close() error {
 
 // Counts returns how many requests were seen and how many faults of each
 // kind were injected ("requests", FaultThrottle, Fault500, FaultDrop,
-// "rule").
+// "rule") and, with Replay, how many answers came from moto ("recorded")
+// and from the recording ("replayed").
 func (p *FaultProxy) Counts() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -252,6 +263,8 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			_ = conn.Close()
 		}
+	case p.Replay:
+		p.replay(w, r, op, account, body)
 	default:
 		p.proxy.ServeHTTP(w, r)
 	}
