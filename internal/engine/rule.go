@@ -203,19 +203,31 @@ type Result struct {
 // AtOrAbove returns a copy of the result without the findings, and the
 // not-evaluated checks, of rules below min. Rules are kept.
 func (r *Result) AtOrAbove(min Severity) *Result {
-	out := &Result{Rules: r.Rules, Findings: []Finding{}, NotEvaluated: []NotEvaluated{}}
 	sev := map[string]Severity{}
 	for _, rule := range r.Rules {
 		sev[rule.ID] = rule.Severity
 	}
-	for _, f := range r.Findings {
-		if f.Severity >= min {
-			out.Findings = append(out.Findings, f)
+	return &Result{
+		Rules:        r.Rules,
+		Findings:     filtered(r.Findings, func(f *Finding) bool { return f.Severity >= min }),
+		NotEvaluated: filtered(r.NotEvaluated, func(n *NotEvaluated) bool { return sev[n.RuleID] >= min }),
+	}
+}
+
+// filtered returns the elements of list keep accepts, in order, in a new
+// slice (never nil) allocated at their number: the findings of a large
+// organization are megabytes, copied as a check's memory peaks.
+func filtered[T any](list []T, keep func(*T) bool) []T {
+	n := 0
+	for i := range list {
+		if keep(&list[i]) {
+			n++
 		}
 	}
-	for _, n := range r.NotEvaluated {
-		if sev[n.RuleID] >= min {
-			out.NotEvaluated = append(out.NotEvaluated, n)
+	out := make([]T, 0, n)
+	for i := range list {
+		if keep(&list[i]) {
+			out = append(out, list[i])
 		}
 	}
 	return out
