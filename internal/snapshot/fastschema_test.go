@@ -52,7 +52,7 @@ func compiledSchemas(t testing.TB) (fastRoot, fastAcct *fastSchema, root, acct *
 func TestFastSchemaAcceptsValid(t *testing.T) {
 	fastRoot, fastAcct, _, _ := compiledSchemas(t)
 	for _, a := range fixtureAccounts(t) {
-		if !fastValid(fastAcct, a) {
+		if !fastValid(fastAcct, a) || !fastValidChecked(fastAcct, a) {
 			t.Errorf("a valid fixture account is not settled by the fast validator:\n%s", a)
 		}
 	}
@@ -312,6 +312,9 @@ func FuzzFastSchema(f *testing.F) {
 		if input.CheckJSON(data) == nil {
 			if fastValid(fastAcct, data) && !libraryValid(t, acct, data) {
 				t.Fatalf("the fast validator accepts what the library refuses:\n%s", data)
+			}
+			if fastValidChecked(fastAcct, data) != fastValid(fastAcct, data) {
+				t.Fatalf("fastValidChecked and fastValid differ on checked JSON:\n%s", data)
 			}
 			doc := []byte(`{"schema_version": "1", "accounts": [` + string(data) + `]}`)
 			if input.CheckJSON(doc) == nil {

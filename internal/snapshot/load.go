@@ -375,7 +375,7 @@ func ParseWithOptions(ctx context.Context, raw []byte, opts ParseOptions) (*Load
 				// When the generic document is not kept, the fast
 				// validator may settle the account; whatever it does not
 				// accept is decoded and validated by the library.
-				if keep || !fastValid(fastSch, it.b) {
+				if keep || !fastValidChecked(fastSch, it.b) {
 					var err error
 					if d.doc, err = input.DecodeJSON(ctx, it.b); err != nil {
 						stopErr.CompareAndSwap(nil, err)
