@@ -29,10 +29,11 @@ type pdoc struct {
 	// accounts only (aws:PrincipalAccount, aws:PrincipalOrgPaths): one
 	// evaluation stands for the principals of one account.
 	acctSensitive bool
-	// assumeKey is the canonical text of the statements that can take
-	// part in an sts:AssumeRole request (empty when none can): documents
-	// with the same key decide every role assumption alike.
-	assumeKey string
+	// assumeID numbers the canonical text of the statements that can
+	// take part in an sts:AssumeRole request (assumeKey; 0 when none
+	// can): documents with the same number decide every role assumption
+	// alike.
+	assumeID int32
 }
 
 // principal is an IAM principal of the snapshot (user, role, or
@@ -51,8 +52,11 @@ type principal struct {
 	userID        string
 	serviceLinked bool
 	sensitive     bool
-	cls           *bclass
-	trust         *pdoc // roles only
+	// trustMFA says whether a role's trust or its account's RCPs look
+	// at MFA, once latentEdges has read them.
+	trustMFA int8
+	cls      *bclass
+	trust    *pdoc // roles only
 	// escUnit groups the principals one escalation evaluation decides:
 	// same documents, boundary, SCPs, tags and MFA state, same account
 	// (classify numbers the distinct keys; -1 before).
@@ -72,6 +76,13 @@ type principal struct {
 	// variantOf is the user a user-in-group principal stands for.
 	variantOf *principal
 }
+
+// States of principal.trustMFA.
+const (
+	mfaUnread int8 = iota
+	mfaNotMentioned
+	mfaMentioned
+)
 
 // Console states of a user (principal.console).
 const (
@@ -129,10 +140,12 @@ type builder struct {
 	parsedIdx   map[string]int
 	docSens     map[*policy.Document]bool
 	docAcctSens map[*policy.Document]bool
-	docAssume   map[*policy.Document]string
-	ndocs       int32
-	warned      map[string]bool
-	warns       []string
+	docAssume   map[*policy.Document]int32
+	// assumeIDs numbers the distinct assumeKeys of the documents, from 1.
+	assumeIDs map[string]int32
+	ndocs     int32
+	warned    map[string]bool
+	warns     []string
 
 	principalTagKeys map[string]bool // lower-case tag keys referenced by any document
 	resourceTagKeys  map[string]bool
@@ -251,14 +264,14 @@ func (b *builder) dropCaches() {
 	}
 	b.principals, b.byARN, b.byAccount, b.roles, b.groups, b.acctClass = nil, nil, nil, nil, nil, nil
 	b.trustedBy, b.wildcardRoles, b.variants, b.adminClasses = nil, nil, nil, nil
-	b.byID, b.condIdx, b.docSens, b.docAcctSens, b.docAssume = nil, nil, nil, nil, nil
+	b.byID, b.condIdx, b.docSens, b.docAcctSens, b.docAssume, b.assumeIDs = nil, nil, nil, nil, nil, nil
 	b.scps, b.rcps, b.attached, b.warned = nil, nil, nil, nil
 }
 
 func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
-		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]string{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
+		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]int32{}, assumeIDs: map[string]int32{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
 		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, callerCtxs: map[callerCtxKey]*policy.Context{}, acctCtxs: map[acctCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
@@ -435,10 +448,17 @@ func (b *builder) parse(raw []byte, what func() string) *pdoc {
 	d := &pdoc{doc: doc, id: b.ndocs}
 	b.ndocs++
 	d.sensitive, d.acctSensitive = b.scan(doc)
-	d.assumeKey = pd.assumeKey
+	if pd.assumeKey != "" {
+		id, ok := b.assumeIDs[pd.assumeKey]
+		if !ok {
+			id = int32(len(b.assumeIDs) + 1)
+			b.assumeIDs[pd.assumeKey] = id
+		}
+		d.assumeID = id
+	}
 	b.docSens[doc] = d.sensitive
 	b.docAcctSens[doc] = d.acctSensitive
-	b.docAssume[doc] = d.assumeKey
+	b.docAssume[doc] = d.assumeID
 	b.docs[string(raw)] = d
 	return d
 }
@@ -941,7 +961,7 @@ func (b *builder) classKeys() []principalKeys {
 	const chunk = 256
 	for range max(1, min(runtime.GOMAXPROCS(0), len(b.principals)/chunk)) {
 		wg.Go(func() {
-			var kb []byte
+			var kb keyBuf
 			for {
 				lo := int(next.Add(chunk) - chunk)
 				if lo >= len(b.principals) {
@@ -957,10 +977,16 @@ func (b *builder) classKeys() []principalKeys {
 	return keys
 }
 
+// keyBuf is keysOf's scratch space, reused from one principal to the next.
+type keyBuf struct {
+	k   []byte
+	ids []int32
+}
+
 // keysOf computes the keys of p (scpKey is its account's) and sets
 // p.sensitive; it only reads the builder. The keys are built with appends,
 // not fmt: the text is that of the fmt verbs noted.
-func (b *builder) keysOf(p *principal, scpKey string, kb *[]byte) principalKeys {
+func (b *builder) keysOf(p *principal, scpKey string, kb *keyBuf) principalKeys {
 	p.sensitive = false
 	acctSensitive := false
 	look := func(pols []policy.Policy) {
@@ -976,7 +1002,7 @@ func (b *builder) keysOf(p *principal, scpKey string, kb *[]byte) principalKeys 
 	}
 	// The rest of the evaluation inputs: "%s|%s|%t|%t|%s|", then the tags
 	// as "%q=%q," in key order.
-	k := (*kb)[:0]
+	k := kb.k[:0]
 	k = append(k, p.kind...)
 	k = append(k, '|')
 	k = append(k, scpKey...)
@@ -1008,21 +1034,29 @@ func (b *builder) keysOf(p *principal, scpKey string, kb *[]byte) principalKeys 
 	rest := len(k)
 	// The grant key is the identity ids ("%v"); the escalation key
 	// "%v|%v|%s|%s" of the ids, the boundary ids, the rest and the
-	// account; the class key the assume projections, "%v" of whether
-	// there is a boundary, and the rest.
-	ids := sortedIDs(p.identityIDs)
-	k = appendIDs(k, ids)
+	// account.
+	k = appendIDs(k, sortedIDs(kb, p.identityIDs))
 	grant := string(k[rest:])
 	k = append(k, '|')
-	k = appendIDs(k, sortedIDs(p.boundaryIDs))
+	k = appendIDs(k, sortedIDs(kb, p.boundaryIDs))
 	k = append(k, '|')
 	k = append(k, k[:rest]...)
 	k = append(k, '|')
 	k = append(k, p.account...)
 	esc := string(k[rest:])
-	k = k[:rest]
-	cls := b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + strconv.FormatBool(len(p.boundary) > 0) + "|" + string(k)
-	*kb = k
+	// The class key is the rest, the assume projections of the identity
+	// documents and of the boundary ("%v" of their sorted distinct
+	// assumeIDs), and "%v" of whether there is a boundary: two
+	// principals share it exactly when they share the rest, whether
+	// they have a boundary and the sets of assumeKeys.
+	k = append(k[:rest], '|')
+	k = appendIDs(k, b.assumeProjection(kb, p.identity))
+	k = append(k, '|')
+	k = appendIDs(k, b.assumeProjection(kb, p.boundary))
+	k = append(k, '|')
+	k = strconv.AppendBool(k, len(p.boundary) > 0)
+	cls := string(k)
+	kb.k = k
 	return principalKeys{esc: esc, class: cls, grant: grant}
 }
 
@@ -1038,20 +1072,23 @@ func appendIDs(dst []byte, ids []int32) []byte {
 	return append(dst, ']')
 }
 
-// assumeProjection is the sorted set of the assumeKeys of pols' documents.
-func (b *builder) assumeProjection(pols []policy.Policy) string {
-	keys := make([]string, 0, len(pols))
+// assumeProjection is the sorted set of the assumeIDs of pols' documents
+// (in kb.ids, valid until its next use).
+func (b *builder) assumeProjection(kb *keyBuf, pols []policy.Policy) []int32 {
+	ids := kb.ids[:0]
 	for _, pol := range pols {
-		if k := b.docAssume[pol.Document]; k != "" {
-			keys = append(keys, k)
+		if id := b.docAssume[pol.Document]; id != 0 {
+			ids = append(ids, id)
 		}
 	}
-	slices.Sort(keys)
-	return strings.Join(slices.Compact(keys), "\x00")
+	slices.Sort(ids)
+	kb.ids = slices.Compact(ids)
+	return kb.ids
 }
 
-func sortedIDs(ids []int32) []int32 {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return out
+// sortedIDs returns ids sorted, in kb.ids (valid until its next use).
+func sortedIDs(kb *keyBuf, ids []int32) []int32 {
+	kb.ids = append(kb.ids[:0], ids...)
+	slices.Sort(kb.ids)
+	return kb.ids
 }

@@ -2,17 +2,21 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/orgaudit/orgaudit/internal/orggen"
+	"github.com/orgaudit/orgaudit/internal/policy"
 )
 
-// TestKeysMatchFmt: keysOf builds the class, escalation and grant keys
-// with appends; they are the text the fmt verbs it names give (the
-// reference below), on every test snapshot and fixture and a generated
-// organization with tags, boundaries and sensitive documents.
+// TestKeysMatchFmt: keysOf builds the escalation and grant keys with
+// appends; they are the text the fmt verbs it names give (the reference
+// below), on every test snapshot and fixture and a generated organization
+// with tags, boundaries and sensitive documents. The class key numbers
+// the assumeKeys instead of holding their text: it groups the principals
+// exactly as the reference's text does.
 func TestKeysMatchFmt(t *testing.T) {
 	snaps := testAndFixtureSnapshots(t)
 	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
@@ -30,13 +34,22 @@ func TestKeysMatchFmt(t *testing.T) {
 			b.principalsOf()
 			b.identityCenterRoles()
 			b.groupVariants()
-			var kb []byte
+			var kb keyBuf
+			classOf, refOf := map[string]string{}, map[string]string{} // reference ↔ class key
 			for _, p := range b.principals {
 				scpKey := b.scpKey(p.account)
 				got := b.keysOf(p, scpKey, &kb)
-				if want := b.keysByFmt(p, scpKey); got != want {
+				want := b.keysByFmt(p, scpKey)
+				if got.esc != want.esc || got.grant != want.grant {
 					t.Fatalf("%s: keys %+v, want %+v", p.arn, got, want)
 				}
+				if c, ok := classOf[want.class]; ok && c != got.class {
+					t.Fatalf("%s: class key %q, want %q as another principal of its class", p.arn, got.class, c)
+				}
+				if r, ok := refOf[got.class]; ok && r != want.class {
+					t.Fatalf("%s: class key %q shared by principals of different classes", p.arn, got.class)
+				}
+				classOf[want.class], refOf[got.class] = got.class, want.class
 			}
 			if len(b.principals) == 0 {
 				t.Skip("no principal")
@@ -77,10 +90,25 @@ func (b *builder) keysByFmt(p *principal, scpKey string) principalKeys {
 		kb.WriteString("|" + p.account)
 	}
 	rest := kb.String()
-	ids := sortedIDs(p.identityIDs)
+	ids, bids := slices.Clone(p.identityIDs), slices.Clone(p.boundaryIDs)
+	slices.Sort(ids)
+	slices.Sort(bids)
 	return principalKeys{
-		esc:   fmt.Sprintf("%v|%v|%s|%s", ids, sortedIDs(p.boundaryIDs), rest, p.account),
-		class: b.assumeProjection(p.identity) + "|" + b.assumeProjection(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest,
+		esc:   fmt.Sprintf("%v|%v|%s|%s", ids, bids, rest, p.account),
+		class: assumeProjectionText(p.identity) + "|" + assumeProjectionText(p.boundary) + "|" + fmt.Sprint(len(p.boundary) > 0) + "|" + rest,
 		grant: fmt.Sprint(ids),
 	}
+}
+
+// assumeProjectionText is the sorted set of the assumeKeys of pols'
+// documents, as text.
+func assumeProjectionText(pols []policy.Policy) string {
+	keys := make([]string, 0, len(pols))
+	for _, pol := range pols {
+		if k := assumeKey(pol.Document); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return strings.Join(slices.Compact(keys), "\x00")
 }

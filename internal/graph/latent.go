@@ -48,12 +48,16 @@ func (b *builder) latentEdges() {
 		}
 		return false
 	}
-	roleMFA := map[*principal]bool{} // the role's trust or its account's RCPs look at MFA
+	// r.trustMFA caches whether the role's trust or its account's RCPs
+	// look at MFA.
 	mentionsRole := func(r *principal) bool {
-		v, ok := roleMFA[r]
-		if !ok {
-			v = mentions([]policy.Policy{{Document: r.trust.doc}}) || anyMentions(mentions, b.rcpsOf(r.account))
-			roleMFA[r] = v
+		if r.trustMFA != mfaUnread {
+			return r.trustMFA == mfaMentioned
+		}
+		v := mentions([]policy.Policy{{Document: r.trust.doc}}) || anyMentions(mentions, b.rcpsOf(r.account))
+		r.trustMFA = mfaNotMentioned
+		if v {
+			r.trustMFA = mfaMentioned
 		}
 		return v
 	}
