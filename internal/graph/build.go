@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"runtime"
 	"slices"
@@ -133,11 +135,25 @@ type builder struct {
 	nodes []Node
 	byID  map[string]int32
 
-	docs map[string]*pdoc
-	// parsed are the documents preparse parsed, indexed by parsedIdx
-	// (their text); released once the principals are read.
-	parsed      []parsedDoc
-	parsedIdx   map[string]int
+	// docSlots holds every distinct document text the builder met, in
+	// the order docIndex numbered them; docHash finds a text's slot by
+	// its hash (docSeed), docClash the texts whose hash an earlier text
+	// has.
+	docSlots []docSlot
+	docHash  map[uint64]int32
+	docClash map[string]int32
+	docSeed  maphash.Seed
+	// ahead holds, by account, the principals preparse made for
+	// principalsOf (newPrincipals) and the documents it parses, in its
+	// order (aheadReads).
+	ahead      [][]principal
+	aheadReads [][]docRead
+	// reads are those of the account principalsOf reads; nextRead is the
+	// first one it has not parsed yet; readsMissed counts the documents
+	// it parsed that were not the next one (tests).
+	reads       []docRead
+	nextRead    int
+	readsMissed int
 	docSens     map[*policy.Document]bool
 	docAcctSens map[*policy.Document]bool
 	docAssume   map[*policy.Document]int32
@@ -254,7 +270,8 @@ func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 func (b *builder) dropCaches() {
 	b.evalCache, b.invariant, b.ctxCache, b.roleCtxs, b.svcTrust, b.escIdx = nil, nil, nil, nil, nil, nil
 	b.callerCtxs, b.acctCtxs, b.svcCtxs = nil, nil, nil
-	b.acctConds, b.adminAssume, b.trusts, b.docs = nil, nil, nil, nil
+	b.acctConds, b.adminAssume, b.trusts = nil, nil, nil
+	b.docSlots, b.docHash, b.docClash = nil, nil, nil
 	for _, c := range b.classes {
 		c.nodes = make([]int32, len(c.members))
 		for i, m := range c.members {
@@ -271,7 +288,7 @@ func (b *builder) dropCaches() {
 func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
-		byID: map[string]int32{}, docs: map[string]*pdoc{}, docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]int32{}, assumeIDs: map[string]int32{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
+		byID: map[string]int32{}, docHash: map[uint64]int32{}, docClash: map[string]int32{}, docSeed: maphash.MakeSeed(), docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]int32{}, assumeIDs: map[string]int32{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
 		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, callerCtxs: map[callerCtxKey]*policy.Context{}, acctCtxs: map[acctCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
@@ -302,44 +319,125 @@ func (b *builder) prepare() {
 	b.organization()
 	b.preparse()
 	b.principalsOf()
+	b.reads, b.ahead, b.aheadReads = nil, nil, nil
 	b.identityCenterRoles()
 	b.groupVariants()
-	b.parsed, b.parsedIdx = nil, nil
 	b.classify()
 }
 
-// parsedDoc is a policy document parsed ahead (preparse): the document or
-// the parse error, and its assumeKey.
+// parsedDoc is a policy document parsed: the document or the parse
+// error, and its assumeKey.
 type parsedDoc struct {
 	doc       *policy.Document
 	err       error
 	assumeKey string
 }
 
-// preparse parses, on every core, the distinct documents principalsOf
-// reads (the inline, attached, boundary and trust policies of the
-// accounts' users, groups and roles), and computes their assumeKey, so
-// that parse only looks them up. What parse does with a document
-// (numbering, warnings, the tag keys it references) still happens in
-// the order the builder meets the documents.
-func (b *builder) preparse() {
-	b.parsedIdx = map[string]int{}
-	var raws [][]byte
-	add := func(raw []byte) {
-		if len(raw) == 0 || string(raw) == "null" {
-			return
-		}
-		if _, ok := b.parsedIdx[string(raw)]; !ok {
-			b.parsedIdx[string(raw)] = len(raws)
-			raws = append(raws, raw)
+// docSlot is a distinct document text: the text, what parsing it gave
+// (once ready), and the pdoc parse made of it once it met it (nil then
+// when the text does not parse).
+type docSlot struct {
+	raw []byte
+	parsedDoc
+	ready, met bool
+	pd         *pdoc
+}
+
+// docRead is a document principalsOf parses: its text, the text's hash
+// (docSeed) and its slot.
+type docRead struct {
+	raw  []byte
+	hash uint64
+	slot int32
+}
+
+// docIndex returns the slot of the text raw, whose hash is h, adding
+// one when the text is new.
+func (b *builder) docIndex(raw []byte, h uint64) int32 {
+	i, ok := b.docHash[h]
+	if ok && bytes.Equal(b.docSlots[i].raw, raw) {
+		return i
+	}
+	if ok {
+		// Another text has the same hash.
+		if i, ok := b.docClash[string(raw)]; ok {
+			return i
 		}
 	}
-	attached := func(aps []snapshot.AttachedPolicy, bd *snapshot.AttachedPolicy) {
-		for _, ap := range aps {
-			add(b.ix.PolicyDocument(ap.ARN))
+	i = int32(len(b.docSlots))
+	b.docSlots = append(b.docSlots, docSlot{raw: raw})
+	if ok {
+		b.docClash[string(raw)] = i
+	} else {
+		b.docHash[h] = i
+	}
+	return i
+}
+
+// preparse makes the principals of every account principalsOf reads,
+// but for their documents and nodes (newPrincipals), and finds the
+// documents principalsOf parses (the inline, attached, boundary and
+// trust policies of the users, their groups and the roles), in its
+// order, and their slots (reads); it hashes their texts and parses the
+// distinct ones on every core, and computes their assumeKey, so that
+// parse only looks them up. What parse does with a document (numbering,
+// warnings, the tag keys it references) and the numbering of the nodes
+// still happen in the order the builder meets them.
+func (b *builder) preparse() {
+	b.aheadReads = make([][]docRead, len(b.s.Accounts))
+	b.ahead = make([][]principal, len(b.s.Accounts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(b.s.Accounts)/16)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(b.s.Accounts) {
+					return
+				}
+				a := &b.s.Accounts[i]
+				if a.IAM == nil || b.ix.HasGap(a.ID, snapshot.SectionAuthDetails) {
+					continue // principalsOf does not read it
+				}
+				groups := accountGroups(a)
+				b.aheadReads[i] = b.accountReads(a, groups)
+				b.ahead[i] = b.newPrincipals(a, groups)
+			}
+		})
+	}
+	wg.Wait()
+	for _, rs := range b.aheadReads {
+		for j := range rs {
+			rs[j].slot = b.docIndex(rs[j].raw, rs[j].hash)
 		}
-		if bd != nil {
-			add(b.ix.PolicyDocument(bd.ARN))
+	}
+	next.Store(0)
+	for range max(1, min(runtime.GOMAXPROCS(0), len(b.docSlots)/64)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(b.docSlots) {
+					return
+				}
+				d := &b.docSlots[i]
+				if d.doc, d.err = policy.ParseRaw(d.raw); d.err == nil {
+					d.assumeKey = assumeKey(d.doc)
+				}
+				d.ready = true
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// accountReads returns the documents principalsOf parses for account a
+// (its groups by name), in its order, with their hashes; it only reads
+// the builder.
+func (b *builder) accountReads(a *snapshot.Account, groups map[string]*snapshot.Group) []docRead {
+	var out []docRead
+	add := func(raw []byte) {
+		if len(raw) > 0 && string(raw) != "null" { // else parse reads nothing
+			out = append(out, docRead{raw: raw, hash: maphash.Bytes(b.docSeed, raw)})
 		}
 	}
 	inline := func(ips []snapshot.InlinePolicy) {
@@ -347,46 +445,45 @@ func (b *builder) preparse() {
 			add(ip.Document)
 		}
 	}
-	for ai := range b.s.Accounts {
-		a := &b.s.Accounts[ai]
-		if a.IAM == nil {
-			continue
-		}
-		for i := range a.IAM.Users {
-			u := &a.IAM.Users[i]
-			inline(u.InlinePolicies)
-			attached(u.AttachedPolicies, u.PermissionsBoundary)
-		}
-		for i := range a.IAM.Groups {
-			g := &a.IAM.Groups[i]
-			inline(g.InlinePolicies)
-			attached(g.AttachedPolicies, nil)
-		}
-		for i := range a.IAM.Roles {
-			r := &a.IAM.Roles[i]
-			inline(r.InlinePolicies)
-			attached(r.AttachedPolicies, r.PermissionsBoundary)
-			add(r.TrustPolicy)
+	attached := func(aps []snapshot.AttachedPolicy) {
+		for _, ap := range aps {
+			add(b.ix.PolicyDocument(ap.ARN))
 		}
 	}
-	b.parsed = make([]parsedDoc, len(raws))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(raws)/64)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(raws) {
-					return
-				}
-				pd := &b.parsed[i]
-				if pd.doc, pd.err = policy.ParseRaw(raws[i]); pd.err == nil {
-					pd.assumeKey = assumeKey(pd.doc)
-				}
+	boundary := func(bd *snapshot.AttachedPolicy) {
+		if bd != nil {
+			add(b.ix.PolicyDocument(bd.ARN))
+		}
+	}
+	for i := range a.IAM.Users {
+		u := &a.IAM.Users[i]
+		inline(u.InlinePolicies)
+		attached(u.AttachedPolicies)
+		for _, gname := range u.Groups {
+			if g, ok := groups[gname]; ok {
+				inline(g.InlinePolicies)
+				attached(g.AttachedPolicies)
 			}
-		})
+		}
+		boundary(u.PermissionsBoundary)
 	}
-	wg.Wait()
+	for i := range a.IAM.Roles {
+		r := &a.IAM.Roles[i]
+		inline(r.InlinePolicies)
+		attached(r.AttachedPolicies)
+		boundary(r.PermissionsBoundary)
+		add(r.TrustPolicy)
+	}
+	return out
+}
+
+// accountGroups indexes the groups of an account by name.
+func accountGroups(a *snapshot.Account) map[string]*snapshot.Group {
+	groups := make(map[string]*snapshot.Group, len(a.IAM.Groups))
+	for gi := range a.IAM.Groups {
+		groups[a.IAM.Groups[gi].Name] = &a.IAM.Groups[gi]
+	}
+	return groups
 }
 
 func (b *builder) warn(format string, args ...any) {
@@ -427,21 +524,24 @@ func (b *builder) parse(raw []byte, what func() string) *pdoc {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	if d, ok := b.docs[string(raw)]; ok {
-		if d == nil {
+	slot := &b.docSlots[b.slotOf(raw)]
+	if slot.met {
+		if slot.pd == nil {
 			b.warn("%s: document does not parse; ignored", what())
 		}
-		return d
+		return slot.pd
 	}
-	var pd parsedDoc
-	if i, ok := b.parsedIdx[string(raw)]; ok {
-		pd = b.parsed[i]
-	} else if pd.doc, pd.err = policy.ParseRaw(raw); pd.err == nil {
-		pd.assumeKey = assumeKey(pd.doc)
+	slot.met = true
+	if !slot.ready {
+		if slot.doc, slot.err = policy.ParseRaw(raw); slot.err == nil {
+			slot.assumeKey = assumeKey(slot.doc)
+		}
+		slot.ready = true
 	}
+	pd := slot.parsedDoc
+	slot.parsedDoc = parsedDoc{} // the pdoc holds what is still needed
 	doc, err := pd.doc, pd.err
 	if err != nil {
-		b.docs[string(raw)] = nil
 		b.warn("%s: %v; ignored", what(), err)
 		return nil
 	}
@@ -459,8 +559,25 @@ func (b *builder) parse(raw []byte, what func() string) *pdoc {
 	b.docSens[doc] = d.sensitive
 	b.docAcctSens[doc] = d.acctSensitive
 	b.docAssume[doc] = d.assumeID
-	b.docs[string(raw)] = d
+	slot.pd = d
 	return d
+}
+
+// slotOf returns the slot of the text raw: the next document preparse
+// found for principalsOf when raw is that very text (same bytes in
+// memory), else the slot of its text, found by its hash (right, only
+// slower).
+func (b *builder) slotOf(raw []byte) int32 {
+	if b.reads != nil {
+		if b.nextRead < len(b.reads) {
+			if r := &b.reads[b.nextRead]; len(r.raw) == len(raw) && &r.raw[0] == &raw[0] {
+				b.nextRead++
+				return r.slot
+			}
+		}
+		b.readsMissed++
+	}
+	return b.docIndex(raw, maphash.Bytes(b.docSeed, raw))
 }
 
 // assumeKey returns the canonical text of the statements of d that match
@@ -592,14 +709,22 @@ func inlineName(name, owner string) func() string {
 	return func() string { return "inline policy " + name + " of " + owner }
 }
 
-// addGroupPolicies adds the policies of group g to p.
+// addGroupPolicies adds the policies of group g to p: their documents
+// and the customer managed ones.
 func (b *builder) addGroupPolicies(p *principal, g *snapshot.Group) {
+	b.addGroupDocuments(p, g)
+	for _, ap := range g.AttachedPolicies {
+		p.addCustomer(ap.ARN)
+	}
+}
+
+// addGroupDocuments adds the documents of group g's policies to p.
+func (b *builder) addGroupDocuments(p *principal, g *snapshot.Group) {
 	for _, ip := range g.InlinePolicies {
 		p.addIdentity(b.inline("group/"+g.Name+":inline:"+ip.Name, ip.Document, inlineName(ip.Name, g.ARN)))
 	}
 	for _, ap := range g.AttachedPolicies {
 		p.addIdentity(b.managed(ap.ARN, g.ARN))
-		p.addCustomer(ap.ARN)
 	}
 }
 
@@ -611,7 +736,7 @@ func (p *principal) addBoundary(pol policy.Policy, id int32, ok bool) {
 }
 
 // principalsOf creates the users and roles of every account whose IAM data
-// is in the snapshot.
+// is in the snapshot, from the principals preparse made ahead.
 func (b *builder) principalsOf() {
 	for ai := range b.s.Accounts {
 		a := &b.s.Accounts[ai]
@@ -620,28 +745,21 @@ func (b *builder) principalsOf() {
 			continue
 		}
 		b.knownAcct[a.ID] = true
-		groups := map[string]*snapshot.Group{}
-		for gi := range a.IAM.Groups {
-			groups[a.IAM.Groups[gi].Name] = &a.IAM.Groups[gi]
-		}
-		mfaRows := map[string]bool{}
-		passwords := map[string]bool{}
-		reportOK := a.IAM.CredentialReport != nil && !b.ix.HasGap(a.ID, snapshot.SectionCredentialReport)
-		if reportOK {
-			for _, row := range a.IAM.CredentialReport.Rows {
-				mfaRows[row.ARN] = row.MFAActive
-				passwords[row.ARN] = row.PasswordEnabled
-			}
+		groups := accountGroups(a)
+		var ps []principal
+		if b.ahead != nil {
+			ps, b.reads, b.nextRead = b.ahead[ai], b.aheadReads[ai], 0
+		} else {
+			ps = b.newPrincipals(a, groups)
 		}
 		for ui := range a.IAM.Users {
 			u := &a.IAM.Users[ui]
-			p := &principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID, escUnit: -1}
+			p := &ps[ui]
 			for _, ip := range u.InlinePolicies {
 				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, inlineName(ip.Name, u.ARN)))
 			}
 			for _, ap := range u.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, u.ARN))
-				p.addCustomer(ap.ARN)
 			}
 			for _, gname := range u.Groups {
 				g, ok := groups[gname]
@@ -649,14 +767,7 @@ func (b *builder) principalsOf() {
 					b.warn("group %s of %s is not in the snapshot; its policies are ignored", gname, u.ARN)
 					continue
 				}
-				p.groups = append(p.groups, g.ARN)
-				b.addGroupPolicies(p, g)
-			}
-			if pw, ok := passwords[u.ARN]; ok {
-				p.console = consoleNo
-				if pw {
-					p.console = consoleYes
-				}
+				b.addGroupDocuments(p, g)
 			}
 			if u.PermissionsBoundary != nil {
 				p.addBoundary(b.managed(u.PermissionsBoundary.ARN, u.ARN))
@@ -664,33 +775,17 @@ func (b *builder) principalsOf() {
 					p.addBoundary(denyAll("missing boundary "+u.PermissionsBoundary.ARN), -1, true)
 				}
 			}
-			active, inReport := mfaRows[u.ARN]
-			switch {
-			case len(u.MFADevices) > 0 || active:
-				p.mfa = MFAYes
-			case !reportOK || !inReport || b.ix.HasGap(a.ID, snapshot.SectionMFADevices):
-				p.mfa = MFAUnknown
-			default:
-				p.mfa = MFANo
-			}
 			p.node = b.node(Node{ID: u.ARN, Kind: KindUser, Name: u.Name, AccountID: a.ID, MFA: p.mfa})
-			b.addPrincipal(p)
 		}
+		users := len(a.IAM.Users)
 		for ri := range a.IAM.Roles {
 			r := &a.IAM.Roles[ri]
-			p := &principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags, escUnit: -1}
+			p := &ps[users+ri]
 			for _, ip := range r.InlinePolicies {
 				p.addIdentity(b.inline("inline:"+ip.Name, ip.Document, inlineName(ip.Name, r.ARN)))
 			}
 			for _, ap := range r.AttachedPolicies {
 				p.addIdentity(b.managed(ap.ARN, r.ARN))
-				p.addCustomer(ap.ARN)
-			}
-			if r.InstanceProfiles != nil {
-				p.profiles = []string{}
-				for _, ip := range r.InstanceProfiles {
-					p.profiles = append(p.profiles, ip.ARN)
-				}
 			}
 			if r.PermissionsBoundary != nil {
 				p.addBoundary(b.managed(r.PermissionsBoundary.ARN, r.ARN))
@@ -698,13 +793,86 @@ func (b *builder) principalsOf() {
 					p.addBoundary(denyAll("missing boundary "+r.PermissionsBoundary.ARN), -1, true)
 				}
 			}
-			p.serviceLinked = strings.HasPrefix(r.Path, "/aws-service-role/")
 			p.trust = b.parse(r.TrustPolicy, func() string { return "trust policy of " + r.ARN })
 			p.node = b.node(Node{ID: r.ARN, Kind: KindRole, Name: r.Name, AccountID: a.ID})
-			b.addPrincipal(p)
-			b.roles = append(b.roles, p)
+		}
+		// The account's principals, users first, added as addPrincipal
+		// adds them one by one.
+		first := len(b.principals)
+		for i := range ps {
+			b.principals = append(b.principals, &ps[i])
+			b.byARN[ps[i].arn] = &ps[i]
+		}
+		b.byAccount[a.ID] = append(b.byAccount[a.ID], b.principals[first:]...)
+		b.roles = append(b.roles, b.principals[first+users:]...)
+	}
+	b.reads = nil
+}
+
+// newPrincipals returns the users and then the roles of account a (its
+// groups by name), but for their documents and nodes: kind, ARN, tags,
+// MFA and console state, groups, customer managed policies, instance
+// profiles. It only reads the builder.
+func (b *builder) newPrincipals(a *snapshot.Account, groups map[string]*snapshot.Group) []principal {
+	ps := make([]principal, len(a.IAM.Users)+len(a.IAM.Roles))
+	var mfaRows, passwords map[string]bool
+	reportOK := a.IAM.CredentialReport != nil && !b.ix.HasGap(a.ID, snapshot.SectionCredentialReport)
+	if reportOK {
+		rows := a.IAM.CredentialReport.Rows
+		mfaRows, passwords = make(map[string]bool, len(rows)), make(map[string]bool, len(rows))
+		for _, row := range rows {
+			mfaRows[row.ARN] = row.MFAActive
+			passwords[row.ARN] = row.PasswordEnabled
 		}
 	}
+	for ui := range a.IAM.Users {
+		u := &a.IAM.Users[ui]
+		p := &ps[ui]
+		*p = principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID, escUnit: -1}
+		for _, ap := range u.AttachedPolicies {
+			p.addCustomer(ap.ARN)
+		}
+		for _, gname := range u.Groups {
+			if g, ok := groups[gname]; ok {
+				p.groups = append(p.groups, g.ARN)
+				for _, ap := range g.AttachedPolicies {
+					p.addCustomer(ap.ARN)
+				}
+			}
+		}
+		if pw, ok := passwords[u.ARN]; ok {
+			p.console = consoleNo
+			if pw {
+				p.console = consoleYes
+			}
+		}
+		active, inReport := mfaRows[u.ARN]
+		switch {
+		case len(u.MFADevices) > 0 || active:
+			p.mfa = MFAYes
+		case !reportOK || !inReport || b.ix.HasGap(a.ID, snapshot.SectionMFADevices):
+			p.mfa = MFAUnknown
+		default:
+			p.mfa = MFANo
+		}
+	}
+	users := len(a.IAM.Users)
+	for ri := range a.IAM.Roles {
+		r := &a.IAM.Roles[ri]
+		p := &ps[users+ri]
+		*p = principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags, escUnit: -1}
+		for _, ap := range r.AttachedPolicies {
+			p.addCustomer(ap.ARN)
+		}
+		if r.InstanceProfiles != nil {
+			p.profiles = []string{}
+			for _, ip := range r.InstanceProfiles {
+				p.profiles = append(p.profiles, ip.ARN)
+			}
+		}
+		p.serviceLinked = strings.HasPrefix(r.Path, "/aws-service-role/")
+	}
+	return ps
 }
 
 // denyAll stands for a permissions boundary whose document is missing: a

@@ -1,0 +1,55 @@
+package graph
+
+import (
+	"testing"
+
+	"github.com/orgaudit/orgaudit/internal/orggen"
+)
+
+// TestPreparseFindsEveryRead: preparse lists the documents principalsOf
+// parses in its order, so that principalsOf finds every one without
+// hashing its text (a read out of order is still right, found by its
+// hash, only slower): on every test snapshot and fixture and a generated
+// organization.
+func TestPreparseFindsEveryRead(t *testing.T) {
+	snaps := testAndFixtureSnapshots(t)
+	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
+	for name, s := range snaps {
+		t.Run(name, func(t *testing.T) {
+			b := newBuilder(s)
+			b.organization()
+			b.preparse()
+			b.principalsOf()
+			if b.readsMissed > 0 {
+				t.Fatalf("principalsOf parsed %d documents out of preparse's order", b.readsMissed)
+			}
+			found := 0
+			for _, rs := range b.aheadReads {
+				found += len(rs)
+			}
+			if found == 0 && len(b.principals) > 0 {
+				t.Fatal("preparse found no document")
+			}
+		})
+	}
+}
+
+// TestDocIndexHashClash: two texts with the same hash get their own
+// slots, each found again.
+func TestDocIndexHashClash(t *testing.T) {
+	b := newBuilder(orggen.Generate(orggen.Options{Accounts: 1, Seed: 1}))
+	x, y := []byte(`{"a":1}`), []byte(`{"b":2}`)
+	ix, iy := b.docIndex(x, 42), b.docIndex(y, 42)
+	if ix == iy {
+		t.Fatalf("two texts share slot %d", ix)
+	}
+	if got := b.docIndex([]byte(`{"a":1}`), 42); got != ix {
+		t.Errorf("first text again: slot %d, want %d", got, ix)
+	}
+	if got := b.docIndex([]byte(`{"b":2}`), 42); got != iy {
+		t.Errorf("second text again: slot %d, want %d", got, iy)
+	}
+	if got := b.docIndex([]byte(`{"c":3}`), 42); got == ix || got == iy {
+		t.Errorf("third text: slot %d, one of the others'", got)
+	}
+}
