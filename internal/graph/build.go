@@ -171,15 +171,17 @@ type builder struct {
 	attached   map[string]map[string][]*snapshot.OrgPolicy // type → target → policies
 
 	principals []*principal
-	byARN      map[string]*principal
-	byAccount  map[string][]*principal
-	roles      []*principal
-	classes    []*bclass
-	groups     []*grantGroup
-	acctClass  map[string][]*bclass // account → classes with members there
-	knownAcct  map[string]bool      // accounts whose IAM data is in the snapshot
-	unknownAcc map[string]bool
-	trusts     map[*pdoc]*trustInfo
+	// nodePrincipal holds, by node, the principal whose ARN is the
+	// node's id (the last one added with it; see principalByARN).
+	nodePrincipal []*principal
+	byAccount     map[string][]*principal
+	roles         []*principal
+	classes       []*bclass
+	groups        []*grantGroup
+	acctClass     map[string][]*bclass // account → classes with members there
+	knownAcct     map[string]bool      // accounts whose IAM data is in the snapshot
+	unknownAcc    map[string]bool
+	trusts        map[*pdoc]*trustInfo
 
 	edges   []edge
 	latent  []edge // latent.go
@@ -279,7 +281,7 @@ func (b *builder) dropCaches() {
 		}
 		c.members, c.byAccount, c.accounts, c.grant = nil, nil, nil, nil
 	}
-	b.principals, b.byARN, b.byAccount, b.roles, b.groups, b.acctClass = nil, nil, nil, nil, nil, nil
+	b.principals, b.nodePrincipal, b.byAccount, b.roles, b.groups, b.acctClass = nil, nil, nil, nil, nil, nil
 	b.trustedBy, b.wildcardRoles, b.variants, b.adminClasses = nil, nil, nil, nil
 	b.byID, b.condIdx, b.docSens, b.docAcctSens, b.docAssume, b.assumeIDs = nil, nil, nil, nil, nil, nil
 	b.scps, b.rcps, b.attached, b.warned = nil, nil, nil, nil
@@ -292,7 +294,7 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, callerCtxs: map[callerCtxKey]*policy.Context{}, acctCtxs: map[acctCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},
-		byARN: map[string]*principal{}, byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
+		byAccount: map[string][]*principal{}, acctClass: map[string][]*bclass{},
 		knownAcct: map[string]bool{}, unknownAcc: map[string]bool{}, trusts: map[*pdoc]*trustInfo{},
 		conds: []Conditions{{}}, condIdx: map[string]int32{"": 0},
 		escIdx: map[string]*escIndex{}, adminNodes: map[string]int32{}, trustedBy: map[string][]*principal{},
@@ -307,7 +309,7 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 		}
 	}
 	b.nodes, b.byID = make([]Node, 0, n), make(map[string]int32, n)
-	b.principals, b.byARN = make([]*principal, 0, n), make(map[string]*principal, n)
+	b.principals, b.nodePrincipal = make([]*principal, 0, n), make([]*principal, 0, n)
 	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
 		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
 	}
@@ -801,7 +803,7 @@ func (b *builder) principalsOf() {
 		first := len(b.principals)
 		for i := range ps {
 			b.principals = append(b.principals, &ps[i])
-			b.byARN[ps[i].arn] = &ps[i]
+			b.setNodePrincipal(&ps[i])
 		}
 		b.byAccount[a.ID] = append(b.byAccount[a.ID], b.principals[first:]...)
 		b.roles = append(b.roles, b.principals[first+users:]...)
@@ -883,8 +885,26 @@ func denyAll(label string) policy.Policy {
 
 func (b *builder) addPrincipal(p *principal) {
 	b.principals = append(b.principals, p)
-	b.byARN[p.arn] = p
+	b.setNodePrincipal(p)
 	b.byAccount[p.account] = append(b.byAccount[p.account], p)
+}
+
+// setNodePrincipal records p as the principal of its node.
+func (b *builder) setNodePrincipal(p *principal) {
+	if n := int(p.node) + 1 - len(b.nodePrincipal); n > 0 {
+		b.nodePrincipal = append(b.nodePrincipal, make([]*principal, n)...)
+	}
+	b.nodePrincipal[p.node] = p
+}
+
+// principalByARN returns the principal (user, role or provisioned
+// Identity Center role) with the given ARN, the last one added when
+// several have it; nil when there is none.
+func (b *builder) principalByARN(arn string) *principal {
+	if i, ok := b.byID[arn]; ok && int(i) < len(b.nodePrincipal) {
+		return b.nodePrincipal[i]
+	}
+	return nil
 }
 
 // ssoRolePrefix is the name prefix of the roles Identity Center
@@ -907,7 +927,7 @@ func (b *builder) ssoTarget(acct string, ps *snapshot.PermissionSet) int32 {
 		return found[0].node
 	}
 	arn := "arn:" + b.partition() + ":iam::" + acct + ":role/aws-reserved/sso.amazonaws.com/" + prefix + "*"
-	if p, ok := b.byARN[arn]; ok {
+	if p := b.principalByARN(arn); p != nil {
 		return p.node
 	}
 	p := &principal{kind: KindSSORole, arn: arn, account: acct, escUnit: -1}

@@ -639,7 +639,7 @@ func (b *builder) roleEdges(r *principal) {
 	except := []string{r.account}
 	var named []*principal
 	for _, arn := range ti.arns {
-		p := b.byARN[arn]
+		p := b.principalByARN(arn)
 		if p == nil {
 			b.unresolvedEdge(rc, arn)
 			continue
@@ -1094,7 +1094,7 @@ func (b *builder) grantsWithoutTrust() {
 					if strings.ContainsAny(v, "*?") || strings.Contains(v, "${") {
 						continue
 					}
-					r := b.byARN[v]
+					r := b.principalByARN(v)
 					if r == nil || r == p || r.kind != KindRole || r.trust == nil || r.serviceLinked {
 						continue
 					}

@@ -45,7 +45,7 @@ func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, [
 	b.organization()
 	b.principalsOf()
 	b.identityCenterRoles()
-	p := b.byARN[rq.Principal]
+	p := b.principalByARN(rq.Principal)
 	if p == nil {
 		if b.unknownAcc[arnAccount(rq.Principal)] {
 			return nil, nil, fmt.Errorf("principal %s: the IAM data of account %s is missing from the snapshot", rq.Principal, arnAccount(rq.Principal))
@@ -82,7 +82,7 @@ func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, [
 		warnings = append(warnings, w)
 	}
 	resAcct := arnAccount(resource)
-	if r := b.byARN[resource]; r != nil && r.kind == KindRole {
+	if r := b.principalByARN(resource); r != nil && r.kind == KindRole {
 		resAcct = r.account
 		if r.trust != nil {
 			in.ResourcePolicy = &policy.Policy{Label: "trust policy of " + r.arn, Document: r.trust.doc}
@@ -121,7 +121,7 @@ func SimulationInput(s *snapshot.Snapshot, rq SnapshotRequest) (*policy.Input, [
 // with ImplicitlyDenied, or with no trust policy at all).
 func (b *builder) missingResource(resource string) string {
 	parts := strings.SplitN(resource, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") && !strings.HasPrefix(parts[5], "role/") || b.byARN[resource] != nil {
+	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "user/") && !strings.HasPrefix(parts[5], "role/") || b.principalByARN(resource) != nil {
 		return ""
 	}
 	acct := parts[4]
@@ -142,8 +142,13 @@ func (b *builder) nearestNote(arn string) string {
 		dist int
 	}
 	var cands []cand
-	for a := range b.byARN {
-		cands = append(cands, cand{a, levenshtein.ComputeDistance(arn, a)})
+	seen := map[string]bool{}
+	for _, p := range b.principals {
+		if p.variantOf != nil || seen[p.arn] {
+			continue
+		}
+		seen[p.arn] = true
+		cands = append(cands, cand{p.arn, levenshtein.ComputeDistance(arn, p.arn)})
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].dist != cands[j].dist {
