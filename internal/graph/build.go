@@ -301,15 +301,22 @@ func newBuilder(s *snapshot.Snapshot) *builder {
 		svcTrust: map[any]svcTrust{}, variants: map[string][]*principal{},
 	}
 	// The users and roles make most nodes: the tables holding them are
-	// made at their size once.
+	// made at their size once, with room for the nodes that usually
+	// follow (an administrator node per account, Identity Center users,
+	// groups and provisioned roles, users in other groups), so that the
+	// node table is not copied when they come.
 	n := 0
 	for i := range s.Accounts {
 		if iam := s.Accounts[i].IAM; iam != nil {
 			n += len(iam.Users) + len(iam.Roles)
 		}
 	}
-	b.nodes, b.byID = make([]Node, 0, n), make(map[string]int32, n)
-	b.principals, b.nodePrincipal = make([]*principal, 0, n), make([]*principal, 0, n)
+	more := len(s.Accounts) + n/64 + 64
+	if ic := s.Identity; ic != nil {
+		more += len(ic.Users) + len(ic.Groups) + len(ic.Assignments)
+	}
+	b.nodes, b.byID = make([]Node, 0, n+more), make(map[string]int32, n+more)
+	b.principals, b.nodePrincipal = make([]*principal, 0, n), make([]*principal, 0, n+more)
 	if o := s.Organization; o != nil && s.Metadata.Scope != snapshot.ScopeAccount {
 		b.orgID, b.mgmt = o.ID, o.ManagementAccountID
 	}
@@ -388,44 +395,42 @@ func (b *builder) docIndex(raw []byte, h uint64) int32 {
 func (b *builder) preparse() {
 	b.aheadReads = make([][]docRead, len(b.s.Accounts))
 	b.ahead = make([][]principal, len(b.s.Accounts))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(b.s.Accounts)/16)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(b.s.Accounts) {
-					return
-				}
-				a := &b.s.Accounts[i]
-				if a.IAM == nil || b.ix.HasGap(a.ID, snapshot.SectionAuthDetails) {
-					continue // principalsOf does not read it
-				}
-				groups := accountGroups(a)
-				b.aheadReads[i] = b.accountReads(a, groups)
-				b.ahead[i] = b.newPrincipals(a, groups)
-			}
-		})
-	}
-	wg.Wait()
+	onCores(len(b.s.Accounts), 16, func(i int) {
+		a := &b.s.Accounts[i]
+		if a.IAM == nil || b.ix.HasGap(a.ID, snapshot.SectionAuthDetails) {
+			return // principalsOf does not read it
+		}
+		groups := accountGroups(a)
+		b.aheadReads[i] = b.accountReads(a, groups)
+		b.ahead[i] = b.newPrincipals(a, groups)
+	})
 	for _, rs := range b.aheadReads {
 		for j := range rs {
 			rs[j].slot = b.docIndex(rs[j].raw, rs[j].hash)
 		}
 	}
-	next.Store(0)
-	for range max(1, min(runtime.GOMAXPROCS(0), len(b.docSlots)/64)) {
+	onCores(len(b.docSlots), 64, func(i int) {
+		d := &b.docSlots[i]
+		if d.doc, d.err = policy.ParseRaw(d.raw); d.err == nil {
+			d.assumeKey = assumeKey(d.doc)
+		}
+		d.ready = true
+	})
+}
+
+// onCores calls fn for 0 to n-1 on every core (on as many as there are
+// batches of per), in no set order, and returns once all calls have.
+func onCores(n, per int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n/per)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(b.docSlots) {
+				if i >= n {
 					return
 				}
-				d := &b.docSlots[i]
-				if d.doc, d.err = policy.ParseRaw(d.raw); d.err == nil {
-					d.assumeKey = assumeKey(d.doc)
-				}
-				d.ready = true
+				fn(i)
 			}
 		})
 	}
@@ -1115,9 +1120,12 @@ func (b *builder) classify() {
 		c.byAccount[p.account] = append(c.byAccount[p.account], p)
 		p.cls = c
 	}
+	onCores(len(b.classes), 1, func(i int) {
+		c := b.classes[i]
+		sort.Slice(c.members, func(x, y int) bool { return c.members[x].arn < c.members[y].arn })
+	})
 	for i, c := range b.classes {
 		c.idx = int32(i)
-		sort.Slice(c.members, func(x, y int) bool { return c.members[x].arn < c.members[y].arn })
 		for _, p := range c.members {
 			b.nodes[p.node].Class = i
 		}
@@ -1134,13 +1142,20 @@ type principalKeys struct {
 // classKeys computes the keys of every principal, on every core, and sets
 // their sensitive flag. The SCPs of every account are read first, in the
 // order of the principals (the order classify read them in), so that the
-// workers only read the builder.
+// workers only read the builder; the distinct SCP chains (scpKey) are
+// numbered, and the keys hold the number, not the chain's labels.
 func (b *builder) classKeys() []principalKeys {
-	scpKeys := map[string]string{}
+	scpKeys, chains := map[string]string{}, map[string]string{}
 	for _, p := range b.principals {
 		if _, ok := scpKeys[p.account]; !ok {
 			b.scpsOf(p.account)
-			scpKeys[p.account] = b.scpKey(p.account)
+			chain := b.scpKey(p.account)
+			n, ok := chains[chain]
+			if !ok {
+				n = strconv.Itoa(len(chains))
+				chains[chain] = n
+			}
+			scpKeys[p.account] = n
 		}
 	}
 	keys := make([]principalKeys, len(b.principals))
@@ -1171,7 +1186,8 @@ type keyBuf struct {
 	ids []int32
 }
 
-// keysOf computes the keys of p (scpKey is its account's) and sets
+// keysOf computes the keys of p (scpKey stands for its account's SCP
+// chain: the chain, or its number in classKeys) and sets
 // p.sensitive; it only reads the builder. The keys are built with appends,
 // not fmt: the text is that of the fmt verbs noted.
 func (b *builder) keysOf(p *principal, scpKey string, kb *keyBuf) principalKeys {
