@@ -19,9 +19,26 @@ func (b *builder) finish() *Graph {
 	// Ids are unique: any sort gives the one order.
 	slices.SortFunc(order, func(i, j int32) int { return strings.Compare(b.nodes[i].ID, b.nodes[j].ID) })
 	perm := make([]int32, n) // old → new
-	nodes := make([]Node, n)
 	for newI, oldI := range order {
 		perm[oldI] = int32(newI)
+	}
+
+	// The edges are sorted while the rest is renumbered and indexed.
+	edges := b.edges
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range edges {
+			e := &edges[i]
+			e.from, e.to = perm[e.from], perm[e.to]
+			if e.via >= 0 {
+				e.via = perm[e.via]
+			}
+		}
+		edges = sortEdges(edges)
+	})
+
+	nodes := make([]Node, n)
+	for newI, oldI := range order {
 		nodes[newI] = b.nodes[oldI]
 	}
 
@@ -47,20 +64,6 @@ func (b *builder) finish() *Graph {
 			nodes[m].Class = newC
 		}
 	}
-
-	// The edges are sorted while the rest is renumbered and indexed.
-	edges := b.edges
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for i := range edges {
-			e := &edges[i]
-			e.from, e.to = perm[e.from], perm[e.to]
-			if e.via >= 0 {
-				e.via = perm[e.via]
-			}
-		}
-		edges = sortEdges(edges)
-	})
 
 	cedges := b.cedges
 	for i := range cedges {
