@@ -335,11 +335,12 @@ func (b *builder) prepare() {
 }
 
 // parsedDoc is a policy document parsed: the document or the parse
-// error, and its assumeKey.
+// error, its assumeKey and, when preparse scanned it, its scan.
 type parsedDoc struct {
 	doc       *policy.Document
 	err       error
 	assumeKey string
+	scan      *docScan
 }
 
 // docSlot is a distinct document text: the text, what parsing it gave
@@ -388,10 +389,11 @@ func (b *builder) docIndex(raw []byte, h uint64) int32 {
 // documents principalsOf parses (the inline, attached, boundary and
 // trust policies of the users, their groups and the roles), in its
 // order, and their slots (reads); it hashes their texts and parses the
-// distinct ones on every core, and computes their assumeKey, so that
-// parse only looks them up. What parse does with a document (numbering,
-// warnings, the tag keys it references) and the numbering of the nodes
-// still happen in the order the builder meets them.
+// distinct ones on every core, and computes their assumeKey and scan, so
+// that parse only looks them up. What parse does with a document
+// (numbering, warnings, recording the tag keys it references) and the
+// numbering of the nodes still happen in the order the builder meets
+// them.
 func (b *builder) preparse() {
 	b.aheadReads = make([][]docRead, len(b.s.Accounts))
 	b.ahead = make([][]principal, len(b.s.Accounts))
@@ -413,6 +415,8 @@ func (b *builder) preparse() {
 		d := &b.docSlots[i]
 		if d.doc, d.err = policy.ParseRaw(d.raw); d.err == nil {
 			d.assumeKey = assumeKey(d.doc)
+			sc := scanDoc(d.doc)
+			d.scan = &sc
 		}
 		d.ready = true
 	})
@@ -554,7 +558,7 @@ func (b *builder) parse(raw []byte, what func() string) *pdoc {
 	}
 	d := &pdoc{doc: doc, id: b.ndocs}
 	b.ndocs++
-	d.sensitive, d.acctSensitive = b.scan(doc)
+	d.sensitive, d.acctSensitive = b.scan(doc, pd.scan)
 	if pd.assumeKey != "" {
 		id, ok := b.assumeIDs[pd.assumeKey]
 		if !ok {
@@ -625,23 +629,46 @@ var (
 	accountKeys   = map[string]bool{"aws:principalaccount": true, "aws:principalorgpaths": true}
 )
 
-// scan records the tag keys a document references and reports whether it
-// looks at principal-specific keys, and at keys that differ between
-// accounts.
-func (b *builder) scan(d *policy.Document) (sensitive, acctSensitive bool) {
+// docScan is what scanDoc finds in a document: whether it looks at
+// principal-specific keys, and at keys that differ between accounts, and
+// the tag keys it references.
+type docScan struct {
+	sensitive, acctSensitive    bool
+	principalTags, resourceTags []string
+}
+
+// scan records the tag keys a document references (sc, scanned ahead, or
+// nil) and reports whether it looks at principal-specific keys, and at
+// keys that differ between accounts.
+func (b *builder) scan(d *policy.Document, sc *docScan) (sensitive, acctSensitive bool) {
+	if sc == nil {
+		s := scanDoc(d)
+		sc = &s
+	}
+	for _, k := range sc.principalTags {
+		b.principalTagKeys[k] = true
+	}
+	for _, k := range sc.resourceTags {
+		b.resourceTagKeys[k] = true
+	}
+	return sc.sensitive, sc.acctSensitive
+}
+
+// scanDoc looks at the condition keys and policy variables of d.
+func scanDoc(d *policy.Document) (sc docScan) {
 	key := func(k string) {
 		k = strings.ToLower(strings.TrimSpace(k))
 		switch {
 		case sensitiveKeys[k]:
-			sensitive = true
+			sc.sensitive = true
 		case accountKeys[k]:
-			acctSensitive = true
+			sc.acctSensitive = true
 		case strings.HasPrefix(k, "aws:principaltag/"):
-			b.principalTagKeys[strings.TrimPrefix(k, "aws:principaltag/")] = true
+			sc.principalTags = append(sc.principalTags, strings.TrimPrefix(k, "aws:principaltag/"))
 		case strings.HasPrefix(k, "aws:resourcetag/"):
-			b.resourceTagKeys[strings.TrimPrefix(k, "aws:resourcetag/")] = true
+			sc.resourceTags = append(sc.resourceTags, strings.TrimPrefix(k, "aws:resourcetag/"))
 		case strings.HasPrefix(k, "iam:resourcetag/"):
-			b.resourceTagKeys[strings.TrimPrefix(k, "iam:resourcetag/")] = true
+			sc.resourceTags = append(sc.resourceTags, strings.TrimPrefix(k, "iam:resourcetag/"))
 		}
 	}
 	vars := func(vals []string) {
@@ -670,7 +697,7 @@ func (b *builder) scan(d *policy.Document) (sensitive, acctSensitive bool) {
 			vars(c.Values)
 		}
 	}
-	return sensitive, acctSensitive
+	return sc
 }
 
 // managed returns the labelled managed policy with the given ARN, or false
@@ -694,6 +721,14 @@ func (b *builder) inline(label string, raw []byte, what func() string) (policy.P
 		return policy.Policy{}, 0, false
 	}
 	return policy.Policy{Label: label, Document: d.doc}, d.id, true
+}
+
+// sizeIdentity makes room for n identity documents (principalsOf adds
+// them on one core).
+func (p *principal) sizeIdentity(n int) {
+	if n > 0 {
+		p.identity, p.identityIDs = make([]policy.Policy, 0, n), make([]int32, 0, n)
+	}
 }
 
 func (p *principal) addIdentity(pol policy.Policy, id int32, ok bool) {
@@ -836,17 +871,20 @@ func (b *builder) newPrincipals(a *snapshot.Account, groups map[string]*snapshot
 		u := &a.IAM.Users[ui]
 		p := &ps[ui]
 		*p = principal{kind: KindUser, arn: u.ARN, account: a.ID, tags: u.Tags, userID: u.ID, escUnit: -1}
+		docs := len(u.InlinePolicies) + len(u.AttachedPolicies)
 		for _, ap := range u.AttachedPolicies {
 			p.addCustomer(ap.ARN)
 		}
 		for _, gname := range u.Groups {
 			if g, ok := groups[gname]; ok {
 				p.groups = append(p.groups, g.ARN)
+				docs += len(g.InlinePolicies) + len(g.AttachedPolicies)
 				for _, ap := range g.AttachedPolicies {
 					p.addCustomer(ap.ARN)
 				}
 			}
 		}
+		p.sizeIdentity(docs)
 		if pw, ok := passwords[u.ARN]; ok {
 			p.console = consoleNo
 			if pw {
@@ -868,6 +906,7 @@ func (b *builder) newPrincipals(a *snapshot.Account, groups map[string]*snapshot
 		r := &a.IAM.Roles[ri]
 		p := &ps[users+ri]
 		*p = principal{kind: KindRole, arn: r.ARN, account: a.ID, tags: r.Tags, escUnit: -1}
+		p.sizeIdentity(len(r.InlinePolicies) + len(r.AttachedPolicies))
 		for _, ap := range r.AttachedPolicies {
 			p.addCustomer(ap.ARN)
 		}
