@@ -201,9 +201,10 @@ type builder struct {
 	svcTrust      map[any]svcTrust        // by svcKey and svcAlikeKey
 	variants      map[string][]*principal // user ARN → user-in-group principals
 	// acctConds caches forAccount; adminAssume caches the assume
-	// evaluations of administrator nodes that depend only on the SCPs.
+	// evaluations of administrator nodes that depend only on the SCPs:
+	// by administrator class, by role of wildcardRoles.
 	acctConds    map[acctCond]int32
-	adminAssume  map[adminAssumeKey]int32
+	adminAssume  map[*bclass][]int32
 	adminClasses map[string]*bclass
 	// Caches of escalation evaluations (see evalAction).
 	ctxCache map[ctxKey]*policy.Context
@@ -290,7 +291,7 @@ func (b *builder) dropCaches() {
 func newBuilder(s *snapshot.Snapshot) *builder {
 	b := &builder{
 		s: s, ix: snapshot.NewIndex(s),
-		byID: map[string]int32{}, docHash: map[uint64]int32{}, docClash: map[string]int32{}, docSeed: maphash.MakeSeed(), docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]int32{}, assumeIDs: map[string]int32{}, acctConds: map[acctCond]int32{}, adminAssume: map[adminAssumeKey]int32{}, adminClasses: map[string]*bclass{},
+		byID: map[string]int32{}, docHash: map[uint64]int32{}, docClash: map[string]int32{}, docSeed: maphash.MakeSeed(), docSens: map[*policy.Document]bool{}, docAcctSens: map[*policy.Document]bool{}, docAssume: map[*policy.Document]int32{}, assumeIDs: map[string]int32{}, acctConds: map[acctCond]int32{}, adminAssume: map[*bclass][]int32{}, adminClasses: map[string]*bclass{},
 		ctxCache: map[ctxKey]*policy.Context{}, roleCtxs: map[roleCtxKey]*policy.Context{}, callerCtxs: map[callerCtxKey]*policy.Context{}, acctCtxs: map[acctCtxKey]*policy.Context{}, evalCache: map[evalKey]policy.Result{}, invariant: map[evalKey]bool{}, warned: map[string]bool{},
 		principalTagKeys: map[string]bool{}, resourceTagKeys: map[string]bool{},
 		scps: map[string][][]policy.Policy{}, rcps: map[string][][]policy.Policy{}, orgPaths: map[string]string{},

@@ -508,10 +508,33 @@ func (b *builder) escalationEdgeAt(unit []*principal, to int32, kind EdgeKind, c
 // escalations adds every escalation edge, once the assume edges are known.
 func (b *builder) escalations() {
 	b.allUnitEscalations(b.units())
+	wild := b.wildcardTrusts()
 	for _, acct := range slices.Sorted(maps.Keys(b.adminNodes)) {
-		b.adminEdges(acct)
+		b.adminEdges(acct, wild)
 		b.forgetCallers()
 	}
+}
+
+// wildcardTrust is a role whose trust admits any principal, as
+// adminEdges reads it for every account.
+type wildcardTrust struct {
+	r  *principal
+	ti *trustInfo
+	// classWide: the trust answers the administrators of one class alike
+	// (those of other accounts than the role's, but for the management
+	// account's), as it neither looks at principal-specific keys nor
+	// names principals or accounts apart.
+	classWide bool
+}
+
+// wildcardTrusts returns wildcardRoles with their trusts.
+func (b *builder) wildcardTrusts() []wildcardTrust {
+	out := make([]wildcardTrust, len(b.wildcardRoles))
+	for i, r := range b.wildcardRoles {
+		ti := b.trustInfoOf(r.trust)
+		out[i] = wildcardTrust{r: r, ti: ti, classWide: !b.bruteForce && !ti.sensitive && len(ti.individuals) == 0 && len(ti.apart) == 0}
+	}
+	return out
 }
 
 // unitEscalations adds the escalation edges of one unit's members.
@@ -1135,8 +1158,8 @@ func (b *builder) adminCaller(acct string) *caller {
 
 // adminEdges adds the edges of an account's administrator node: it takes
 // over every user and role of the account its SCPs let it, and assumes
-// every role that trusts the account or any principal.
-func (b *builder) adminEdges(acct string) {
+// every role that trusts the account or any principal (wild).
+func (b *builder) adminEdges(acct string, wild []wildcardTrust) {
 	c := b.adminCaller(acct)
 	unit := []*principal{{node: c.node, account: acct}}
 	b.takeOver(unit, c, allIndex)
@@ -1152,19 +1175,26 @@ func (b *builder) adminEdges(acct string) {
 	// linear. A trust that looks at the keys that differ between accounts
 	// is decided once for the class and then per account.
 	cls := b.adminClass(acct)
-	for _, r := range b.wildcardRoles {
+	// The class's answers, by role of wild (notAsked until evaluated).
+	answers := b.adminAssume[cls]
+	if answers == nil {
+		answers = make([]int32, len(wild))
+		for i := range answers {
+			answers[i] = notAsked
+		}
+		b.adminAssume[cls] = answers
+	}
+	for i, w := range wild {
+		r, ti := w.r, w.ti
 		if seen[r] {
 			continue
 		}
-		ti := b.trustInfoOf(r.trust)
-		shared := !b.bruteForce && r.account != acct && acct != b.mgmt && !ti.sensitive && len(ti.individuals) == 0 && len(ti.apart) == 0
-		if !shared {
+		if !w.classWide || r.account == acct || acct == b.mgmt {
 			b.adminAssumes(c, r)
 			continue
 		}
-		k := adminAssumeKey{r, cls}
-		ci, done := b.adminAssume[k]
-		if !done {
+		ci := answers[i]
+		if ci == notAsked {
 			cc := *c
 			cc.accountUnknown = ti.acctSensitive
 			res := b.eval(&cc, r, actionAssumeRole)
@@ -1172,7 +1202,7 @@ func (b *builder) adminEdges(acct string) {
 			if ci, ok = b.condition(&res, &cc); !ok {
 				ci = -1
 			}
-			b.adminAssume[k] = ci
+			answers[i] = ci
 			if ci >= 0 && !ti.acctSensitive {
 				b.cedges = append(b.cedges, classEdge{class: cls.idx, to: r.node, cond: ci, kind: EdgeAssumeRole.index(), except: []string{r.account}})
 			}
@@ -1211,10 +1241,8 @@ func (b *builder) adminClass(acct string) *bclass {
 	return c
 }
 
-type adminAssumeKey struct {
-	role *principal
-	cls  *bclass
-}
+// notAsked marks an evaluation of adminAssume not made yet.
+const notAsked = -2
 
 // groupVariants creates, before classes are formed, the user-in-group
 // principals: a user that may add itself to a group it is not in becomes a
