@@ -154,9 +154,13 @@ type builder struct {
 	reads       []docRead
 	nextRead    int
 	readsMissed int
-	docSens     map[*policy.Document]bool
-	docAcctSens map[*policy.Document]bool
-	docAssume   map[*policy.Document]int32
+	// freshNodes: principalsOf makes the nodes of its principals without
+	// looking for one with the same id (principalNode); slowNodes turns
+	// that off (tests).
+	freshNodes, slowNodes bool
+	docSens               map[*policy.Document]bool
+	docAcctSens           map[*policy.Document]bool
+	docAssume             map[*policy.Document]int32
 	// assumeIDs numbers the distinct assumeKeys of the documents, from 1.
 	assumeIDs map[string]int32
 	ndocs     int32
@@ -257,6 +261,11 @@ func Build(s *snapshot.Snapshot) (*Graph, error) {
 func build(s *snapshot.Snapshot, bruteForce bool) *Graph {
 	b := newBuilder(s)
 	b.bruteForce = bruteForce
+	return b.build()
+}
+
+// build builds the graph with b's settings.
+func (b *builder) build() *Graph {
 	b.prepare()
 	b.allRoleEdges()
 	b.identityCenterEdges()
@@ -779,8 +788,13 @@ func (p *principal) addBoundary(pol policy.Policy, id int32, ok bool) {
 }
 
 // principalsOf creates the users and roles of every account whose IAM data
-// is in the snapshot, from the principals preparse made ahead.
+// is in the snapshot, from the principals preparse made ahead. Their
+// nodes come first: they are made without looking for a node with the
+// same id; when two principals share an ARN (AWS never gives that) the
+// count of ids tells, and the nodes are made again one by one as node
+// makes them.
 func (b *builder) principalsOf() {
+	b.freshNodes = !b.slowNodes && len(b.nodes) == 0 && len(b.principals) == 0
 	for ai := range b.s.Accounts {
 		a := &b.s.Accounts[ai]
 		if a.IAM == nil || b.ix.HasGap(a.ID, snapshot.SectionAuthDetails) {
@@ -818,7 +832,7 @@ func (b *builder) principalsOf() {
 					p.addBoundary(denyAll("missing boundary "+u.PermissionsBoundary.ARN), -1, true)
 				}
 			}
-			p.node = b.node(Node{ID: u.ARN, Kind: KindUser, Name: u.Name, AccountID: a.ID, MFA: p.mfa})
+			p.node = b.principalNode(Node{ID: u.ARN, Kind: KindUser, Name: u.Name, AccountID: a.ID, MFA: p.mfa})
 		}
 		users := len(a.IAM.Users)
 		for ri := range a.IAM.Roles {
@@ -837,7 +851,7 @@ func (b *builder) principalsOf() {
 				}
 			}
 			p.trust = b.parse(r.TrustPolicy, func() string { return "trust policy of " + r.ARN })
-			p.node = b.node(Node{ID: r.ARN, Kind: KindRole, Name: r.Name, AccountID: a.ID})
+			p.node = b.principalNode(Node{ID: r.ARN, Kind: KindRole, Name: r.Name, AccountID: a.ID})
 		}
 		// The account's principals, users first, added as addPrincipal
 		// adds them one by one.
@@ -850,6 +864,38 @@ func (b *builder) principalsOf() {
 		b.roles = append(b.roles, b.principals[first+users:]...)
 	}
 	b.reads = nil
+	if b.freshNodes && len(b.byID) != len(b.nodes) {
+		b.remakePrincipalNodes()
+	}
+	b.freshNodes = false
+}
+
+// principalNode returns the node of a principal of principalsOf: a new
+// one while freshNodes (principal k has node k), else as node does.
+func (b *builder) principalNode(n Node) int32 {
+	if !b.freshNodes {
+		return b.node(n)
+	}
+	n.Class = -1
+	i := int32(len(b.nodes))
+	b.nodes = append(b.nodes, n)
+	b.byID[n.ID] = i
+	return i
+}
+
+// remakePrincipalNodes makes the nodes of principalsOf's principals again
+// as node makes them (the first principal with an id gives its node), for
+// when two of them share an id.
+func (b *builder) remakePrincipalNodes() {
+	made := slices.Clone(b.nodes)
+	b.nodes = b.nodes[:0]
+	clear(b.byID)
+	clear(b.nodePrincipal)
+	b.nodePrincipal = b.nodePrincipal[:0]
+	for i, p := range b.principals {
+		p.node = b.node(made[i])
+		b.setNodePrincipal(p)
+	}
 }
 
 // newPrincipals returns the users and then the roles of account a (its

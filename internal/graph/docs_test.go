@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/orgaudit/orgaudit/internal/orggen"
+	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
 // TestPreparseFindsEveryRead: preparse lists the documents principalsOf
@@ -51,5 +53,49 @@ func TestDocIndexHashClash(t *testing.T) {
 	}
 	if got := b.docIndex([]byte(`{"c":3}`), 42); got == ix || got == iy {
 		t.Errorf("third text: slot %d, one of the others'", got)
+	}
+}
+
+// TestFreshNodesSameAsNode: principalsOf makes its principals' nodes
+// without looking for their ids; the graph is the one node makes (looking
+// for each id), on every test snapshot and fixture, a generated
+// organization, and one where users and roles share ARNs (the nodes are
+// then made again).
+func TestFreshNodesSameAsNode(t *testing.T) {
+	snaps := testAndFixtureSnapshots(t)
+	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
+	dup := orggen.Generate(orggen.Options{Accounts: 6, RolesPerAccount: 6, Seed: 9})
+	var iams []*snapshot.IAM
+	for i := range dup.Accounts {
+		if iam := dup.Accounts[i].IAM; iam != nil && len(iam.Roles) >= 3 && len(iam.Users) >= 2 {
+			iams = append(iams, iam)
+		}
+	}
+	if len(iams) < 2 {
+		t.Fatalf("the generated organization has %d accounts with 3 roles and 2 users", len(iams))
+	}
+	first, last := iams[0], iams[len(iams)-1]
+	last.Roles[2].ARN = first.Roles[2].ARN
+	last.Users[0].ARN = first.Users[1].ARN
+	first.Roles[1].ARN = first.Roles[0].ARN
+	snaps["shared-arns"] = dup
+	for name, s := range snaps {
+		t.Run(name, func(t *testing.T) {
+			fresh := newBuilder(s).build()
+			b := newBuilder(s)
+			b.slowNodes = true
+			if slow := b.build(); !reflect.DeepEqual(fresh, slow) {
+				t.Fatal("the graph with nodes made fresh differs from the one made by node")
+			}
+			if name == "shared-arns" {
+				b := newBuilder(s)
+				b.organization()
+				b.preparse()
+				b.principalsOf()
+				if len(b.nodes) != len(b.principals)-3 {
+					t.Fatalf("%d nodes for %d principals, 3 of them sharing another's ARN", len(b.nodes), len(b.principals))
+				}
+			}
+		})
 	}
 }
