@@ -1200,10 +1200,11 @@ func (b *builder) classify() {
 			}
 		}
 		c.members = append(c.members, p)
-		if len(c.byAccount[p.account]) == 0 {
+		inAcct := c.byAccount[p.account]
+		if len(inAcct) == 0 {
 			b.acctClass[p.account] = append(b.acctClass[p.account], c)
 		}
-		c.byAccount[p.account] = append(c.byAccount[p.account], p)
+		c.byAccount[p.account] = append(inAcct, p)
 		p.cls = c
 	}
 	onCores(len(b.classes), 1, func(i int) {
