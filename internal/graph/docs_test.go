@@ -14,14 +14,9 @@ import (
 // hash, only slower): on every test snapshot and fixture and a generated
 // organization.
 func TestPreparseFindsEveryRead(t *testing.T) {
-	snaps := testAndFixtureSnapshots(t)
-	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
-	for name, s := range snaps {
+	for name, s := range principalSnapshots(t) {
 		t.Run(name, func(t *testing.T) {
-			b := newBuilder(s)
-			b.organization()
-			b.preparse()
-			b.principalsOf()
+			b := readPrincipals(s)
 			if b.readsMissed > 0 {
 				t.Fatalf("principalsOf parsed %d documents out of preparse's order", b.readsMissed)
 			}
@@ -62,8 +57,7 @@ func TestDocIndexHashClash(t *testing.T) {
 // organization, and one where users and roles share ARNs (the nodes are
 // then made again).
 func TestFreshNodesSameAsNode(t *testing.T) {
-	snaps := testAndFixtureSnapshots(t)
-	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
+	snaps := principalSnapshots(t)
 	dup := orggen.Generate(orggen.Options{Accounts: 6, RolesPerAccount: 6, Seed: 9})
 	var iams []*snapshot.IAM
 	for i := range dup.Accounts {
@@ -88,14 +82,28 @@ func TestFreshNodesSameAsNode(t *testing.T) {
 				t.Fatal("the graph with nodes made fresh differs from the one made by node")
 			}
 			if name == "shared-arns" {
-				b := newBuilder(s)
-				b.organization()
-				b.preparse()
-				b.principalsOf()
+				b := readPrincipals(s)
 				if len(b.nodes) != len(b.principals)-3 {
 					t.Fatalf("%d nodes for %d principals, 3 of them sharing another's ARN", len(b.nodes), len(b.principals))
 				}
 			}
 		})
 	}
+}
+
+// principalSnapshots are the test snapshots and fixtures and a generated
+// organization with tags, boundaries and sensitive documents.
+func principalSnapshots(t *testing.T) map[string]*snapshot.Snapshot {
+	snaps := testAndFixtureSnapshots(t)
+	snaps["orggen-30"] = orggen.Generate(orggen.Options{Accounts: 30, RolesPerAccount: 12, Seed: 7})
+	return snaps
+}
+
+// readPrincipals returns a builder of s that has read the principals.
+func readPrincipals(s *snapshot.Snapshot) *builder {
+	b := newBuilder(s)
+	b.organization()
+	b.preparse()
+	b.principalsOf()
+	return b
 }
