@@ -155,12 +155,13 @@ type builder struct {
 	nextRead    int
 	readsMissed int
 	// freshNodes: principalsOf makes the nodes of its principals without
-	// looking for one with the same id (principalNode); slowNodes turns
-	// that off (tests).
-	freshNodes, slowNodes bool
-	docSens               map[*policy.Document]bool
-	docAcctSens           map[*policy.Document]bool
-	docAssume             map[*policy.Document]int32
+	// looking for one with the same id (principalNode), and indexes
+	// their ids on another core when aheadIDs; slowNodes turns that off
+	// (tests).
+	freshNodes, aheadIDs, slowNodes bool
+	docSens                         map[*policy.Document]bool
+	docAcctSens                     map[*policy.Document]bool
+	docAssume                       map[*policy.Document]int32
 	// assumeIDs numbers the distinct assumeKeys of the documents, from 1.
 	assumeIDs map[string]int32
 	ndocs     int32
@@ -790,11 +791,25 @@ func (p *principal) addBoundary(pol policy.Policy, id int32, ok bool) {
 // principalsOf creates the users and roles of every account whose IAM data
 // is in the snapshot, from the principals preparse made ahead. Their
 // nodes come first: they are made without looking for a node with the
-// same id; when two principals share an ARN (AWS never gives that) the
-// count of ids tells, and the nodes are made again one by one as node
-// makes them.
+// same id (principal k has node k, so that another core indexes their
+// ids meanwhile); when two principals share an ARN (AWS never gives that)
+// the count of ids tells, and the nodes are made again one by one as
+// node makes them.
 func (b *builder) principalsOf() {
 	b.freshNodes = !b.slowNodes && len(b.nodes) == 0 && len(b.principals) == 0
+	b.aheadIDs = b.freshNodes && b.ahead != nil
+	var wg sync.WaitGroup
+	if b.aheadIDs {
+		wg.Go(func() {
+			k := int32(0)
+			for _, ps := range b.ahead { // none for the accounts not read
+				for i := range ps {
+					b.byID[ps[i].arn] = k
+					k++
+				}
+			}
+		})
+	}
 	for ai := range b.s.Accounts {
 		a := &b.s.Accounts[ai]
 		if a.IAM == nil || b.ix.HasGap(a.ID, snapshot.SectionAuthDetails) {
@@ -864,14 +879,16 @@ func (b *builder) principalsOf() {
 		b.roles = append(b.roles, b.principals[first+users:]...)
 	}
 	b.reads = nil
+	wg.Wait()
 	if b.freshNodes && len(b.byID) != len(b.nodes) {
 		b.remakePrincipalNodes()
 	}
-	b.freshNodes = false
+	b.freshNodes, b.aheadIDs = false, false
 }
 
 // principalNode returns the node of a principal of principalsOf: a new
-// one while freshNodes (principal k has node k), else as node does.
+// one while freshNodes (principal k has node k; its id is indexed here
+// unless aheadIDs), else as node does.
 func (b *builder) principalNode(n Node) int32 {
 	if !b.freshNodes {
 		return b.node(n)
@@ -879,7 +896,9 @@ func (b *builder) principalNode(n Node) int32 {
 	n.Class = -1
 	i := int32(len(b.nodes))
 	b.nodes = append(b.nodes, n)
-	b.byID[n.ID] = i
+	if !b.aheadIDs {
+		b.byID[n.ID] = i
+	}
 	return i
 }
 
