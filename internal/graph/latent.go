@@ -62,11 +62,21 @@ func (b *builder) latentEdges() {
 		return v
 	}
 	// For a caller whose documents do not look at MFA, only the roles
-	// that do count: once a list of roles (an account's trustedBy, or
-	// wildcardRoles, keyed "") has been gone through for such a caller
-	// (every role of it looked at, in the list's order), those roles are
-	// kept, and the next such callers go through them alone.
-	mfaOnly := map[string][]*principal{}
+	// that do count: mfaRoles keeps them, in order, per list of roles (an
+	// account's trustedBy, or wildcardRoles, keyed "").
+	mfaLists := map[string][]*principal{}
+	mfaRoles := func(key string, list []*principal) []*principal {
+		kept, ok := mfaLists[key]
+		if !ok {
+			for _, r := range list {
+				if r.trust != nil && !r.serviceLinked && mentionsRole(r) {
+					kept = append(kept, r)
+				}
+			}
+			mfaLists[key] = kept
+		}
+		return kept
+	}
 	shared := map[shareKey]int32{} // -1: no latent edge
 	for _, p := range b.principals {
 		if p.kind != KindUser || p.mfa != MFANo || p.variantOf != nil {
@@ -75,12 +85,12 @@ func (b *builder) latentEdges() {
 		callerMFA := mentions(p.identity) || mentions(p.boundary) || anyMentions(mentions, b.scpsOf(p.account))
 		seen := map[*principal]bool{}
 		for li, list := range [][]*principal{named[p.arn], b.trustedBy[p.account], b.wildcardRoles} {
-			key := p.account
-			if li == 2 {
-				key = ""
-			}
-			if kept, ok := mfaOnly[key]; ok && li > 0 && !callerMFA {
-				list = kept
+			if li > 0 && !callerMFA {
+				key := p.account
+				if li == 2 {
+					key = ""
+				}
+				list = mfaRoles(key, list)
 			}
 			for _, r := range list {
 				if r == p || r.trust == nil || r.serviceLinked || !callerMFA && !mentionsRole(r) {
@@ -92,15 +102,6 @@ func (b *builder) latentEdges() {
 					continue
 				}
 				b.latentEdge(p, r, shared)
-			}
-			if _, ok := mfaOnly[key]; !ok && li > 0 && !callerMFA {
-				var kept []*principal
-				for _, r := range list {
-					if r.trust != nil && !r.serviceLinked && r.trustMFA == mfaMentioned {
-						kept = append(kept, r)
-					}
-				}
-				mfaOnly[key] = kept
 			}
 		}
 	}

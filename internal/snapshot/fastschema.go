@@ -535,18 +535,17 @@ var fastAccountSchema = sync.OnceValue(func() *fastSchema {
 // decoders are reused across accounts.
 var decoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewBuffer(nil)) }}
 
-// fastValid says whether b, one JSON value, surely holds against s.
-func fastValid(s *fastSchema, b []byte) bool { return fastValidOpts(s, b) }
-
 // fastValidChecked is fastValid of a value the loader already read whole
 // with jsontext's checks (syntax, duplicate names, valid UTF-8: cut reads
 // each account so before it is validated): the decoder does not check
 // the names again, which changes nothing for such a value.
 func fastValidChecked(s *fastSchema, b []byte) bool {
-	return fastValidOpts(s, b, jsontext.AllowDuplicateNames(true))
+	return fastValid(s, b, jsontext.AllowDuplicateNames(true))
 }
 
-func fastValidOpts(s *fastSchema, b []byte, opts ...jsontext.Options) bool {
+// fastValid says whether b, one JSON value, surely holds against s; opts
+// go to the decoder.
+func fastValid(s *fastSchema, b []byte, opts ...jsontext.Options) bool {
 	if s == nil {
 		return false
 	}

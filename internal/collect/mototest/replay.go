@@ -1,6 +1,7 @@
 package mototest
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -80,9 +81,7 @@ func (p *FaultProxy) replay(w http.ResponseWriter, r *http.Request, op, account 
 		p.recorded[key] = append(p.recorded[key], ans)
 		p.mu.Unlock()
 	}
-	for k, v := range ans.header {
-		w.Header()[k] = v
-	}
+	maps.Copy(w.Header(), ans.header)
 	w.WriteHeader(ans.status)
 	_, _ = w.Write(ans.body)
 }
