@@ -85,7 +85,7 @@ func BenchmarkCollect(b *testing.B) {
 		}
 		for _, conc := range concs {
 			b.Run(fmt.Sprintf("accounts=%d/latency=%s/concurrency=%d", n, latency, conc), func(b *testing.B) {
-				benchCollectRun(b, ctx, endpoint, conc, latency, ids[0], n, nil)
+				benchCollectRun(b, ctx, srv, endpoint, conc, latency, ids[0], n, nil)
 			})
 		}
 	}
@@ -107,7 +107,7 @@ func BenchmarkCollect(b *testing.B) {
 		}
 		replayer.Delay = proxy.Delay
 		b.Run(fmt.Sprintf("accounts=%d/latency=%s/concurrency=%d/replayed", n, proxy.Delay, conc), func(b *testing.B) {
-			benchCollectRun(b, ctx, replayer.URL, conc, proxy.Delay, ids[0], n, replayer)
+			benchCollectRun(b, ctx, srv, replayer.URL, conc, proxy.Delay, ids[0], n, replayer)
 		})
 		replayer.Delay = 0
 	}
@@ -117,8 +117,12 @@ func BenchmarkCollect(b *testing.B) {
 // of the member account typical, the calls per run and, with latency, the
 // limit it sets and the wall time's ratio to it. With a replaying proxy it
 // also reports how many calls still reached moto (none, when the
-// recording is complete).
-func benchCollectRun(b *testing.B, ctx context.Context, endpoint string, conc int, latency time.Duration, typical string, n int, replayer *mototest.FaultProxy) {
+// recording is complete). Where moto's processor time can be read
+// (Linux), it reports moto's milliseconds per call and, with latency,
+// moto's processor time over the limit (moto-cpu-ratio): moto's
+// interpreter runs one thread at a time, so the wall time's ratio cannot
+// be much below it.
+func benchCollectRun(b *testing.B, ctx context.Context, srv *mototest.Server, endpoint string, conc int, latency time.Duration, typical string, n int, replayer *mototest.FaultProxy) {
 	opts := testOptions(endpoint)
 	opts.Concurrency = conc
 	var calls, total int
@@ -126,6 +130,7 @@ func benchCollectRun(b *testing.B, ctx context.Context, endpoint string, conc in
 	if replayer != nil {
 		recorded = replayer.Counts()["recorded"]
 	}
+	motoBefore, motoErr := srv.CPU()
 	start := time.Now()
 	for b.Loop() {
 		if replayer != nil {
@@ -144,13 +149,29 @@ func benchCollectRun(b *testing.B, ctx context.Context, endpoint string, conc in
 			total += c
 		}
 	}
+	wall := time.Since(start) / time.Duration(b.N)
+	var moto time.Duration // moto's processor time per run
+	if motoErr == nil {
+		var after time.Duration
+		if after, motoErr = srv.CPU(); motoErr == nil {
+			moto = (after - motoBefore) / time.Duration(b.N)
+		}
+	}
+	if motoErr != nil {
+		b.Logf("moto's processor time is not reported: %v", motoErr)
+	}
 	b.ReportMetric(float64(calls), "calls/account")
 	b.ReportMetric(float64(total), "calls/run")
+	if motoErr == nil && total > 0 {
+		b.ReportMetric(float64(moto.Microseconds())/1000/float64(total), "moto-cpu-ms/call")
+	}
 	if latency > 0 {
 		limit := time.Duration(total) * latency / time.Duration(conc)
-		wall := time.Since(start) / time.Duration(b.N)
 		b.ReportMetric(limit.Seconds(), "limit-s")
 		b.ReportMetric(wall.Seconds()/limit.Seconds(), "limit-ratio")
+		if motoErr == nil {
+			b.ReportMetric(moto.Seconds()/limit.Seconds(), "moto-cpu-ratio")
+		}
 	}
 	if replayer != nil {
 		b.ReportMetric(float64(replayer.Counts()["recorded"]-recorded)/float64(b.N), "moto-calls/run")

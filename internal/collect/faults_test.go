@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -266,4 +269,40 @@ func TestCollectReplay(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("the replayed snapshot differs:\n%s\nwant\n%s", b, a)
 	}
+}
+
+// TestMotoServerCPU checks that the processor time BenchmarkCollect reads
+// from moto_server grows while moto answers.
+func TestMotoServerCPU(t *testing.T) {
+	srv := mototest.Shared(t)
+	before, err := srv.CPU()
+	if runtime.GOOS != "linux" {
+		if err == nil {
+			t.Fatalf("CPU() = %s off Linux, want an error", before)
+		}
+		t.Skip("moto_server's processor time is read on Linux only")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(srv.URL + "/moto-api/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		after, err := srv.CPU()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after < before {
+			t.Fatalf("moto_server's processor time went back from %s to %s", before, after)
+		}
+		if after > before {
+			return
+		}
+	}
+	t.Fatalf("moto_server's processor time stayed at %s for 10 s of requests", before)
 }
