@@ -173,27 +173,52 @@ func checkMemoryLimit(size int64) int64 {
 	return max(limit, checkMemoryBase+int64(checkMemoryLeastPerByte*s))
 }
 
-// Paths' soft memory limit: 3.5 bytes per byte of the snapshot file, plus
-// 16 MiB for what does not grow with it (the runtime, the report being
-// written). paths keeps at most about 2.3 bytes live per snapshot byte
-// (the file and the typed model while loading; the typed model and the
-// builder's state while the graph is built: 128 MB at 1,000 accounts,
-// 1.3 GB at 10,000); with the default GOGC the heap grows to twice that,
-// and more while loading. The limit keeps the peak RSS under 4 times the
-// snapshot for some more collector work (docs/benchmarks.md).
+// Paths' soft memory limit (pathsMemoryLimit), in bytes and bytes per
+// byte of the snapshot file. paths keeps at most about 2.3 bytes live per
+// snapshot byte (the file and the typed model while loading; the typed
+// model and the builder's state while the graph is built: 128 MB at 1,000
+// accounts, 1.3 GB at 10,000); with the default GOGC the heap grows to
+// twice that, and more while loading.
 const (
+	// pathsMemoryPerSnapshotByte and pathsMemoryBase (what does not grow
+	// with the snapshot: the runtime, the report being written) hold the
+	// peak RSS at about 4.1 times the snapshot at 1,000 accounts and 3.5
+	// at 10,000, for some more collector work (docs/benchmarks.md).
 	pathsMemoryPerSnapshotByte = 3.5
 	pathsMemoryBase            = 16 << 20
+	// pathsMemoryUncounted is what paths' peak RSS holds beyond the soft
+	// limit, which counts only the Go runtime's memory: the binary's code
+	// and data, 21-23 MB from 200 to 400 accounts.
+	pathsMemoryUncounted = 24 << 20
+	// pathsMemoryLeastPerByte: the limit never goes under pathsMemoryBase
+	// plus 2.3 bytes per snapshot byte, so that the collector does not
+	// run back to back. From about 250 accounts (15 MB) up the limit keeps
+	// the peak RSS at or under 5 times the snapshot (5.0 at 250, 4.7-4.8
+	// from 300 to 500 accounts, against 6.1, 5.6-5.7 and up to 5.1 at 400
+	// with 3.5 bytes per byte), for up to 25% more time below 400 accounts
+	// (tens of milliseconds); below, the binary and the runtime are more
+	// than 5 times the snapshot.
+	pathsMemoryLeastPerByte = 2.3
 )
 
+// pathsMemoryLimit is the soft memory limit for the paths of a snapshot of
+// size bytes: 16 MiB plus 3.5 times the snapshot, but no more than what
+// keeps the peak RSS under 4.9 times the snapshot (the lower one below
+// about 500 accounts), and never less than 16 MiB plus 2.3 times the
+// snapshot (the higher one below about 270 accounts).
+func pathsMemoryLimit(size int64) int64 {
+	s := float64(size)
+	limit := min(pathsMemoryBase+int64(pathsMemoryPerSnapshotByte*s), int64(4.9*s)-pathsMemoryUncounted)
+	return max(limit, pathsMemoryBase+int64(pathsMemoryLeastPerByte*s))
+}
+
 // TunePathsMemory sets the soft memory limit for a paths run over the
-// snapshot at path, unless GOMEMLIMIT is set (GOMEMLIMIT=off: no limit),
-// and returns what restores the previous limit. A snapshot that is not a
-// regular file sets nothing (the loader reports what is wrong with it).
+// snapshot at path (pathsMemoryLimit), unless GOMEMLIMIT is set
+// (GOMEMLIMIT=off: no limit), and returns what restores the previous
+// limit. A snapshot that is not a regular file sets nothing (the loader
+// reports what is wrong with it).
 func TunePathsMemory(path string) (restore func()) {
-	return snapshotMemoryLimit(path, func(size int64) int64 {
-		return pathsMemoryBase + int64(pathsMemoryPerSnapshotByte*float64(size))
-	}, 0)
+	return snapshotMemoryLimit(path, pathsMemoryLimit, 0)
 }
 
 // snapshotMemoryLimit sets the garbage collector's soft limit to

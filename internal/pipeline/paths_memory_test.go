@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestTunePathsMemory: TunePathsMemory sets a soft memory limit of 3.5 times the
-// snapshot plus 16 MiB and restores the previous one;
+// TestTunePathsMemory: TunePathsMemory sets paths' soft memory limit for the
+// snapshot's size and restores the previous one;
 // GOMEMLIMIT, when set, is left alone, and so is the limit for a
 // snapshot that cannot be read.
 func TestTunePathsMemory(t *testing.T) {
@@ -33,7 +33,7 @@ func TestTunePathsMemory(t *testing.T) {
 		want       int64
 	}{
 		{"large snapshot", big, false, 350<<20 + 16<<20},
-		{"small snapshot", small, false, 16<<20 + 7},
+		{"small snapshot", small, false, pathsMemoryLimit(2)},
 		{"missing snapshot", filepath.Join(dir, "missing.json"), false, prev},
 		{"GOMEMLIMIT set", big, true, prev},
 	} {
@@ -52,5 +52,48 @@ func TestTunePathsMemory(t *testing.T) {
 				t.Errorf("limit %d after restore, want %d", got, prev)
 			}
 		})
+	}
+}
+
+// TestPathsMemoryLimit: 16 MiB plus 3.5 times the snapshot where that keeps
+// the peak RSS under 4.9 times the snapshot, else less, never under 16 MiB
+// plus 2.3 times the snapshot, and never shrinking as the snapshot grows.
+func TestPathsMemoryLimit(t *testing.T) {
+	const (
+		mib    = 1 << 20
+		acc10k = 592_912_227
+		acc1k  = 59_241_114
+		acc500 = 29_596_979
+		acc400 = 23_663_903
+		acc300 = 17_726_420
+		acc250 = 14_761_421
+		acc200 = 11_794_698
+	)
+	for _, tc := range []struct {
+		name string
+		size int64
+		want int64
+	}{
+		{"10,000 accounts", acc10k, 16*mib + times(3.5, acc10k)},
+		{"1,000 accounts", acc1k, 16*mib + times(3.5, acc1k)},
+		{"500 accounts", acc500, times(4.9, acc500) - 24*mib},
+		{"400 accounts", acc400, times(4.9, acc400) - 24*mib},
+		{"300 accounts", acc300, times(4.9, acc300) - 24*mib},
+		{"250 accounts", acc250, 16*mib + times(2.3, acc250)},
+		{"200 accounts", acc200, 16*mib + times(2.3, acc200)},
+		{"a fixture", 36_093, 16*mib + times(2.3, 36_093)},
+		{"empty", 0, 16 * mib},
+	} {
+		if got := pathsMemoryLimit(tc.size); got != tc.want {
+			t.Errorf("%s: limit %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	prev := pathsMemoryLimit(0)
+	for size := int64(1 << 20); size <= 1<<30; size += 1 << 20 {
+		got := pathsMemoryLimit(size)
+		if got < prev {
+			t.Fatalf("limit %d for %d bytes, less than %d for %d", got, size, prev, size-1<<20)
+		}
+		prev = got
 	}
 }
