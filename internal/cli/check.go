@@ -170,7 +170,7 @@ func addRegoFlags(cmd *cobra.Command, opts *checkOptions) {
 	f.StringArrayVar(&opts.RuleDirs, "rules", nil, "directory of additional Rego rules (repeatable)")
 	f.DurationVar(&opts.RuleTimeout, "rule-timeout", engine.DefaultRuleTimeout, "longest evaluation of a group of rules (every user rule is a group of its own)")
 	f.BoolVar(&opts.WholeInput, "whole-input", false, "evaluate every rule over the whole snapshot at once, ignoring the rules' custom.scope (to check a rule's scope declaration; memory grows with the organization)")
-	f.Var(sizeValue{&opts.MaxMemory}, "max-memory", "stop with a clear error (exit 2) when the live heap passes this size, e.g. 3GiB (default: GOMEMLIMIT when set, else no bound)")
+	addMaxMemoryFlag(cmd, &opts.MaxMemory)
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagDirname("rules")
 }
@@ -358,14 +358,11 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 // Without either, the garbage collector is tuned for checking the
 // snapshot (pipeline.TuneMemory, check only).
 func limitMemory(ctx context.Context, opts *checkOptions) (context.Context, func()) {
-	limit, from := opts.MaxMemory, "--max-memory"
-	if limit == 0 {
-		limit, from = pipeline.MemoryLimitFromEnv(), "GOMEMLIMIT"
-	}
-	if limit == 0 && opts.Snapshot != "" {
+	b := pipeline.ResolveMemoryBound(opts.MaxMemory)
+	if b.Limit == 0 && opts.Snapshot != "" {
 		pipeline.TuneMemory(opts.Snapshot)
 	}
-	return pipeline.LimitMemory(ctx, limit, from)
+	return b.Watch(ctx)
 }
 
 // addConfigFlag binds --config, shared by every command that reads the

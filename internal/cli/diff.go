@@ -19,6 +19,7 @@ type diffOptions struct {
 	Config    string
 	AllowGaps bool
 	Force     bool
+	MaxMemory int64
 }
 
 func newDiffCmd(app *App) *cobra.Command {
@@ -56,13 +57,16 @@ Exit codes:
   0    no change of a --fail-on kind, and both snapshots had what the
        comparison needs
   1    at least one change of a --fail-on kind
-  2    usage or input error
+  2    usage or input error, or the live heap passed --max-memory (default:
+       GOMEMLIMIT when set, else no bound; both snapshots and their access
+       graphs are in memory)
   3    no change of a --fail-on kind, but gaps in either snapshot left
        some changes unknown (0 with --allow-gaps)
   130  interrupted`,
 		Example: `  orgaudit diff yesterday.json today.json
   orgaudit diff old.json new.json --format markdown >> "$GITHUB_STEP_SUMMARY"
-  orgaudit diff old.json new.json --fail-on path.added,role.added --format json`,
+  orgaudit diff old.json new.json --fail-on path.added,role.added --format json
+  orgaudit diff old.json new.json --max-memory 4GiB`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDiff(cmd.Context(), app, opts, args[0], args[1])
@@ -73,6 +77,7 @@ Exit codes:
 	f.StringSliceVar(&opts.FailOn, "fail-on", defaults, "change kinds that make the command exit 1 (comma-separated; \"none\" or \"all\")")
 	f.BoolVar(&opts.AllowGaps, "allow-gaps", false, "exit 0 rather than 3 when gaps left some changes unknown (they are still listed)")
 	f.BoolVar(&opts.Force, "force", false, "compare snapshots of different organizations")
+	addMaxMemoryFlag(cmd, &opts.MaxMemory)
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeValues(append(kinds, "none", "all")...))
 	return cmd
@@ -111,15 +116,19 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return usageError(err)
 	}
-	old, err := app.loadSnapshot(ctx, oldPath, snapshot.ParseOptions{})
-	if err != nil {
-		return err
-	}
-	cur, err := app.loadSnapshot(ctx, newPath, snapshot.ParseOptions{})
-	if err != nil {
-		return err
-	}
-	res, err := drift.Compare(old, cur, drift.Options{Reach: pipeline.ProductionPaths(cfg), Force: opts.Force})
+	ctx, stop := pipeline.ResolveMemoryBound(opts.MaxMemory).Watch(ctx)
+	defer stop()
+	res, err := pipeline.Promptly(ctx, func(ctx context.Context) (*drift.Result, error) {
+		old, err := app.loadSnapshot(ctx, oldPath, snapshot.ParseOptions{})
+		if err != nil {
+			return nil, err
+		}
+		cur, err := app.loadSnapshot(ctx, newPath, snapshot.ParseOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return drift.Compare(old, cur, drift.Options{Reach: pipeline.ProductionPaths(cfg), Force: opts.Force})
+	})
 	if err != nil {
 		return usageError(err)
 	}

@@ -18,6 +18,7 @@ type handoverOptions struct {
 	out        *outputFlags
 	OurDomains []string
 	MaxHops    int
+	MaxMemory  int64
 }
 
 func newHandoverCmd(app *App) *cobra.Command {
@@ -46,11 +47,13 @@ Data missing from the snapshot is listed as unknown and counts as left.
 Exit codes:
   0  nothing left: the account can be handed over
   1  items left
-  2  usage or input error`,
+  2  usage or input error, or the live heap passed --max-memory (default:
+     GOMEMLIMIT when set, else no bound)`,
 		Example: `  orgaudit handover --snapshot fixtures/consultancy-clients.json --account 200000000002
   orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-acme --format markdown > handover.md
   orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-globex \
-    --our-domain metal-consult.example --report table --report json=handover.json`,
+    --our-domain metal-consult.example --report table --report json=handover.json
+  orgaudit handover --snapshot fixtures/consultancy-clients.json --account client-acme --max-memory 2GiB`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runHandover(cmd.Context(), app, opts)
@@ -62,6 +65,7 @@ Exit codes:
 	opts.out = addOutputFlags(cmd, output.Handover, true)
 	f.StringSliceVar(&opts.OurDomains, "our-domain", nil, "our email domains: a root email on one of them must change (default: the management account's email domain)")
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, "longest path of role assumptions to follow")
+	addMaxMemoryFlag(cmd, &opts.MaxMemory)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("account")
 	return cmd
@@ -75,17 +79,21 @@ func runHandover(ctx context.Context, app *App, opts *handoverOptions) error {
 	if opts.MaxHops < 1 {
 		return usageErrorf("--max-hops must be at least 1")
 	}
-	l, g, err := pipeline.LoadGraph(ctx, opts.Snapshot, app.MaxInputSize)
-	if err != nil {
-		return usageError(err)
-	}
 	domains := make([]string, 0, len(opts.OurDomains))
 	for _, d := range opts.OurDomains {
 		if d = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@")); d != "" {
 			domains = append(domains, d)
 		}
 	}
-	c, err := handover.Build(l.Snapshot, g, opts.Account, handover.Options{OurDomains: domains, MaxHops: opts.MaxHops})
+	ctx, stop := pipeline.ResolveMemoryBound(opts.MaxMemory).Watch(ctx)
+	defer stop()
+	c, err := pipeline.Promptly(ctx, func(ctx context.Context) (*handover.Checklist, error) {
+		l, g, err := pipeline.LoadGraph(ctx, opts.Snapshot, app.MaxInputSize)
+		if err != nil {
+			return nil, err
+		}
+		return handover.Build(l.Snapshot, g, opts.Account, handover.Options{OurDomains: domains, MaxHops: opts.MaxHops})
+	})
 	if err != nil {
 		return usageError(err)
 	}

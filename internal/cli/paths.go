@@ -29,6 +29,8 @@ type pathsOptions struct {
 	MaxHops  int
 	Config   string
 	Edges    string
+	// MaxMemory is --max-memory: 0 when not given.
+	MaxMemory int64
 }
 
 func newPathsCmd(app *App) *cobra.Command {
@@ -62,7 +64,9 @@ TARGET is one of:
 
 External accounts, principals outside the snapshot, identity providers and "*"
 (any AWS principal) appear as starting points. Reachability is not a failure:
-paths exits 0 whatever it finds, and 2 on a usage or input error. See
+paths exits 0 whatever it finds, and 2 on a usage or input error, or when the
+live heap passes --max-memory (default: GOMEMLIMIT when set, else no bound;
+without either, paths keeps its peak near 4 times the snapshot's size). See
 docs/paths.md for the JSON format.
 
 ` + formatsHelp(output.Paths) + `
@@ -76,7 +80,8 @@ one run.`,
   orgaudit paths --snapshot fixtures/identity-account-ous.json --to prod-web --format dot | dot -Tsvg > paths.svg
   orgaudit paths --snapshot fixtures/startup-dev-prod.json --to production \
     --report table --report mermaid=paths.mmd
-  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod --format html --output paths.html`,
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod --format html --output paths.html
+  orgaudit paths --snapshot fixtures/identity-account-ous.json --to ou:Prod --format json --output paths.json --max-memory 2GiB`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPaths(cmd.Context(), app, opts)
@@ -89,6 +94,7 @@ one run.`,
 	opts.out = addOutputFlags(cmd, output.Paths, true)
 	f.IntVar(&opts.MaxHops, "max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path to follow, in hops (1-%d)", maxHopsLimit))
 	f.StringVar(&opts.Edges, "edges", string(graph.EdgesAll), "edges to follow: all, assume (role assumption only) or escalate (all, listing only sources that need an escalation)")
+	addMaxMemoryFlag(cmd, &opts.MaxMemory)
 	addConfigFlag(cmd, &opts.Config)
 	_ = cmd.MarkFlagRequired("snapshot")
 	_ = cmd.MarkFlagRequired("to")
@@ -113,7 +119,20 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	defer pipeline.TunePathsMemory(opts.Snapshot)()
+	ctx, stop := pipeline.BoundPathsMemory(ctx, opts.MaxMemory, opts.Snapshot)
+	defer stop()
+	rep, err := pipeline.Promptly(ctx, func(ctx context.Context) (*graph.Report, error) {
+		return findPaths(ctx, app, opts, cfg)
+	})
+	if err != nil {
+		return usageError(err)
+	}
+	return writeTo(app, output.Paths, dests, rep)
+}
+
+// findPaths loads the snapshot, builds its access graph and finds the
+// paths to the target.
+func findPaths(ctx context.Context, app *App, opts *pathsOptions, cfg *config.File) (*graph.Report, error) {
 	log := app.Logger()
 	start := time.Now()
 	// The graph is built once Load has returned: the file's bytes (as
@@ -121,12 +140,12 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	// graph under construction.
 	l, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{DiscardDocument: true, DiscardRaw: true})
 	if err != nil {
-		return usageError(err)
+		return nil, usageError(err)
 	}
 	t0 := time.Now()
 	g, err := graph.Build(l.Snapshot)
 	if err != nil {
-		return usageError(err)
+		return nil, usageError(err)
 	}
 	built := time.Since(t0)
 	snap := l.Snapshot
@@ -138,18 +157,23 @@ func runPaths(ctx context.Context, app *App, opts *pathsOptions) error {
 	t, err := g.ResolveTarget(opts.To, envs)
 	if err != nil {
 		if s := g.SuggestTarget(opts.To, envs); s != "" {
-			return usageErrorf("--to: %v; did you mean --to %s?", err, s)
+			return nil, usageErrorf("--to: %v; did you mean --to %s?", err, s)
 		}
-		return usageErrorf("--to: %v", err)
+		return nil, usageErrorf("--to: %v", err)
 	}
 	if t.Kind == graph.TargetEnvironment && cfg == nil {
 		log.Info("environment resolved from account and OU names (no configuration file)", "target", opts.To, "accounts", strings.Join(t.Accounts, ","))
 	}
 	res, err := g.Paths(t, graph.Options{MaxHops: opts.MaxHops, From: opts.From, Edges: graph.EdgeFilter(opts.Edges)})
 	if err != nil {
-		return usageError(err)
+		return nil, usageError(err)
 	}
 	log.Debug("paths found", "sources", len(res.Sources), "targets", len(res.Targets), "elapsed", time.Since(start).Round(time.Millisecond))
-	rep := &graph.Report{Graph: g, Result: res, Spec: opts.To, SnapshotPath: opts.Snapshot}
-	return writeTo(app, output.Paths, dests, rep)
+	return &graph.Report{Graph: g, Result: res, Spec: opts.To, SnapshotPath: opts.Snapshot}, nil
+}
+
+// addMaxMemoryFlag binds --max-memory (check, scan, plan, paths, handover,
+// diff): the bound of pipeline.ResolveMemoryBound.
+func addMaxMemoryFlag(cmd *cobra.Command, n *int64) {
+	cmd.Flags().Var(sizeValue{n}, "max-memory", "stop with a clear error (exit 2) when the live heap passes this size, e.g. 3GiB (default: GOMEMLIMIT when set, else no bound)")
 }

@@ -90,3 +90,34 @@ func TestPathsInputErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxMemory: paths, handover and diff stop with one line and exit 2
+// naming the limit past --max-memory, and nothing on stdout; a bound they
+// stay within changes nothing in their reports.
+func TestMaxMemory(t *testing.T) {
+	chdirRoot(t)
+	fx := "fixtures/consultancy-clients.json"
+	commands := []struct {
+		name string
+		args []string
+	}{
+		{"paths", []string{"paths", "--snapshot", fx, "--to", "client-acme", "--format", "json"}},
+		{"handover", []string{"handover", "--snapshot", fx, "--account", "client-acme", "--format", "json"}},
+		{"diff", []string{"diff", fx, "fixtures/identity-account-ous.json", "--force", "--format", "json"}},
+	}
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, append(c.args, "--max-memory", "64KiB")...)
+			assertCleanError(t, r, ExitUsage, "memory limit of 64 KiB (--max-memory)", "raise it")
+			if r.stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+			r = run(t, append(c.args, "--max-memory", "zero")...)
+			assertCleanError(t, r, ExitUsage, `"zero" is not a size`)
+			want, got := run(t, c.args...), run(t, append(c.args, "--max-memory", "8GiB")...)
+			if got.code != want.code || got.stdout != want.stdout || got.stdout == "" {
+				t.Errorf("--max-memory 8GiB: exit %d, %d bytes; without: exit %d, %d bytes (stderr %q)", got.code, len(got.stdout), want.code, len(want.stdout), got.stderr)
+			}
+		})
+	}
+}

@@ -21,7 +21,7 @@ type MemoryError struct {
 }
 
 func (e *MemoryError) Error() string {
-	return fmt.Sprintf("stopped: the live heap passed the memory limit of %s (%s); raise it, or run on a machine with more memory (docs/benchmarks.md gives the memory a check needs per snapshot size)",
+	return fmt.Sprintf("stopped: the live heap passed the memory limit of %s (%s); raise it, or run on a machine with more memory (docs/benchmarks.md gives the memory check and paths need per snapshot size)",
 		humanize.IBytes(uint64(e.Limit)), e.From)
 }
 
@@ -82,6 +82,83 @@ func LimitMemory(ctx context.Context, limit int64, from string) (_ context.Conte
 		cancel(nil)
 		debug.SetMemoryLimit(prev)
 	}
+}
+
+// MemoryBound is the memory bound of a run: Limit bytes, 0 for none, set
+// by From ("--max-memory" or "GOMEMLIMIT").
+type MemoryBound struct {
+	Limit int64
+	From  string
+}
+
+// ResolveMemoryBound returns the bound of a run given --max-memory
+// (maxMemory, 0 when not given): maxMemory, else GOMEMLIMIT when set
+// (MemoryLimitFromEnv), else no bound.
+func ResolveMemoryBound(maxMemory int64) MemoryBound {
+	if maxMemory > 0 {
+		return MemoryBound{Limit: maxMemory, From: "--max-memory"}
+	}
+	if l := MemoryLimitFromEnv(); l > 0 {
+		return MemoryBound{Limit: l, From: "GOMEMLIMIT"}
+	}
+	return MemoryBound{}
+}
+
+// Watch bounds the run by b (LimitMemory): the returned context is
+// cancelled with a *MemoryError cause once the heap passes the limit;
+// stop ends the watch. No bound leaves ctx alone.
+func (b MemoryBound) Watch(ctx context.Context) (_ context.Context, stop func()) {
+	return LimitMemory(ctx, b.Limit, b.From)
+}
+
+// BoundPathsMemory bounds a paths run over the snapshot at path by
+// maxMemory (--max-memory), else GOMEMLIMIT (Watch). Without a bound the
+// collector is tuned for paths as before (TunePathsMemory); under one,
+// paths' own soft limit is never set: it would override the bound's.
+// stop ends the watch and restores the previous soft limit.
+func BoundPathsMemory(ctx context.Context, maxMemory int64, path string) (_ context.Context, stop func()) {
+	b := ResolveMemoryBound(maxMemory)
+	if b.Limit == 0 {
+		return ctx, TunePathsMemory(path)
+	}
+	return b.Watch(ctx)
+}
+
+// Promptly runs work and returns its result, or a *MemoryError as soon as
+// ctx is cancelled with one as its cause (Watch, LimitMemory), whether or
+// not work has noticed. The long phases of the access graph (graph.Build,
+// Paths, Doors) take no context and run for seconds on large
+// organizations: rather than threading a context through them, work is
+// left running, abandoned, and the caller is to end the process (a
+// command returns the error, which exits 2); its result is dropped. An
+// error of work is replaced by the *MemoryError that cancelled ctx, if
+// any. A ctx cancelled otherwise (an interruption) waits for work, which
+// sees ctx where it can.
+func Promptly[T any](ctx context.Context, work func(context.Context) (T, error)) (T, error) {
+	type outcome struct {
+		v   T
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		v, err := work(ctx)
+		done <- outcome{v, err}
+	}()
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		select {
+		case o = <-done: // work ended too: its result stands
+		default:
+			var me *MemoryError
+			if errors.As(context.Cause(ctx), &me) {
+				return o.v, me
+			}
+			o = <-done
+		}
+	}
+	return o.v, memoryError(ctx, o.err)
 }
 
 func value(s metrics.Sample) int64 {
