@@ -108,15 +108,7 @@ func TestBoundPathsMemory(t *testing.T) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		t.Skip("GOMEMLIMIT is set for the test process")
 	}
-	snap := filepath.Join(t.TempDir(), "snapshot.json")
-	f, err := os.Create(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(100 << 20); err != nil { // sparse: no disk used
-		t.Fatal(err)
-	}
-	f.Close()
+	snap := sparseFile(t, t.TempDir(), 100<<20)
 	prev := debug.SetMemoryLimit(-1)
 	const bound = 6 << 30
 	for _, tc := range []struct {
@@ -151,4 +143,19 @@ func TestBoundPathsMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sparseFile is a file of size bytes in dir that uses no disk.
+func sparseFile(t *testing.T, dir string, size int64) string {
+	t.Helper()
+	path := filepath.Join(dir, "snapshot.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

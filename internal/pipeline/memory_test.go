@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -90,15 +89,7 @@ func times(perByte float64, size int64) int64 { return int64(perByte * float64(s
 // leaves GOMEMLIMIT and GOGC alone when they are set.
 func TestTuneMemory(t *testing.T) {
 	dir := t.TempDir()
-	snap := filepath.Join(dir, "snapshot.json")
-	f, err := os.Create(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(59_241_114); err != nil { // sparse: no disk used
-		t.Fatal(err)
-	}
-	f.Close()
+	snap := sparseFile(t, dir, 59_241_114)
 	prevLimit, prevGC := debug.SetMemoryLimit(-1), debug.SetGCPercent(-1)
 	debug.SetGCPercent(prevGC)
 	defer func() {

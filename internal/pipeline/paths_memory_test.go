@@ -14,18 +14,10 @@ import (
 func TestTunePathsMemory(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.json")
-	big := filepath.Join(dir, "big.json")
 	if err := os.WriteFile(small, []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(100 << 20); err != nil { // sparse: no disk used
-		t.Fatal(err)
-	}
-	f.Close()
+	big := sparseFile(t, dir, 100<<20)
 	prev := debug.SetMemoryLimit(-1)
 	for _, tc := range []struct {
 		name, path string
