@@ -51,21 +51,7 @@ func TestTunePathsMemory(t *testing.T) {
 // the peak RSS under 4.9 times the snapshot, else less, never under 16 MiB
 // plus 2.3 times the snapshot, and never shrinking as the snapshot grows.
 func TestPathsMemoryLimit(t *testing.T) {
-	const (
-		mib    = 1 << 20
-		acc10k = 592_912_227
-		acc1k  = 59_241_114
-		acc500 = 29_596_979
-		acc400 = 23_663_903
-		acc300 = 17_726_420
-		acc250 = 14_761_421
-		acc200 = 11_794_698
-	)
-	for _, tc := range []struct {
-		name string
-		size int64
-		want int64
-	}{
+	testLimit(t, pathsMemoryLimit, []limitCase{
 		{"10,000 accounts", acc10k, 16*mib + times(3.5, acc10k)},
 		{"1,000 accounts", acc1k, 16*mib + times(3.5, acc1k)},
 		{"500 accounts", acc500, times(4.9, acc500) - 24*mib},
@@ -73,19 +59,7 @@ func TestPathsMemoryLimit(t *testing.T) {
 		{"300 accounts", acc300, times(4.9, acc300) - 24*mib},
 		{"250 accounts", acc250, 16*mib + times(2.3, acc250)},
 		{"200 accounts", acc200, 16*mib + times(2.3, acc200)},
-		{"a fixture", 36_093, 16*mib + times(2.3, 36_093)},
+		{"a fixture", fixtureLen, 16*mib + times(2.3, fixtureLen)},
 		{"empty", 0, 16 * mib},
-	} {
-		if got := pathsMemoryLimit(tc.size); got != tc.want {
-			t.Errorf("%s: limit %d, want %d", tc.name, got, tc.want)
-		}
-	}
-	prev := pathsMemoryLimit(0)
-	for size := int64(1 << 20); size <= 1<<30; size += 1 << 20 {
-		got := pathsMemoryLimit(size)
-		if got < prev {
-			t.Fatalf("limit %d for %d bytes, less than %d for %d", got, size, prev, size-1<<20)
-		}
-		prev = got
-	}
+	})
 }
