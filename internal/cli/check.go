@@ -184,7 +184,7 @@ func runCheck(ctx context.Context, app *App, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := limitMemory(ctx, opts)
+	ctx, stop := pipeline.BoundCheckMemory(ctx, opts.MaxMemory, opts.Snapshot)
 	defer stop()
 	snap, ev, err := prep.pipe.CheckFile(ctx, pre)
 	if err != nil {
@@ -350,19 +350,6 @@ func parseFailOn(s string) (engine.Severity, bool, error) {
 		return 0, false, fmt.Errorf("--fail-on: %w%s", err, suggest.Hint(s, append(engine.SeverityNames(), "none")))
 	}
 	return sev, false, nil
-}
-
-// limitMemory bounds the memory of a run by --max-memory, or by
-// GOMEMLIMIT when it is set: past it the run stops with a clear error
-// (pipeline.MemoryError) rather than meeting the out-of-memory killer.
-// Without either, the garbage collector is tuned for checking the
-// snapshot (pipeline.TuneMemory, check only).
-func limitMemory(ctx context.Context, opts *checkOptions) (context.Context, func()) {
-	b := pipeline.ResolveMemoryBound(opts.MaxMemory)
-	if b.Limit == 0 && opts.Snapshot != "" {
-		pipeline.TuneMemory(opts.Snapshot)
-	}
-	return b.Watch(ctx)
 }
 
 // addConfigFlag binds --config, shared by every command that reads the

@@ -116,7 +116,7 @@ func runDiff(ctx context.Context, app *App, opts *diffOptions, oldPath, newPath 
 	if err != nil {
 		return usageError(err)
 	}
-	ctx, stop := pipeline.ResolveMemoryBound(opts.MaxMemory).Watch(ctx)
+	ctx, stop := pipeline.BoundMemory(ctx, opts.MaxMemory)
 	defer stop()
 	res, err := pipeline.Promptly(ctx, func(ctx context.Context) (*drift.Result, error) {
 		old, err := app.loadSnapshot(ctx, oldPath, snapshot.ParseOptions{})

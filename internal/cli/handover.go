@@ -85,7 +85,7 @@ func runHandover(ctx context.Context, app *App, opts *handoverOptions) error {
 			domains = append(domains, d)
 		}
 	}
-	ctx, stop := pipeline.ResolveMemoryBound(opts.MaxMemory).Watch(ctx)
+	ctx, stop := pipeline.BoundMemory(ctx, opts.MaxMemory)
 	defer stop()
 	c, err := pipeline.Promptly(ctx, func(ctx context.Context) (*handover.Checklist, error) {
 		l, g, err := pipeline.LoadGraph(ctx, opts.Snapshot, app.MaxInputSize)

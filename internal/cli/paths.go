@@ -173,7 +173,8 @@ func findPaths(ctx context.Context, app *App, opts *pathsOptions, cfg *config.Fi
 }
 
 // addMaxMemoryFlag binds --max-memory (check, scan, plan, paths, handover,
-// diff): the bound of pipeline.ResolveMemoryBound.
+// diff): the bound pipeline.BoundMemory, BoundCheckMemory and
+// BoundPathsMemory apply.
 func addMaxMemoryFlag(cmd *cobra.Command, n *int64) {
 	cmd.Flags().Var(sizeValue{n}, "max-memory", "stop with a clear error (exit 2) when the live heap passes this size, e.g. 3GiB (default: GOMEMLIMIT when set, else no bound)")
 }

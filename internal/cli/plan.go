@@ -115,7 +115,7 @@ func runPlan(ctx context.Context, app *App, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := limitMemory(ctx, &opts.check)
+	ctx, stop := pipeline.BoundCheckMemory(ctx, opts.check.MaxMemory, opts.check.Snapshot)
 	defer stop()
 	before, err := app.loadSnapshot(ctx, opts.Snapshot, snapshot.ParseOptions{})
 	if err != nil {

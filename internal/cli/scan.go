@@ -8,6 +8,7 @@ import (
 
 	"github.com/orgaudit/orgaudit/internal/collect"
 	"github.com/orgaudit/orgaudit/internal/output"
+	"github.com/orgaudit/orgaudit/internal/pipeline"
 	"github.com/orgaudit/orgaudit/internal/snapshot"
 )
 
@@ -112,7 +113,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions) error {
 		}
 	}
 	app.Logger().Info("organization collected", "accounts", len(s.Accounts), "gaps", len(s.Metadata.Gaps), "snapshot", o.snapshotOutput)
-	ctx, stop := limitMemory(ctx, &o.check)
+	ctx, stop := pipeline.BoundCheckMemory(ctx, o.check.MaxMemory, o.check.Snapshot)
 	defer stop()
 	err = prep.run(ctx, app, loaded)
 	if g, ok := collect.OrganizationGap(s); ok && err == nil {

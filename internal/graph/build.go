@@ -1264,25 +1264,15 @@ func (b *builder) classKeys() []principalKeys {
 			scpKeys[p.account] = n
 		}
 	}
-	keys := make([]principalKeys, len(b.principals))
-	var next atomic.Int64
-	var wg sync.WaitGroup
+	n := len(b.principals)
+	keys := make([]principalKeys, n)
 	const chunk = 256
-	for range max(1, min(runtime.GOMAXPROCS(0), len(b.principals)/chunk)) {
-		wg.Go(func() {
-			var kb keyBuf
-			for {
-				lo := int(next.Add(chunk) - chunk)
-				if lo >= len(b.principals) {
-					return
-				}
-				for i := lo; i < min(lo+chunk, len(b.principals)); i++ {
-					keys[i] = b.keysOf(b.principals[i], scpKeys[b.principals[i].account], &kb)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	onCores((n+chunk-1)/chunk, 1, func(c int) {
+		var kb keyBuf
+		for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+			keys[i] = b.keysOf(b.principals[i], scpKeys[b.principals[i].account], &kb)
+		}
+	})
 	return keys
 }
 

@@ -41,7 +41,7 @@ func TestPromptly(t *testing.T) {
 			defer cancel()
 			stop := func() {}
 			if tc.limit > 0 {
-				ctx, stop = MemoryBound{Limit: tc.limit, From: "--max-memory"}.Watch(ctx)
+				ctx, stop = LimitMemory(ctx, tc.limit, "--max-memory")
 			}
 			defer stop()
 			release, started := make(chan struct{}), make(chan struct{})
@@ -129,8 +129,8 @@ func TestBoundPathsMemory(t *testing.T) {
 				debug.SetMemoryLimit(bound) // what the runtime read at start
 				defer debug.SetMemoryLimit(prev)
 			}
-			if b := ResolveMemoryBound(tc.maxMemory); b.From != tc.wantFrom || (b.Limit != 0) != (tc.wantFrom != "") {
-				t.Errorf("bound %+v, want from %q", b, tc.wantFrom)
+			if limit, from := resolveMemoryBound(tc.maxMemory); from != tc.wantFrom || (limit != 0) != (tc.wantFrom != "") {
+				t.Errorf("bound %d from %q, want from %q", limit, from, tc.wantFrom)
 			}
 			before := debug.SetMemoryLimit(-1)
 			_, stop := BoundPathsMemory(context.Background(), tc.maxMemory, snap)

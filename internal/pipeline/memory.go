@@ -84,48 +84,60 @@ func LimitMemory(ctx context.Context, limit int64, from string) (_ context.Conte
 	}
 }
 
-// MemoryBound is the memory bound of a run: Limit bytes, 0 for none, set
-// by From ("--max-memory" or "GOMEMLIMIT").
-type MemoryBound struct {
-	Limit int64
-	From  string
-}
-
-// ResolveMemoryBound returns the bound of a run given --max-memory
-// (maxMemory, 0 when not given): maxMemory, else GOMEMLIMIT when set
-// (MemoryLimitFromEnv), else no bound.
-func ResolveMemoryBound(maxMemory int64) MemoryBound {
+// resolveMemoryBound returns the bound of a run given --max-memory
+// (maxMemory, 0 when not given), and where it comes from: maxMemory,
+// else GOMEMLIMIT when set (MemoryLimitFromEnv), else 0 (no bound).
+func resolveMemoryBound(maxMemory int64) (limit int64, from string) {
 	if maxMemory > 0 {
-		return MemoryBound{Limit: maxMemory, From: "--max-memory"}
+		return maxMemory, "--max-memory"
 	}
 	if l := MemoryLimitFromEnv(); l > 0 {
-		return MemoryBound{Limit: l, From: "GOMEMLIMIT"}
+		return l, "GOMEMLIMIT"
 	}
-	return MemoryBound{}
+	return 0, ""
 }
 
-// Watch bounds the run by b (LimitMemory): the returned context is
-// cancelled with a *MemoryError cause once the heap passes the limit;
-// stop ends the watch. No bound leaves ctx alone.
-func (b MemoryBound) Watch(ctx context.Context) (_ context.Context, stop func()) {
-	return LimitMemory(ctx, b.Limit, b.From)
+// boundMemory bounds a run by maxMemory (--max-memory), else GOMEMLIMIT
+// (LimitMemory: the returned context is cancelled with a *MemoryError
+// cause once the heap passes the bound). Without either, tune tunes the
+// collector for the run instead, and returns what restores it; under a
+// bound it is not called, since its soft limit would override the
+// bound's. stop ends the watch, or restores what tune set.
+func boundMemory(ctx context.Context, maxMemory int64, tune func() (restore func())) (_ context.Context, stop func()) {
+	limit, from := resolveMemoryBound(maxMemory)
+	if limit == 0 {
+		return ctx, tune()
+	}
+	return LimitMemory(ctx, limit, from)
+}
+
+// BoundMemory bounds a run by maxMemory (--max-memory), else GOMEMLIMIT
+// (boundMemory), with the collector left as it is without either.
+func BoundMemory(ctx context.Context, maxMemory int64) (_ context.Context, stop func()) {
+	return boundMemory(ctx, maxMemory, func() func() { return func() {} })
+}
+
+// BoundCheckMemory bounds a check of the snapshot at path (none: a scan)
+// by maxMemory, else GOMEMLIMIT (boundMemory); without either, the
+// collector is tuned for checking the snapshot (TuneMemory).
+func BoundCheckMemory(ctx context.Context, maxMemory int64, path string) (_ context.Context, stop func()) {
+	return boundMemory(ctx, maxMemory, func() func() {
+		if path != "" {
+			TuneMemory(path)
+		}
+		return func() {}
+	})
 }
 
 // BoundPathsMemory bounds a paths run over the snapshot at path by
-// maxMemory (--max-memory), else GOMEMLIMIT (Watch). Without a bound the
-// collector is tuned for paths as before (TunePathsMemory); under one,
-// paths' own soft limit is never set: it would override the bound's.
-// stop ends the watch and restores the previous soft limit.
+// maxMemory, else GOMEMLIMIT (boundMemory); without either, the collector
+// is tuned for paths (TunePathsMemory) until stop.
 func BoundPathsMemory(ctx context.Context, maxMemory int64, path string) (_ context.Context, stop func()) {
-	b := ResolveMemoryBound(maxMemory)
-	if b.Limit == 0 {
-		return ctx, TunePathsMemory(path)
-	}
-	return b.Watch(ctx)
+	return boundMemory(ctx, maxMemory, func() func() { return TunePathsMemory(path) })
 }
 
 // Promptly runs work and returns its result, or a *MemoryError as soon as
-// ctx is cancelled with one as its cause (Watch, LimitMemory), whether or
+// ctx is cancelled with one as its cause (LimitMemory), whether or
 // not work has noticed. The long phases of the access graph (graph.Build,
 // Paths, Doors) take no context and run for seconds on large
 // organizations: rather than threading a context through them, work is

@@ -264,7 +264,7 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			_ = conn.Close()
 		}
 	case p.Replay:
-		p.replay(w, r, op, account, body)
+		p.replay(w, r, account, body)
 	default:
 		p.proxy.ServeHTTP(w, r)
 	}

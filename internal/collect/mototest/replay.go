@@ -20,10 +20,11 @@ type recordedAnswer struct {
 var scopeRe = regexp.MustCompile(`Credential=[^/,]+/[0-9]+/([^/,]+)/([^/,]+)/`)
 
 // replayKey identifies a request whatever its signature and time: the
-// service it is signed for, the operation, the account it acts in, the
-// method and path, and its parameters (query-protocol forms in sorted
-// order, other bodies as sent).
-func replayKey(r *http.Request, op, account string, body []byte) string {
+// service it is signed for, its target (JSON protocols; query protocols
+// name the operation in their form), the account it acts in, the method
+// and path, and its parameters (query-protocol forms in sorted order,
+// other bodies as sent).
+func replayKey(r *http.Request, account string, body []byte) string {
 	scope := ""
 	if m := scopeRe.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		scope = m[1] + "/" + m[2]
@@ -34,7 +35,7 @@ func replayKey(r *http.Request, op, account string, body []byte) string {
 			params = vals.Encode()
 		}
 	}
-	return strings.Join([]string{scope, r.Header.Get("X-Amz-Target"), op, account, r.Method, r.URL.RequestURI(), params}, "\x00")
+	return strings.Join([]string{scope, r.Header.Get("X-Amz-Target"), account, r.Method, r.URL.RequestURI(), params}, "\x00")
 }
 
 // Rewind makes a replaying proxy answer the next requests from the start
@@ -50,8 +51,8 @@ func (p *FaultProxy) Rewind() {
 
 // replay answers r from the recording, or forwards it to moto and records
 // the answer.
-func (p *FaultProxy) replay(w http.ResponseWriter, r *http.Request, op, account string, body []byte) {
-	key := replayKey(r, op, account, body)
+func (p *FaultProxy) replay(w http.ResponseWriter, r *http.Request, account string, body []byte) {
+	key := replayKey(r, account, body)
 	p.mu.Lock()
 	if p.recorded == nil {
 		p.recorded = map[string][]recordedAnswer{}
